@@ -1,0 +1,1 @@
+"""The question bank: declarative families -> seeded variants -> Question records."""

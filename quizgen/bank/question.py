@@ -1,0 +1,113 @@
+"""The Question record: the one thing every renderer, writer and grader reads.
+
+Schema "quizgen.questions/1" (`Question.to_dict()`), documented in docs/schema.md:
+    id           stable across runs and machines: "<family>--s<bank_seed>-v<index>"
+    family, seed (the variant's derived seed), index, bank_seed, kind, title, topic, tags,
+    difficulty (1–5), source, notation
+    prompt       Markdown + LaTeX ($...$ inline, $$...$$ display)
+    given        [{name, latex, value, display}] the data shown to the student
+    problem      the network in `quizgen solve`'s problem-file form, or null
+    target       dotted path into `solve --json` output the answer equals, or null
+    answer       {kind: number|vector|matrix|choice|shape_table, value, display, latex, rtol, atol,
+                  shape}
+    choices      [{label, text, correct, mistake}] for multiple choice, else []
+    distractors  [{value, mistake, name, explanation}] wrong answers real mistakes produce
+    steps        [{title, symbolic, substituted, result, result_display, shape, explanation}]
+    hints        short nudges, in order
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA = "quizgen.questions/1"
+
+
+@dataclass
+class Step:
+    title: str
+    symbolic: str  # LaTeX, with symbols only
+    substituted: str  # LaTeX, the same with this variant's numbers
+    result: Any  # number | list | list[list] | None
+    result_display: str  # LaTeX of the result as displayed
+    shape: list[int] | None
+    explanation: str
+
+
+@dataclass
+class Answer:
+    kind: str  # number | vector | matrix | choice | shape_table
+    value: Any  # float | list[float] | list[list[float]] | "B" | {name: [r, c]}
+    display: str  # plain text as a student would type it
+    latex: str  # LaTeX for printed keys
+    rtol: float = 0.0
+    atol: float = 0.0
+    shape: list[int] | None = None
+
+
+@dataclass
+class Distractor:
+    value: Any
+    mistake: str  # mistake id from quizgen.engine.mistakes
+    name: str  # one line
+    explanation: str  # what the student did, in words a student understands
+
+
+@dataclass
+class Choice:
+    label: str  # "A", "B", ...
+    text: str  # Markdown + LaTeX
+    correct: bool
+    mistake: str | None = None
+
+
+@dataclass
+class Given:
+    name: str  # plain, e.g. "W1"
+    latex: str  # e.g. "W^{[1]}"
+    value: Any  # number | list | list[list]
+    display: str = ""  # plain-text form (for terminals)
+
+
+@dataclass
+class Question:
+    id: str
+    family: str
+    seed: int
+    index: int
+    bank_seed: int
+    kind: str
+    title: str
+    topic: str
+    tags: list[str]
+    difficulty: int
+    source: str
+    notation: str | None
+    prompt: str
+    given: list[Given]
+    problem: dict | None
+    target: str | None
+    answer: Answer
+    choices: list[Choice] = field(default_factory=list)
+    distractors: list[Distractor] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Question":
+        d = dict(d)
+        d["given"] = [Given(**g) for g in d["given"]]
+        d["answer"] = Answer(**d["answer"])
+        d["choices"] = [Choice(**c) for c in d.get("choices", [])]
+        d["distractors"] = [Distractor(**x) for x in d.get("distractors", [])]
+        d["steps"] = [Step(**s) for s in d.get("steps", [])]
+        return cls(**d)
+
+
+def question_id(family: str, bank_seed: int, index: int) -> str:
+    """The stable id every output reuses (file names, Anki guids, practice history)."""
+    return f"{family}--s{bank_seed}-v{index}"

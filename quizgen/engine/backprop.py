@@ -1,0 +1,86 @@
+"""Forward and backward passes that fill a Tape.
+
+`Backward` is the correct backward pass written as a few overridable steps; each catalogued
+student mistake (engine/mistakes.py) is a subclass that overrides exactly one of them, so a
+distractor is always a real computation, never a typed-in number.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from quizgen.engine.activations import Activation
+from quizgen.engine.losses import Loss
+from quizgen.engine.network import Network
+from quizgen.engine.tape import LayerTape, Tape
+
+
+class Backward:
+    """The correct backward pass, one method per rule a student has to apply."""
+
+    def output_gradient(self, loss: Loss, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        return loss.gradient(A, Y)  # (k, m) dJ/dA of the last layer, includes 1/m
+
+    def activation_backward(self, layer: int, act: Activation, z, a, da) -> np.ndarray:
+        return act.backward(z, a, da)  # (n, m)
+
+    def weight_gradient(self, layer: int, dZ: np.ndarray, A_prev: np.ndarray) -> np.ndarray:
+        return dZ @ A_prev.T  # (n_out, m)·(m, n_in) -> (n_out, n_in)
+
+    def bias_gradient(self, layer: int, dZ: np.ndarray) -> np.ndarray:
+        return dZ.sum(axis=1)  # sum over the batch -> (n_out,)
+
+    def propagate(self, net: Network, layer: int, dZ: np.ndarray) -> np.ndarray:
+        return net.layers[layer].W.T @ dZ  # (n_in, n_out)·(n_out, m) -> (n_in, m)
+
+
+CORRECT = Backward()
+
+
+def forward(net: Network) -> list[LayerTape]:
+    records = []
+    A = net.X  # (n0, m)
+    for layer in net.layers:
+        Z = layer.W @ A  # (n_out, n_in)·(n_in, m) -> (n_out, m)
+        if layer.b is not None:
+            Z = Z + layer.b[:, None]
+        H, h = [], Z
+        for act in layer.activations:
+            h = act.forward(h)
+            H.append(h)
+        records.append(LayerTape(A_prev=A, Z=Z, H=H))
+        A = H[-1]
+    return records
+
+
+def backward(net: Network, records: list[LayerTape], rules: Backward = CORRECT) -> np.ndarray:
+    """Fill dA, dH, dZ, dW, db (and the SGD step) on `records`; return dX."""
+    dA = rules.output_gradient(net.loss, records[-1].A, net.Y)
+    for index in reversed(range(len(net.layers))):
+        layer, t = net.layers[index], records[index]
+        t.dA = dA
+        t.dH = [None] * len(t.H)
+        grad = dA
+        for k in reversed(range(len(layer.activations))):
+            t.dH[k] = grad
+            z_in = t.H[k - 1] if k > 0 else t.Z
+            grad = rules.activation_backward(index, layer.activations[k], z_in, t.H[k], grad)
+        t.dZ = grad
+        t.dW = rules.weight_gradient(index, t.dZ, t.A_prev)
+        if layer.b is not None:
+            t.db = rules.bias_gradient(index, t.dZ)
+        if net.learning_rate is not None:
+            t.W_new = layer.W - net.learning_rate * t.dW
+            if layer.b is not None:
+                t.b_new = layer.b - net.learning_rate * t.db
+        dA = rules.propagate(net, index, t.dZ)
+    return dA
+
+
+def solve(net: Network, rules: Backward = CORRECT) -> Tape:
+    """Run forward and backward; the returned tape holds every quantity."""
+    with np.errstate(over="ignore", under="ignore"):
+        records = forward(net)
+        loss = net.loss.value(records[-1].A, net.Y)
+        dX = backward(net, records, rules)
+    return Tape(network=net, layers=records, loss=loss, dX=dX)

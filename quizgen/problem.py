@@ -1,0 +1,176 @@
+"""Problem files (TOML or JSON) -> Network, with errors that name the file and the key.
+
+    notation = "column"          # or "row"
+    loss = "cross_entropy"       # mse | half_sse | bce | cross_entropy
+    reduction = "mean"           # or "sum"
+    learning_rate = 0.1          # optional
+    X = [[...]]                  # (features, m) in column notation, (m, features) in row
+    Y = [[...]]
+    [[layers]]
+    W = [[...]]                  # (out, in) in column notation, (in, out) in row
+    b = [...]                    # optional
+    activation = "relu"          # or a chain: ["relu", "softmax"]
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from pathlib import Path
+
+import numpy as np
+
+from quizgen.engine.activations import parse_activation
+from quizgen.engine.losses import NAMES as LOSS_NAMES, get_loss
+from quizgen.engine.network import Network, Notation
+from quizgen.errors import ProblemError
+
+KEYS = {"notation", "loss", "reduction", "learning_rate", "X", "Y", "layers"}
+LAYER_KEYS = {"W", "b", "activation"}
+
+
+def load_problem(path: str | Path) -> Network:
+    """Read and validate a problem file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProblemError("no such file", file=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProblemError(f"cannot read: {exc}", file=str(path)) from None
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        kind = "JSON" if path.suffix.lower() == ".json" else "TOML"
+        raise ProblemError(f"not valid {kind}: {exc}", file=str(path)) from None
+    return parse_problem(data, source=str(path))
+
+
+def _matrix(value, key: str, source: str, *, vector_ok: bool = False) -> np.ndarray:
+    """A rectangular, finite, numeric matrix (or vector when allowed)."""
+    def fail(what: str):
+        raise ProblemError(what, file=source, key=key)
+
+    if not isinstance(value, list) or not value:
+        fail("must be a non-empty list of numbers or of rows")
+    if all(_is_number(v) for v in value):
+        if not vector_ok:
+            fail("must be a matrix (a list of rows), got a flat list")
+        arr = np.array(value, dtype=float)
+    else:
+        if not all(isinstance(row, list) for row in value):
+            fail("must be a list of rows (lists of numbers)")
+        widths = {len(row) for row in value}
+        if len(widths) != 1:
+            fail(f"is ragged: rows have lengths {sorted(widths)}")
+        if 0 in widths:
+            fail("has empty rows")
+        for r, row in enumerate(value):
+            for c, v in enumerate(row):
+                if not _is_number(v):
+                    fail(f"entry [{r}][{c}] is {v!r}, not a number")
+        arr = np.array(value, dtype=float)
+    if not np.all(np.isfinite(arr)):
+        fail("contains inf or nan")
+    return arr
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(float(v))
+
+
+def _shape(s: tuple) -> str:
+    return "(" + ", ".join(str(d) for d in s) + ")"
+
+
+def parse_problem(data: dict, source: str = "<problem>") -> Network:
+    """Validate a problem dictionary and build its Network."""
+    def fail(key: str, what: str):
+        raise ProblemError(what, file=source, key=key)
+
+    if not isinstance(data, dict):
+        fail("", "must be a table of keys")
+    for key in sorted(set(data) - KEYS):
+        fail(key, f"unknown key (known: {', '.join(sorted(KEYS))})")
+    for key in ("X", "Y", "layers", "loss"):
+        if key not in data:
+            fail(key, "missing")
+    try:
+        notation = Notation(data.get("notation", "column"))
+    except ValueError:
+        fail("notation", f"must be 'column' or 'row', got {data.get('notation')!r}")
+    if data["loss"] not in LOSS_NAMES:
+        fail("loss", f"unknown loss {data['loss']!r} (known: {', '.join(LOSS_NAMES)})")
+    reduction = data.get("reduction", "mean")
+    if reduction not in ("mean", "sum"):
+        fail("reduction", f"must be 'mean' or 'sum', got {reduction!r}")
+    loss = get_loss(data["loss"], reduction)
+    lr = data.get("learning_rate")
+    if lr is not None and (not _is_number(lr) or lr <= 0):
+        fail("learning_rate", f"must be a positive number, got {lr!r}")
+
+    X = _matrix(data["X"], "X", source, vector_ok=True)
+    if X.ndim == 1:  # one example
+        X = X[:, None] if notation is Notation.COLUMN else X[None, :]
+    features, m = notation.orient(X).shape
+
+    layers = data["layers"]
+    if not isinstance(layers, list) or not layers:
+        fail("layers", "must be a non-empty list of [[layers]] tables")
+    weights, biases, chains = [], [], []
+    units = features
+    for i, layer in enumerate(layers, start=1):
+        where = f"layers[{i}]"
+        if not isinstance(layer, dict):
+            fail(where, "must be a table with W, b, activation")
+        for key in sorted(set(layer) - LAYER_KEYS):
+            fail(f"{where}.{key}", "unknown key (known: W, b, activation)")
+        if "W" not in layer:
+            fail(f"{where}.W", "missing")
+        W = _matrix(layer["W"], f"{where}.W", source)
+        n_out, n_in = notation.orient(W).shape
+        if n_in != units:
+            what = "X has" if i == 1 else f"layer {i - 1} outputs"
+            noun = "features" if i == 1 else "units"
+            fail(f"{where}.W", f"layer {i}: W is {_shape(W.shape)} but {what} {units} {noun} "
+                 f"(expected {_shape(notation.weight_shape(units, n_out))} in {notation.value} notation)")
+        b = None
+        if "b" in layer:
+            b = _matrix(layer["b"], f"{where}.b", source, vector_ok=True).reshape(-1)
+            if b.size != n_out:
+                fail(f"{where}.b", f"has {b.size} entries but W has {n_out} output units")
+        spec = layer.get("activation", "identity")
+        specs = spec if isinstance(spec, list) else [spec]
+        if not specs:
+            fail(f"{where}.activation", "empty list")
+        try:
+            chain = [parse_activation(s) for s in specs]
+        except ValueError as exc:
+            fail(f"{where}.activation", str(exc))
+        weights.append(W)
+        biases.append(b)
+        chains.append(chain)
+        units = n_out
+
+    Y = _matrix(data["Y"], "Y", source, vector_ok=True)
+    if Y.ndim == 1:
+        Y = Y[:, None] if notation is Notation.COLUMN else Y[None, :]
+    expected = notation.data_shape(units, m)
+    if Y.shape != expected:
+        fail("Y", f"is {_shape(Y.shape)} but the network outputs {_shape(expected)} "
+             f"({units} units × {m} examples in {notation.value} notation)")
+    if loss.name == "bce" and np.any((Y < 0) | (Y > 1)):
+        fail("Y", "bce labels must lie in [0, 1]")
+
+    net = Network.from_arrays(notation, weights, biases, chains, loss, X, Y, lr)
+    from quizgen.engine.backprop import forward
+
+    with np.errstate(over="ignore", under="ignore"):
+        output = forward(net)[-1].A
+    trouble = loss.problem_with(output, net.Y)
+    if trouble:
+        fail("loss", trouble)
+    if not np.all(np.isfinite(output)):
+        fail("layers", "the forward pass overflows (inf or nan); use smaller values")
+    return net

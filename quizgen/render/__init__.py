@@ -1,0 +1,1 @@
+"""Turning records into text, LaTeX and MathML. Renderers never recompute math."""

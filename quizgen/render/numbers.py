@@ -1,0 +1,50 @@
+"""Number display shared by every renderer: short, exact where possible, deterministic."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def fmt(x: float, digits: int = 4) -> str:
+    """A number as a student would write it: integers bare, else up to `digits` significant."""
+    x = float(x)
+    if x == 0 or not math.isfinite(x):
+        return "0" if x == 0 else str(x)
+    if x == round(x) and abs(x) < 1e12:
+        return str(int(round(x)))
+    text = f"{x:.{digits}g}"
+    if "e" in text:
+        mant, exp = text.split("e")
+        return f"{mant}e{int(exp)}"
+    return text
+
+
+def round_sig(x, digits: int = 4):
+    """Round to `digits` significant digits (elementwise), as displayed by fmt."""
+    arr = np.asarray(x, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mag = np.where(arr == 0, 0, np.floor(np.log10(np.abs(arr))))
+    scale = 10.0 ** (digits - 1 - mag)
+    out = np.round(arr * scale) / scale
+    return out if out.ndim else float(out)
+
+
+def shape_text(shape) -> str:
+    return "(" + ", ".join(str(d) for d in shape) + ")" if len(shape) != 1 else f"({shape[0]},)"
+
+
+def matrix_lines(a, digits: int = 4) -> list[str]:
+    """A matrix or vector as aligned text rows inside brackets."""
+    arr = np.atleast_2d(np.asarray(a, dtype=float))
+    cells = [[fmt(v, digits) for v in row] for row in arr]
+    width = max(len(c) for row in cells for c in row)
+    rows = ["  ".join(c.rjust(width) for c in row) for row in cells]
+    if len(rows) == 1:
+        return [f"[ {rows[0]} ]"]
+    out = []
+    for i, r in enumerate(rows):
+        left, right = ("⎡", "⎤") if i == 0 else ("⎣", "⎦") if i == len(rows) - 1 else ("⎢", "⎥")
+        out.append(f"{left} {r} {right}")
+    return out

@@ -1,0 +1,105 @@
+"""The terminal form of a solved problem: every quantity, its shape and the rule behind it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from quizgen.engine.network import Notation
+from quizgen.engine.tape import Tape
+from quizgen.render.numbers import fmt, matrix_lines, shape_text
+
+# The chain rule in each notation; the only place the text renderer distinguishes them.
+RULES = {
+    Notation.COLUMN: {
+        "Z": "Z{l} = W{l}·A{p} + b{l}",
+        "Z_nobias": "Z{l} = W{l}·A{p}",
+        "dW": "dW{l} = dZ{l}·A{p}ᵀ",
+        "db": "db{l} = Σ over examples (columns) of dZ{l}",
+        "dA_prev": "dA{p} = W{l}ᵀ·dZ{l}",
+    },
+    Notation.ROW: {
+        "Z": "Z{l} = A{p}·W{l} + b{l}",
+        "Z_nobias": "Z{l} = A{p}·W{l}",
+        "dW": "dW{l} = A{p}ᵀ·dZ{l}",
+        "db": "db{l} = Σ over examples (rows) of dZ{l}",
+        "dA_prev": "dA{p} = dZ{l}·W{l}ᵀ",
+    },
+}
+
+LOSS_RULE = {
+    "mse": "dA = 2(A − Y)/k",
+    "half_sse": "dA = A − Y",
+    "bce": "dA = −Y/A + (1 − Y)/(1 − A)",
+    "cross_entropy": "dA = −Y/A",
+}
+
+ACT_RULE = {
+    "identity": "{dz} = {da}",
+    "relu": "{dz} = {da} ∘ [{z} > 0]",
+    "leaky_relu": "{dz} = {da} ∘ (1 where {z} > 0, else α)",
+    "sigmoid": "{dz} = {da} ∘ {a}(1 − {a})",
+    "tanh": "{dz} = {da} ∘ (1 − {a}²)",
+    "softplus": "{dz} = {da} ∘ sigmoid({z})",
+    "elu": "{dz} = {da} ∘ (1 where {z} > 0, else {a} + α)",
+    "softmax": "{dz} = {a} ∘ ({da} − Σ_units {a} ∘ {da})   (full softmax Jacobian)",
+}
+
+
+def _block(name: str, value, rule: str, notation: Notation, oriented: bool = True) -> list[str]:
+    arr = np.asarray(value)
+    shown = notation.orient(arr) if oriented else arr
+    head = f"  {name} {shape_text(shown.shape)}   {rule}"
+    return [head] + ["      " + line for line in matrix_lines(shown)]
+
+
+def render_solution(tape: Tape, title: str = "") -> str:
+    """A readable step-by-step solution of one problem."""
+    net = tape.network
+    n = net.notation
+    rules = RULES[n]
+    L = len(net.layers)
+    lines = []
+    if title:
+        lines += [title, "=" * len(title)]
+    acts = " → ".join("+".join(a.label for a in layer.activations) for layer in net.layers)
+    lines.append(f"{n.value} notation · {L} layer(s) · m = {net.m} · loss {net.loss.name} "
+                 f"({net.loss.reduction}) · activations {acts}")
+    lines.append("")
+    lines.append("Forward pass")
+    lines += _block("A0 = X", net.X, "input", n)
+    for i, (layer, t) in enumerate(zip(net.layers, tape.layers), start=1):
+        key = "Z" if layer.b is not None else "Z_nobias"
+        lines += _block(f"Z{i}", t.Z, rules[key].format(l=i, p=i - 1), n)
+        for k, (act, h) in enumerate(zip(layer.activations, t.H)):
+            source = f"Z{i}" if k == 0 else f"H{i}[{k - 1}]"
+            name = f"A{i}" if k == len(t.H) - 1 else f"H{i}[{k}]"
+            lines += _block(name, h, f"= {act.label}({source})", n)
+    lines.append("")
+    lines.append(f"Loss  J = {fmt(tape.loss, 6)}   ({net.loss.name}, {net.loss.reduction} over m = {net.m})")
+    lines.append("")
+    lines.append("Backward pass")
+    scale = " / m" if net.loss.reduction == "mean" else ""
+    for i in range(L, 0, -1):
+        layer, t = net.layers[i - 1], tape.layers[i - 1]
+        if i == L:
+            lines += _block(f"dA{i}", t.dA, LOSS_RULE[net.loss.name] + scale, n)
+        else:
+            lines += _block(f"dA{i}", t.dA, RULES[n]["dA_prev"].format(l=i + 1, p=i), n)
+        names = [f"H{i}[{k}]" for k in range(len(t.H) - 1)] + [f"A{i}"]
+        for k in reversed(range(len(layer.activations))):
+            source = f"Z{i}" if k == 0 else names[k - 1]
+            rule = ACT_RULE[layer.activations[k].name].format(
+                dz=f"d{source}", da=f"d{names[k]}", z=source, a=names[k])
+            lines += _block(f"d{source}", t.dZ if k == 0 else t.dH[k - 1], rule, n)
+        lines += _block(f"dW{i}", t.dW, rules["dW"].format(l=i, p=i - 1), n)
+        if layer.b is not None:
+            lines += _block(f"db{i}", t.db, rules["db"].format(l=i), n, oriented=False)
+    lines += _block("dX", tape.dX, RULES[n]["dA_prev"].format(l=1, p=0).replace("dA0", "dX"), n)
+    if net.learning_rate is not None:
+        lines.append("")
+        lines.append(f"SGD step with η = {fmt(net.learning_rate)}")
+        for i, (layer, t) in enumerate(zip(net.layers, tape.layers), start=1):
+            lines += _block(f"W{i}_new", t.W_new, f"W{i} − η·dW{i}", n)
+            if layer.b is not None:
+                lines += _block(f"b{i}_new", t.b_new, f"b{i} − η·db{i}", n, oriented=False)
+    return "\n".join(lines)
