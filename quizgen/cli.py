@@ -10,7 +10,7 @@ from quizgen import __version__
 from quizgen.errors import QuizgenError
 
 # Each name is a module quizgen.commands.<name> with `register(subparsers)` and `run(args)`.
-COMMANDS = ("solve",)
+COMMANDS = ("solve", "export", "show", "check")
 
 
 def build_parser() -> argparse.ArgumentParser:

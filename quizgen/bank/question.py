@@ -5,14 +5,17 @@ Schema "quizgen.questions/1" (`Question.to_dict()`), documented in docs/schema.m
     family, seed (the variant's derived seed), index, bank_seed, kind, title, topic, tags,
     difficulty (1–5), source, notation
     prompt       Markdown + LaTeX ($...$ inline, $$...$$ display)
-    given        [{name, latex, value, display}] the data shown to the student
+    given        [{name, latex, value, approx}] the data shown to the student (approx: rounded,
+                 supplied so the question can be done by hand)
     problem      the network in `quizgen solve`'s problem-file form, or null
     target       dotted path into `solve --json` output the answer equals, or null
     answer       {kind: number|vector|matrix|choice|shape_table, value, display, latex, rtol, atol,
                   shape}
     choices      [{label, text, correct, mistake}] for multiple choice, else []
     distractors  [{value, mistake, name, explanation}] wrong answers real mistakes produce
-    steps        [{title, symbolic, substituted, result, result_display, shape, explanation}]
+    steps        [{title, symbolic, substituted, parts, result, result_display, shape,
+                   explanation}]; parts = [{"tex": ...} | {"num": ...}] is `substituted` with its
+                   numbers kept as values, so writers can typeset matrices without re-parsing
     hints        short nudges, in order
 """
 
@@ -29,6 +32,7 @@ class Step:
     title: str
     symbolic: str  # LaTeX, with symbols only
     substituted: str  # LaTeX, the same with this variant's numbers
+    parts: list  # `substituted` as [{"tex": str} | {"num": value}]
     result: Any  # number | list | list[list] | None
     result_display: str  # LaTeX of the result as displayed
     shape: list[int] | None
@@ -67,7 +71,7 @@ class Given:
     name: str  # plain, e.g. "W1"
     latex: str  # e.g. "W^{[1]}"
     value: Any  # number | list | list[list]
-    display: str = ""  # plain-text form (for terminals)
+    approx: bool = False  # a rounded value the prompt supplies (e.g. σ(0.5) ≈ 0.6225)
 
 
 @dataclass

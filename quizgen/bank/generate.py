@@ -1,0 +1,54 @@
+"""variant(family, index, bank_seed): one reproducible Question, redrawn past degenerate draws."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import jinja2
+import numpy as np
+
+from quizgen.bank.kinds import BUILDERS
+from quizgen.bank.prompts import DEFAULTS, render_prompt
+from quizgen.bank.question import Question, question_id
+from quizgen.bank.sample import Degenerate
+from quizgen.bank.seeds import stable_seed
+from quizgen.bank.spec import Family
+from quizgen.errors import BankError, FamilyExhausted
+
+MAX_DRAWS = 200
+
+
+def variant(family: Family, index: int, bank_seed: int = 0) -> Question:
+    """The index-th question of a family: the same on every machine for the same seed."""
+    seed = stable_seed(bank_seed, family.id, index)
+    rng = np.random.default_rng(seed)
+    build = BUILDERS[family.kind]
+    reasons: Counter = Counter()
+    for _ in range(MAX_DRAWS):
+        try:
+            with np.errstate(all="ignore"):
+                draft = build(family, rng)
+            break
+        except Degenerate as exc:
+            reasons[str(exc)] += 1
+    else:
+        cause, count = reasons.most_common(1)[0]
+        raise FamilyExhausted(f"no valid variant in {MAX_DRAWS} draws (most often: {cause}, {count}×)",
+                              file=family.path, key="network")
+    context = {name: "" for name in ("asked", "asked_text", "network", "notation", "m", "L", "sizes", "loss",
+                                     "loss_latex", "reduction", "learning_rate", "eps", "z", "activation",
+                                     "activation_latex", "entry", "known", "param")}
+    context.update(draft.context)
+    try:
+        prompt = render_prompt(family.prompt or DEFAULTS[family.kind], context)
+    except jinja2.TemplateError as exc:
+        raise BankError(f"cannot render: {exc}", file=family.path, key="prompt") from None
+    return Question(
+        id=question_id(family.id, bank_seed, index), family=family.id, seed=seed, index=index,
+        bank_seed=bank_seed, kind=family.kind, title=family.title, topic=family.topic,
+        tags=list(family.tags), difficulty=family.difficulty, source=family.source,
+        notation=draft.problem["notation"] if draft.problem else context.get("notation") or None,
+        prompt=prompt.strip(), given=draft.given, problem=draft.problem, target=draft.target,
+        answer=draft.answer, choices=draft.choices, distractors=draft.distractors, steps=draft.steps,
+        hints=list(family.hints),
+    )

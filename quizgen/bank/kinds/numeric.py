@@ -1,0 +1,120 @@
+"""Kinds whose answer is a quantity on the tape: forward values, loss, deltas, gradients, SGD."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from quizgen.bank.kinds.common import (
+    DISPLAY_FLOOR, EXACT_TOL, ROUNDED_TOL, Draft, approximations, base_context, engine_distractors,
+    is_exact, make_answer, network_given, require,
+)
+from quizgen.bank.latex import sym
+from quizgen.bank.sample import Degenerate, check_tape, draw_network
+from quizgen.bank.spec import Family
+from quizgen.bank.steps import StepWriter
+from quizgen.engine import solve
+from quizgen.engine.tape import lookup
+
+VERB = {
+    "Z": "the pre-activation", "A": "the activation", "dA": "the gradient of J with respect to",
+    "dZ": "the gradient of J with respect to", "dW": "the gradient of J with respect to",
+    "db": "the gradient of J with respect to", "W_new": "the updated weights", "b_new": "the updated bias",
+    "dX": "the gradient of J with respect to the input",
+}
+
+
+def asked_tex(quantity: str, l: int, index: tuple | None) -> str:
+    sub = ",".join(str(i + 1) for i in index) if index else ""
+    if quantity == "loss":
+        return "J"
+    if quantity == "dX":
+        return r"\frac{\partial J}{\partial X" + (f"_{{{sub}}}" if sub else "") + "}"
+    if quantity.startswith("d"):
+        return r"\frac{\partial J}{\partial " + sym(quantity[1:], l, sub) + "}"
+    if quantity.endswith("_new"):
+        base = quantity[0]
+        name = sym(base, l) + r"_{\text{new}}"
+        return f"\\left({name}\\right)_{{{sub}}}" if sub else name
+    return sym(quantity, l, sub)
+
+
+def asked_text(quantity: str, l: int, index: tuple | None) -> str:
+    entry = f" entry ({', '.join(str(i + 1) for i in index)})" if index else ""
+    if quantity == "loss":
+        return "the loss J"
+    if quantity == "dX":
+        return f"∂J/∂X{entry}"
+    name = quantity.replace("_new", "") + str(l) + (" after one SGD step" if quantity.endswith("_new") else "")
+    return (f"∂J/∂{name[1:]}" if quantity.startswith("d") else name) + entry
+
+
+def build(family: Family, rng: np.random.Generator) -> Draft:
+    quantity, l = family.quantity, family.layer
+    if family.kind == "loss_value":
+        quantity = "loss"
+    elif family.kind == "output_delta":
+        quantity, l = "dZ", family.layers
+    elif family.kind == "sgd_update" and quantity not in ("W_new", "b_new"):
+        quantity = "W_new" if quantity != "db" else "b_new"
+    net = draw_network(family, rng)
+    tape = solve(net)
+    check_tape(tape)
+    doc = tape.to_json()
+
+    if quantity == "loss":
+        target = "loss"
+    elif quantity == "dX":
+        target = "dX"
+    else:
+        target = f"layers.{l - 1}.{quantity}"
+    whole = np.asarray(lookup(doc, target), dtype=float)
+    index = None
+    if family.entry == "random" and whole.ndim > 0:
+        flat = np.flatnonzero(np.abs(whole) >= DISPLAY_FLOOR)
+        if flat.size == 0:
+            raise Degenerate("every entry of the asked quantity is 0")
+        index = tuple(int(i) for i in np.unravel_index(int(rng.choice(flat)), whole.shape))
+        target += "." + ".".join(str(i) for i in index)
+    value = np.asarray(lookup(doc, target), dtype=float)
+    if value.ndim == 0 and abs(float(value)) < DISPLAY_FLOOR:
+        raise Degenerate("the asked value is 0 or underflows the display")
+    if value.ndim > 0 and np.all(np.abs(value) < DISPLAY_FLOOR):
+        raise Degenerate("the asked quantity is all zeros")
+
+    forward_kind = quantity in ("Z", "A")
+    exact = is_exact(net) and not (quantity == "loss" and net.loss.name in ("bce", "cross_entropy"))
+    rtol, atol = EXACT_TOL if exact else ROUNDED_TOL
+    if quantity.endswith("_new"):
+        # W − η·dW: the uncertainty is η times the gradient's, not a share of W itself.
+        grad = np.asarray(lookup(doc, target.replace("W_new", "dW").replace("b_new", "db")))
+        rtol, atol = 0.0, float(net.learning_rate * (atol + rtol * np.max(np.abs(grad))))
+    answer = make_answer(value, rtol, atol)
+
+    writer = StepWriter(tape)
+    if quantity == "Z":
+        steps = writer.forward(l - 1) + writer.forward_layer(l, through_activation=False)
+    elif quantity == "A":
+        steps = writer.forward(l)
+    elif quantity == "loss":
+        steps = writer.forward() + [writer.loss_step()]
+    else:
+        steps = writer.forward() + writer.backward_to(l, quantity)
+    if index is not None:
+        last = steps[-1]
+        steps.append(writer.step("Read off the entry", f"{asked_tex(quantity, l, index)}",
+                                 [{"tex": f"{asked_tex(quantity, l, index)} ="}, {"num": value}], value,
+                                 f"Take row {index[0] + 1}" + (f", column {index[1] + 1}" if len(index) > 1 else "")
+                                 + f" of {last.title.lower()}."))
+
+    distractors = [] if forward_kind or quantity == "loss" else engine_distractors(net, target, answer)
+    require(distractors, family.min_distractors)
+
+    upto = l if forward_kind else len(net.layers)
+    given = network_given(net, upto=upto, labels=not forward_kind)
+    if not forward_kind and quantity != "loss":
+        given += approximations(tape, len(net.layers))
+    context = base_context(net)
+    context.update(asked=asked_tex(quantity, l, index), asked_text=asked_text(quantity, l, index),
+                   entry=",".join(str(i + 1) for i in index) if index else "")
+    return Draft(answer=answer, steps=steps, given=given, context=context, problem=net.to_problem(),
+                 target=target, distractors=distractors)

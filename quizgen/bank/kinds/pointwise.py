@@ -1,0 +1,151 @@
+"""Kinds without a whole tape to ask about: a derivative at a point, a finite-difference check,
+and the shapes table of an architecture."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from quizgen.bank.kinds.common import (
+    EXACT_ACTS, EXACT_TOL, Draft, add_distractor, base_context, make_answer, network_given, require,
+)
+from quizgen.bank.latex import act_tex, deriv_tex, num_tex, sym
+from quizgen.bank.question import Given, Step
+from quizgen.bank.sample import Degenerate, check_tape, draw_network, grid_values
+from quizgen.bank.spec import GRIDS, Family
+from quizgen.engine import mistakes, parse_activation, solve
+from quizgen.engine.gradcheck import network_loss
+from quizgen.engine.network import Notation
+from quizgen.render.numbers import fmt, round_sig
+
+
+def _step(title, symbolic, parts, value, explanation, shape=None) -> Step:
+    from quizgen.bank.latex import parts_tex
+
+    arr = np.asarray(value, dtype=float) + 0.0
+    return Step(title, symbolic, parts_tex(parts), parts, arr.tolist() if arr.ndim else float(arr),
+                num_tex(arr), shape if shape is not None else list(arr.shape), explanation)
+
+
+def activation_derivative(family: Family, rng: np.random.Generator) -> Draft:
+    act = parse_activation(family.ask_activation[int(rng.integers(len(family.ask_activation)))])
+    lo, hi = family.z_range
+    z = float(grid_values(rng, lo, hi, GRIDS[family.grid], (), nonzero=True))
+    zz = np.array([[z]])
+    a = act.forward(zz)
+    value = float(act.derivative(zz, a)[0, 0])
+    exact = act.name in EXACT_ACTS
+    answer = make_answer(value, *(EXACT_TOL if exact else (1e-2, 1e-3)))
+    f = act_tex(act)
+    d_tex = deriv_tex(act, "z", f"{f}(z)")
+    given = [Given("z", "z", z)]
+    steps = [_step("Derivative rule", f"{f}'(z) = {d_tex}", [{"tex": f"{f}'(z) = {d_tex}"}], value,
+                   f"Differentiate {act.label} in closed form.", shape=[])]
+    if not exact:
+        a_val = float(round_sig(a[0, 0], 4))
+        given.append(Given("a", f"{f}({fmt(z)})", a_val, approx=True))
+        steps.insert(0, _step("Activation value", f"a = {f}(z)",
+                              [{"tex": f"{f}\\left({fmt(z)}\\right) \\approx"}, {"num": a_val}], a[0, 0],
+                              "Evaluate the activation at z (given in the question).", shape=[]))
+    steps.append(_step("Substitute", f"{f}'({fmt(z)})", [{"tex": f"{f}'\\left({fmt(z)}\\right) ="}, {"num": value}],
+                       value, "Put the numbers into the rule.", shape=[]))
+    found = []
+    for mid, wrong in mistakes.activation_mistakes(act, z).items():
+        add_distractor(found, answer, wrong, mid)
+    require(found, family.min_distractors)
+    context = {"z": fmt(z), "activation": act.label, "activation_latex": f,
+               "asked": f"{f}'\\left({fmt(z)}\\right)", "asked_text": f"{act.label}'({fmt(z)})", "param": act.param}
+    return Draft(answer=answer, steps=steps, given=given, context=context, distractors=found)
+
+
+def gradient_check(family: Family, rng: np.random.Generator) -> Draft:
+    net = draw_network(family, rng)
+    tape = solve(net)
+    check_tape(tape)
+    W = net.layers[0].W  # internal (out, in)
+    r, c = (int(rng.integers(W.shape[0])), int(rng.integers(W.shape[1])))
+    eps = family.eps
+    analytic = float(tape.layers[0].dW[r, c])
+    if abs(analytic) < 0.05:
+        raise Degenerate("the checked gradient is too small to estimate by hand")
+    probe = copy.deepcopy(net)
+    probe.layers[0].W[r, c] += eps
+    j_plus = network_loss(probe)
+    probe.layers[0].W[r, c] -= 2 * eps
+    j_minus = network_loss(probe)
+    estimate = (j_plus - j_minus) / (2 * eps)
+    answer = make_answer(estimate, 2e-2, 1e-2)
+    # the entry's place in the file's orientation
+    fr, fc = (r, c) if net.notation is Notation.COLUMN else (c, r)
+    wsym = sym("W", 1, f"{fr + 1},{fc + 1}")
+    steps = [
+        _step("Loss with the weight nudged up", f"J^{{+}} = J({wsym} + \\varepsilon)",
+              [{"tex": f"J({wsym} + {fmt(eps)}) ="}, {"num": j_plus}], j_plus,
+              "Run the forward pass again with the one weight increased by ε.", shape=[]),
+        _step("Loss with the weight nudged down", f"J^{{-}} = J({wsym} - \\varepsilon)",
+              [{"tex": f"J({wsym} - {fmt(eps)}) ="}, {"num": j_minus}], j_minus,
+              "The same with the weight decreased by ε.", shape=[]),
+        _step("Central difference", r"\frac{J^{+} - J^{-}}{2\varepsilon}",
+              [{"tex": r"\frac{"}, {"num": j_plus}, {"tex": "-"}, {"num": j_minus}, {"tex": f"}}{{2 \\cdot {fmt(eps)}}} ="},
+               {"num": estimate}], estimate,
+              "Divide the change in loss by the total width 2ε.", shape=[]),
+        _step("Compare with backprop", f"\\frac{{\\partial J}}{{\\partial {wsym}}}",
+              [{"tex": f"\\frac{{\\partial J}}{{\\partial {wsym}}} ="}, {"num": analytic}], analytic,
+              f"Backprop gives {fmt(analytic)}; the relative difference "
+              f"{fmt(abs(estimate - analytic) / abs(analytic), 2)} is tiny, so the gradient checks out.", shape=[]),
+    ]
+    found = []
+    add_distractor(found, answer, (j_plus - j_minus) / eps, "eps_not_doubled")
+    add_distractor(found, answer, (j_minus - j_plus) / (2 * eps), "difference_reversed")
+    require(found, family.min_distractors)
+    context = base_context(net)
+    context.update(asked=f"\\frac{{J({wsym} + \\varepsilon) - J({wsym} - \\varepsilon)}}{{2\\varepsilon}}",
+                   asked_text=f"the central-difference estimate of ∂J/∂W1({fr + 1},{fc + 1})",
+                   eps=fmt(eps), entry=f"{fr + 1},{fc + 1}")
+    return Draft(answer=answer, steps=steps, given=network_given(net), context=context,
+                 problem=net.to_problem(), target=None, distractors=found)
+
+
+def shapes_table(family: Family, rng: np.random.Generator) -> Draft:
+    notation = Notation(family.notation)
+    sizes = [int(rng.integers(family.inputs[0], family.inputs[1] + 1))]
+    sizes += [int(rng.integers(lo, hi + 1)) for lo, hi in family.hidden]
+    sizes.append(int(rng.integers(family.outputs[0], family.outputs[1] + 1)))
+    m = int(rng.integers(family.batch[0], family.batch[1] + 1))
+    rows, names = [], []
+    rows.append(list(notation.data_shape(sizes[0], m)))
+    names.append(("X", "X"))
+    for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+        for name, shape in (("W", notation.weight_shape(n_in, n_out)),
+                            ("b", notation.data_shape(n_out, 1)),
+                            ("Z", notation.data_shape(n_out, m)),
+                            ("A", notation.data_shape(n_out, m))):
+            if name == "b" and not family.bias:
+                continue
+            rows.append(list(shape))
+            names.append((f"{name}{l}", sym(name, l)))
+    value = np.array(rows, dtype=float)
+    answer = make_answer(value, 0.0, 0.0)
+    other = Notation.ROW if notation is Notation.COLUMN else Notation.COLUMN
+    found = []
+    add_distractor(found, answer, value[:, ::-1], "other_notation_shapes")
+    listing = ", ".join(f"${tex}$" for _, tex in names)
+    steps = []
+    for (plain, tex), shape in zip(names, rows):
+        why = {"X": "one " + ("column" if notation is Notation.COLUMN else "row") + " per example",
+               "W": "(units in, units out)" if notation is Notation.ROW else "(units out, units in)",
+               "b": "one entry per unit, broadcast over the batch",
+               "Z": "one " + ("column" if notation is Notation.COLUMN else "row") + " per example",
+               "A": "same shape as Z (activations act entrywise or per example)"}[plain[0]]
+        steps.append(_step(f"Shape of {plain}", f"{tex} \\in \\mathbb{{R}}^{{{shape[0]} \\times {shape[1]}}}",
+                           [{"tex": f"{tex}:"}, {"num": shape}], shape, f"{plain}: {why}.", shape=[2]))
+    steps.append(_step("Gradients", r"\mathrm{d}W^{[l]} \text{ has the shape of } W^{[l]}",
+                       [{"tex": r"\mathrm{d}W^{[l]} \sim W^{[l]},\ \mathrm{d}b^{[l]} \sim b^{[l]}"}], value,
+                       "Every gradient has exactly the shape of the quantity it differentiates.",
+                       shape=list(value.shape)))
+    context = {"notation": notation.value, "m": m, "L": len(sizes) - 1, "sizes": sizes,
+               "asked": listing, "asked_text": "the shape (rows, columns) of " + ", ".join(p for p, _ in names),
+               "network": " \\to ".join(str(s) for s in sizes)}
+    del other
+    return Draft(answer=answer, steps=steps, given=[], context=context, distractors=found)

@@ -1,0 +1,89 @@
+"""Draw a network for a family on its hand-computable grid, and reject degenerate ones.
+
+Numbers are drawn on the display grid *before* anything is computed, so what the student is
+shown is exactly what the engine solves.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from quizgen.bank.spec import GRIDS, Family
+from quizgen.engine.activations import parse_activation
+from quizgen.engine.losses import get_loss
+from quizgen.engine.network import Network, Notation
+from quizgen.engine.tape import Tape
+
+
+class Degenerate(Exception):
+    """This draw cannot make a good question; the reason is counted and another is drawn."""
+
+
+def grid_values(rng: np.random.Generator, lo: float, hi: float, step: float, shape, nonzero: bool) -> np.ndarray:
+    """Uniform draws from {lo, lo + step, ..., hi}, optionally without 0."""
+    points = np.round(np.arange(np.ceil(lo / step), np.floor(hi / step) + 1) * step, 10)
+    if nonzero:
+        points = points[points != 0]
+    if points.size == 0:
+        raise Degenerate("the value range holds no grid point")
+    return rng.choice(points, size=shape)
+
+
+def draw_network(family: Family, rng: np.random.Generator) -> Network:
+    """One random network, with data and labels, in the family's notation."""
+    step = GRIDS[family.grid]
+    notation = Notation(family.notation)
+    sizes = [int(rng.integers(family.inputs[0], family.inputs[1] + 1))]
+    sizes += [int(rng.integers(lo, hi + 1)) for lo, hi in family.hidden]
+    sizes.append(int(rng.integers(family.outputs[0], family.outputs[1] + 1)))
+    m = int(rng.integers(family.batch[0], family.batch[1] + 1))
+    chains = []
+    for choices in family.activations:
+        choice = choices[int(rng.integers(len(choices)))]
+        chains.append([parse_activation(part) for part in choice.split("+")])
+    loss = get_loss(family.losses[int(rng.integers(len(family.losses)))], family.reduction)
+
+    def draw(name: str, shape, nonzero: bool = False) -> np.ndarray:
+        lo, hi = family.ranges[name]
+        return grid_values(rng, lo, hi, step, shape, nonzero)
+
+    X = draw("X", (sizes[0], m), nonzero=True)  # internal (features, m)
+    weights, biases = [], []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        weights.append(draw("W", (n_out, n_in), family.nonzero_weights))
+        biases.append(draw("b", (n_out,)) if family.bias else None)
+    k = sizes[-1]
+    if family.labels == "one_hot" or loss.name == "cross_entropy":
+        Y = np.zeros((k, m))
+        Y[rng.integers(k, size=m), np.arange(m)] = 1.0
+    elif family.labels == "binary":
+        Y = rng.integers(0, 2, size=(k, m)).astype(float)
+    else:
+        Y = draw("X", (k, m))
+    o = notation.orient
+    return Network.from_arrays(
+        notation, [o(W) for W in weights], biases, chains, loss, o(X), o(Y), family.learning_rate
+    )
+
+
+def check_tape(tape: Tape) -> None:
+    """Raise Degenerate for kinks hit exactly, saturation, and near-log(0) outputs."""
+    net = tape.network
+    for i, (layer, t) in enumerate(zip(net.layers, tape.layers), start=1):
+        inputs = [t.Z] + t.H[:-1]
+        for act, z, a in zip(layer.activations, inputs, t.H):
+            if act.name in ("relu", "leaky_relu", "elu") and np.any(z == 0):
+                raise Degenerate(f"a {act.name} input in layer {i} is exactly 0 (the kink)")
+            if act.name == "sigmoid" and np.any((a < 0.02) | (a > 0.98)):
+                raise Degenerate(f"a sigmoid in layer {i} is saturated")
+            if act.name == "tanh" and np.any(np.abs(a) > 0.98):
+                raise Degenerate(f"a tanh in layer {i} is saturated")
+            if act.name == "softmax" and np.any(a < 0.005):
+                raise Degenerate(f"a softmax output in layer {i} is nearly 0")
+    out = tape.output
+    if net.loss.name in ("bce", "cross_entropy") and np.any((out < 0.01) & (net.Y > 0)):
+        raise Degenerate("the loss takes log of a value near 0")
+    if net.loss.name == "bce" and np.any((out > 0.99) & (net.Y < 1)):
+        raise Degenerate("the loss takes log of a value near 0")
+    if not np.isfinite(tape.loss):
+        raise Degenerate("the loss is not finite")

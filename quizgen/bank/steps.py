@@ -1,0 +1,246 @@
+"""Worked-solution steps read off the engine's tape, in the problem's notation.
+
+Every number in a step comes from the tape (or from an activation's derivative evaluated by the
+engine); the LaTeX around it is the rule in symbols. Column vs row is asked of the Notation once
+here (`_rules`); nothing downstream branches on it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from quizgen.bank.latex import LOSS_TEX, act_tex, deriv_tex, num_tex, parts_tex, sym, transpose
+from quizgen.bank.question import Step
+from quizgen.engine.network import Network, Notation
+from quizgen.engine.tape import Tape
+from quizgen.render.numbers import fmt
+
+
+
+def _bias(notation: Notation, b: np.ndarray) -> np.ndarray:
+    return b[:, None] if notation is Notation.COLUMN else b[None, :]
+
+
+def _rules(n: Notation, l: int, has_bias: bool) -> dict:
+    """The symbolic rules of layer l in notation n."""
+    Z, W, A0, b = sym("Z", l), sym("W", l), sym("A", l - 1) if l > 1 else "X", sym("b", l)
+    dZ, dA0 = sym("dZ", l), sym("dA", l - 1) if l > 1 else r"\mathrm{d}X"
+    plus = f" + {b}" if has_bias else ""
+    if n is Notation.COLUMN:
+        return {"Z": f"{Z} = {W} {A0}{plus}", "dW": f"{sym('dW', l)} = {dZ} {transpose(A0)}",
+                "db": fr"{sym('db', l)} = \sum_{{i=1}}^{{m}} {dZ}_{{:,i}}",
+                "back": f"{dA0} = {transpose(W)} {dZ}", "order": ("W", "A0")}
+    return {"Z": f"{Z} = {A0} {W}{plus}", "dW": f"{sym('dW', l)} = {transpose(A0)} {dZ}",
+            "db": fr"{sym('db', l)} = \sum_{{i=1}}^{{m}} {dZ}_{{i,:}}",
+            "back": f"{dA0} = {dZ} {transpose(W)}", "order": ("A0", "W")}
+
+
+def _plain(value):
+    arr = np.asarray(value, dtype=float) + 0.0
+    return arr.tolist() if arr.ndim else float(arr)
+
+
+class StepWriter:
+    """Builds Step records for one solved network."""
+
+    def __init__(self, tape: Tape):
+        self.tape = tape
+        self.net: Network = tape.network
+        self.n = self.net.notation
+        self.L = len(self.net.layers)
+
+    # -- helpers -------------------------------------------------------------------------
+    def o(self, arr):
+        return self.n.orient(np.asarray(arr))
+
+    def step(self, title, symbolic, parts, result, explanation) -> Step:
+        value = np.asarray(result, dtype=float)
+        return Step(
+            title=title,
+            symbolic=symbolic,
+            substituted=parts_tex(parts),
+            parts=[p if "tex" in p else {"num": _plain(p["num"])} for p in parts],
+            result=(value + 0.0).tolist() if value.ndim else float(value),
+            result_display=num_tex(value),
+            shape=list(value.shape),
+            explanation=explanation,
+        )
+
+    def chain_names(self, l: int) -> list[str]:
+        k = len(self.net.layers[l - 1].activations)
+        if k == 1:
+            return [sym("A", l)]
+        inner = [sym("H", l, str(j)) if k > 2 else sym("H", l) for j in range(1, k)]
+        return inner + [sym("A", l)]
+
+    # -- forward -------------------------------------------------------------------------
+    def forward_layer(self, l: int, through_activation: bool = True) -> list[Step]:
+        layer, t = self.net.layers[l - 1], self.tape.layers[l - 1]
+        r = _rules(self.n, l, layer.b is not None)
+        W, A0 = self.o(layer.W), self.o(t.A_prev)
+        factors = [W, A0] if r["order"] == ("W", "A0") else [A0, W]
+        parts = [{"tex": f"{sym('Z', l)} ="}, {"num": factors[0]}, {"num": factors[1]}]
+        if layer.b is not None:
+            parts += [{"tex": "+"}, {"num": _bias(self.n, layer.b)}]
+        prev = "the input X" if l == 1 else f"layer {l - 1}'s output"
+        steps = [self.step(f"Pre-activation of layer {l}", r["Z"], parts, self.o(t.Z),
+                           f"Multiply {prev} by the weights of layer {l}"
+                           + (" and add the bias (to every example)." if layer.b is not None else "."))]
+        if not through_activation:
+            return steps
+        names = self.chain_names(l)
+        source, source_val = sym("Z", l), t.Z
+        for act, h, name in zip(layer.activations, t.H, names):
+            f = act_tex(act)
+            how = "over the units of each example" if act.name == "softmax" else "entrywise"
+            parts = [{"tex": f"{name} = {f}\\left("}, {"num": self.o(source_val)}, {"tex": r"\right)"}]
+            steps.append(self.step(f"Activation {act.label} of layer {l}", f"{name} = {f}({source})",
+                                   parts, self.o(h), f"Apply {act.label} {how}."))
+            source, source_val = name, h
+        return steps
+
+    def forward(self, upto: int | None = None) -> list[Step]:
+        steps = []
+        for l in range(1, (upto or self.L) + 1):
+            steps += self.forward_layer(l)
+        return steps
+
+    def loss_step(self) -> Step:
+        loss = self.net.loss
+        red = r"\frac{1}{m}\sum_{i=1}^{m}" if loss.reduction == "mean" else r"\sum_{i=1}^{m}"
+        symbolic = f"J = {red} " + LOSS_TEX[loss.name].replace("a_j", "a_{ji}").replace("y_j", "y_{ji}")
+        parts = [{"tex": "J = "}, {"tex": f"\\mathcal{{L}}\\left("}, {"num": self.o(self.tape.output)},
+                 {"tex": ","}, {"num": self.o(self.net.Y)}, {"tex": r"\right)"}]
+        how = f"average over the m = {self.net.m} examples" if loss.reduction == "mean" else "sum over the examples"
+        return self.step("Loss", symbolic, parts, self.tape.loss,
+                         f"Evaluate the {loss.name.replace('_', ' ')} of each example, then {how}.")
+
+    # -- backward ------------------------------------------------------------------------
+    def output_steps(self) -> list[Step]:
+        """dJ/dA of the output, then back through the output layer's activation chain."""
+        L, net = self.L, self.net
+        layer, t = net.layers[-1], self.tape.layers[-1]
+        over_m = r"\frac{1}{m}" if net.loss.reduction == "mean" else ""
+        last = layer.activations[-1]
+        names = self.chain_names(L)
+        shortcut = (net.loss.name, last.name) in (("cross_entropy", "softmax"), ("bce", "sigmoid"),
+                                                    ("half_sse", "identity"))
+        steps = []
+        k = len(layer.activations)
+        if shortcut:
+            target = sym("dZ", L) if k == 1 else r"\mathrm{d}" + names[-2]
+            value = t.dZ if k == 1 else t.dH[-2]
+            why = {"softmax": "Softmax with cross-entropy", "sigmoid": "Sigmoid with binary cross-entropy",
+                   "identity": "A linear output with ½ squared error"}[last.name]
+            steps.append(self.step(
+                "Output error", f"{target} = {over_m}\\left({sym('A', L)} - Y\\right)",
+                [{"tex": f"{target} = {over_m}\\left("}, {"num": self.o(t.A)}, {"tex": "-"}, {"num": self.o(net.Y)},
+                 {"tex": r"\right)"}],
+                self.o(value), f"{why} simplifies to prediction minus target"
+                + (" (÷ m for the mean)." if over_m else ".")))
+            chain = list(range(k - 2, -1, -1))
+        else:
+            steps.append(self.step(
+                "Loss gradient at the output", fr"{sym('dA', L)} = \frac{{\partial J}}{{\partial {sym('A', L)}}}",
+                [{"tex": f"{sym('dA', L)} ="}, {"num": self.o(t.dA)}],
+                self.o(t.dA), f"Differentiate the {net.loss.name.replace('_', ' ')} with respect to the output"
+                + (", including the 1/m of the mean." if over_m else ".")))
+            chain = list(range(k - 1, -1, -1))
+        steps += self.activation_steps(L, chain)
+        return steps
+
+    def activation_steps(self, l: int, chain: list[int]) -> list[Step]:
+        layer, t = self.net.layers[l - 1], self.tape.layers[l - 1]
+        names = self.chain_names(l)
+        steps = []
+        for j in chain:
+            act = layer.activations[j]
+            z_name = sym("Z", l) if j == 0 else names[j - 1]
+            z_val = t.Z if j == 0 else t.H[j - 1]
+            out = r"\mathrm{d}" + z_name if j else sym("dZ", l)
+            upstream = r"\mathrm{d}" + names[j] if j < len(names) - 1 else sym("dA", l)
+            up_val = t.dH[j]
+            result = t.dZ if j == 0 else t.dH[j - 1]
+            if act.elementwise:
+                deriv = act.derivative(z_val, t.H[j])
+                d_tex = deriv_tex(act, z_name, names[j])
+                symbolic = f"{out} = {upstream} \\odot \\left({d_tex}\\right)"
+                parts = [{"tex": f"{out} ="}, {"num": self.o(up_val)}, {"tex": r"\odot"}, {"num": self.o(deriv)}]
+                why = f"Multiply entrywise by the derivative of {act.label} at {self._plain(z_name)}."
+            else:
+                s = names[j]
+                symbolic = (f"{out} = {s} \\odot \\left({upstream} - \\mathbf{{1}}\\,"
+                            f"(\\mathbf{{1}}^{{\\top}}({s} \\odot {upstream}))\\right)")
+                parts = [{"tex": f"{out} ="}, {"num": self.o(result)}]
+                why = "Apply the full softmax Jacobian diag(s) − s sᵀ to each example."
+            steps.append(self.step(f"Back through {act.label} (layer {l})", symbolic, parts, self.o(result), why))
+        return steps
+
+    @staticmethod
+    def _plain(tex: str) -> str:
+        return tex.replace("^{[", "").replace("]}", "").replace("_{", "").replace("}", "").replace("\\mathrm{d}", "d")
+
+    def propagate_step(self, l: int) -> Step:
+        """dA of layer l from dZ of layer l + 1."""
+        nxt, t = self.net.layers[l], self.tape.layers[l]
+        r = _rules(self.n, l + 1, nxt.b is not None)
+        W, dZ = self.o(nxt.W), self.o(t.dZ)
+        factors = [{"num": W.T}, {"num": dZ}] if self.n is Notation.COLUMN else [{"num": dZ}, {"num": W.T}]
+        return self.step(f"Gradient reaching layer {l}'s output", r["back"],
+                         [{"tex": f"{sym('dA', l)} ="}] + factors, self.o(self.tape.layers[l - 1].dA),
+                         f"Pass the error back through W{l + 1}, transposed.")
+
+    def weight_step(self, l: int) -> Step:
+        layer, t = self.net.layers[l - 1], self.tape.layers[l - 1]
+        r = _rules(self.n, l, layer.b is not None)
+        dZ, A0 = self.o(t.dZ), self.o(t.A_prev)
+        factors = [{"num": dZ}, {"num": A0.T}] if self.n is Notation.COLUMN else [{"num": A0.T}, {"num": dZ}]
+        return self.step(f"Weight gradient of layer {l}", r["dW"], [{"tex": f"{sym('dW', l)} ="}] + factors,
+                         self.o(t.dW), "Each weight's gradient is its output unit's error times its input, "
+                         "summed over the examples.")
+
+    def bias_step(self, l: int) -> Step:
+        t = self.tape.layers[l - 1]
+        r = _rules(self.n, l, True)
+        return self.step(f"Bias gradient of layer {l}", r["db"],
+                         [{"tex": fr"{sym('db', l)} = \sum_i"}, {"num": self.o(t.dZ)}], t.db,
+                         "The bias is added to every example, so its gradient sums dZ over the batch.")
+
+    def dx_step(self) -> Step:
+        layer, t = self.net.layers[0], self.tape.layers[0]
+        r = _rules(self.n, 1, layer.b is not None)
+        W, dZ = self.o(layer.W), self.o(t.dZ)
+        factors = [{"num": W.T}, {"num": dZ}] if self.n is Notation.COLUMN else [{"num": dZ}, {"num": W.T}]
+        return self.step("Gradient with respect to the input", r["back"], [{"tex": r"\mathrm{d}X ="}] + factors,
+                         self.o(self.tape.dX), "Pass the error of layer 1 back through W1, transposed.")
+
+    def sgd_step(self, l: int, quantity: str) -> Step:
+        layer, t = self.net.layers[l - 1], self.tape.layers[l - 1]
+        eta = fmt(self.net.learning_rate)
+        if quantity == "W_new":
+            return self.step(f"SGD update of W{l}", f"{sym('W', l)} \\leftarrow {sym('W', l)} - \\eta\\, {sym('dW', l)}",
+                             [{"num": self.o(layer.W)}, {"tex": f"- {eta}"}, {"num": self.o(t.dW)}],
+                             self.o(t.W_new), f"Step against the gradient with learning rate η = {eta}.")
+        return self.step(f"SGD update of b{l}", f"{sym('b', l)} \\leftarrow {sym('b', l)} - \\eta\\, {sym('db', l)}",
+                         [{"num": layer.b}, {"tex": f"- {eta}"}, {"num": t.db}], t.b_new,
+                         f"Step against the gradient with learning rate η = {eta}.")
+
+    def backward_to(self, l: int, quantity: str) -> list[Step]:
+        """Output error down to `quantity` of layer l (dA, dZ, dW, db, W_new, b_new or dX)."""
+        steps = self.output_steps()
+        if quantity == "dA" and l == self.L:
+            return steps[:1] if steps[0].title.startswith("Loss gradient") else steps
+        for j in range(self.L - 1, l - 1, -1):
+            steps.append(self.propagate_step(j))
+            if quantity == "dA" and j == l:
+                return steps
+            steps += self.activation_steps(j, list(range(len(self.net.layers[j - 1].activations) - 1, -1, -1)))
+        if quantity in ("dW", "W_new"):
+            steps.append(self.weight_step(l))
+        if quantity in ("db", "b_new"):
+            steps.append(self.bias_step(l))
+        if quantity in ("W_new", "b_new"):
+            steps.append(self.sgd_step(l, quantity))
+        if quantity == "dX":
+            steps.append(self.dx_step())
+        return steps

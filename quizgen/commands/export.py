@@ -1,0 +1,44 @@
+"""`quizgen export --format json`: every family × N variants as one JSON document."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from quizgen.bank.collection import export_document, generate
+from quizgen.bank.load import load_bank
+from quizgen.writers.atomic import atomic_write_text
+
+
+def register(sub):
+    p = sub.add_parser("export", help="export the bank's questions (JSON schema quizgen.questions/1)",
+                       description="Write every family × N variants as {\"schema\": \"quizgen.questions/1\", "
+                                   "\"questions\": [...]} (see docs/schema.md).")
+    p.add_argument("--format", choices=["json"], default="json", help="output format (default: json)")
+    p.add_argument("--bank", metavar="DIR", help="question bank directory (default: ./question_bank or the shipped bank)")
+    p.add_argument("--variants", type=int, default=1, metavar="N", help="variants per family (default: 1)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="bank seed (default: 0)")
+    p.add_argument("--family", action="append", metavar="ID", help="only these families (repeatable)")
+    p.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    return p
+
+
+def run(args) -> int:
+    from quizgen.errors import QuizgenError
+
+    if args.variants < 1:
+        raise QuizgenError("--variants must be at least 1")
+    families = load_bank(args.bank)
+    if args.family:
+        known = {f.id for f in families}
+        missing = [f for f in args.family if f not in known]
+        if missing:
+            raise QuizgenError(f"--family: unknown family {missing[0]!r}")
+        families = [f for f in families if f.id in set(args.family)]
+    document = export_document(generate(families, args.variants, args.seed))
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=False) + "\n"
+    if args.out:
+        atomic_write_text(args.out, text)
+    else:
+        sys.stdout.write(text)
+    return 0

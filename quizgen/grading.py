@@ -1,0 +1,396 @@
+"""Read a typed answer without eval, then grade it: tolerance, shape, partial credit, mistakes.
+
+templates/static/js/grader.js is the same grader for the study site, written to mirror this file
+function by function; tests/data/grading_cases.json is the table both must pass, so change the
+two together.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from quizgen.errors import AnswerError
+
+__all__ = ["MAX_CHARS", "format_value", "grade", "parse_answer"]
+
+MAX_CHARS = 10_000
+ACCEPTED = "Accepted: 0.5, -3/4, 1e-3, [1, 2, 3], 1 2 3, [[1, 2], [3, 4]], 1 2; 3 4, or a letter A-H."
+
+_WS = " \t\n\r\f\v\u00a0"  # spelled out: Python's and JavaScript's ideas of "whitespace" differ
+_WS_RUN = re.compile(f"[{_WS}]+")
+_SLASH = re.compile(f"[{_WS}]*/[{_WS}]*")
+_TOKEN = re.compile(f"[\\[\\];,]|[^{_WS}\\[\\];,]+")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NONFINITE = re.compile(r"[+-]?(?:[Nn][Aa][Nn]|[Ii][Nn][Ff](?:[Ii][Nn][Ii][Tt][Yy])?)")
+_CHOICE = re.compile(r"\(?([A-Ha-h])\)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def parse_answer(text: str) -> dict:
+    """Read typed input as {kind, value, shape}; raise AnswerError naming what was not understood."""
+    if not isinstance(text, str):
+        raise AnswerError("could not read the answer: it is not text")
+    if len(text) > MAX_CHARS:
+        raise AnswerError(
+            f"could not read the answer: it is {len(text)} characters long, at most {MAX_CHARS} are accepted"
+        )
+    s = text.replace("\u2212", "-").strip(_WS)
+    if not s:
+        raise AnswerError(f"could not read the answer: nothing was typed. {ACCEPTED}")
+    letter = _CHOICE.fullmatch(s)
+    if letter:
+        return {"kind": "choice", "value": letter.group(1).upper(), "shape": None}
+    tokens = _TOKEN.findall(_SLASH.sub("/", s))
+    rows, form = _structure(text, tokens)
+    if form == "matrix":
+        values = [_row(text, row, f"row {i + 1}") for i, row in enumerate(rows)]
+        for i, row in enumerate(values[1:], start=2):
+            if len(row) != len(values[0]):
+                _fail(text, f"row {i} has {len(row)} entries but row 1 has {len(values[0])}")
+        return {"kind": "matrix", "value": values, "shape": [len(values), len(values[0])]}
+    values = _row(text, rows[0], "the answer")
+    if form == "flat" and len(values) == 1:
+        return {"kind": "number", "value": values[0], "shape": []}
+    return {"kind": "vector", "value": values, "shape": [len(values)]}
+
+
+def _structure(text: str, tokens: list[str]) -> tuple[list[list[str]], str]:
+    """Split tokens into rows; the form is "flat" (no brackets), "vector" or "matrix"."""
+    if "[" not in tokens and "]" not in tokens:
+        rows = _split(tokens, ";")
+        return rows, ("matrix" if len(rows) > 1 else "flat")
+    depth = deepest = 0
+    for i, token in enumerate(tokens):
+        if token == "[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token == "]":
+            depth -= 1
+            if depth < 0:
+                _fail(text, "a ] has no matching [")
+            if depth == 0 and i != len(tokens) - 1:
+                _fail(text, "brackets must enclose the whole answer, like [1, 2, 3]")
+    if depth > 0:
+        _fail(text, "a [ is never closed")
+    if tokens[0] != "[":
+        _fail(text, "brackets must enclose the whole answer, like [1, 2, 3]")
+    if deepest > 2:
+        _fail(text, "too many brackets: at most two levels, like [[1, 2], [3, 4]]")
+    inner = tokens[1:-1]
+    if not inner:
+        _fail(text, "the brackets are empty")
+    if deepest == 1:
+        return (_split(inner, ";"), "matrix") if ";" in inner else ([inner], "vector")
+    rows: list[list[str]] = []
+    last = "sep"
+    i = 0
+    while i < len(inner):
+        token = inner[i]
+        if token == "[":
+            end = inner.index("]", i)  # at most two levels, so the next ] closes this row
+            rows.append(inner[i + 1 : end])
+            i, last = end + 1, "row"
+            continue
+        if token not in (",", ";"):
+            _fail(text, f"{_quote(token)} is outside the inner brackets; write each row in brackets")
+        if last != "row":
+            _fail(text, "a row is missing between separators")
+        i, last = i + 1, "sep"
+    if last != "row":
+        _fail(text, "a row is missing after the last separator")
+    return rows, "matrix"
+
+
+def _split(tokens: list[str], sep: str) -> list[list[str]]:
+    rows: list[list[str]] = [[]]
+    for token in tokens:
+        if token == sep:
+            rows.append([])
+        else:
+            rows[-1].append(token)
+    return rows
+
+
+def _row(text: str, tokens: list[str], where: str) -> list[float]:
+    """Entries separated by spaces and/or single commas."""
+    values: list[float] = []
+    last = ","  # as if a comma came before the first entry
+    for token in tokens:
+        if token == ",":
+            if last == ",":
+                _fail(text, f"{where} has an empty entry next to a comma")
+            last = ","
+        elif token == ";":
+            _fail(text, f"{where} has a ; inside brackets")
+        else:
+            values.append(_number(text, token))
+            last = "number"
+    if not values:
+        _fail(text, f"{where} is empty")
+    if last == ",":
+        _fail(text, f"{where} has an empty entry next to a comma")
+    return values
+
+
+def _number(text: str, atom: str) -> float:
+    """One entry: integer, decimal, scientific notation or a fraction of two of those."""
+    if _NONFINITE.fullmatch(atom):
+        _fail(text, f"{_quote(atom)} is not a finite number")
+    parts = atom.split("/")
+    if len(parts) > 2 or not all(_NUMBER.fullmatch(p) for p in parts):
+        _fail(text, f"{_quote(atom)} is not a number")
+    value = float(parts[0])
+    if len(parts) == 2:
+        denominator = float(parts[1])
+        if denominator == 0:
+            _fail(text, f"{_quote(atom)} divides by zero")
+        value = value / denominator
+    if not math.isfinite(value):
+        _fail(text, f"{_quote(atom)} is too large")
+    return value
+
+
+def _quote(atom: str, limit: int = 20) -> str:
+    return '"' + (atom if len(atom) <= limit else atom[:limit] + "…") + '"'
+
+
+def _snippet(text: str) -> str:
+    return _quote(_WS_RUN.sub(" ", text.strip(_WS)), 40)
+
+
+def _fail(text: str, reason: str):
+    raise AnswerError(f"could not read {_snippet(text)}: {reason}. {ACCEPTED}")
+
+
+def format_value(value: Any) -> str:
+    """A number, vector or matrix as a student would type it: "[[1, 2], [3, 4]]"."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(format_value(v) for v in value) + "]"
+    x = float(value)
+    if math.isfinite(x) and x.is_integer() and abs(x) < 1e16:
+        return str(int(x))
+    return repr(x)
+
+
+# --- grading --------------------------------------------------------------------------------
+
+
+def grade(answer: Any, distractors: Sequence[Any], text: str) -> dict:
+    """Grade typed `text` against an Answer (record or dict) and its Distractors.
+
+    Returns {correct, score, message, mistake, mistake_name, explanation, wrong_entries,
+    expected_shape, parse_error}. Never raises on the text; a malformed answer is a ValueError.
+    """
+    kind = _get(answer, "kind")
+    if kind == "choice":
+        return _grade_choice(answer, distractors or [], text)
+    if kind not in ("number", "vector", "matrix"):
+        raise ValueError(f"cannot grade an answer of kind {kind!r}")
+    want = _array(_get(answer, "value"), _get(answer, "shape"))
+    if want is None:
+        raise ValueError(f"answer value is not a number, vector or matrix: {_get(answer, 'value')!r}")
+    rtol, atol = float(_get(answer, "rtol") or 0.0), float(_get(answer, "atol") or 0.0)
+    shape = want[1]
+    try:
+        parsed = parse_answer(text)
+    except AnswerError as exc:
+        return _verdict(message=exc.message, expected_shape=shape, parse_error=True)
+    if parsed["kind"] == "choice":
+        return _verdict(
+            message=f"could not read {_snippet(text)}: expected {_describe(shape)}, not a letter",
+            expected_shape=shape,
+            parse_error=True,
+        )
+    got = _array(parsed["value"])
+    hits = _hits(want, got, rtol, atol)
+    if hits is not None and all(hits):
+        return _verdict(correct=True, score=1.0, message="Correct.", expected_shape=shape)
+    size = len(want[0])
+    score = sum(hits) / size if hits is not None else 0.0
+    wrong = [_index(i, shape) for i, hit in enumerate(hits) if not hit] if hits and shape else []
+    if hits is None:
+        detail = _shape_message(want, got, rtol, atol)
+        if not shape and _DECIMAL_COMMA.fullmatch(text.replace("\u2212", "-").strip(_WS)):
+            detail = detail[:-1] + " (write decimals with a point, like 0.5)."
+    elif size == 1:
+        detail = "Not quite."
+    elif score == 0:
+        detail = f"Not quite: none of the {size} entries are right."
+    else:
+        detail = f"Not quite: {sum(hits)} of {size} entries are right (wrong: {_where(wrong)})."
+    found = _match_distractor(distractors or [], got, rtol, atol)
+    if found is None:
+        return _verdict(score=score, message=detail, wrong_entries=wrong, expected_shape=shape)
+    message = _mistake_message(found)
+    if hits is None:
+        message += " " + detail
+    return _verdict(
+        score=score,
+        message=message,
+        mistake=_get(found, "mistake"),
+        mistake_name=_get(found, "name"),
+        explanation=_get(found, "explanation"),
+        wrong_entries=wrong,
+        expected_shape=shape,
+    )
+
+
+def _grade_choice(answer: Any, distractors: Sequence[Any], text: str) -> dict:
+    right = str(_get(answer, "value")).strip(_WS).upper()
+    choices = _get(answer, "choices") or []
+    labels = [str(_get(c, "label")).strip(_WS).upper() for c in choices]
+    try:
+        parsed = parse_answer(text)
+    except AnswerError as exc:
+        return _verdict(message=exc.message, parse_error=True)
+    if parsed["kind"] != "choice":
+        return _verdict(message=f"could not read {_snippet(text)}: answer with a letter, like A or (b)", parse_error=True)
+    letter = parsed["value"]
+    if labels and letter not in labels:
+        return _verdict(
+            message=f"could not read {_snippet(text)}: there is no choice {letter}; answer with one of {', '.join(labels)}",
+            parse_error=True,
+        )
+    if letter == right:
+        return _verdict(correct=True, score=1.0, message="Correct.")
+    mistake = next((_get(c, "mistake") for c, label in zip(choices, labels) if label == letter), None)
+    if mistake:
+        found = next((d for d in distractors if _get(d, "mistake") == mistake), None)
+    else:
+        found = next((d for d in distractors if _letter(_get(d, "value")) == letter), None)
+        mistake = _get(found, "mistake") if found is not None else None
+    if found is not None:
+        message = _mistake_message(found)
+    elif mistake:
+        message = f"Not quite — choice {letter} is a common mistake ({mistake})."
+    else:
+        message = "Not quite."
+    return _verdict(
+        message=message,
+        mistake=mistake or None,
+        mistake_name=_get(found, "name") if found is not None else None,
+        explanation=_get(found, "explanation") if found is not None else None,
+    )
+
+
+def _verdict(*, correct=False, score=0.0, message, mistake=None, mistake_name=None, explanation=None,
+             wrong_entries=(), expected_shape=None, parse_error=False) -> dict:  # fmt: skip
+    return {
+        "correct": correct,
+        "score": float(score),
+        "message": message,
+        "mistake": mistake,
+        "mistake_name": mistake_name,
+        "explanation": explanation,
+        "wrong_entries": list(wrong_entries),
+        "expected_shape": None if expected_shape is None else list(expected_shape),
+        "parse_error": parse_error,
+    }
+
+
+def _get(obj: Any, key: str) -> Any:
+    """A field of a record or of its to_dict() form."""
+    return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
+
+
+def _letter(value: Any) -> str | None:
+    return value.strip(_WS).upper() if isinstance(value, str) else None
+
+
+def _array(value: Any, shape: Any = None) -> tuple[list[float], list[int]] | None:
+    """(entries in row-major order, shape) of a number, list or list of lists; None if not one."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if _is_number(value):
+        flat, dims = [float(value)], []
+    elif isinstance(value, (list, tuple)) and value and all(_is_number(v) for v in value):
+        flat, dims = [float(v) for v in value], [len(value)]
+    elif (
+        isinstance(value, (list, tuple))
+        and value
+        and all(isinstance(r, (list, tuple)) and r and len(r) == len(value[0]) for r in value)
+        and all(_is_number(v) for r in value for v in r)
+    ):
+        flat, dims = [float(v) for r in value for v in r], [len(value), len(value[0])]
+    else:
+        return None
+    if len(dims) == 1 and isinstance(shape, (list, tuple)) and len(shape) == 2 and shape[0] * shape[1] == len(flat):
+        dims = [int(shape[0]), int(shape[1])]  # a matrix stored flat, with its shape beside it
+    return flat, dims
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, bool)
+
+
+def _hits(want, got, rtol: float, atol: float) -> list[bool] | None:
+    """Entry-by-entry closeness, |x - v| <= atol + rtol*|v|; None if the shapes cannot line up."""
+    (want_flat, want_shape), (got_flat, got_shape) = want, got
+    if want_shape != got_shape:
+        if len(want_shape) == 2 and len(got_shape) == 2:
+            return None  # two explicit matrices: orientation matters
+        if not (_vector_like(want_shape) and _vector_like(got_shape) and len(want_flat) == len(got_flat)):
+            return None
+    return [abs(x - v) <= atol + rtol * abs(v) for x, v in zip(got_flat, want_flat)]
+
+
+def _vector_like(shape: list[int]) -> bool:
+    return len(shape) < 2 or min(shape) == 1
+
+
+def _index(i: int, shape: list[int]) -> list[int]:
+    return [i] if len(shape) == 1 else [i // shape[1], i % shape[1]]
+
+
+def _where(wrong: list[list[int]], limit: int = 6) -> str:
+    parts = [f"entry {w[0] + 1}" if len(w) == 1 else f"row {w[0] + 1} col {w[1] + 1}" for w in wrong[:limit]]
+    return ", ".join(parts) + (", …" if len(wrong) > limit else "")
+
+
+def _describe(shape: list[int]) -> str:
+    if not shape:
+        return "a single number"
+    return f"a vector of length {shape[0]}" if len(shape) == 1 else f"a {shape[0]}×{shape[1]} matrix"
+
+
+def _shape_message(want, got, rtol: float, atol: float) -> str:
+    (want_flat, want_shape), (got_flat, got_shape) = want, got
+    if len(want_shape) != 2 or len(got_shape) != 2:
+        return f"Wrong shape: expected {_describe(want_shape)}, got {_describe(got_shape)}."
+    message = f"Wrong shape: expected {_describe(want_shape)}, got {got_shape[0]}×{got_shape[1]}"
+    rows, cols = want_shape
+    if got_shape == [cols, rows]:
+        transposed = [got_flat[j * rows + i] for i in range(rows) for j in range(cols)]  # (rows, cols)
+        if all(_hits(want, (transposed, want_shape), rtol, atol)):
+            return message + " — your answer is the transpose of the correct one."
+    return message + "."
+
+
+def _mistake_message(distractor: Any) -> str:
+    name = str(_get(distractor, "name") or "").strip(_WS).rstrip(".")
+    if not name:
+        return f"Not quite — this matches a common mistake ({_get(distractor, 'mistake')})."
+    return f"Not quite — this is what you get if you {name}."
+
+
+def _match_distractor(distractors: Sequence[Any], got, rtol: float, atol: float) -> Any:
+    """The first distractor whose every entry is within tolerance of the student's."""
+    for distractor in distractors:
+        value = _array(_get(distractor, "value"))
+        if value is None:
+            continue
+        hits = _hits(value, got, rtol, atol)
+        if hits is not None and all(hits):
+            return distractor
+    return None

@@ -1,0 +1,1 @@
+"""Thin writers over Question records. Writers never import the engine."""

@@ -1,0 +1,435 @@
+/* The study site's answer grader: quizgen/grading.py, mirrored function by function.
+ *
+ * Reads typed answers without eval (numbers, fractions, 1e-3, vectors, matrices, choice letters)
+ * and grades them with the Python grader's tolerance, shape, partial-credit and mistake rules.
+ * tests/data/grading_cases.json is the table both must pass; change the two files together.
+ * A plain browser script (window.QuizgenGrader) that Node can also require. ES2019, no deps.
+ */
+(function (root) {
+  'use strict';
+
+  var MAX_CHARS = 10000;
+  var ACCEPTED = 'Accepted: 0.5, -3/4, 1e-3, [1, 2, 3], 1 2 3, [[1, 2], [3, 4]], 1 2; 3 4, or a letter A-H.';
+
+  // Whitespace spelled out: Python's and JavaScript's ideas of "whitespace" differ.
+  var WS_RUN = /[ \t\n\r\f\v\u00a0]+/g;
+  var WS_EDGES = /^[ \t\n\r\f\v\u00a0]+|[ \t\n\r\f\v\u00a0]+$/g;
+  var SLASH = /[ \t\n\r\f\v\u00a0]*\/[ \t\n\r\f\v\u00a0]*/g;
+  var TOKEN = /[\[\];,]|[^ \t\n\r\f\v\u00a0\[\];,]+/g;
+  var NUMBER = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+  var NONFINITE = /^[+-]?(?:[Nn][Aa][Nn]|[Ii][Nn][Ff](?:[Ii][Nn][Ii][Tt][Yy])?)$/;
+  var CHOICE = /^\(?([A-Ha-h])\)?$/;
+  var DECIMAL_COMMA = /^[+-]?[0-9]+,[0-9]+$/;
+
+  // A parse failure travels as this object until parseAnswer turns it into {error}.
+  function ParseFailure(message) {
+    this.message = message;
+  }
+
+  // --- reading ------------------------------------------------------------------------------
+
+  function parseAnswer(text) {
+    try {
+      return parseOrThrow(text);
+    } catch (exc) {
+      if (exc instanceof ParseFailure) return { error: exc.message };
+      throw exc;
+    }
+  }
+
+  function parseOrThrow(text) {
+    if (typeof text !== 'string') throw new ParseFailure('could not read the answer: it is not text');
+    var length = codePointLength(text);
+    if (length > MAX_CHARS) {
+      throw new ParseFailure('could not read the answer: it is ' + length +
+        ' characters long, at most ' + MAX_CHARS + ' are accepted');
+    }
+    var s = strip(text.split('\u2212').join('-'));
+    if (!s) throw new ParseFailure('could not read the answer: nothing was typed. ' + ACCEPTED);
+    var letter = CHOICE.exec(s);
+    if (letter) return { kind: 'choice', value: letter[1].toUpperCase(), shape: null };
+    var tokens = tokenize(s.replace(SLASH, '/'));
+    var structure = splitStructure(text, tokens);
+    var rows = structure[0];
+    var form = structure[1];
+    var values, i;
+    if (form === 'matrix') {
+      values = rows.map(function (row, k) { return readRow(text, row, 'row ' + (k + 1)); });
+      for (i = 1; i < values.length; i++) {
+        if (values[i].length !== values[0].length) {
+          fail(text, 'row ' + (i + 1) + ' has ' + values[i].length + ' entries but row 1 has ' + values[0].length);
+        }
+      }
+      return { kind: 'matrix', value: values, shape: [values.length, values[0].length] };
+    }
+    values = readRow(text, rows[0], 'the answer');
+    if (form === 'flat' && values.length === 1) return { kind: 'number', value: values[0], shape: [] };
+    return { kind: 'vector', value: values, shape: [values.length] };
+  }
+
+  function tokenize(s) {
+    var out = [];
+    var match;
+    TOKEN.lastIndex = 0;
+    while ((match = TOKEN.exec(s)) !== null) out.push(match[0]);
+    return out;
+  }
+
+  // Split tokens into rows; the form is "flat" (no brackets), "vector" or "matrix".
+  function splitStructure(text, tokens) {
+    if (tokens.indexOf('[') < 0 && tokens.indexOf(']') < 0) {
+      var flatRows = split(tokens, ';');
+      return [flatRows, flatRows.length > 1 ? 'matrix' : 'flat'];
+    }
+    var depth = 0;
+    var deepest = 0;
+    var i;
+    for (i = 0; i < tokens.length; i++) {
+      if (tokens[i] === '[') {
+        depth += 1;
+        deepest = Math.max(deepest, depth);
+      } else if (tokens[i] === ']') {
+        depth -= 1;
+        if (depth < 0) fail(text, 'a ] has no matching [');
+        if (depth === 0 && i !== tokens.length - 1) fail(text, 'brackets must enclose the whole answer, like [1, 2, 3]');
+      }
+    }
+    if (depth > 0) fail(text, 'a [ is never closed');
+    if (tokens[0] !== '[') fail(text, 'brackets must enclose the whole answer, like [1, 2, 3]');
+    if (deepest > 2) fail(text, 'too many brackets: at most two levels, like [[1, 2], [3, 4]]');
+    var inner = tokens.slice(1, -1);
+    if (!inner.length) fail(text, 'the brackets are empty');
+    if (deepest === 1) return inner.indexOf(';') >= 0 ? [split(inner, ';'), 'matrix'] : [[inner], 'vector'];
+    var rows = [];
+    var last = 'sep';
+    i = 0;
+    while (i < inner.length) {
+      var token = inner[i];
+      if (token === '[') {
+        var end = inner.indexOf(']', i); // at most two levels, so the next ] closes this row
+        rows.push(inner.slice(i + 1, end));
+        i = end + 1;
+        last = 'row';
+        continue;
+      }
+      if (token !== ',' && token !== ';') {
+        fail(text, quote(token, 20) + ' is outside the inner brackets; write each row in brackets');
+      }
+      if (last !== 'row') fail(text, 'a row is missing between separators');
+      i += 1;
+      last = 'sep';
+    }
+    if (last !== 'row') fail(text, 'a row is missing after the last separator');
+    return [rows, 'matrix'];
+  }
+
+  function split(tokens, sep) {
+    var rows = [[]];
+    tokens.forEach(function (token) {
+      if (token === sep) rows.push([]);
+      else rows[rows.length - 1].push(token);
+    });
+    return rows;
+  }
+
+  // Entries separated by spaces and/or single commas.
+  function readRow(text, tokens, where) {
+    var values = [];
+    var last = ','; // as if a comma came before the first entry
+    tokens.forEach(function (token) {
+      if (token === ',') {
+        if (last === ',') fail(text, where + ' has an empty entry next to a comma');
+        last = ',';
+      } else if (token === ';') {
+        fail(text, where + ' has a ; inside brackets');
+      } else {
+        values.push(readNumber(text, token));
+        last = 'number';
+      }
+    });
+    if (!values.length) fail(text, where + ' is empty');
+    if (last === ',') fail(text, where + ' has an empty entry next to a comma');
+    return values;
+  }
+
+  // One entry: integer, decimal, scientific notation or a fraction of two of those.
+  function readNumber(text, atom) {
+    if (NONFINITE.test(atom)) fail(text, quote(atom, 20) + ' is not a finite number');
+    var parts = atom.split('/');
+    if (parts.length > 2 || !parts.every(function (p) { return NUMBER.test(p); })) {
+      fail(text, quote(atom, 20) + ' is not a number');
+    }
+    var value = Number(parts[0]);
+    if (parts.length === 2) {
+      var denominator = Number(parts[1]);
+      if (denominator === 0) fail(text, quote(atom, 20) + ' divides by zero');
+      value = value / denominator;
+    }
+    if (!isFinite(value)) fail(text, quote(atom, 20) + ' is too large');
+    return value;
+  }
+
+  function codePointLength(s) {
+    var n = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        var d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) i += 1;
+      }
+      n += 1;
+    }
+    return n;
+  }
+
+  function strip(s) {
+    return s.replace(WS_EDGES, '');
+  }
+
+  function quote(atom, limit) {
+    var chars = Array.from(atom);
+    return '"' + (chars.length <= limit ? atom : chars.slice(0, limit).join('') + '\u2026') + '"';
+  }
+
+  function snippet(text) {
+    return quote(strip(text).replace(WS_RUN, ' '), 40);
+  }
+
+  function fail(text, reason) {
+    throw new ParseFailure('could not read ' + snippet(text) + ': ' + reason + '. ' + ACCEPTED);
+  }
+
+  // --- grading ------------------------------------------------------------------------------
+
+  // Grade typed `text` against an answer {kind, value, rtol, atol, shape, choices} and its
+  // distractors [{value, mistake, name, explanation}]. Never throws on the text.
+  function grade(answer, distractors, text) {
+    distractors = distractors || [];
+    var kind = get(answer, 'kind');
+    if (kind === 'choice') return gradeChoice(answer, distractors, text);
+    if (kind !== 'number' && kind !== 'vector' && kind !== 'matrix') {
+      throw new Error('cannot grade an answer of kind ' + JSON.stringify(kind));
+    }
+    var want = toArray(get(answer, 'value'), get(answer, 'shape'));
+    if (want === null) throw new Error('answer value is not a number, vector or matrix');
+    var rtol = Number(get(answer, 'rtol')) || 0;
+    var atol = Number(get(answer, 'atol')) || 0;
+    var shape = want[1];
+    var parsed = parseAnswer(text);
+    if (parsed.error !== undefined) return verdict({ message: parsed.error, expected_shape: shape, parse_error: true });
+    if (parsed.kind === 'choice') {
+      return verdict({
+        message: 'could not read ' + snippet(text) + ': expected ' + describe(shape) + ', not a letter',
+        expected_shape: shape,
+        parse_error: true
+      });
+    }
+    var got = toArray(parsed.value);
+    var hits = entryHits(want, got, rtol, atol);
+    if (hits !== null && hits.every(Boolean)) {
+      return verdict({ correct: true, score: 1, message: 'Correct.', expected_shape: shape });
+    }
+    var size = want[0].length;
+    var right = hits === null ? 0 : hits.filter(Boolean).length;
+    var score = hits === null ? 0 : right / size;
+    var wrong = [];
+    if (hits !== null && shape.length) {
+      hits.forEach(function (hit, i) { if (!hit) wrong.push(index(i, shape)); });
+    }
+    var detail;
+    if (hits === null) {
+      detail = shapeMessage(want, got, rtol, atol);
+      if (!shape.length && DECIMAL_COMMA.test(strip(text.split('\u2212').join('-')))) {
+        detail = detail.slice(0, -1) + ' (write decimals with a point, like 0.5).';
+      }
+    } else if (size === 1) {
+      detail = 'Not quite.';
+    } else if (score === 0) {
+      detail = 'Not quite: none of the ' + size + ' entries are right.';
+    } else {
+      detail = 'Not quite: ' + right + ' of ' + size + ' entries are right (wrong: ' + where(wrong) + ').';
+    }
+    var found = matchDistractor(distractors, got, rtol, atol);
+    if (found === null) return verdict({ score: score, message: detail, wrong_entries: wrong, expected_shape: shape });
+    var message = mistakeMessage(found);
+    if (hits === null) message += ' ' + detail;
+    return verdict({
+      score: score,
+      message: message,
+      mistake: get(found, 'mistake'),
+      mistake_name: get(found, 'name'),
+      explanation: get(found, 'explanation'),
+      wrong_entries: wrong,
+      expected_shape: shape
+    });
+  }
+
+  function gradeChoice(answer, distractors, text) {
+    var right = strip(String(get(answer, 'value'))).toUpperCase();
+    var choices = get(answer, 'choices') || [];
+    var labels = choices.map(function (c) { return strip(String(get(c, 'label'))).toUpperCase(); });
+    var parsed = parseAnswer(text);
+    if (parsed.error !== undefined) return verdict({ message: parsed.error, parse_error: true });
+    if (parsed.kind !== 'choice') {
+      return verdict({ message: 'could not read ' + snippet(text) + ': answer with a letter, like A or (b)', parse_error: true });
+    }
+    var letter = parsed.value;
+    if (labels.length && labels.indexOf(letter) < 0) {
+      return verdict({
+        message: 'could not read ' + snippet(text) + ': there is no choice ' + letter +
+          '; answer with one of ' + labels.join(', '),
+        parse_error: true
+      });
+    }
+    if (letter === right) return verdict({ correct: true, score: 1, message: 'Correct.' });
+    var at = labels.indexOf(letter);
+    var mistake = at >= 0 ? get(choices[at], 'mistake') : null;
+    var found;
+    if (mistake) {
+      found = find(distractors, function (d) { return get(d, 'mistake') === mistake; });
+    } else {
+      found = find(distractors, function (d) { return letterOf(get(d, 'value')) === letter; });
+      mistake = found !== null ? get(found, 'mistake') : null;
+    }
+    var message;
+    if (found !== null) message = mistakeMessage(found);
+    else if (mistake) message = 'Not quite \u2014 choice ' + letter + ' is a common mistake (' + mistake + ').';
+    else message = 'Not quite.';
+    return verdict({
+      message: message,
+      mistake: mistake || null,
+      mistake_name: found !== null ? get(found, 'name') : null,
+      explanation: found !== null ? get(found, 'explanation') : null
+    });
+  }
+
+  function verdict(v) {
+    return {
+      correct: v.correct === true,
+      score: v.score || 0,
+      message: v.message,
+      mistake: v.mistake === undefined ? null : v.mistake,
+      mistake_name: v.mistake_name === undefined ? null : v.mistake_name,
+      explanation: v.explanation === undefined ? null : v.explanation,
+      wrong_entries: v.wrong_entries || [],
+      expected_shape: v.expected_shape === undefined ? null : v.expected_shape,
+      parse_error: v.parse_error === true
+    };
+  }
+
+  function get(obj, key) {
+    var value = obj === null || obj === undefined ? undefined : obj[key];
+    return value === undefined ? null : value;
+  }
+
+  function find(items, test) {
+    for (var i = 0; i < items.length; i++) if (test(items[i])) return items[i];
+    return null;
+  }
+
+  function letterOf(value) {
+    return typeof value === 'string' ? strip(value).toUpperCase() : null;
+  }
+
+  function isNumber(v) {
+    return typeof v === 'number';
+  }
+
+  // [entries in row-major order, shape] of a number, list or list of lists; null if not one.
+  function toArray(value, shape) {
+    var flat, dims;
+    if (isNumber(value)) {
+      flat = [value];
+      dims = [];
+    } else if (Array.isArray(value) && value.length && value.every(isNumber)) {
+      flat = value.slice();
+      dims = [value.length];
+    } else if (Array.isArray(value) && value.length && value.every(function (r) {
+      return Array.isArray(r) && r.length && r.length === value[0].length && r.every(isNumber);
+    })) {
+      flat = [].concat.apply([], value);
+      dims = [value.length, value[0].length];
+    } else {
+      return null;
+    }
+    if (dims.length === 1 && Array.isArray(shape) && shape.length === 2 && shape[0] * shape[1] === flat.length) {
+      dims = [shape[0], shape[1]]; // a matrix stored flat, with its shape beside it
+    }
+    return [flat, dims];
+  }
+
+  function sameShape(a, b) {
+    return a.length === b.length && a.every(function (d, i) { return d === b[i]; });
+  }
+
+  // Entry-by-entry closeness, |x - v| <= atol + rtol*|v|; null if the shapes cannot line up.
+  function entryHits(want, got, rtol, atol) {
+    var wantFlat = want[0], wantShape = want[1], gotFlat = got[0], gotShape = got[1];
+    if (!sameShape(wantShape, gotShape)) {
+      if (wantShape.length === 2 && gotShape.length === 2) return null; // orientation matters
+      if (!(vectorLike(wantShape) && vectorLike(gotShape) && wantFlat.length === gotFlat.length)) return null;
+    }
+    return gotFlat.map(function (x, i) {
+      var v = wantFlat[i];
+      return Math.abs(x - v) <= atol + rtol * Math.abs(v);
+    });
+  }
+
+  function vectorLike(shape) {
+    return shape.length < 2 || Math.min(shape[0], shape[1]) === 1;
+  }
+
+  function index(i, shape) {
+    return shape.length === 1 ? [i] : [Math.floor(i / shape[1]), i % shape[1]];
+  }
+
+  function where(wrong) {
+    var limit = 6;
+    var parts = wrong.slice(0, limit).map(function (w) {
+      return w.length === 1 ? 'entry ' + (w[0] + 1) : 'row ' + (w[0] + 1) + ' col ' + (w[1] + 1);
+    });
+    return parts.join(', ') + (wrong.length > limit ? ', \u2026' : '');
+  }
+
+  function describe(shape) {
+    if (!shape.length) return 'a single number';
+    return shape.length === 1 ? 'a vector of length ' + shape[0] : 'a ' + shape[0] + '\u00d7' + shape[1] + ' matrix';
+  }
+
+  function shapeMessage(want, got, rtol, atol) {
+    var wantFlat = want[0], wantShape = want[1], gotFlat = got[0], gotShape = got[1];
+    if (wantShape.length !== 2 || gotShape.length !== 2) {
+      return 'Wrong shape: expected ' + describe(wantShape) + ', got ' + describe(gotShape) + '.';
+    }
+    var message = 'Wrong shape: expected ' + describe(wantShape) + ', got ' + gotShape[0] + '\u00d7' + gotShape[1];
+    var rows = wantShape[0], cols = wantShape[1];
+    if (gotShape[0] === cols && gotShape[1] === rows) {
+      var transposed = []; // (rows, cols)
+      for (var i = 0; i < rows; i++) for (var j = 0; j < cols; j++) transposed.push(gotFlat[j * rows + i]);
+      if (entryHits(want, [transposed, wantShape], rtol, atol).every(Boolean)) {
+        return message + ' \u2014 your answer is the transpose of the correct one.';
+      }
+    }
+    return message + '.';
+  }
+
+  function mistakeMessage(distractor) {
+    var name = strip(String(get(distractor, 'name') || '')).replace(/\.+$/, '');
+    if (!name) return 'Not quite \u2014 this matches a common mistake (' + get(distractor, 'mistake') + ').';
+    return 'Not quite \u2014 this is what you get if you ' + name + '.';
+  }
+
+  // The first distractor whose every entry is within tolerance of the student's.
+  function matchDistractor(distractors, got, rtol, atol) {
+    for (var i = 0; i < distractors.length; i++) {
+      var value = toArray(get(distractors[i], 'value'));
+      if (value === null) continue;
+      var hits = entryHits(value, got, rtol, atol);
+      if (hits !== null && hits.every(Boolean)) return distractors[i];
+    }
+    return null;
+  }
+
+  root.QuizgenGrader = { parseAnswer: parseAnswer, grade: grade };
+  if (typeof module !== 'undefined' && module.exports) module.exports = root.QuizgenGrader;
+})(typeof window !== 'undefined' ? window : globalThis);
