@@ -10,7 +10,7 @@ from quizgen import __version__
 from quizgen.errors import QuizgenError
 
 # Each name is a module quizgen.commands.<name> with `register(subparsers)` and `run(args)`.
-COMMANDS = ("solve", "export", "show", "check")
+COMMANDS = ("build", "exam", "practice", "stats", "solve", "show", "check", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -35,6 +35,10 @@ def _rules(n: Notation, l: int, has_bias: bool) -> dict:
             "back": f"{dA0} = {dZ} {transpose(W)}", "order": ("A0", "W")}
 
 
+# Stretchy brackets around matrices are parts of their own, so every tex part is valid LaTeX.
+OPEN, CLOSE = {"tex": r"\left("}, {"tex": r"\right)"}
+
+
 def _plain(value):
     arr = np.asarray(value, dtype=float) + 0.0
     return arr.tolist() if arr.ndim else float(arr)
@@ -93,7 +97,7 @@ class StepWriter:
         for act, h, name in zip(layer.activations, t.H, names):
             f = act_tex(act)
             how = "over the units of each example" if act.name == "softmax" else "entrywise"
-            parts = [{"tex": f"{name} = {f}\\left("}, {"num": self.o(source_val)}, {"tex": r"\right)"}]
+            parts = [{"tex": f"{name} = {f}"}, OPEN, {"num": self.o(source_val)}, CLOSE]
             steps.append(self.step(f"Activation {act.label} of layer {l}", f"{name} = {f}({source})",
                                    parts, self.o(h), f"Apply {act.label} {how}."))
             source, source_val = name, h
@@ -109,8 +113,8 @@ class StepWriter:
         loss = self.net.loss
         red = r"\frac{1}{m}\sum_{i=1}^{m}" if loss.reduction == "mean" else r"\sum_{i=1}^{m}"
         symbolic = f"J = {red} " + LOSS_TEX[loss.name].replace("a_j", "a_{ji}").replace("y_j", "y_{ji}")
-        parts = [{"tex": "J = "}, {"tex": f"\\mathcal{{L}}\\left("}, {"num": self.o(self.tape.output)},
-                 {"tex": ","}, {"num": self.o(self.net.Y)}, {"tex": r"\right)"}]
+        parts = [{"tex": r"J = \mathcal{L}"}, OPEN, {"num": self.o(self.tape.output)},
+                 {"tex": ","}, {"num": self.o(self.net.Y)}, CLOSE]
         how = f"average over the m = {self.net.m} examples" if loss.reduction == "mean" else "sum over the examples"
         return self.step("Loss", symbolic, parts, self.tape.loss,
                          f"Evaluate the {loss.name.replace('_', ' ')} of each example, then {how}.")
@@ -134,8 +138,8 @@ class StepWriter:
                    "identity": "A linear output with ½ squared error"}[last.name]
             steps.append(self.step(
                 "Output error", f"{target} = {over_m}\\left({sym('A', L)} - Y\\right)",
-                [{"tex": f"{target} = {over_m}\\left("}, {"num": self.o(t.A)}, {"tex": "-"}, {"num": self.o(net.Y)},
-                 {"tex": r"\right)"}],
+                [{"tex": f"{target} = {over_m}"}, OPEN, {"num": self.o(t.A)}, {"tex": "-"}, {"num": self.o(net.Y)},
+                 CLOSE],
                 self.o(value), f"{why} simplifies to prediction minus target"
                 + (" (÷ m for the mean)." if over_m else ".")))
             chain = list(range(k - 2, -1, -1))

@@ -87,7 +87,7 @@ def gradient_check(family: Family, rng: np.random.Generator) -> Draft:
               [{"tex": f"J({wsym} - {fmt(eps)}) ="}, {"num": j_minus}], j_minus,
               "The same with the weight decreased by ε.", shape=[]),
         _step("Central difference", r"\frac{J^{+} - J^{-}}{2\varepsilon}",
-              [{"tex": r"\frac{"}, {"num": j_plus}, {"tex": "-"}, {"num": j_minus}, {"tex": f"}}{{2 \\cdot {fmt(eps)}}} ="},
+              [{"tex": "("}, {"num": j_plus}, {"tex": "-"}, {"num": j_minus}, {"tex": f") / (2 \\cdot {fmt(eps)}) ="},
                {"num": estimate}], estimate,
               "Divide the change in loss by the total width 2ε.", shape=[]),
         _step("Compare with backprop", f"\\frac{{\\partial J}}{{\\partial {wsym}}}",
@@ -146,6 +146,6 @@ def shapes_table(family: Family, rng: np.random.Generator) -> Draft:
                        shape=list(value.shape)))
     context = {"notation": notation.value, "m": m, "L": len(sizes) - 1, "sizes": sizes,
                "asked": listing, "asked_text": "the shape (rows, columns) of " + ", ".join(p for p, _ in names),
-               "network": " \\to ".join(str(s) for s in sizes)}
+               "network": "$" + " \\to ".join(str(s) for s in sizes) + "$"}
     del other
     return Draft(answer=answer, steps=steps, given=[], context=context, distractors=found)

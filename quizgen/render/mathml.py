@@ -1,0 +1,79 @@
+"""LaTeX -> MathML at build time, memoized; numeric matrices written as MathML directly.
+
+latex2mathml costs ~0.5 ms per expression, so each symbolic string is converted once per
+process. Numbers never go through it: a matrix is emitted as <mtable> straight from its values.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from html import escape
+
+from latex2mathml.converter import convert
+
+from quizgen.render.numbers import fmt
+
+_OUTER = re.compile(r"^<math[^>]*>(.*)</math>$", re.S)
+_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
+STRETCHY = {r"\left(": '<mo fence="true" stretchy="true">(</mo>',
+            r"\right)": '<mo fence="true" stretchy="true">)</mo>'}
+
+
+@lru_cache(maxsize=16384)
+def tex_inner(tex: str) -> str:
+    """The MathML content (without <math>) of a LaTeX string."""
+    if tex in STRETCHY:
+        return STRETCHY[tex]
+    try:
+        mathml = convert(tex)
+    except Exception:  # latex2mathml raises assorted errors on unsupported input
+        return f"<mtext>{escape(tex)}</mtext>"
+    match = _OUTER.match(mathml.strip())
+    return match.group(1) if match else mathml
+
+
+def math(inner: str, display: bool = False) -> str:
+    mode = ' display="block"' if display else ""
+    return f'<math xmlns="http://www.w3.org/1998/Math/MathML"{mode}>{inner}</math>'
+
+
+def tex(tex_string: str, display: bool = False) -> str:
+    return math(tex_inner(tex_string), display)
+
+
+def number_inner(x: float) -> str:
+    text = fmt(x)
+    if text.startswith("-"):
+        return f"<mrow><mo>&#x2212;</mo><mn>{text[1:]}</mn></mrow>"
+    return f"<mn>{text}</mn>"
+
+
+def value_inner(value) -> str:
+    """A number, vector (as a column) or matrix as bracketed MathML."""
+    if isinstance(value, (int, float)):
+        return number_inner(value)
+    rows = value if value and isinstance(value[0], list) else [[v] for v in value]
+    body = "".join("<mtr>" + "".join(f"<mtd>{number_inner(v)}</mtd>" for v in row) + "</mtr>" for row in rows)
+    return ('<mrow><mo fence="true" stretchy="true">[</mo><mtable>' + body +
+            '</mtable><mo fence="true" stretchy="true">]</mo></mrow>')
+
+
+def value(v, display: bool = False) -> str:
+    return math(value_inner(v), display)
+
+
+def parts(items: list[dict], display: bool = True) -> str:
+    """A step's `parts` ({"tex"} symbolic, memoized; {"num"} values, direct) as one <math>."""
+    inner = "".join(tex_inner(p["tex"]) if "tex" in p else value_inner(p["num"]) for p in items)
+    return math(f"<mrow>{inner}</mrow>", display)
+
+
+def markdown_math(text: str) -> str:
+    """Replace $...$ and $$...$$ in Markdown with MathML before Markdown conversion."""
+    def repl(match: re.Match) -> str:
+        if match.group(1) is not None:
+            return tex(match.group(1).strip(), display=True)
+        return tex(match.group(2).strip())
+
+    return _MATH.sub(repl, text)
