@@ -253,15 +253,17 @@ def _grade_choice(answer: Any, distractors: Sequence[Any], text: str) -> dict:
     try:
         parsed = parse_answer(text)
     except AnswerError as exc:
-        return _verdict(message=exc.message, parse_error=True)
+        if not isinstance(text, str) or len(text) > MAX_CHARS or not text.strip(_WS):
+            return _verdict(message=exc.message, parse_error=True)
+        parsed = {"kind": None}  # there is text, just not a letter: say what a choice looks like
     if parsed["kind"] != "choice":
-        return _verdict(message=f"could not read {_snippet(text)}: answer with a letter, like A or (b)", parse_error=True)
+        message = f"could not read {_snippet(text)}: answer with a letter, like A or (b)"
+        return _verdict(message=message, parse_error=True)
     letter = parsed["value"]
     if labels and letter not in labels:
-        return _verdict(
-            message=f"could not read {_snippet(text)}: there is no choice {letter}; answer with one of {', '.join(labels)}",
-            parse_error=True,
-        )
+        listed = ", ".join(labels)
+        message = f"could not read {_snippet(text)}: there is no choice {letter}; answer with one of {listed}"
+        return _verdict(message=message, parse_error=True)
     if letter == right:
         return _verdict(correct=True, score=1.0, message="Correct.")
     mistake = next((_get(c, "mistake") for c, label in zip(choices, labels) if label == letter), None)
@@ -379,8 +381,9 @@ def _shape_message(want, got, rtol: float, atol: float) -> str:
 
 def _mistake_message(distractor: Any) -> str:
     name = str(_get(distractor, "name") or "").strip(_WS).rstrip(".")
+    mistake = _get(distractor, "mistake")
     if not name:
-        return f"Not quite — this matches a common mistake ({_get(distractor, 'mistake')})."
+        return f"Not quite — this matches a common mistake ({mistake})." if mistake else "Not quite."
     return f"Not quite — this is what you get if you {name}."
 
 

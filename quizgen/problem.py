@@ -77,7 +77,12 @@ def _matrix(value, key: str, source: str, *, vector_ok: bool = False) -> np.ndar
 
 
 def _is_number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(float(v))
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(v))
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def _shape(s: tuple) -> str:
@@ -164,13 +169,17 @@ def parse_problem(data: dict, source: str = "<problem>") -> Network:
         fail("Y", "bce labels must lie in [0, 1]")
 
     net = Network.from_arrays(notation, weights, biases, chains, loss, X, Y, lr)
-    from quizgen.engine.backprop import forward
+    from quizgen.engine.backprop import solve
 
-    with np.errstate(over="ignore", under="ignore"):
-        output = forward(net)[-1].A
+    with np.errstate(all="ignore"):
+        tape = solve(net)
+    output = tape.output
     trouble = loss.problem_with(output, net.Y)
     if trouble:
         fail("loss", trouble)
     if not np.all(np.isfinite(output)):
         fail("layers", "the forward pass overflows (inf or nan); use smaller values")
+    grads = [tape.dX] + [g for t in tape.layers for g in (t.dA, t.dZ, t.dW)]
+    if not math.isfinite(tape.loss) or not all(np.all(np.isfinite(g)) for g in grads):
+        fail("layers", "the loss or a gradient overflows (inf or nan); use smaller values")
     return net

@@ -188,3 +188,11 @@ def test_a_loss_that_overflows_is_rejected():
     problem = {**PROBLEM, "X": [[1e160, 0.0]] * 3, "layers": [{"W": [[1.0], [0.0]]}]}  # outputs 1e160, loss 1e320
     with pytest.raises(ProblemError):
         parse_problem(problem, source="p.json")
+
+
+def test_a_gradient_that_overflows_is_rejected():
+    """Guards the final validation: loss 713 is finite, but dJ/dA = −1/e^−713 overflows and dZ became NaN."""
+    problem = {"loss": "cross_entropy", "X": [[1.0]], "Y": [[1], [0]],
+               "layers": [{"W": [[0.0], [713.0]], "activation": "softmax"}]}
+    with pytest.raises(ProblemError):
+        parse_problem(problem, source="p.json")

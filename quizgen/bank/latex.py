@@ -62,12 +62,14 @@ def sym(name: str, layer: int | None = None, sub: str = "") -> str:
 
 def num_tex(value, digits: int = 4) -> str:
     """A number, vector or matrix as LaTeX (vectors as a column; row vectors pass a 1×n matrix)."""
+    if isinstance(value, (int, float)):
+        return fmt(value, digits)
     arr = np.asarray(value, dtype=float)
     if arr.ndim == 0:
         return fmt(float(arr), digits)
     if arr.ndim == 1:
         arr = arr[:, None]
-    rows = [" & ".join(fmt(v, digits) for v in row) for row in arr]
+    rows = [" & ".join([fmt(v, digits) for v in row]) for row in arr.tolist()]
     return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
 
 

@@ -21,7 +21,7 @@ Schema "quizgen.questions/1" (`Question.to_dict()`), documented in docs/schema.m
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 SCHEMA = "quizgen.questions/1"
@@ -99,7 +99,15 @@ class Question:
     hints: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The schema form. Plain values are shared, not copied (asdict's deep copy is the
+        slowest part of an export); treat the result as read-only."""
+        d = dict(self.__dict__)
+        d["given"] = [dict(g.__dict__) for g in self.given]
+        d["answer"] = dict(self.answer.__dict__)
+        d["choices"] = [dict(c.__dict__) for c in self.choices]
+        d["distractors"] = [dict(x.__dict__) for x in self.distractors]
+        d["steps"] = [dict(s.__dict__) for s in self.steps]
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "Question":

@@ -6,6 +6,8 @@ shown is exactly what the engine solves.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from quizgen.bank.spec import GRIDS, Family
@@ -19,14 +21,19 @@ class Degenerate(Exception):
     """This draw cannot make a good question; the reason is counted and another is drawn."""
 
 
-def grid_values(rng: np.random.Generator, lo: float, hi: float, step: float, shape, nonzero: bool) -> np.ndarray:
-    """Uniform draws from {lo, lo + step, ..., hi}, optionally without 0."""
+@lru_cache(maxsize=1024)
+def grid_points(lo: float, hi: float, step: float, nonzero: bool) -> np.ndarray:
+    """The grid {lo, lo + step, ..., hi} (optionally without 0), built once per range."""
     points = np.round(np.arange(np.ceil(lo / step), np.floor(hi / step) + 1) * step, 10)
-    if nonzero:
-        points = points[points != 0]
+    return points[points != 0] if nonzero else points
+
+
+def grid_values(rng: np.random.Generator, lo: float, hi: float, step: float, shape, nonzero: bool) -> np.ndarray:
+    """Uniform draws from the grid of [lo, hi]."""
+    points = grid_points(float(lo), float(hi), float(step), bool(nonzero))
     if points.size == 0:
         raise Degenerate("the value range holds no grid point")
-    return rng.choice(points, size=shape)
+    return points[rng.integers(points.size, size=shape)]
 
 
 def draw_network(family: Family, rng: np.random.Generator) -> Network:

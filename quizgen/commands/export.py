@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
-from quizgen.bank.collection import export_document, generate
+from quizgen.bank.collection import export_json
 from quizgen.bank.load import load_bank
 from quizgen.writers.atomic import atomic_write_text
 
@@ -35,8 +34,7 @@ def run(args) -> int:
         if missing:
             raise QuizgenError(f"--family: unknown family {missing[0]!r}")
         families = [f for f in families if f.id in set(args.family)]
-    document = export_document(generate(families, args.variants, args.seed))
-    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=False) + "\n"
+    text = export_json(families, args.variants, args.seed)
     if args.out:
         atomic_write_text(args.out, text)
     else:

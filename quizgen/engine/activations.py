@@ -6,6 +6,7 @@ over axis 0 (the unit axis) and its backward applies the full Jacobian.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -52,7 +53,10 @@ class Activation:
         """The name as a problem file spells it."""
         if self.param is None or self.param == _PARAMS[self.name]:
             return self.name
-        return f"{self.name}({self.param:g})"
+        text = f"{self.param:g}"
+        if float(text) != self.param:  # :g keeps 6 digits; fall back to the exact repr
+            text = repr(self.param)
+        return f"{self.name}({text})"
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         n, p = self.name, self.param
@@ -119,4 +123,6 @@ def parse_activation(spec: str) -> Activation:
         value = float(raw)
     except ValueError:
         raise ValueError(f"activation {spec!r}: parameter is not a number") from None
+    if not math.isfinite(value):
+        raise ValueError(f"activation {spec!r}: parameter must be finite")
     return Activation(name, value)

@@ -53,10 +53,14 @@ def forward(net: Network) -> list[LayerTape]:
     return records
 
 
-def backward(net: Network, records: list[LayerTape], rules: Backward = CORRECT) -> np.ndarray:
-    """Fill dA, dH, dZ, dW, db (and the SGD step) on `records`; return dX."""
+def backward(net: Network, records: list[LayerTape], rules: Backward = CORRECT, stop: int = 0) -> np.ndarray | None:
+    """Fill dA, dH, dZ, dW, db (and the SGD step) on `records`; return dX.
+
+    `stop` > 0 ends the pass after layer index `stop` (0-based), leaving lower layers and dX
+    empty: a question about layer 2 needs nothing below it.
+    """
     dA = rules.output_gradient(net.loss, records[-1].A, net.Y)
-    for index in reversed(range(len(net.layers))):
+    for index in reversed(range(stop, len(net.layers))):
         layer, t = net.layers[index], records[index]
         t.dA = dA
         t.dH = [None] * len(t.H)
@@ -73,14 +77,25 @@ def backward(net: Network, records: list[LayerTape], rules: Backward = CORRECT) 
             t.W_new = layer.W - net.learning_rate * t.dW
             if layer.b is not None:
                 t.b_new = layer.b - net.learning_rate * t.db
-        dA = rules.propagate(net, index, t.dZ)
-    return dA
+        if index > stop or stop == 0:
+            dA = rules.propagate(net, index, t.dZ)
+    return dA if stop == 0 else None
 
 
-def solve(net: Network, rules: Backward = CORRECT) -> Tape:
-    """Run forward and backward; the returned tape holds every quantity."""
+def solve(net: Network, rules: Backward = CORRECT, reuse: Tape | None = None, stop: int = 0) -> Tape:
+    """Run forward and backward; the returned tape holds every quantity.
+
+    `reuse` shares the forward pass of an earlier tape of the same network (mistakes change only
+    the backward pass, so the catalog does not redo the forward once per mistake); `stop` ends
+    the backward pass at that layer index (see `backward`).
+    """
     with np.errstate(over="ignore", under="ignore"):
+        if reuse is not None:
+            records = [LayerTape(A_prev=r.A_prev, Z=r.Z, H=r.H) for r in reuse.layers]
+            loss = reuse.loss
+            dX = backward(net, records, rules, stop)
+            return Tape(network=net, layers=records, loss=loss, dX=dX)
         records = forward(net)
         loss = net.loss.value(records[-1].A, net.Y)
-        dX = backward(net, records, rules)
+        dX = backward(net, records, rules, stop)
     return Tape(network=net, layers=records, loss=loss, dX=dX)

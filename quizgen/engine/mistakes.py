@@ -33,13 +33,17 @@ class Mistake:
     def applies(self, net: Network) -> bool:
         return self.rules.applies(net)
 
-    def solve(self, net: Network) -> Tape:
-        """The tape a student making this mistake would write; NotApplicable if they cannot."""
+    def solve(self, net: Network, reuse: Tape | None = None, stop: int = 0) -> Tape:
+        """The tape a student making this mistake would write; NotApplicable if they cannot.
+
+        `reuse`: a correct tape of `net`, whose forward pass is shared; `stop`: the lowest layer
+        index needed (see backprop.backward).
+        """
         if not self.applies(net):
             raise NotApplicable(self.id)
         try:
             with np.errstate(all="ignore"):
-                return solve(net, self.rules())
+                return solve(net, self.rules(), reuse=reuse, stop=stop)
         except ValueError as exc:  # shapes that do not multiply
             raise NotApplicable(f"{self.id}: {exc}") from None
 

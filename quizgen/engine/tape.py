@@ -42,6 +42,33 @@ class Tape:
     def output(self) -> np.ndarray:
         return self.layers[-1].A
 
+    def value_at(self, path: str):
+        """The value a target path names, read off the tape without building the JSON.
+
+        Equal to lookup(self.to_json(), path); arrays come back as NumPy in file orientation.
+        """
+        parts = path.split(".")
+        orient = self.network.notation.orient
+        if parts[0] == "loss":
+            return self.loss
+        if parts[0] == "dX":
+            node, rest = orient(self.dX), parts[1:]
+        elif parts[0] == "layers":
+            layer = self.layers[int(parts[1])]
+            name = parts[2]
+            if name == "H":
+                node, rest = orient(layer.H[int(parts[3])]), parts[4:]
+            else:
+                node = getattr(layer, name)
+                if node is None:
+                    raise KeyError(path)
+                node, rest = orient(node), parts[3:]
+        else:
+            raise KeyError(path)
+        for part in rest:
+            node = node[int(part)]
+        return node
+
     def to_json(self) -> dict:
         """The `quizgen solve --json` object, arrays in the problem's own orientation."""
         def o(array):  # the file's orientation; + 0.0 turns -0.0 into 0.0

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
 
 def fmt(x: float, digits: int = 4) -> str:
     """A number as a student would write it: integers bare, else up to `digits` significant."""
-    x = float(x)
+    return _fmt(float(x), digits)
+
+
+@lru_cache(maxsize=65536)
+def _fmt(x: float, digits: int) -> str:
     if x == 0 or not math.isfinite(x):
         return "0" if x == 0 else str(x)
     if x == round(x) and abs(x) < 1e12:

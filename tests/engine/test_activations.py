@@ -109,3 +109,19 @@ def test_sigmoid_is_stable_for_large_inputs():
     with np.errstate(over="raise"):
         a = sigmoid.forward(np.array([[1000.0, -1000.0, 0.0]]))
     np.testing.assert_array_equal(a, [[1.0, 0.0, 0.5]])
+
+
+# --- Regressions for bugs in quizgen/engine/activations.py (these fail until it is fixed) ----------
+
+
+def test_label_keeps_every_digit_of_the_parameter():
+    """Guards Activation.label: f"{param:g}" kept 6 digits, so Network.to_problem() changed leaky_relu(0.123456789)."""
+    act = parse_activation("leaky_relu(0.123456789)")
+    assert parse_activation(act.label) == act
+
+
+@pytest.mark.parametrize("spec", ["leaky_relu(1e999)", "elu(-1e999)"])
+def test_parse_activation_rejects_infinite_parameters(spec):
+    """Guards parse_activation: float("1e999") is inf, which made the forward pass produce -inf/nan."""
+    with pytest.raises(ValueError):
+        parse_activation(spec)

@@ -102,7 +102,7 @@ def find_error(family: Family, rng: np.random.Generator) -> Draft:
     rng.shuffle(candidates)
     for mistake in candidates:
         try:
-            wrong_tape = mistake.solve(net)
+            wrong_tape = mistake.solve(net, reuse=tape)
             wrong_steps = StepWriter(wrong_tape).backward_to(l, quantity)
         except (mistakes.NotApplicable, ValueError, IndexError):
             continue

@@ -11,7 +11,7 @@ from quizgen.bank.question import Answer, Choice, Distractor, Given, Step
 from quizgen.bank.sample import Degenerate
 from quizgen.engine import mistakes
 from quizgen.engine.network import Network, Notation
-from quizgen.engine.tape import Tape, lookup
+from quizgen.engine.tape import Tape
 from quizgen.render.numbers import fmt
 
 EXACT_ACTS = {"identity", "relu", "leaky_relu"}
@@ -39,6 +39,8 @@ def is_exact(net: Network) -> bool:
 
 
 def close(a, b, rtol: float, atol: float) -> bool:
+    if isinstance(a, (float, int)) and isinstance(b, (float, int)):
+        return abs(a - b) <= atol + rtol * abs(b)
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return a.shape == b.shape and bool(np.all(np.abs(a - b) <= atol + rtol * np.abs(b)))
 
@@ -53,14 +55,16 @@ def make_answer(value, rtol: float, atol: float) -> Answer:
     return Answer(kind, arr.tolist(), display, num_tex(arr), rtol, atol, list(arr.shape))
 
 
-def engine_distractors(net: Network, target: str, answer: Answer) -> list[Distractor]:
+def engine_distractors(tape: Tape, target: str, answer: Answer) -> list[Distractor]:
     """Run every applicable mistake's backward pass; keep values distinct beyond tolerance."""
+    net = tape.network
+    stop = int(target.split(".")[1]) if target.startswith("layers.") else 0
     found: list[Distractor] = []
     for mistake in mistakes.CATALOG.values():
         if not mistake.applies(net):
             continue
         try:
-            value = lookup(mistake.solve(net).to_json(), target)
+            value = mistake.solve(net, reuse=tape, stop=stop).value_at(target)
         except (mistakes.NotApplicable, KeyError, IndexError, TypeError):
             continue
         add_distractor(found, answer, value, mistake.id)
@@ -71,12 +75,13 @@ def add_distractor(found: list[Distractor], answer: Answer, value, mistake_id: s
     arr = np.asarray(value, dtype=float)
     if arr.shape != np.asarray(answer.value).shape or not np.all(np.isfinite(arr)):
         return
-    if close(arr, answer.value, answer.rtol, answer.atol):
+    plain = (arr + 0.0).tolist() if arr.ndim else float(arr)
+    if close(plain, answer.value, answer.rtol, answer.atol):
         return
-    if any(close(arr, d.value, answer.rtol, answer.atol) for d in found):
+    if any(close(plain, d.value, answer.rtol, answer.atol) for d in found):
         return
     m = mistakes.describe(mistake_id)
-    found.append(Distractor((arr + 0.0).tolist() if arr.ndim else float(arr), mistake_id, m.name, m.explanation))
+    found.append(Distractor(plain, mistake_id, m.name, m.explanation))
 
 
 def require(found: list, minimum: int, what: str = "distinct distractors") -> None:

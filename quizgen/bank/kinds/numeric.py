@@ -13,7 +13,6 @@ from quizgen.bank.sample import Degenerate, check_tape, draw_network
 from quizgen.bank.spec import Family
 from quizgen.bank.steps import StepWriter
 from quizgen.engine import solve
-from quizgen.engine.tape import lookup
 
 VERB = {
     "Z": "the pre-activation", "A": "the activation", "dA": "the gradient of J with respect to",
@@ -59,7 +58,6 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     net = draw_network(family, rng)
     tape = solve(net)
     check_tape(tape)
-    doc = tape.to_json()
 
     if quantity == "loss":
         target = "loss"
@@ -67,7 +65,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
         target = "dX"
     else:
         target = f"layers.{l - 1}.{quantity}"
-    whole = np.asarray(lookup(doc, target), dtype=float)
+    whole = np.asarray(tape.value_at(target), dtype=float)
     index = None
     if family.entry == "random" and whole.ndim > 0:
         flat = np.flatnonzero(np.abs(whole) >= DISPLAY_FLOOR)
@@ -75,7 +73,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
             raise Degenerate("every entry of the asked quantity is 0")
         index = tuple(int(i) for i in np.unravel_index(int(rng.choice(flat)), whole.shape))
         target += "." + ".".join(str(i) for i in index)
-    value = np.asarray(lookup(doc, target), dtype=float)
+    value = np.asarray(tape.value_at(target), dtype=float)
     if value.ndim == 0 and abs(float(value)) < DISPLAY_FLOOR:
         raise Degenerate("the asked value is 0 or underflows the display")
     if value.ndim > 0 and np.all(np.abs(value) < DISPLAY_FLOOR):
@@ -86,7 +84,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     rtol, atol = EXACT_TOL if exact else ROUNDED_TOL
     if quantity.endswith("_new"):
         # W − η·dW: the uncertainty is η times the gradient's, not a share of W itself.
-        grad = np.asarray(lookup(doc, target.replace("W_new", "dW").replace("b_new", "db")))
+        grad = np.asarray(tape.value_at(target.replace("W_new", "dW").replace("b_new", "db")))
         rtol, atol = 0.0, float(net.learning_rate * (atol + rtol * np.max(np.abs(grad))))
     answer = make_answer(value, rtol, atol)
 
@@ -106,7 +104,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
                                  f"Take row {index[0] + 1}" + (f", column {index[1] + 1}" if len(index) > 1 else "")
                                  + f" of {last.title.lower()}."))
 
-    distractors = [] if forward_kind or quantity == "loss" else engine_distractors(net, target, answer)
+    distractors = [] if forward_kind or quantity == "loss" else engine_distractors(tape, target, answer)
     require(distractors, family.min_distractors)
 
     upto = l if forward_kind else len(net.layers)

@@ -91,7 +91,9 @@
       } else if (tokens[i] === ']') {
         depth -= 1;
         if (depth < 0) fail(text, 'a ] has no matching [');
-        if (depth === 0 && i !== tokens.length - 1) fail(text, 'brackets must enclose the whole answer, like [1, 2, 3]');
+        if (depth === 0 && i !== tokens.length - 1) {
+          fail(text, 'brackets must enclose the whole answer, like [1, 2, 3]');
+        }
       }
     }
     if (depth > 0) fail(text, 'a [ is never closed');
@@ -269,9 +271,15 @@
     var choices = get(answer, 'choices') || [];
     var labels = choices.map(function (c) { return strip(String(get(c, 'label'))).toUpperCase(); });
     var parsed = parseAnswer(text);
-    if (parsed.error !== undefined) return verdict({ message: parsed.error, parse_error: true });
+    if (parsed.error !== undefined) {
+      if (typeof text !== 'string' || codePointLength(text) > MAX_CHARS || !strip(text)) {
+        return verdict({ message: parsed.error, parse_error: true });
+      }
+      parsed = { kind: null }; // there is text, just not a letter: say what a choice looks like
+    }
     if (parsed.kind !== 'choice') {
-      return verdict({ message: 'could not read ' + snippet(text) + ': answer with a letter, like A or (b)', parse_error: true });
+      var message = 'could not read ' + snippet(text) + ': answer with a letter, like A or (b)';
+      return verdict({ message: message, parse_error: true });
     }
     var letter = parsed.value;
     if (labels.length && labels.indexOf(letter) < 0) {
@@ -415,7 +423,8 @@
 
   function mistakeMessage(distractor) {
     var name = strip(String(get(distractor, 'name') || '')).replace(/\.+$/, '');
-    if (!name) return 'Not quite \u2014 this matches a common mistake (' + get(distractor, 'mistake') + ').';
+    var mistake = get(distractor, 'mistake');
+    if (!name) return mistake ? 'Not quite \u2014 this matches a common mistake (' + mistake + ').' : 'Not quite.';
     return 'Not quite \u2014 this is what you get if you ' + name + '.';
   }
 

@@ -1,0 +1,139 @@
+"""templates/static/js/grader.js: the shared table through Node, and agreement with the Python grader.
+
+tests/js/run_grader_cases.mjs loads grader.js both as Node does (module.exports) and as a browser
+does (a plain script setting window.QuizgenGrader), runs a table and prints JSON; every verdict and
+every parse result must equal the Python grader's exactly, messages included.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from quizgen.errors import AnswerError
+from quizgen.grading import MAX_CHARS, grade, parse_answer
+
+ROOT = Path(__file__).resolve().parents[1]
+GRADER_JS = ROOT / "templates" / "static" / "js" / "grader.js"
+RUNNER = ROOT / "tests" / "js" / "run_grader_cases.mjs"
+TABLE = ROOT / "tests" / "data" / "grading_cases.json"
+CASES = json.loads(TABLE.read_text(encoding="utf-8"))["cases"]
+NODE = shutil.which("node")
+VERDICT_KEYS = {
+    "correct", "score", "message", "mistake", "mistake_name", "explanation",
+    "wrong_entries", "expected_shape", "parse_error",
+}  # fmt: skip
+
+needs_node = pytest.mark.skipif(NODE is None, reason="`node` is not on PATH; the JavaScript grader cannot be run")
+
+
+def run_node(table: Path) -> dict:
+    command = [NODE, str(RUNNER), str(table)]
+    proc = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def check_expect(verdict: dict, expect: dict) -> None:
+    """The same checks as tests/test_grading.py applies to the Python grader's verdicts."""
+    assert set(verdict) == VERDICT_KEYS
+    assert verdict["correct"] is expect["correct"], verdict["message"]
+    assert verdict["score"] == pytest.approx(expect["score"], abs=1e-9), verdict["message"]
+    assert verdict["mistake"] == expect["mistake"], verdict["message"]
+    assert verdict["parse_error"] is expect["parse_error"], verdict["message"]
+    if "wrong_entries" in expect:
+        assert verdict["wrong_entries"] == expect["wrong_entries"]
+    if "message_contains" in expect:
+        assert expect["message_contains"] in verdict["message"]
+
+
+def python_parse(text) -> dict:
+    try:
+        return parse_answer(text)
+    except AnswerError as exc:
+        return {"error": exc.message}
+
+
+@pytest.fixture(scope="module")
+def table_results() -> dict:
+    return {r["name"]: r for r in run_node(TABLE)["results"]}
+
+
+@needs_node
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_case(case, table_results):
+    result = table_results[case["name"]]
+    assert "thrown" not in result["verdict"], result["verdict"]
+    check_expect(result["verdict"], case["expect"])
+
+
+@needs_node
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_case_agrees_with_python(case, table_results):
+    result = table_results[case["name"]]
+    assert result["parsed"] == python_parse(case["input"])
+    assert result["verdict"] == grade(case["answer"], case["distractors"], case["input"])
+
+
+def fuzz_inputs(n: int = 1500, seed: int = 20240601) -> list[str]:
+    """Near-miss typing: the characters the reader cares about, in random order, plus odd cases."""
+    rng = random.Random(seed)
+    pieces = ["0", "1", "2", "3", ".5", "-", "\u2212", "+", "e", "E", "/", ",", ";", " ", "  ", "[", "]", "[[",
+              "]]", "(", ")", "a", "B", "h", "nan", "inf", "\n", "\t", "\u00a0", "\u2003", "1e-3", "3/4", "0,5",
+              "1 2; 3 4", "[1, 2, 3]", "[[1, 4], [2, 5], [3, 6]]", "\U0001f600", "\u0663", "*", "_"]  # fmt: skip
+    inputs = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(n)]
+    inputs += ["1 " * (MAX_CHARS // 2), "1" + " " * MAX_CHARS, "\U0001f600" * (MAX_CHARS + 1), "\U0001f600" * 60]
+    return inputs
+
+
+CHOICES = [{"label": x, "correct": x == "B", "mistake": "m" if x == "C" else None} for x in "ABCD"]
+ANSWERS = [  # (answer, distractors)
+    ({"kind": "number", "value": 0.5, "rtol": 0.01, "atol": 1e-3}, [{"value": -0.5, "mistake": "sign", "name": "x"}]),
+    ({"kind": "vector", "value": [1, 2, 3], "atol": 1e-3}, [{"value": [[3], [2], [1]], "mistake": "rev", "name": ""}]),
+    ({"kind": "matrix", "value": [[1, 2, 3], [4, 5, 6]], "atol": 1e-3},
+     [{"value": [[1, 4], [2, 5], [3, 6]], "mistake": "t", "name": "transpose", "explanation": "dW = dZ X^T"}]),
+    ({"kind": "matrix", "value": [[1], [2]], "atol": 1e-3}, []),
+    ({"kind": "choice", "value": "B", "choices": CHOICES}, [{"value": "A", "mistake": "pick_a", "name": "pick A"}]),
+]  # fmt: skip
+
+
+@needs_node
+def test_javascript_and_python_agree_on_near_miss_typing(tmp_path):
+    inputs = fuzz_inputs()
+    cases = [
+        {"name": f"fuzz-{i}-{k}", "answer": answer, "distractors": distractors, "input": text}
+        for i, text in enumerate(inputs)
+        for k, (answer, distractors) in enumerate(ANSWERS)
+    ]
+    table = tmp_path / "fuzz.json"
+    table.write_text(json.dumps({"cases": cases}), encoding="utf-8")
+    results = run_node(table)["results"]
+    assert len(results) == len(cases)
+    disagreements = []
+    for case, result in zip(cases, results):
+        want_parsed = python_parse(case["input"])
+        want_verdict = grade(case["answer"], case["distractors"], case["input"])
+        if result["parsed"] != want_parsed or result["verdict"] != want_verdict:
+            disagreements.append((case["input"][:60], result, want_parsed, want_verdict))
+    assert not disagreements, disagreements[:3]
+    assert sum(not r["verdict"]["parse_error"] for r in results) > 200, "the corpus should not be all garbage"
+
+
+@needs_node
+def test_grader_js_loads_as_a_plain_browser_script():
+    assert run_node(TABLE)["browser_global"] is True
+
+
+def test_grader_js_is_plain_es2019_without_eval():
+    source = GRADER_JS.read_text(encoding="utf-8")
+    code = re.sub(r"/\*.*?\*/|//[^\n]*", "", source, flags=re.S)  # comments may mention anything
+    assert not re.search(r"\beval\s*\(|\bFunction\s*\(", code)
+    # newer than ES2019: optional chaining, nullish coalescing, matchAll, replaceAll; and no deps
+    assert not re.search(r"\?\.(?![0-9])|\?\?|\bmatchAll\b|\breplaceAll\b|\bimport\b|\brequire\s*\(", code)
+    assert "root.QuizgenGrader = { parseAnswer: parseAnswer, grade: grade };" in code

@@ -1,0 +1,238 @@
+"""quizgen.grading: the shared case table, the input forms one by one, and two properties.
+
+The same table (tests/data/grading_cases.json) runs through the JavaScript grader in
+tests/test_grader_js.py; the two must agree on every case.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from quizgen.bank.question import Answer, Choice, Distractor
+from quizgen.errors import AnswerError
+from quizgen.grading import MAX_CHARS, format_value, grade, parse_answer
+
+TABLE = Path(__file__).parent / "data" / "grading_cases.json"
+CASES = json.loads(TABLE.read_text(encoding="utf-8"))["cases"]
+VERDICT_KEYS = {
+    "correct", "score", "message", "mistake", "mistake_name", "explanation",
+    "wrong_entries", "expected_shape", "parse_error",
+}  # fmt: skip
+EXPECT_KEYS = {"correct", "score", "mistake", "parse_error", "wrong_entries", "message_contains"}
+
+
+def check_expect(verdict: dict, expect: dict) -> None:
+    """Assert a verdict (from either grader) meets a case's expect block."""
+    assert set(verdict) == VERDICT_KEYS
+    assert verdict["correct"] is expect["correct"], verdict["message"]
+    assert verdict["score"] == pytest.approx(expect["score"], abs=1e-9), verdict["message"]
+    assert verdict["mistake"] == expect["mistake"], verdict["message"]
+    assert verdict["parse_error"] is expect["parse_error"], verdict["message"]
+    if "wrong_entries" in expect:
+        assert verdict["wrong_entries"] == expect["wrong_entries"]
+    if "message_contains" in expect:
+        assert expect["message_contains"] in verdict["message"]
+    assert "\n" not in verdict["message"]
+
+
+# --- the shared table -----------------------------------------------------------------------
+
+
+def test_table_is_well_formed():
+    names = [c["name"] for c in CASES]
+    assert len(names) >= 45
+    assert len(names) == len(set(names)), "case names must be unique"
+    for case in CASES:
+        assert set(case) == {"name", "answer", "distractors", "input", "expect"}, case["name"]
+        assert set(case["expect"]) <= EXPECT_KEYS, case["name"]
+        assert {"correct", "score", "mistake", "parse_error"} <= set(case["expect"]), case["name"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_case(case):
+    check_expect(grade(case["answer"], case["distractors"], case["input"]), case["expect"])
+
+
+# --- reading, form by form ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, kind, value, shape",
+    [
+        ("42", "number", 42.0, []),
+        ("-.5", "number", -0.5, []),
+        ("\u22123/4", "number", -0.75, []),
+        ("1E-2", "number", 0.01, []),
+        ("[7]", "vector", [7.0], [1]),
+        ("1, 2 3", "vector", [1.0, 2.0, 3.0], [3]),
+        ("[1/2 1e1]", "vector", [0.5, 10.0], [2]),
+        ("[[1, 2, 3]]", "matrix", [[1.0, 2.0, 3.0]], [1, 3]),
+        ("1 2; 3 4", "matrix", [[1.0, 2.0], [3.0, 4.0]], [2, 2]),
+        ("[1;2]", "matrix", [[1.0], [2.0]], [2, 1]),
+        ("[[1],[2]]", "matrix", [[1.0], [2.0]], [2, 1]),
+        ("h", "choice", "H", None),
+        ("(C)", "choice", "C", None),
+        ("a)", "choice", "A", None),
+    ],
+)
+def test_parse_forms(text, kind, value, shape):
+    assert parse_answer(text) == {"kind": kind, "value": value, "shape": shape}
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1/0", "[[1,2],[3]]", "1 2; 3", "2**3", "__import__('os')", "nan",
+                                  "inf", "(1, 2)", "1 ; ; 2", "[[1] 2]", "i", "1e5000"])  # fmt: skip
+def test_parse_errors_are_one_line_and_show_the_accepted_forms(text):
+    with pytest.raises(AnswerError) as info:
+        parse_answer(text)
+    assert "\n" not in info.value.message
+    assert "Accepted: 0.5, -3/4, 1e-3, [1, 2, 3]" in info.value.message
+
+
+def test_parse_error_names_what_was_not_understood():
+    with pytest.raises(AnswerError, match=r'^could not read "1,2;3": row 2 has 1 entries but row 1 has 2\. '):
+        parse_answer("1,2;3")
+
+
+def test_parse_error_quotes_long_input_shortened():
+    with pytest.raises(AnswerError) as info:
+        parse_answer("x" * 500)
+    assert '"' + "x" * 40 + '…"' in info.value.message
+    assert len(info.value.message) < 300
+
+
+def test_too_long_input_is_refused_before_reading():
+    assert parse_answer(" " * (MAX_CHARS - 1) + "1")["value"] == 1.0
+    with pytest.raises(AnswerError, match="10001 characters long, at most 10000"):
+        parse_answer("1" + " " * MAX_CHARS)
+
+
+def test_unicode_digits_are_not_numbers():
+    # Python's \d would accept Arabic-Indic digits; JavaScript's would not. Neither grader does.
+    with pytest.raises(AnswerError, match="is not a number"):
+        parse_answer("\u0663")
+
+
+# --- grading details ------------------------------------------------------------------------
+
+
+def test_grade_reads_question_records_not_only_dicts():
+    answer = Answer(kind="vector", value=[1.0, 2.0], display="[1, 2]", latex="", atol=1e-6, shape=[2])
+    mistake = Distractor(value=[-1.0, -2.0], mistake="dropped_minus_sign", name="drop the minus sign.",
+                         explanation="The loss derivative is -(y - y_hat).")  # fmt: skip
+    verdict = grade(answer, [mistake], "-1 -2")
+    assert verdict["mistake"] == "dropped_minus_sign"
+    assert verdict["message"] == "Not quite — this is what you get if you drop the minus sign."
+    assert verdict["explanation"] == "The loss derivative is -(y - y_hat)."
+    assert grade(answer, [mistake], "[[1], [2]]")["correct"]
+
+
+def test_grade_choice_reads_choice_records():
+    choices = [Choice("A", "...", True), Choice("B", "...", False, mistake="forgot_transpose")]
+    answer = {"kind": "choice", "value": "A", "choices": choices}
+    assert grade(answer, [], "a")["correct"]
+    assert grade(answer, [], "B")["mistake"] == "forgot_transpose"
+    assert grade(answer, [], "C")["parse_error"]
+
+
+def test_grade_without_distractors_or_tolerances():
+    verdict = grade({"kind": "number", "value": 0.5}, None, "1/2")
+    assert verdict == {
+        "correct": True, "score": 1.0, "message": "Correct.", "mistake": None, "mistake_name": None,
+        "explanation": None, "wrong_entries": [], "expected_shape": [], "parse_error": False,
+    }  # fmt: skip
+
+
+def test_grade_accepts_numpy_answer_values():
+    answer = {"kind": "matrix", "value": np.array([[0.5, 1.0], [1.5, 2.0]]), "atol": 1e-9}
+    verdict = grade(answer, [{"value": np.array([[1, 2], [3, 4]]), "mistake": "double"}], "1 2; 3 4")
+    assert verdict["mistake"] == "double" and verdict["expected_shape"] == [2, 2]
+
+
+def test_long_wrong_lists_are_shortened_in_the_message():
+    verdict = grade({"kind": "vector", "value": [0.0] * 10}, [], " ".join(["0"] * 2 + ["1"] * 8))
+    assert verdict["message"].endswith("entry 7, entry 8, …).")
+    assert len(verdict["wrong_entries"]) == 8
+
+
+@pytest.mark.parametrize(
+    "answer", [{"kind": "shape_table", "value": {"W": [2, 3]}}, {"kind": "matrix", "value": [[1], [2, 3]]}]
+)
+def test_grade_refuses_answers_it_cannot_grade(answer):
+    with pytest.raises(ValueError):
+        grade(answer, [], "1")
+
+
+# --- format_value ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (2.0, "2"),
+        (-0.25, "-0.25"),
+        (1e-05, "1e-05"),
+        ([1.0, 2.5], "[1, 2.5]"),
+        ([[1, 2], [3, 4]], "[[1, 2], [3, 4]]"),
+        (np.array([[0.5], [-1.0]]), "[[0.5], [-1]]"),
+        (np.float64(3.0), "3"),
+        ("B", "B"),
+    ],
+)
+def test_format_value(value, text):
+    assert format_value(value) == text
+
+
+# --- properties -----------------------------------------------------------------------------
+
+GRAMMAR = st.text(alphabet="0123456789.,;[]/ -+eE\u2212()abAHz\n\t*_%", max_size=40)
+ANSWERS = [
+    {"kind": "number", "value": 0.5, "rtol": 0.01, "atol": 1e-3},
+    {"kind": "vector", "value": [1, 2, 3], "atol": 1e-3},
+    {"kind": "matrix", "value": [[1, 2, 3], [4, 5, 6]], "atol": 1e-3},
+    {"kind": "choice", "value": "B", "choices": [{"label": x, "correct": x == "B", "mistake": "m"} for x in "ABCD"]},
+]
+DISTRACTORS = [
+    {"value": 2, "mistake": "a", "name": "x", "explanation": ""},
+    {"value": [[1, 4], [2, 5], [3, 6]], "mistake": "t"},
+]
+
+
+@settings(max_examples=400)
+@given(st.one_of(st.text(), GRAMMAR))
+def test_arbitrary_text_never_raises_anything_but_answer_error(text):
+    try:
+        parsed = parse_answer(text)
+    except AnswerError as exc:
+        assert exc.message.startswith("could not read ") and "\n" not in exc.message
+    else:
+        assert parsed["kind"] in {"number", "vector", "matrix", "choice"}
+    for answer in ANSWERS:
+        verdict = grade(answer, DISTRACTORS, text)
+        assert set(verdict) == VERDICT_KEYS
+        assert 0.0 <= verdict["score"] <= 1.0
+        assert verdict["correct"] == (verdict["score"] == 1.0)
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False)
+vectors = st.lists(finite, min_size=1, max_size=6)
+matrices = st.integers(1, 4).flatmap(
+    lambda cols: st.lists(st.lists(finite, min_size=cols, max_size=cols), min_size=1, max_size=4)  # (rows, cols)
+)
+
+
+@settings(max_examples=300)
+@given(st.one_of(finite, vectors, matrices))
+def test_format_value_reads_back_exactly(value):
+    parsed = parse_answer(format_value(value))
+    kind = "number" if isinstance(value, float) else "matrix" if isinstance(value[0], list) else "vector"
+    assert parsed["kind"] == kind
+    assert parsed["value"] == value
+    assert parsed["shape"] == list(np.shape(value))
+    assert all(math.isfinite(x) for x in np.ravel(parsed["value"]))
