@@ -2,7 +2,7 @@
 
 templates/static/js/grader.js is the same grader for the study site, written to mirror this file
 function by function; tests/data/grading_cases.json is the table both must pass, so change the
-two together.
+two together. Every word either grader says is in quizgen/messages/<lang>/grading.toml.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from quizgen.errors import AnswerError
+from quizgen.messages import DEFAULT_LANG, t
 
 __all__ = ["MAX_CHARS", "format_value", "grade", "parse_answer"]
 
 MAX_CHARS = 10_000
-ACCEPTED = "Accepted: 0.5, -3/4, 1e-3, [1, 2, 3], 1 2 3, [[1, 2], [3, 4]], 1 2; 3 4, or a letter A-H."
 
 _WS = " \t\n\r\f\v\u00a0"  # spelled out: Python's and JavaScript's ideas of "whitespace" differ
 _WS_RUN = re.compile(f"[{_WS}]+")
@@ -33,35 +33,33 @@ _DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")
 # --- reading --------------------------------------------------------------------------------
 
 
-def parse_answer(text: str) -> dict:
+def parse_answer(text: str, lang: str = DEFAULT_LANG) -> dict:
     """Read typed input as {kind, value, shape}; raise AnswerError naming what was not understood."""
     if not isinstance(text, str):
-        raise AnswerError("could not read the answer: it is not text")
+        raise AnswerError(t("grading.not_text", lang))
     if len(text) > MAX_CHARS:
-        raise AnswerError(
-            f"could not read the answer: it is {len(text)} characters long, at most {MAX_CHARS} are accepted"
-        )
+        raise AnswerError(t("grading.too_long", lang, length=len(text), limit=MAX_CHARS))
     s = text.replace("\u2212", "-").strip(_WS)
     if not s:
-        raise AnswerError(f"could not read the answer: nothing was typed. {ACCEPTED}")
+        raise AnswerError(t("grading.nothing_typed", lang, accepted=t("grading.accepted", lang)))
     letter = _CHOICE.fullmatch(s)
     if letter:
         return {"kind": "choice", "value": letter.group(1).upper(), "shape": None}
     tokens = _TOKEN.findall(_SLASH.sub("/", s))
-    rows, form = _structure(text, tokens)
+    rows, form = _structure(text, tokens, lang)
     if form == "matrix":
-        values = [_row(text, row, f"row {i + 1}") for i, row in enumerate(rows)]
+        values = [_row(text, row, t("grading.part_row", lang, row=i + 1), lang) for i, row in enumerate(rows)]
         for i, row in enumerate(values[1:], start=2):
             if len(row) != len(values[0]):
-                _fail(text, f"row {i} has {len(row)} entries but row 1 has {len(values[0])}")
+                _fail(text, t("grading.row_lengths_differ", lang, row=i, count=len(row), first=len(values[0])), lang)
         return {"kind": "matrix", "value": values, "shape": [len(values), len(values[0])]}
-    values = _row(text, rows[0], "the answer")
+    values = _row(text, rows[0], t("grading.part_answer", lang), lang)
     if form == "flat" and len(values) == 1:
         return {"kind": "number", "value": values[0], "shape": []}
     return {"kind": "vector", "value": values, "shape": [len(values)]}
 
 
-def _structure(text: str, tokens: list[str]) -> tuple[list[list[str]], str]:
+def _structure(text: str, tokens: list[str], lang: str) -> tuple[list[list[str]], str]:
     """Split tokens into rows; the form is "flat" (no brackets), "vector" or "matrix"."""
     if "[" not in tokens and "]" not in tokens:
         rows = _split(tokens, ";")
@@ -74,18 +72,18 @@ def _structure(text: str, tokens: list[str]) -> tuple[list[list[str]], str]:
         elif token == "]":
             depth -= 1
             if depth < 0:
-                _fail(text, "a ] has no matching [")
+                _fail(text, t("grading.unmatched_close", lang), lang)
             if depth == 0 and i != len(tokens) - 1:
-                _fail(text, "brackets must enclose the whole answer, like [1, 2, 3]")
+                _fail(text, t("grading.brackets_must_enclose", lang), lang)
     if depth > 0:
-        _fail(text, "a [ is never closed")
+        _fail(text, t("grading.never_closed", lang), lang)
     if tokens[0] != "[":
-        _fail(text, "brackets must enclose the whole answer, like [1, 2, 3]")
+        _fail(text, t("grading.brackets_must_enclose", lang), lang)
     if deepest > 2:
-        _fail(text, "too many brackets: at most two levels, like [[1, 2], [3, 4]]")
+        _fail(text, t("grading.too_many_brackets", lang), lang)
     inner = tokens[1:-1]
     if not inner:
-        _fail(text, "the brackets are empty")
+        _fail(text, t("grading.empty_brackets", lang), lang)
     if deepest == 1:
         return (_split(inner, ";"), "matrix") if ";" in inner else ([inner], "vector")
     rows: list[list[str]] = []
@@ -99,12 +97,12 @@ def _structure(text: str, tokens: list[str]) -> tuple[list[list[str]], str]:
             i, last = end + 1, "row"
             continue
         if token not in (",", ";"):
-            _fail(text, f"{_quote(token)} is outside the inner brackets; write each row in brackets")
+            _fail(text, t("grading.outside_inner_brackets", lang, atom=_quote(token, lang)), lang)
         if last != "row":
-            _fail(text, "a row is missing between separators")
+            _fail(text, t("grading.row_missing_between", lang), lang)
         i, last = i + 1, "sep"
     if last != "row":
-        _fail(text, "a row is missing after the last separator")
+        _fail(text, t("grading.row_missing_after", lang), lang)
     return rows, "matrix"
 
 
@@ -118,55 +116,57 @@ def _split(tokens: list[str], sep: str) -> list[list[str]]:
     return rows
 
 
-def _row(text: str, tokens: list[str], where: str) -> list[float]:
-    """Entries separated by spaces and/or single commas."""
+def _row(text: str, tokens: list[str], part: str, lang: str) -> list[float]:
+    """Entries separated by spaces and/or single commas; `part` names the row in messages."""
     values: list[float] = []
     last = ","  # as if a comma came before the first entry
     for token in tokens:
         if token == ",":
             if last == ",":
-                _fail(text, f"{where} has an empty entry next to a comma")
+                _fail(text, t("grading.empty_entry", lang, part=part), lang)
             last = ","
         elif token == ";":
-            _fail(text, f"{where} has a ; inside brackets")
+            _fail(text, t("grading.semicolon_in_brackets", lang, part=part), lang)
         else:
-            values.append(_number(text, token))
+            values.append(_number(text, token, lang))
             last = "number"
     if not values:
-        _fail(text, f"{where} is empty")
+        _fail(text, t("grading.part_empty", lang, part=part), lang)
     if last == ",":
-        _fail(text, f"{where} has an empty entry next to a comma")
+        _fail(text, t("grading.empty_entry", lang, part=part), lang)
     return values
 
 
-def _number(text: str, atom: str) -> float:
+def _number(text: str, atom: str, lang: str) -> float:
     """One entry: integer, decimal, scientific notation or a fraction of two of those."""
     if _NONFINITE.fullmatch(atom):
-        _fail(text, f"{_quote(atom)} is not a finite number")
+        _fail(text, t("grading.not_finite", lang, atom=_quote(atom, lang)), lang)
     parts = atom.split("/")
     if len(parts) > 2 or not all(_NUMBER.fullmatch(p) for p in parts):
-        _fail(text, f"{_quote(atom)} is not a number")
+        _fail(text, t("grading.not_a_number", lang, atom=_quote(atom, lang)), lang)
     value = float(parts[0])
     if len(parts) == 2:
         denominator = float(parts[1])
         if denominator == 0:
-            _fail(text, f"{_quote(atom)} divides by zero")
+            _fail(text, t("grading.divides_by_zero", lang, atom=_quote(atom, lang)), lang)
         value = value / denominator
     if not math.isfinite(value):
-        _fail(text, f"{_quote(atom)} is too large")
+        _fail(text, t("grading.too_large", lang, atom=_quote(atom, lang)), lang)
     return value
 
 
-def _quote(atom: str, limit: int = 20) -> str:
-    return '"' + (atom if len(atom) <= limit else atom[:limit] + "…") + '"'
+def _quote(atom: str, lang: str, limit: int = 20) -> str:
+    shown = atom if len(atom) <= limit else atom[:limit] + t("grading.ellipsis", lang)
+    return t("grading.quoted", lang, text=shown)
 
 
-def _snippet(text: str) -> str:
-    return _quote(_WS_RUN.sub(" ", text.strip(_WS)), 40)
+def _snippet(text: str, lang: str) -> str:
+    return _quote(_WS_RUN.sub(" ", text.strip(_WS)), lang, 40)
 
 
-def _fail(text: str, reason: str):
-    raise AnswerError(f"could not read {_snippet(text)}: {reason}. {ACCEPTED}")
+def _fail(text: str, reason: str, lang: str):
+    accepted = t("grading.accepted", lang)
+    raise AnswerError(t("grading.unreadable", lang, snippet=_snippet(text, lang), reason=reason, accepted=accepted))
 
 
 def format_value(value: Any) -> str:
@@ -186,7 +186,7 @@ def format_value(value: Any) -> str:
 # --- grading --------------------------------------------------------------------------------
 
 
-def grade(answer: Any, distractors: Sequence[Any], text: str) -> dict:
+def grade(answer: Any, distractors: Sequence[Any], text: str, lang: str = DEFAULT_LANG) -> dict:
     """Grade typed `text` against an Answer (record or dict) and its Distractors.
 
     Returns {correct, score, message, mistake, mistake_name, explanation, wrong_entries,
@@ -194,7 +194,7 @@ def grade(answer: Any, distractors: Sequence[Any], text: str) -> dict:
     """
     kind = _get(answer, "kind")
     if kind == "choice":
-        return _grade_choice(answer, distractors or [], text)
+        return _grade_choice(answer, distractors or [], text, lang)
     if kind not in ("number", "vector", "matrix"):
         raise ValueError(f"cannot grade an answer of kind {kind!r}")
     want = _array(_get(answer, "value"), _get(answer, "shape"))
@@ -203,38 +203,37 @@ def grade(answer: Any, distractors: Sequence[Any], text: str) -> dict:
     rtol, atol = float(_get(answer, "rtol") or 0.0), float(_get(answer, "atol") or 0.0)
     shape = want[1]
     try:
-        parsed = parse_answer(text)
+        parsed = parse_answer(text, lang)
     except AnswerError as exc:
         return _verdict(message=exc.message, expected_shape=shape, parse_error=True)
     if parsed["kind"] == "choice":
-        return _verdict(
-            message=f"could not read {_snippet(text)}: expected {_describe(shape)}, not a letter",
-            expected_shape=shape,
-            parse_error=True,
-        )
+        reason = t("grading.expected_not_letter", lang, expected=_describe(shape, lang))
+        message = t("grading.unreadable_here", lang, snippet=_snippet(text, lang), reason=reason)
+        return _verdict(message=message, expected_shape=shape, parse_error=True)
     got = _array(parsed["value"])
     hits = _hits(want, got, rtol, atol)
     if hits is not None and all(hits):
-        return _verdict(correct=True, score=1.0, message="Correct.", expected_shape=shape)
+        return _verdict(correct=True, score=1.0, message=t("grading.correct", lang), expected_shape=shape)
     size = len(want[0])
     score = sum(hits) / size if hits is not None else 0.0
     wrong = [_index(i, shape) for i, hit in enumerate(hits) if not hit] if hits and shape else []
-    if hits is None:
-        detail = _shape_message(want, got, rtol, atol)
-        if not shape and _DECIMAL_COMMA.fullmatch(text.replace("\u2212", "-").strip(_WS)):
-            detail = detail[:-1] + " (write decimals with a point, like 0.5)."
+    if hits is None and not shape and _DECIMAL_COMMA.fullmatch(text.replace("\u2212", "-").strip(_WS)):
+        expected, typed = _describe(want[1], lang), _describe(got[1], lang)
+        detail = t("grading.wrong_shape_decimal_comma", lang, expected=expected, got=typed)
+    elif hits is None:
+        detail = _shape_message(want, got, rtol, atol, lang)
     elif size == 1:
-        detail = "Not quite."
+        detail = t("grading.not_quite", lang)
     elif score == 0:
-        detail = f"Not quite: none of the {size} entries are right."
+        detail = t("grading.none_right", lang, size=size)
     else:
-        detail = f"Not quite: {sum(hits)} of {size} entries are right (wrong: {_where(wrong)})."
+        detail = t("grading.some_right", lang, right=sum(hits), size=size, where=_where(wrong, lang))
     found = _match_distractor(distractors or [], got, rtol, atol)
     if found is None:
         return _verdict(score=score, message=detail, wrong_entries=wrong, expected_shape=shape)
-    message = _mistake_message(found)
+    message = _mistake_message(found, lang)
     if hits is None:
-        message += " " + detail
+        message = t("grading.two_sentences", lang, first=message, second=detail)
     return _verdict(
         score=score,
         message=message,
@@ -246,26 +245,28 @@ def grade(answer: Any, distractors: Sequence[Any], text: str) -> dict:
     )
 
 
-def _grade_choice(answer: Any, distractors: Sequence[Any], text: str) -> dict:
+def _grade_choice(answer: Any, distractors: Sequence[Any], text: str, lang: str) -> dict:
     right = str(_get(answer, "value")).strip(_WS).upper()
     choices = _get(answer, "choices") or []
     labels = [str(_get(c, "label")).strip(_WS).upper() for c in choices]
     try:
-        parsed = parse_answer(text)
+        parsed = parse_answer(text, lang)
     except AnswerError as exc:
         if not isinstance(text, str) or len(text) > MAX_CHARS or not text.strip(_WS):
             return _verdict(message=exc.message, parse_error=True)
         parsed = {"kind": None}  # there is text, just not a letter: say what a choice looks like
     if parsed["kind"] != "choice":
-        message = f"could not read {_snippet(text)}: answer with a letter, like A or (b)"
+        reason = t("grading.needs_letter", lang)
+        message = t("grading.unreadable_here", lang, snippet=_snippet(text, lang), reason=reason)
         return _verdict(message=message, parse_error=True)
     letter = parsed["value"]
     if labels and letter not in labels:
-        listed = ", ".join(labels)
-        message = f"could not read {_snippet(text)}: there is no choice {letter}; answer with one of {listed}"
+        listed = t("grading.list_separator", lang).join(labels)
+        reason = t("grading.no_such_choice", lang, letter=letter, choices=listed)
+        message = t("grading.unreadable_here", lang, snippet=_snippet(text, lang), reason=reason)
         return _verdict(message=message, parse_error=True)
     if letter == right:
-        return _verdict(correct=True, score=1.0, message="Correct.")
+        return _verdict(correct=True, score=1.0, message=t("grading.correct", lang))
     mistake = next((_get(c, "mistake") for c, label in zip(choices, labels) if label == letter), None)
     if mistake:
         found = next((d for d in distractors if _get(d, "mistake") == mistake), None)
@@ -273,11 +274,11 @@ def _grade_choice(answer: Any, distractors: Sequence[Any], text: str) -> dict:
         found = next((d for d in distractors if _letter(_get(d, "value")) == letter), None)
         mistake = _get(found, "mistake") if found is not None else None
     if found is not None:
-        message = _mistake_message(found)
+        message = _mistake_message(found, lang)
     elif mistake:
-        message = f"Not quite — choice {letter} is a common mistake ({mistake})."
+        message = t("grading.choice_mistake", lang, letter=letter, mistake=mistake)
     else:
-        message = "Not quite."
+        message = t("grading.not_quite", lang)
     return _verdict(
         message=message,
         mistake=mistake or None,
@@ -355,36 +356,44 @@ def _index(i: int, shape: list[int]) -> list[int]:
     return [i] if len(shape) == 1 else [i // shape[1], i % shape[1]]
 
 
-def _where(wrong: list[list[int]], limit: int = 6) -> str:
-    parts = [f"entry {w[0] + 1}" if len(w) == 1 else f"row {w[0] + 1} col {w[1] + 1}" for w in wrong[:limit]]
-    return ", ".join(parts) + (", …" if len(wrong) > limit else "")
+def _where(wrong: list[list[int]], lang: str, limit: int = 6) -> str:
+    parts = [
+        t("grading.entry", lang, index=w[0] + 1) if len(w) == 1 else t("grading.cell", lang, row=w[0] + 1, col=w[1] + 1)
+        for w in wrong[:limit]
+    ]
+    if len(wrong) > limit:
+        parts.append(t("grading.ellipsis", lang))
+    return t("grading.list_separator", lang).join(parts)
 
 
-def _describe(shape: list[int]) -> str:
+def _describe(shape: list[int], lang: str) -> str:
     if not shape:
-        return "a single number"
-    return f"a vector of length {shape[0]}" if len(shape) == 1 else f"a {shape[0]}×{shape[1]} matrix"
+        return t("grading.a_number", lang)
+    if len(shape) == 1:
+        return t("grading.a_vector", lang, length=shape[0])
+    return t("grading.a_matrix", lang, rows=shape[0], cols=shape[1])
 
 
-def _shape_message(want, got, rtol: float, atol: float) -> str:
+def _shape_message(want, got, rtol: float, atol: float, lang: str) -> str:
     (want_flat, want_shape), (got_flat, got_shape) = want, got
+    expected = _describe(want_shape, lang)
     if len(want_shape) != 2 or len(got_shape) != 2:
-        return f"Wrong shape: expected {_describe(want_shape)}, got {_describe(got_shape)}."
-    message = f"Wrong shape: expected {_describe(want_shape)}, got {got_shape[0]}×{got_shape[1]}"
+        return t("grading.wrong_shape", lang, expected=expected, got=_describe(got_shape, lang))
+    typed = t("grading.dims", lang, rows=got_shape[0], cols=got_shape[1])
     rows, cols = want_shape
     if got_shape == [cols, rows]:
         transposed = [got_flat[j * rows + i] for i in range(rows) for j in range(cols)]  # (rows, cols)
         if all(_hits(want, (transposed, want_shape), rtol, atol)):
-            return message + " — your answer is the transpose of the correct one."
-    return message + "."
+            return t("grading.wrong_shape_transposed", lang, expected=expected, got=typed)
+    return t("grading.wrong_shape", lang, expected=expected, got=typed)
 
 
-def _mistake_message(distractor: Any) -> str:
+def _mistake_message(distractor: Any, lang: str) -> str:
     name = str(_get(distractor, "name") or "").strip(_WS).rstrip(".")
     mistake = _get(distractor, "mistake")
-    if not name:
-        return f"Not quite — this matches a common mistake ({mistake})." if mistake else "Not quite."
-    return f"Not quite — this is what you get if you {name}."
+    if name:
+        return t("grading.mistake_named", lang, name=name)
+    return t("grading.mistake_unnamed", lang, mistake=mistake) if mistake else t("grading.not_quite", lang)
 
 
 def _match_distractor(distractors: Sequence[Any], got, rtol: float, atol: float) -> Any:

@@ -1,8 +1,10 @@
 """templates/static/js/grader.js: the shared table through Node, and agreement with the Python grader.
 
-tests/js/run_grader_cases.mjs loads grader.js both as Node does (module.exports) and as a browser
-does (a plain script setting window.QuizgenGrader), runs a table and prints JSON; every verdict and
-every parse result must equal the Python grader's exactly, messages included.
+tests/js/run_grader_cases.mjs loads grader.js both as Node does (module.exports, messages given with
+setMessages) and as a browser does (a plain script setting window.QuizgenGrader, messages read from
+window.QUIZGEN_MESSAGES), runs a table and prints JSON; every verdict and every parse result must
+equal the Python grader's exactly, messages included. The messages are the catalog's, written to a
+JSON file here; grader.js itself holds none.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from pathlib import Path
 
 import pytest
 
+import quizgen.messages
 from quizgen.errors import AnswerError
 from quizgen.grading import MAX_CHARS, grade, parse_answer
+from quizgen.messages import area
 
 ROOT = Path(__file__).resolve().parents[1]
 GRADER_JS = ROOT / "templates" / "static" / "js" / "grader.js"
@@ -33,8 +37,20 @@ VERDICT_KEYS = {
 needs_node = pytest.mark.skipif(NODE is None, reason="`node` is not on PATH; the JavaScript grader cannot be run")
 
 
-def run_node(table: Path) -> dict:
-    command = [NODE, str(RUNNER), str(table)]
+def write_messages(folder: Path, lang: str = "en") -> Path:
+    """The catalog's grading area as JSON, the way the study site hands it to grader.js."""
+    path = folder / f"grading-{lang}.json"
+    path.write_text(json.dumps(area("grading", lang), ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def messages_file(tmp_path_factory) -> Path:
+    return write_messages(tmp_path_factory.mktemp("messages"))
+
+
+def run_node(table: Path, messages: Path) -> dict:
+    command = [NODE, str(RUNNER), str(messages), str(table)]
     proc = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
@@ -61,8 +77,13 @@ def python_parse(text) -> dict:
 
 
 @pytest.fixture(scope="module")
-def table_results() -> dict:
-    return {r["name"]: r for r in run_node(TABLE)["results"]}
+def node_run(messages_file) -> dict:
+    return run_node(TABLE, messages_file)
+
+
+@pytest.fixture(scope="module")
+def table_results(node_run) -> dict:
+    return {r["name"]: r for r in node_run["results"]}
 
 
 @needs_node
@@ -104,7 +125,7 @@ ANSWERS = [  # (answer, distractors)
 
 
 @needs_node
-def test_javascript_and_python_agree_on_near_miss_typing(tmp_path):
+def test_javascript_and_python_agree_on_near_miss_typing(tmp_path, messages_file):
     inputs = fuzz_inputs()
     cases = [
         {"name": f"fuzz-{i}-{k}", "answer": answer, "distractors": distractors, "input": text}
@@ -113,7 +134,7 @@ def test_javascript_and_python_agree_on_near_miss_typing(tmp_path):
     ]
     table = tmp_path / "fuzz.json"
     table.write_text(json.dumps({"cases": cases}), encoding="utf-8")
-    results = run_node(table)["results"]
+    results = run_node(table, messages_file)["results"]
     assert len(results) == len(cases)
     disagreements = []
     for case, result in zip(cases, results):
@@ -126,8 +147,98 @@ def test_javascript_and_python_agree_on_near_miss_typing(tmp_path):
 
 
 @needs_node
-def test_grader_js_loads_as_a_plain_browser_script():
-    assert run_node(TABLE)["browser_global"] is True
+def test_grader_js_loads_as_a_plain_browser_script_reading_the_page_messages(node_run):
+    assert node_run["browser_global"] is True
+    assert node_run["browser_agrees"] is True, "window.QUIZGEN_MESSAGES.grading should grade like setMessages"
+
+
+@needs_node
+def test_grader_js_without_messages_fails_loudly(node_run):
+    error = node_run["no_messages_error"]
+    assert error is not None, "grading without messages must throw"
+    assert "setMessages" in error and "QUIZGEN_MESSAGES.grading" in error
+
+
+def pseudo(text: str) -> str:
+    """A stand-in translation: marked, and with literal braces so {{ }} escaping is exercised too."""
+    return "\u27e6{{" + text + "}}\u27e7"
+
+
+@needs_node
+def test_a_translated_catalog_reaches_both_graders_alike(tmp_path, monkeypatch):
+    # Guards against a message that bypasses the catalog: under a pseudo-translation every message
+    # either grader gives must come out translated, and the two must still agree word for word.
+    english = quizgen.messages.catalog
+    fake = {k: pseudo(v) if k.startswith("grading.") else v for k, v in english("en").items()}
+    monkeypatch.setattr(quizgen.messages, "catalog", lambda lang="en": fake if lang == "xx" else english(lang))
+    cases = [dict(c, name=f"table-{c['name']}") for c in CASES] + [
+        {"name": f"fuzz-{i}-{k}", "answer": answer, "distractors": distractors, "input": text}
+        for i, text in enumerate(fuzz_inputs(300, seed=7))
+        for k, (answer, distractors) in enumerate(ANSWERS)
+    ]
+    table = tmp_path / "table.json"
+    table.write_text(json.dumps({"cases": cases}), encoding="utf-8")
+    results = run_node(table, write_messages(tmp_path, "xx"))["results"]
+    for case, result in zip(cases, results, strict=True):
+        want = grade(case["answer"], case["distractors"], case["input"], lang="xx")
+        assert want["message"].startswith("\u27e6"), (case["input"], want["message"])
+        assert result["verdict"] == want, case["name"]
+        try:
+            want_parsed = parse_answer(case["input"], lang="xx")
+        except AnswerError as exc:
+            assert exc.message.startswith("\u27e6"), exc.message
+            want_parsed = {"error": exc.message}
+        assert result["parsed"] == want_parsed, case["name"]
+
+
+# --- grader.js holds no words of its own ------------------------------------------------------
+
+CODE = re.sub(r"/\*.*?\*/|//[^\n]*", "", GRADER_JS.read_text(encoding="utf-8"), flags=re.S)
+STRING = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
+SENTENCE = re.compile(r"[A-Za-z]{2,} +[A-Za-z]{2,}")
+
+
+def without_developer_errors(code: str) -> str:
+    """`code` minus each `throw new ...Error(...)`: those speak to the page's author, not the student."""
+    out, i = [], 0
+    for start in [m.start() for m in re.finditer(r"\bthrow new (?:Type)?Error\(", code)]:
+        if start < i:
+            continue
+        out.append(code[i:start])
+        j, depth = code.index("(", start), 0
+        while True:
+            quoted = STRING.match(code, j)
+            if quoted:
+                j = quoted.end()
+                continue
+            depth += {"(": 1, ")": -1}.get(code[j], 0)
+            j += 1
+            if depth == 0:
+                break
+        i = j
+    return "".join(out) + code[i:]
+
+
+def test_every_message_key_grader_js_uses_is_in_the_catalog():
+    keys = re.findall(r"\bmsg\('([a-z_]+)'", CODE)
+    assert keys, "grader.js should fetch its words with msg('key', {...})"
+    assert len(keys) == len(re.findall(r"\bmsg\(", CODE)) - 1, "every msg() call names its key literally"
+    missing = sorted(set(keys) - set(area("grading")))
+    assert not missing, f"grader.js uses keys missing from quizgen/messages/en/grading.toml: {missing}"
+
+
+def test_grader_js_and_grading_py_use_the_same_keys():
+    js = set(re.findall(r"\bmsg\('([a-z_]+)'", CODE))
+    py = set(re.findall(r'\bt\("grading\.([a-z_]+)"', (ROOT / "quizgen" / "grading.py").read_text(encoding="utf-8")))
+    assert js == py, {"only in grader.js": sorted(js - py), "only in grading.py": sorted(py - js)}
+
+
+def test_grader_js_holds_no_english_sentences():
+    literals = [s[1:-1] for s in STRING.findall(without_developer_errors(CODE))]
+    assert "use strict" in literals, "the string scan should see grader.js's literals"
+    sentences = [s for s in literals if SENTENCE.search(s) and s != "use strict"]
+    assert not sentences, f"move these to quizgen/messages/en/grading.toml: {sentences}"
+    assert not [s for s in literals if len(s) > 25], "long literals belong in the catalog"
 
 
 def test_grader_js_is_plain_es2019_without_eval():
@@ -136,4 +247,4 @@ def test_grader_js_is_plain_es2019_without_eval():
     assert not re.search(r"\beval\s*\(|\bFunction\s*\(", code)
     # newer than ES2019: optional chaining, nullish coalescing, matchAll, replaceAll; and no deps
     assert not re.search(r"\?\.(?![0-9])|\?\?|\bmatchAll\b|\breplaceAll\b|\bimport\b|\brequire\s*\(", code)
-    assert "root.QuizgenGrader = { parseAnswer: parseAnswer, grade: grade };" in code
+    assert "root.QuizgenGrader = { parseAnswer: parseAnswer, grade: grade, setMessages: setMessages };" in code

@@ -1,13 +1,17 @@
 """quizgen.grading: the shared case table, the input forms one by one, and two properties.
 
 The same table (tests/data/grading_cases.json) runs through the JavaScript grader in
-tests/test_grader_js.py; the two must agree on every case.
+tests/test_grader_js.py; the two must agree on every case. Last, the grader's words: all of them
+come from quizgen/messages/<lang>/grading.toml.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import math
+import re
+import string
 from pathlib import Path
 
 import numpy as np
@@ -15,9 +19,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import quizgen.messages
 from quizgen.bank.question import Answer, Choice, Distractor
 from quizgen.errors import AnswerError
 from quizgen.grading import MAX_CHARS, format_value, grade, parse_answer
+from quizgen.messages import area
 
 TABLE = Path(__file__).parent / "data" / "grading_cases.json"
 CASES = json.loads(TABLE.read_text(encoding="utf-8"))["cases"]
@@ -236,3 +242,66 @@ def test_format_value_reads_back_exactly(value):
     assert parsed["value"] == value
     assert parsed["shape"] == list(np.shape(value))
     assert all(math.isfinite(x) for x in np.ravel(parsed["value"]))
+
+
+# --- the words come from the catalog ---------------------------------------------------------
+
+GRADING_PY = Path(__file__).resolve().parents[1] / "quizgen" / "grading.py"
+SOURCE = GRADING_PY.read_text(encoding="utf-8")
+KEYS = re.findall(r'\bt\("grading\.([a-z_]+)"', SOURCE)
+
+
+def test_every_message_key_grading_py_uses_is_in_the_catalog():
+    assert KEYS, 'grading.py should fetch its words with t("grading.<key>", lang, ...)'
+    assert len(KEYS) == len(re.findall(r"\bt\(", SOURCE)), "every t() call names its key literally"
+    missing = sorted(set(KEYS) - set(area("grading")))
+    assert not missing, f"grading.py uses keys missing from quizgen/messages/en/grading.toml: {missing}"
+
+
+def test_every_grading_message_is_used():
+    unused = sorted(set(area("grading")) - set(KEYS))
+    assert not unused, f"quizgen/messages/en/grading.toml has keys nothing uses: {unused}"
+
+
+@pytest.mark.parametrize("key, text", sorted(area("grading").items()))
+def test_placeholders_are_plain_names_javascript_can_fill(key, text):
+    # grader.js fills {name} the way str.format does, but knows no specs, conversions or indexing.
+    for _, field, spec, conversion in string.Formatter().parse(text):
+        if field is not None:
+            assert field.isidentifier() and not spec and conversion is None, f"{key}: {{{field}}}"
+
+
+def english_sentences(source: str) -> list[str]:
+    """String literals that read like prose, leaving out docstrings and ValueError's (for developers)."""
+    tree = ast.parse(source)
+    skip = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            skip.add(id(body[0].value))
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and getattr(node.exc.func, "id", "") == "ValueError":
+            skip.update(id(n) for n in ast.walk(node.exc))
+    return [
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in skip
+        and re.search(r"[A-Za-z]{2,} +[A-Za-z]{2,}", n.value)
+    ]  # fmt: skip
+
+
+def test_grading_py_holds_no_english_sentences():
+    assert english_sentences('"""Doc."""\nx = "could not read"\n') == ["could not read"]  # the scan works
+    assert english_sentences(SOURCE) == []
+
+
+def test_a_translated_catalog_reaches_every_message(monkeypatch):
+    # Guards against a message that bypasses the catalog, and checks `lang` reaches every helper.
+    english = quizgen.messages.catalog
+    fake = {k: "\u27e6" + v + "\u27e7" if k.startswith("grading.") else v for k, v in english("en").items()}
+    monkeypatch.setattr(quizgen.messages, "catalog", lambda lang="en": fake if lang == "xx" else english(lang))
+    for case in CASES:
+        verdict = grade(case["answer"], case["distractors"], case["input"], lang="xx")
+        assert verdict["message"].startswith("\u27e6"), (case["name"], verdict["message"])
+        assert verdict == {**grade(case["answer"], case["distractors"], case["input"]), "message": verdict["message"]}
+    with pytest.raises(AnswerError, match="^\u27e6could not read"):
+        parse_answer("[1, 2", lang="xx")

@@ -4,12 +4,15 @@
  * and grades them with the Python grader's tolerance, shape, partial-credit and mistake rules.
  * tests/data/grading_cases.json is the table both must pass; change the two files together.
  * A plain browser script (window.QuizgenGrader) that Node can also require. ES2019, no deps.
+ *
+ * It holds no words of its own: every message comes from quizgen/messages/<lang>/grading.toml,
+ * handed over as QuizgenGrader.setMessages(quizgen.messages.area("grading", lang)) or, if that was
+ * never called, read from window.QUIZGEN_MESSAGES.grading. With neither, grading throws.
  */
 (function (root) {
   'use strict';
 
   var MAX_CHARS = 10000;
-  var ACCEPTED = 'Accepted: 0.5, -3/4, 1e-3, [1, 2, 3], 1 2 3, [[1, 2], [3, 4]], 1 2; 3 4, or a letter A-H.';
 
   // Whitespace spelled out: Python's and JavaScript's ideas of "whitespace" differ.
   var WS_RUN = /[ \t\n\r\f\v\u00a0]+/g;
@@ -20,6 +23,53 @@
   var NONFINITE = /^[+-]?(?:[Nn][Aa][Nn]|[Ii][Nn][Ff](?:[Ii][Nn][Ii][Tt][Yy])?)$/;
   var CHOICE = /^\(?([A-Ha-h])\)?$/;
   var DECIMAL_COMMA = /^[+-]?[0-9]+,[0-9]+$/;
+
+  // --- messages -----------------------------------------------------------------------------
+
+  var messages = null; // set by setMessages; null means "use root.QUIZGEN_MESSAGES.grading"
+
+  // Use these messages (the catalog's grading area, keys without "grading."); null forgets them.
+  function setMessages(obj) {
+    if (obj !== null && (typeof obj !== 'object' || Array.isArray(obj))) {
+      throw new TypeError('QuizgenGrader.setMessages: expected an object of {key: text}, or null');
+    }
+    Object.keys(obj || {}).forEach(function (key) {
+      if (typeof obj[key] !== 'string') {
+        throw new TypeError('QuizgenGrader.setMessages: message ' + JSON.stringify(key) + ' is not text');
+      }
+    });
+    messages = obj;
+  }
+
+  function currentMessages() {
+    if (messages !== null) return messages;
+    var page = root.QUIZGEN_MESSAGES;
+    if (page && typeof page === 'object' && page.grading && typeof page.grading === 'object') return page.grading;
+    throw new Error('QuizgenGrader has no messages: call QuizgenGrader.setMessages(...) ' +
+      'or define window.QUIZGEN_MESSAGES.grading before grading');
+  }
+
+  // quizgen.messages.t("grading." + key, **values): the text with {name} fields filled, as
+  // str.format fills them ({{ and }} are literal braces); an unknown key or field throws.
+  function msg(key, values) {
+    var table = currentMessages();
+    if (!Object.prototype.hasOwnProperty.call(table, key)) {
+      throw new Error('QuizgenGrader: no message ' + JSON.stringify(key));
+    }
+    var text = table[key];
+    if (!values || !Object.keys(values).length) return text; // like t(): no values, no formatting
+    return text.replace(/\{\{|\}\}|\{([^{}]*)\}|[{}]/g, function (field, name) {
+      if (field === '{{') return '{';
+      if (field === '}}') return '}';
+      if (name === undefined || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        throw new Error('QuizgenGrader: message ' + JSON.stringify(key) + ' has a bad field ' + JSON.stringify(field));
+      }
+      if (!Object.prototype.hasOwnProperty.call(values, name)) {
+        throw new Error('QuizgenGrader: message ' + JSON.stringify(key) + ' needs a value for ' + field);
+      }
+      return String(values[name]);
+    });
+  }
 
   // A parse failure travels as this object until parseAnswer turns it into {error}.
   function ParseFailure(message) {
@@ -38,14 +88,11 @@
   }
 
   function parseOrThrow(text) {
-    if (typeof text !== 'string') throw new ParseFailure('could not read the answer: it is not text');
+    if (typeof text !== 'string') throw new ParseFailure(msg('not_text'));
     var length = codePointLength(text);
-    if (length > MAX_CHARS) {
-      throw new ParseFailure('could not read the answer: it is ' + length +
-        ' characters long, at most ' + MAX_CHARS + ' are accepted');
-    }
+    if (length > MAX_CHARS) throw new ParseFailure(msg('too_long', { length: length, limit: MAX_CHARS }));
     var s = strip(text.split('\u2212').join('-'));
-    if (!s) throw new ParseFailure('could not read the answer: nothing was typed. ' + ACCEPTED);
+    if (!s) throw new ParseFailure(msg('nothing_typed', { accepted: msg('accepted') }));
     var letter = CHOICE.exec(s);
     if (letter) return { kind: 'choice', value: letter[1].toUpperCase(), shape: null };
     var tokens = tokenize(s.replace(SLASH, '/'));
@@ -54,15 +101,15 @@
     var form = structure[1];
     var values, i;
     if (form === 'matrix') {
-      values = rows.map(function (row, k) { return readRow(text, row, 'row ' + (k + 1)); });
+      values = rows.map(function (row, k) { return readRow(text, row, msg('part_row', { row: k + 1 })); });
       for (i = 1; i < values.length; i++) {
         if (values[i].length !== values[0].length) {
-          fail(text, 'row ' + (i + 1) + ' has ' + values[i].length + ' entries but row 1 has ' + values[0].length);
+          fail(text, msg('row_lengths_differ', { row: i + 1, count: values[i].length, first: values[0].length }));
         }
       }
       return { kind: 'matrix', value: values, shape: [values.length, values[0].length] };
     }
-    values = readRow(text, rows[0], 'the answer');
+    values = readRow(text, rows[0], msg('part_answer'));
     if (form === 'flat' && values.length === 1) return { kind: 'number', value: values[0], shape: [] };
     return { kind: 'vector', value: values, shape: [values.length] };
   }
@@ -90,17 +137,15 @@
         deepest = Math.max(deepest, depth);
       } else if (tokens[i] === ']') {
         depth -= 1;
-        if (depth < 0) fail(text, 'a ] has no matching [');
-        if (depth === 0 && i !== tokens.length - 1) {
-          fail(text, 'brackets must enclose the whole answer, like [1, 2, 3]');
-        }
+        if (depth < 0) fail(text, msg('unmatched_close'));
+        if (depth === 0 && i !== tokens.length - 1) fail(text, msg('brackets_must_enclose'));
       }
     }
-    if (depth > 0) fail(text, 'a [ is never closed');
-    if (tokens[0] !== '[') fail(text, 'brackets must enclose the whole answer, like [1, 2, 3]');
-    if (deepest > 2) fail(text, 'too many brackets: at most two levels, like [[1, 2], [3, 4]]');
+    if (depth > 0) fail(text, msg('never_closed'));
+    if (tokens[0] !== '[') fail(text, msg('brackets_must_enclose'));
+    if (deepest > 2) fail(text, msg('too_many_brackets'));
     var inner = tokens.slice(1, -1);
-    if (!inner.length) fail(text, 'the brackets are empty');
+    if (!inner.length) fail(text, msg('empty_brackets'));
     if (deepest === 1) return inner.indexOf(';') >= 0 ? [split(inner, ';'), 'matrix'] : [[inner], 'vector'];
     var rows = [];
     var last = 'sep';
@@ -114,14 +159,12 @@
         last = 'row';
         continue;
       }
-      if (token !== ',' && token !== ';') {
-        fail(text, quote(token, 20) + ' is outside the inner brackets; write each row in brackets');
-      }
-      if (last !== 'row') fail(text, 'a row is missing between separators');
+      if (token !== ',' && token !== ';') fail(text, msg('outside_inner_brackets', { atom: quote(token, 20) }));
+      if (last !== 'row') fail(text, msg('row_missing_between'));
       i += 1;
       last = 'sep';
     }
-    if (last !== 'row') fail(text, 'a row is missing after the last separator');
+    if (last !== 'row') fail(text, msg('row_missing_after'));
     return [rows, 'matrix'];
   }
 
@@ -134,40 +177,40 @@
     return rows;
   }
 
-  // Entries separated by spaces and/or single commas.
-  function readRow(text, tokens, where) {
+  // Entries separated by spaces and/or single commas; `part` names the row in messages.
+  function readRow(text, tokens, part) {
     var values = [];
     var last = ','; // as if a comma came before the first entry
     tokens.forEach(function (token) {
       if (token === ',') {
-        if (last === ',') fail(text, where + ' has an empty entry next to a comma');
+        if (last === ',') fail(text, msg('empty_entry', { part: part }));
         last = ',';
       } else if (token === ';') {
-        fail(text, where + ' has a ; inside brackets');
+        fail(text, msg('semicolon_in_brackets', { part: part }));
       } else {
         values.push(readNumber(text, token));
         last = 'number';
       }
     });
-    if (!values.length) fail(text, where + ' is empty');
-    if (last === ',') fail(text, where + ' has an empty entry next to a comma');
+    if (!values.length) fail(text, msg('part_empty', { part: part }));
+    if (last === ',') fail(text, msg('empty_entry', { part: part }));
     return values;
   }
 
   // One entry: integer, decimal, scientific notation or a fraction of two of those.
   function readNumber(text, atom) {
-    if (NONFINITE.test(atom)) fail(text, quote(atom, 20) + ' is not a finite number');
+    if (NONFINITE.test(atom)) fail(text, msg('not_finite', { atom: quote(atom, 20) }));
     var parts = atom.split('/');
     if (parts.length > 2 || !parts.every(function (p) { return NUMBER.test(p); })) {
-      fail(text, quote(atom, 20) + ' is not a number');
+      fail(text, msg('not_a_number', { atom: quote(atom, 20) }));
     }
     var value = Number(parts[0]);
     if (parts.length === 2) {
       var denominator = Number(parts[1]);
-      if (denominator === 0) fail(text, quote(atom, 20) + ' divides by zero');
+      if (denominator === 0) fail(text, msg('divides_by_zero', { atom: quote(atom, 20) }));
       value = value / denominator;
     }
-    if (!isFinite(value)) fail(text, quote(atom, 20) + ' is too large');
+    if (!isFinite(value)) fail(text, msg('too_large', { atom: quote(atom, 20) }));
     return value;
   }
 
@@ -190,7 +233,7 @@
 
   function quote(atom, limit) {
     var chars = Array.from(atom);
-    return '"' + (chars.length <= limit ? atom : chars.slice(0, limit).join('') + '\u2026') + '"';
+    return msg('quoted', { text: chars.length <= limit ? atom : chars.slice(0, limit).join('') + msg('ellipsis') });
   }
 
   function snippet(text) {
@@ -198,7 +241,7 @@
   }
 
   function fail(text, reason) {
-    throw new ParseFailure('could not read ' + snippet(text) + ': ' + reason + '. ' + ACCEPTED);
+    throw new ParseFailure(msg('unreadable', { snippet: snippet(text), reason: reason, accepted: msg('accepted') }));
   }
 
   // --- grading ------------------------------------------------------------------------------
@@ -220,16 +263,14 @@
     var parsed = parseAnswer(text);
     if (parsed.error !== undefined) return verdict({ message: parsed.error, expected_shape: shape, parse_error: true });
     if (parsed.kind === 'choice') {
-      return verdict({
-        message: 'could not read ' + snippet(text) + ': expected ' + describe(shape) + ', not a letter',
-        expected_shape: shape,
-        parse_error: true
-      });
+      var reason = msg('expected_not_letter', { expected: describe(shape) });
+      var unreadable = msg('unreadable_here', { snippet: snippet(text), reason: reason });
+      return verdict({ message: unreadable, expected_shape: shape, parse_error: true });
     }
     var got = toArray(parsed.value);
     var hits = entryHits(want, got, rtol, atol);
     if (hits !== null && hits.every(Boolean)) {
-      return verdict({ correct: true, score: 1, message: 'Correct.', expected_shape: shape });
+      return verdict({ correct: true, score: 1, message: msg('correct'), expected_shape: shape });
     }
     var size = want[0].length;
     var right = hits === null ? 0 : hits.filter(Boolean).length;
@@ -239,22 +280,21 @@
       hits.forEach(function (hit, i) { if (!hit) wrong.push(index(i, shape)); });
     }
     var detail;
-    if (hits === null) {
+    if (hits === null && !shape.length && DECIMAL_COMMA.test(strip(text.split('\u2212').join('-')))) {
+      detail = msg('wrong_shape_decimal_comma', { expected: describe(want[1]), got: describe(got[1]) });
+    } else if (hits === null) {
       detail = shapeMessage(want, got, rtol, atol);
-      if (!shape.length && DECIMAL_COMMA.test(strip(text.split('\u2212').join('-')))) {
-        detail = detail.slice(0, -1) + ' (write decimals with a point, like 0.5).';
-      }
     } else if (size === 1) {
-      detail = 'Not quite.';
+      detail = msg('not_quite');
     } else if (score === 0) {
-      detail = 'Not quite: none of the ' + size + ' entries are right.';
+      detail = msg('none_right', { size: size });
     } else {
-      detail = 'Not quite: ' + right + ' of ' + size + ' entries are right (wrong: ' + where(wrong) + ').';
+      detail = msg('some_right', { right: right, size: size, where: where(wrong) });
     }
     var found = matchDistractor(distractors, got, rtol, atol);
     if (found === null) return verdict({ score: score, message: detail, wrong_entries: wrong, expected_shape: shape });
     var message = mistakeMessage(found);
-    if (hits === null) message += ' ' + detail;
+    if (hits === null) message = msg('two_sentences', { first: message, second: detail });
     return verdict({
       score: score,
       message: message,
@@ -278,18 +318,15 @@
       parsed = { kind: null }; // there is text, just not a letter: say what a choice looks like
     }
     if (parsed.kind !== 'choice') {
-      var message = 'could not read ' + snippet(text) + ': answer with a letter, like A or (b)';
-      return verdict({ message: message, parse_error: true });
+      var unreadable = msg('unreadable_here', { snippet: snippet(text), reason: msg('needs_letter') });
+      return verdict({ message: unreadable, parse_error: true });
     }
     var letter = parsed.value;
     if (labels.length && labels.indexOf(letter) < 0) {
-      return verdict({
-        message: 'could not read ' + snippet(text) + ': there is no choice ' + letter +
-          '; answer with one of ' + labels.join(', '),
-        parse_error: true
-      });
+      var reason = msg('no_such_choice', { letter: letter, choices: labels.join(msg('list_separator')) });
+      return verdict({ message: msg('unreadable_here', { snippet: snippet(text), reason: reason }), parse_error: true });
     }
-    if (letter === right) return verdict({ correct: true, score: 1, message: 'Correct.' });
+    if (letter === right) return verdict({ correct: true, score: 1, message: msg('correct') });
     var at = labels.indexOf(letter);
     var mistake = at >= 0 ? get(choices[at], 'mistake') : null;
     var found;
@@ -301,8 +338,8 @@
     }
     var message;
     if (found !== null) message = mistakeMessage(found);
-    else if (mistake) message = 'Not quite \u2014 choice ' + letter + ' is a common mistake (' + mistake + ').';
-    else message = 'Not quite.';
+    else if (mistake) message = msg('choice_mistake', { letter: letter, mistake: mistake });
+    else message = msg('not_quite');
     return verdict({
       message: message,
       mistake: mistake || null,
@@ -394,38 +431,41 @@
   function where(wrong) {
     var limit = 6;
     var parts = wrong.slice(0, limit).map(function (w) {
-      return w.length === 1 ? 'entry ' + (w[0] + 1) : 'row ' + (w[0] + 1) + ' col ' + (w[1] + 1);
+      return w.length === 1 ? msg('entry', { index: w[0] + 1 }) : msg('cell', { row: w[0] + 1, col: w[1] + 1 });
     });
-    return parts.join(', ') + (wrong.length > limit ? ', \u2026' : '');
+    if (wrong.length > limit) parts.push(msg('ellipsis'));
+    return parts.join(msg('list_separator'));
   }
 
   function describe(shape) {
-    if (!shape.length) return 'a single number';
-    return shape.length === 1 ? 'a vector of length ' + shape[0] : 'a ' + shape[0] + '\u00d7' + shape[1] + ' matrix';
+    if (!shape.length) return msg('a_number');
+    if (shape.length === 1) return msg('a_vector', { length: shape[0] });
+    return msg('a_matrix', { rows: shape[0], cols: shape[1] });
   }
 
   function shapeMessage(want, got, rtol, atol) {
-    var wantFlat = want[0], wantShape = want[1], gotFlat = got[0], gotShape = got[1];
+    var wantShape = want[1], gotFlat = got[0], gotShape = got[1];
+    var expected = describe(wantShape);
     if (wantShape.length !== 2 || gotShape.length !== 2) {
-      return 'Wrong shape: expected ' + describe(wantShape) + ', got ' + describe(gotShape) + '.';
+      return msg('wrong_shape', { expected: expected, got: describe(gotShape) });
     }
-    var message = 'Wrong shape: expected ' + describe(wantShape) + ', got ' + gotShape[0] + '\u00d7' + gotShape[1];
+    var typed = msg('dims', { rows: gotShape[0], cols: gotShape[1] });
     var rows = wantShape[0], cols = wantShape[1];
     if (gotShape[0] === cols && gotShape[1] === rows) {
       var transposed = []; // (rows, cols)
       for (var i = 0; i < rows; i++) for (var j = 0; j < cols; j++) transposed.push(gotFlat[j * rows + i]);
       if (entryHits(want, [transposed, wantShape], rtol, atol).every(Boolean)) {
-        return message + ' \u2014 your answer is the transpose of the correct one.';
+        return msg('wrong_shape_transposed', { expected: expected, got: typed });
       }
     }
-    return message + '.';
+    return msg('wrong_shape', { expected: expected, got: typed });
   }
 
   function mistakeMessage(distractor) {
     var name = strip(String(get(distractor, 'name') || '')).replace(/\.+$/, '');
     var mistake = get(distractor, 'mistake');
-    if (!name) return mistake ? 'Not quite \u2014 this matches a common mistake (' + mistake + ').' : 'Not quite.';
-    return 'Not quite \u2014 this is what you get if you ' + name + '.';
+    if (name) return msg('mistake_named', { name: name });
+    return mistake ? msg('mistake_unnamed', { mistake: mistake }) : msg('not_quite');
   }
 
   // The first distractor whose every entry is within tolerance of the student's.
@@ -439,6 +479,6 @@
     return null;
   }
 
-  root.QuizgenGrader = { parseAnswer: parseAnswer, grade: grade };
+  root.QuizgenGrader = { parseAnswer: parseAnswer, grade: grade, setMessages: setMessages };
   if (typeof module !== 'undefined' && module.exports) module.exports = root.QuizgenGrader;
 })(typeof window !== 'undefined' ? window : globalThis);
