@@ -1,13 +1,62 @@
-"""`quizgen practice`: placeholder until its issue lands."""
+"""`quizgen practice`: a self-graded session in the terminal, saved to the practice history."""
 
 from __future__ import annotations
 
+import re
+import sys
+
+from quizgen.bank.load import load_bank
 from quizgen.errors import QuizgenError
+from quizgen.messages import t
+from quizgen.practice.history import default_path, open_history
+from quizgen.practice.session import Session
 
 
 def register(sub):
-    return sub.add_parser("practice", help="(not built yet)")
+    p = sub.add_parser("practice", help=t("practice.cli_help"), description=t("practice.cli_description"))
+    p.add_argument("--topic", action="append", metavar="T", help=t("practice.opt_topic"))
+    p.add_argument("--tag", action="append", metavar="T", help=t("practice.opt_tag"))
+    p.add_argument("--difficulty", metavar="D", help=t("practice.opt_difficulty"))
+    p.add_argument("--count", type=int, default=10, metavar="N", help=t("practice.opt_count"))
+    p.add_argument("--seed", type=int, default=0, metavar="S", help=t("practice.opt_seed"))
+    p.add_argument("--db", metavar="PATH", help=t("practice.opt_db"))
+    p.add_argument("--bank", metavar="DIR", help=t("practice.opt_bank"))
+    return p
+
+
+def difficulty_range(text: str | None) -> tuple[int, int]:
+    """"3" -> (3, 3), "2-4" -> (2, 4), None -> (1, 5)."""
+    if text is None:
+        return 1, 5
+    match = re.fullmatch(r"\s*([1-5])\s*(?:-\s*([1-5])\s*)?", text)
+    if not match or (match.group(2) and match.group(2) < match.group(1)):
+        raise QuizgenError(t("practice.bad_difficulty", value=text))
+    return int(match.group(1)), int(match.group(2) or match.group(1))
+
+
+def select(families, topics, tags, difficulty: tuple[int, int]):
+    low, high = difficulty
+    return [f for f in families
+            if (not topics or f.topic in topics) and (not tags or set(tags) & set(f.tags))
+            and low <= f.difficulty <= high]
 
 
 def run(args) -> int:
-    raise QuizgenError("quizgen practice is not built yet")
+    if args.count < 1:
+        raise QuizgenError(t("practice.bad_count", value=args.count))
+    difficulty = difficulty_range(args.difficulty)
+    everything = load_bank(args.bank)
+    families = select(everything, args.topic, args.tag, difficulty)
+    if not families:
+        filters = " ".join([f"--topic {x}" for x in args.topic or []] + [f"--tag {x}" for x in args.tag or []]
+                           + ([f"--difficulty {args.difficulty}"] if args.difficulty else []))
+        raise QuizgenError(t("practice.no_families", filters=filters,
+                             topics=", ".join(sorted({f.topic for f in everything}))))
+    if sys.stdin.isatty():
+        try:
+            import readline  # noqa: F401  (line editing and history for input())
+        except ImportError:
+            pass
+    with open_history(args.db or default_path()) as history:
+        Session(families, history, count=args.count, seed=args.seed).run()
+    return 0

@@ -1,13 +1,27 @@
-"""`quizgen stats`: placeholder until its issue lands."""
+"""`quizgen stats`: accuracy per topic, reviews due and frequent mistakes from the practice history."""
 
 from __future__ import annotations
 
-from quizgen.errors import QuizgenError
+import sys
+from datetime import datetime, timezone
+
+from quizgen.messages import t
+from quizgen.practice.history import default_path, open_history
+from quizgen.practice.report import stats_text
 
 
 def register(sub):
-    return sub.add_parser("stats", help="(not built yet)")
+    p = sub.add_parser("stats", help=t("practice.stats_help"), description=t("practice.stats_description"))
+    p.add_argument("--db", metavar="PATH", help=t("practice.opt_db"))
+    return p
 
 
 def run(args) -> int:
-    raise QuizgenError("quizgen stats is not built yet")
+    path = args.db or default_path()
+    history = open_history(path, create=False, read_only=True)
+    if history is None:
+        sys.stdout.write(t("practice.stats_missing", path=path) + "\n")
+        return 0
+    with history:
+        sys.stdout.write(stats_text(history, datetime.now(timezone.utc)) + "\n")
+    return 0

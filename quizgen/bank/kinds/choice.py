@@ -6,7 +6,7 @@ import numpy as np
 
 from quizgen.bank.kinds.common import Draft, base_context, close, network_given
 from quizgen.bank.latex import act_tex, sym
-from quizgen.bank.question import Answer, Choice, Step
+from quizgen.bank.question import Answer, Choice, Distractor, Step
 from quizgen.bank.sample import Degenerate, check_tape, draw_network
 from quizgen.bank.spec import Family
 from quizgen.bank.steps import StepWriter
@@ -76,6 +76,11 @@ def formula_choice(family: Family, rng: np.random.Generator) -> Draft:
         choices.append(Choice(label, text, entry[0] is None, entry[0]))
     right = next(c for c in choices if c.correct)
     answer = Answer("choice", right.label, right.label, right.label)
+    distractors = []
+    for c in choices:
+        if c.mistake:
+            m = mistakes.describe(c.mistake)
+            distractors.append(Distractor(c.label, c.mistake, m.name, m.explanation))
     writer = StepWriter(tape)
     steps = writer.output_steps() + [writer.propagate_step(1)]
     steps += writer.activation_steps(1, [0]) + [writer.weight_step(1)]
@@ -89,7 +94,7 @@ def formula_choice(family: Family, rng: np.random.Generator) -> Draft:
                    asked_text="which expression equals dW1", activation=act.label,
                    activation_latex=act_tex(act))
     return Draft(answer=answer, steps=steps, given=[], context=context, problem=net.to_problem(),
-                 target=None, choices=choices)
+                 target=None, choices=choices, distractors=distractors)
 
 
 def find_error(family: Family, rng: np.random.Generator) -> Draft:

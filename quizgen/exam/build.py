@@ -1,0 +1,84 @@
+"""The exam build as named stages: load -> validate -> sample -> assemble -> write (-> print).
+
+Every problem in the spec (and the bank it names) is found before anything is written; the
+output folder is built beside the target and swapped in whole, so a failed build leaves the
+previous output untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from quizgen.bank.load import load_bank
+from quizgen.errors import BuildError, ErrorList, QuizgenError
+from quizgen.exam.assemble import MAX_VERSIONS, Exam, assemble
+from quizgen.exam.select import draw, plan
+from quizgen.exam.spec import read_spec
+from quizgen.writers import exam as exam_writer
+from quizgen.writers import pdf as pdf_writer
+from quizgen.writers.atomic import atomic_directory
+
+
+# What `quizgen exam` writes; a folder holding anything else is not replaced.
+OURS = re.compile(r"(exam|key)-[A-Z0-9]+\.(html|pdf)|roster\.(csv|json)|README\.md")
+
+
+@dataclass(frozen=True)
+class Result:
+    exam: Exam
+    out: Path
+    files: list[str]  # names inside `out`, sorted
+    pdf_skipped: bool  # --pdf asked but no Chromium found: HTML only
+
+
+def prepare(spec_path: str | Path, versions: int = 1) -> Exam:
+    """The assembled exam, or ErrorList naming every problem at once."""
+    if not 1 <= versions <= MAX_VERSIONS:
+        raise QuizgenError(f"--versions must be between 1 and {MAX_VERSIONS}, got {versions}")
+    spec, errors = read_spec(spec_path)
+    if spec is None:
+        raise ErrorList(errors)
+    try:
+        families = load_bank(spec.bank)
+    except ErrorList as exc:
+        raise ErrorList(errors + exc.errors) from None
+    except QuizgenError as exc:
+        raise ErrorList(errors + [exc]) from None
+    plans, problems = plan(spec, families)
+    drawn, shortages = draw(spec, plans, versions)
+    errors += problems + shortages
+    if errors:
+        raise ErrorList(errors)
+    return assemble(spec, drawn)
+
+
+def pdf_date(date: str) -> str:
+    """The exam's date as the PDFs' date stamp (YYYYMMDD), else a fixed one: never the clock."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", date.strip())
+    return "".join(match.groups()) if match else "20000101"
+
+
+def check_out(out: Path) -> None:
+    """The output folder is replaced whole: refuse one that holds anything we did not write."""
+    if out.exists() and not out.is_dir():
+        raise BuildError("exists and is not a folder", file=str(out))
+    strangers = sorted(p.name for p in out.iterdir() if not OURS.fullmatch(p.name)) if out.is_dir() else []
+    if strangers:
+        more = ", ..." if len(strangers) > 3 else ""
+        raise BuildError(f"holds files quizgen exam did not write ({', '.join(strangers[:3])}{more}); "
+                         "it would be replaced whole, so choose a new or empty folder", file=str(out))
+
+
+def build(spec_path: str | Path, out: str | Path, versions: int = 1, pdf: bool = False) -> Result:
+    exam = prepare(spec_path, versions)
+    out = Path(out)
+    check_out(out)
+    chromium = pdf_writer.find_chromium() if pdf else None
+    with atomic_directory(out) as tmp:
+        files = exam_writer.write(exam, tmp)
+        if chromium:
+            htmls = [tmp / name for name in files if name.endswith(".html")]
+            files += [p.name for p in pdf_writer.print_all(chromium, htmls, pdf_date(exam.spec.date))]
+    return Result(exam, out, sorted(files), pdf_skipped=pdf and not chromium)

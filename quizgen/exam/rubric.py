@@ -1,0 +1,35 @@
+"""A question's points spread over its worked steps, in half points, the final answer weighted."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from quizgen.bank.question import Question
+
+FINAL_SHARE = 0.4  # of a question's points, for the final answer itself
+
+
+@dataclass(frozen=True)
+class RubricLine:
+    step: int | None  # 1-based step number; None for the final answer (or the correct choice)
+    points: float
+
+
+def rubric(points: float, q: Question) -> tuple[RubricLine, ...]:
+    """Lines that add up to `points` exactly: multiple choice is all or nothing; otherwise
+    the final answer gets ~40 % and the rest goes to the steps, later steps first for any
+    half point left over (they build on everything before them); a shapes table is graded
+    row by row (its rows are its steps)."""
+    units = round(points * 2)  # half points
+    if q.answer.kind == "choice" or not q.steps:
+        return (RubricLine(None, units / 2),)
+    if q.kind == "shapes_table" and q.answer.shape:  # one step per row of the table: the rows are the answer
+        return _spread(units, min(len(q.steps), q.answer.shape[0]))
+    final = min(units, max(1, math.ceil(units * FINAL_SHARE)))
+    return _spread(units - final, len(q.steps)) + (RubricLine(None, final / 2),)
+
+
+def _spread(units: int, n: int) -> tuple[RubricLine, ...]:
+    base, extra = divmod(units, n)
+    return tuple(RubricLine(i + 1, (base + (1 if i >= n - extra else 0)) / 2) for i in range(n))

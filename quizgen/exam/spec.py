@@ -1,0 +1,234 @@
+"""The exam spec (TOML): read it, check every key, collect every problem as a SpecError.
+
+    title = "Backpropagation midterm"       # required
+    course = "..."  date = 2025-03-14  duration = 90  instructions = "Markdown"
+    paper = "A4"                            # or "Letter"
+    seed = 0                                # bank seed: same spec + seed -> same exam
+    shuffle_questions = false  shuffle_choices = false  formula_sheet = false
+    bank = "../question_bank"               # optional, relative to the spec file
+
+    [[sections]]
+    title = "..."
+    families = ["exam-relu-softmax-dw1"]    # or a selection: tags = [...], topic = "...",
+    count = 1                               #   difficulty = 3 or [2, 4]
+    points = 10                             # per question, required
+
+Checks against the bank (unknown family, tag, topic) live in select.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from quizgen.errors import ErrorList, SpecError
+
+TOP_KEYS = {"title", "course", "date", "duration", "instructions", "paper", "seed", "shuffle_questions",
+            "shuffle_choices", "formula_sheet", "bank", "sections"}
+SECTION_KEYS = {"title", "families", "tags", "topic", "difficulty", "count", "points"}
+PAPERS = {"a4": "A4", "letter": "Letter"}
+MAX_COUNT = 50
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    number: int  # 1-based, as in the error keys sections[n]
+    title: str
+    families: tuple[str, ...] | None  # listed ids, or None for a selection
+    tags: tuple[str, ...]
+    topic: str | None
+    difficulty: tuple[int, int] | None
+    count: int | None  # None: one per listed family, or 1 for a selection
+    points: float
+
+    @property
+    def key(self) -> str:
+        return f"sections[{self.number}]"
+
+
+@dataclass(frozen=True)
+class ExamSpec:
+    path: str
+    title: str
+    course: str
+    date: str
+    duration: int | None  # minutes
+    instructions: str  # Markdown
+    paper: str  # "A4" | "Letter"
+    seed: int
+    shuffle_questions: bool
+    shuffle_choices: bool
+    formula_sheet: bool
+    bank: Path | None  # resolved against the spec's folder
+    sections: tuple[SectionSpec, ...]
+
+
+class _Collector:
+    def __init__(self, path: str):
+        self.path, self.errors = path, []
+
+    def add(self, key: str, what: str) -> None:
+        self.errors.append(SpecError(what, file=self.path, key=key))
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _text(c: _Collector, data: dict, key: str, required: bool = False) -> str:
+    value = data.get(key)
+    if value is None:
+        if required:
+            c.add(key, "missing")
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)) and key == "date":
+        return value.isoformat()
+    if not isinstance(value, str) or (required and not value.strip()):
+        c.add(key, f"must be a {'non-empty ' if required else ''}string, got {value!r}")
+        return ""
+    return value
+
+
+def _flag(c: _Collector, data: dict, key: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        c.add(key, f"must be true or false, got {value!r}")
+        return False
+    return value
+
+
+def _difficulty(c: _Collector, key: str, value) -> tuple[int, int] | None:
+    if _is_int(value):
+        value = [value, value]
+    if not (isinstance(value, list) and len(value) == 2 and all(_is_int(v) for v in value)):
+        c.add(key, f"must be a whole number 1–5 or [min, max], got {value!r}")
+        return None
+    lo, hi = value
+    if not 1 <= lo <= hi <= 5:
+        c.add(key, f"must lie within 1–5 with min ≤ max, got {value!r}")
+        return None
+    return (lo, hi)
+
+
+def _section(c: _Collector, number: int, data) -> SectionSpec | None:
+    """One [[sections]] table, or None when it cannot be used (its errors are collected)."""
+    key = f"sections[{number}]"
+    if not isinstance(data, dict):
+        c.add(key, "must be a table ([[sections]])")
+        return None
+    before = len(c.errors)
+    for name in sorted(set(data) - SECTION_KEYS):
+        c.add(f"{key}.{name}", f"unknown key (known: {', '.join(sorted(SECTION_KEYS))})")
+    title = data.get("title", f"Section {number}")
+    if not isinstance(title, str):
+        c.add(f"{key}.title", f"must be a string, got {title!r}")
+    families = data.get("families")
+    if families is not None:
+        if not (isinstance(families, list) and families and all(isinstance(f, str) and f for f in families)):
+            c.add(f"{key}.families", "must be a non-empty list of family ids")
+            families = None
+        else:
+            families = tuple(families)
+    tags = data.get("tags", [])
+    if not (isinstance(tags, list) and all(isinstance(t, str) and t for t in tags)):
+        c.add(f"{key}.tags", "must be a list of non-empty strings")
+        tags = []
+    topic = data.get("topic")
+    if topic is not None and not (isinstance(topic, str) and topic):
+        c.add(f"{key}.topic", f"must be a non-empty string, got {topic!r}")
+    difficulty = None
+    if "difficulty" in data:
+        difficulty = _difficulty(c, f"{key}.difficulty", data["difficulty"])
+    selects = bool(tags) or "topic" in data or "difficulty" in data
+    if "families" in data and selects:
+        c.add(key, "give either families = [...] or a selection (tags, topic, difficulty), not both")
+    elif "families" not in data and not selects:
+        c.add(key, "says nothing to draw: give families = [...] or a selection by tags, topic or difficulty")
+    count = data.get("count")
+    if count is not None and not (_is_int(count) and 1 <= count <= MAX_COUNT):
+        c.add(f"{key}.count", f"must be a whole number from 1 to {MAX_COUNT}, got {count!r}")
+    points = data.get("points")
+    if points is None:
+        c.add(f"{key}.points", "missing")
+    elif not (isinstance(points, (int, float)) and not isinstance(points, bool)
+              and points > 0 and float(points * 2).is_integer()):
+        c.add(f"{key}.points", f"must be a positive multiple of 0.5 (points per question), got {points!r}")
+    if len(c.errors) > before:
+        return None
+    return SectionSpec(number, title, families, tuple(tags), topic, difficulty, count, float(points))
+
+
+def parse_spec(data: dict, path: str) -> tuple[ExamSpec, list[SpecError]]:
+    """Validate a spec table; return (spec, every error found).
+
+    The spec keeps its structurally valid sections even when others are broken, so the caller
+    can still check those against the bank and report everything at once; use it only to
+    collect more errors when the list is not empty.
+    """
+    c = _Collector(path)
+    for key in sorted(set(data) - TOP_KEYS):
+        c.add(key, f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")
+    title = _text(c, data, "title", required=True)
+    course, date, instructions = (_text(c, data, k) for k in ("course", "date", "instructions"))
+    duration = data.get("duration")
+    if duration is not None and not (_is_int(duration) and duration > 0):
+        c.add("duration", f"must be a whole number of minutes, got {duration!r}")
+        duration = None
+    paper = data.get("paper", "A4")
+    if not isinstance(paper, str) or paper.lower() not in PAPERS:
+        c.add("paper", f"must be 'A4' or 'Letter', got {paper!r}")
+        paper = "A4"
+    seed = data.get("seed", 0)
+    if not (_is_int(seed) and seed >= 0):
+        c.add("seed", f"must be a whole number ≥ 0, got {seed!r}")
+        seed = 0
+    flags = {k: _flag(c, data, k) for k in ("shuffle_questions", "shuffle_choices", "formula_sheet")}
+    bank = data.get("bank")
+    if bank is not None:
+        if not (isinstance(bank, str) and bank):
+            c.add("bank", f"must be a folder path, got {bank!r}")
+            bank = None
+        else:
+            bank = Path(os.path.normpath(Path(path).parent / bank))
+            if not bank.is_dir():
+                c.add("bank", f"no such folder {str(bank)!r} (the path is relative to the spec file)")
+                bank = None
+    raw = data.get("sections")
+    sections = []
+    if raw is None:
+        c.add("sections", "missing: add at least one [[sections]] table")
+    elif not isinstance(raw, list) or not raw:
+        c.add("sections", "must be one or more [[sections]] tables")
+    else:
+        sections = [s for s in (_section(c, i, d) for i, d in enumerate(raw, start=1)) if s]
+    spec = ExamSpec(path, title, course, date, duration, instructions, PAPERS.get(str(paper).lower(), "A4"),
+                    seed, flags["shuffle_questions"], flags["shuffle_choices"], flags["formula_sheet"], bank,
+                    tuple(sections))
+    return spec, c.errors
+
+
+def read_spec(path: str | Path) -> tuple[ExamSpec | None, list[SpecError]]:
+    """Read a spec file; a file that cannot be read or parsed is one error and no spec."""
+    path = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [SpecError("no such file", file=path)]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [SpecError(f"cannot read: {exc}", file=path)]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return None, [SpecError(f"not valid TOML: {exc}", file=path)]
+    return parse_spec(data, path)
+
+
+def load_spec(path: str | Path) -> ExamSpec:
+    """A valid spec, or ErrorList with every problem (used on its own, e.g. by tests)."""
+    spec, errors = read_spec(path)
+    if errors:
+        raise ErrorList(errors)
+    return spec

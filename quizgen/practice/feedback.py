@@ -1,0 +1,177 @@
+"""What the session says: how to answer, hints, verdicts and the closing summary."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from datetime import datetime
+
+from quizgen import grading
+from quizgen.bank.question import Question, Step
+from quizgen.errors import AnswerError
+from quizgen.messages import t
+from quizgen.practice.schedule import Card
+
+WIDTH = 78
+
+
+def wrap(text: str, indent: str = "") -> str:
+    """Paragraphs filled to the terminal width, each line indented."""
+    return "\n".join(textwrap.fill(p, WIDTH, initial_indent=indent, subsequent_indent=indent,
+                                   break_on_hyphens=False, break_long_words=False) if p.strip() else ""
+                     for p in text.split("\n"))
+
+
+def answer_format(q: Question) -> str:
+    """One line telling the student what shape of answer to type."""
+    a = q.answer
+    if a.kind == "choice":
+        labels = [c.label for c in q.choices] or ["A"]
+        return t("practice.format_choice", first=labels[0], last=labels[-1])
+    shape = a.shape or []
+    if a.kind == "matrix" and len(shape) == 2:
+        text = t("practice.format_matrix", rows=shape[0], cols=shape[1])
+    elif a.kind == "vector" and shape:
+        text = t("practice.format_vector", n=shape[0])
+    else:
+        text = t("practice.format_number")
+    if a.rtol:
+        text += " " + t("practice.format_tolerance", percent=f"{a.rtol * 100:g}%")
+    return text
+
+
+def unreadable(q: Question, message: str) -> str:
+    """The grader's "could not read" message, with its generic list of forms replaced by the one
+    this question wants."""
+    generic = t("grading.accepted")
+    if message.endswith(generic):
+        message = message[: -len(generic)].rstrip()
+    return wrap(message) + "\n" + wrap(answer_format(q), "  ")
+
+
+def prose(text: str) -> str:
+    """Rendered text fitted to the terminal: long lines are filled with their indent kept, a long
+    display formula "A = …, B = …" goes one equation per line, runs of blank lines become one."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if not line.strip():
+            if out and out[-1] != "":
+                out.append("")
+        elif len(line) <= WIDTH:
+            out.append(line)
+        else:
+            indent = line[: len(line) - len(line.lstrip())]
+            equations = _equations(line)
+            out += [indent + e for e in equations] if equations else [wrap(line.strip(), indent)]
+    return "\n".join(out).strip("\n")
+
+
+def _equations(line: str) -> list[str] | None:
+    """The equations of "A = …, B = …" split at top-level commas; None unless each part has "="."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(line):
+        depth += (ch in "([{") - (ch in ")]}")
+        if ch == "," and depth == 0 and line[i + 1 : i + 2] == " ":
+            parts.append(line[start : i + 1].strip())
+            start = i + 1
+    parts.append(line[start:].strip())
+    return parts if len(parts) > 1 and all("=" in p for p in parts) else None
+
+
+def _reveals(q: Question, step: Step) -> bool:
+    """Whether a step's result is the answer itself (typing it would be graded correct)."""
+    if step.result is None:
+        return False
+    verdict = grading.grade(q.answer, [], grading.format_value(step.result))
+    return bool(verdict["correct"])
+
+
+def hint_items(q: Question) -> list:
+    """What :hint reveals, in order: the family's nudges, then solution steps as (number, Step).
+
+    Hints stop before the first step whose result is the answer (that is what :solution is
+    for); for a multiple-choice question only the leading worked steps are hints, not "why not B",
+    and never the last step, which names the answer.
+    """
+    steps = []
+    for number, step in enumerate(q.steps, start=1):
+        if (q.answer.kind == "choice" and step.result is None) or number == len(q.steps):
+            break
+        if q.answer.kind != "choice" and _reveals(q, step):
+            break
+        steps.append((number, step))
+    return list(q.hints) + steps
+
+
+def _entries(wrong: list[list[int]], limit: int = 6) -> str:
+    parts = [t("grading.entry", index=w[0] + 1) if len(w) == 1 else
+             t("grading.cell", row=w[0] + 1, col=w[1] + 1) for w in wrong[:limit]]
+    return ", ".join(parts) + (", …" if len(wrong) > limit else "")
+
+
+def _choice_reason(q: Question, text: str) -> Step | None:
+    """The "Why not X" step a multiple-choice question carries for the letter typed, if any."""
+    try:
+        letter = grading.parse_answer(text)["value"]
+    except AnswerError:
+        return None
+    return next((s for s in q.steps if s.title == f"Why not {letter}"), None)
+
+
+def verdict_lines(q: Question, result: dict, text: str) -> tuple[list[str], str | None]:
+    """The lines that judge one graded answer, and the name of the mistake it matched (or None)."""
+    if result["correct"]:
+        return [t("practice.correct", answer=q.answer.display)], None
+    message, name, explanation = result["message"], result["mistake_name"], result["explanation"]
+    if result["mistake"] and not name and q.answer.kind == "choice":
+        step = _choice_reason(q, text)
+        if step is not None:
+            message, explanation = t("practice.not_quite"), step.explanation
+            head, _, rest = step.explanation.partition(": ")
+            name = head.split(" would ", 1)[-1] if rest else result["mistake"]
+    lines = [wrap(t("practice.wrong", message=message))]
+    if explanation:
+        lines.append(wrap(explanation, "  "))
+    size = math.prod(q.answer.shape or [])
+    if result["mistake"] and 0 < len(result["wrong_entries"]) < size:  # "all wrong" adds nothing
+        lines.append(wrap(t("practice.wrong_entries", entries=_entries(result["wrong_entries"])), "  "))
+    if 0 < result["score"] < 1:
+        lines.append(t("practice.partial", percent=f"{result['score']:.0%}"))
+    return lines, name or result["mistake"]
+
+
+def when(due: datetime, now: datetime) -> str:
+    """A due time relative to now: "now", "in 10 min", "in 6 days", "2 days overdue"."""
+    seconds = (due - now).total_seconds()
+    span = abs(seconds)
+    minutes, hours, days = round(span / 60), round(span / 3600), round(span / 86400)
+    if minutes < 1:
+        return t("practice.due_now")
+    if minutes < 60:
+        amount = t("practice.minutes", n=minutes)
+    elif hours < 24:
+        amount = t("practice.hours", n=hours)
+    else:
+        amount = t("practice.day" if days == 1 else "practice.days", n=days)
+    return t("practice.due_in" if seconds > 0 else "practice.overdue", amount=amount)
+
+
+def summary_text(summary, cards: dict[str, Card], now: datetime, path: str, families: list[str]) -> str:
+    s = summary
+    lines = ["", t("practice.summary_head")]
+    if s.ended in ("interrupted", "eof"):
+        lines.append(t("practice.summary_stopped"))
+    lines.append(t("practice.summary_questions", asked=s.asked, answered=s.answered, skipped=s.skipped,
+                   revealed=s.revealed))
+    if s.asked:
+        lines.append(t("practice.summary_score", correct=s.correct, answered=s.answered,
+                       score=f"{s.score:g}", asked=s.asked, percent=f"{s.score / s.asked:.0%}"))
+    if s.mistakes:
+        lines.append(t("practice.summary_mistakes"))
+        lines += [f"  {count}× {name}" for name, count in sorted(s.mistakes.items(), key=lambda kv: (-kv[1], kv[0]))]
+    due = sorted((cards[f].due, f) for f in set(families) if f in cards and cards[f].due)
+    if due:
+        lines.append(t("practice.summary_next"))
+        lines += [f"  {family}: {when(moment, now)}" for moment, family in due]
+    lines.append(t("practice.summary_saved", path=path))
+    return "\n".join(lines)

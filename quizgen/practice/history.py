@@ -1,0 +1,293 @@
+"""The practice history: an SQLite file of attempts and SM-2 cards that is never put at risk.
+
+An existing file is inspected first — its header bytes, then a read-only connection — and
+refused with a HistoryError naming the path when it is not SQLite, corrupt, not ours (another
+PRAGMA application_id), of a newer schema, or locked; a refused file is never written to. A missing file is
+built beside its final name and linked into place, so a half-created history never exists.
+Every attempt is committed in its own transaction the moment it is graded.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from quizgen.errors import HistoryError
+from quizgen.messages import t
+from quizgen.practice.schedule import Card
+
+APPLICATION_ID = 0x717A6731  # "qzg1": PRAGMA application_id of every quizgen history
+SCHEMA_VERSION = 1  # PRAGMA user_version; MIGRATIONS[n] takes a file from n - 1 to n
+TIMEOUT = 0.5  # seconds to wait for another program's lock before calling the file locked
+HEADER = b"SQLite format 3\x00"
+TABLES = ("attempts", "cards")
+
+MIGRATIONS = {
+    1: [
+        """CREATE TABLE attempts (
+            id           INTEGER PRIMARY KEY,
+            at           TEXT NOT NULL,     -- ISO 8601, UTC
+            question_id  TEXT NOT NULL,
+            family       TEXT NOT NULL,
+            topic        TEXT NOT NULL,
+            kind         TEXT NOT NULL,     -- the question kind, e.g. gradient_entry
+            answer_text  TEXT,              -- as typed; NULL for a skip or a revealed solution
+            outcome      TEXT NOT NULL CHECK (outcome IN ('answered', 'revealed', 'skipped')),
+            correct      INTEGER NOT NULL CHECK (correct IN (0, 1)),
+            score        REAL NOT NULL,
+            mistake      TEXT,              -- mistake id, when the answer matched one
+            mistake_name TEXT,
+            hints        INTEGER NOT NULL,  -- hints shown before this attempt
+            try_number   INTEGER NOT NULL   -- 1 the first answer, 2 the retry
+        )""",
+        "CREATE INDEX attempts_family ON attempts (family)",
+        """CREATE TABLE cards (
+            family       TEXT PRIMARY KEY,
+            easiness     REAL NOT NULL,
+            interval     REAL NOT NULL,     -- days
+            repetitions  INTEGER NOT NULL,
+            due          TEXT NOT NULL,     -- ISO 8601, UTC
+            lapses       INTEGER NOT NULL,
+            last_quality INTEGER NOT NULL,
+            last_review  TEXT NOT NULL,
+            next_index   INTEGER NOT NULL
+        )""",
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Attempt:
+    question_id: str
+    family: str
+    topic: str
+    kind: str
+    answer_text: str | None
+    outcome: str  # answered | revealed | skipped
+    correct: bool
+    score: float
+    mistake: str | None
+    mistake_name: str | None
+    hints: int
+    try_number: int
+    at: datetime
+
+
+def default_path(env=None, platform: str | None = None, home: Path | None = None) -> Path:
+    """$QUIZGEN_DB, else history.sqlite in the platform's per-user data folder."""
+    env = os.environ if env is None else env
+    platform = sys.platform if platform is None else platform
+    home = Path.home() if home is None else home
+    if env.get("QUIZGEN_DB"):
+        return Path(env["QUIZGEN_DB"]).expanduser()
+    if platform == "win32":
+        base = Path(env["APPDATA"]) if env.get("APPDATA") else home / "AppData" / "Roaming"
+    elif platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        base = Path(env["XDG_DATA_HOME"]) if env.get("XDG_DATA_HOME") else home / ".local" / "share"
+    return base / "quizgen" / "history.sqlite"
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def parse_iso(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _uri(path: Path, mode: str) -> str:
+    return f"{path.resolve().as_uri()}?mode={mode}"
+
+
+def _fail(path: Path, key: str, **values) -> HistoryError:
+    return HistoryError(t(f"practice.{key}", **values), file=str(path))
+
+
+def _sqlite_error(path: Path, exc: sqlite3.Error) -> HistoryError:
+    if "locked" in str(exc) or "busy" in str(exc):
+        return _fail(path, "db_locked")
+    if isinstance(exc, sqlite3.OperationalError):
+        return _fail(path, "db_unreadable", detail=str(exc))
+    return _fail(path, "db_corrupt", detail=str(exc))
+
+
+def inspect(path: Path) -> None:
+    """Raise HistoryError unless `path` is a healthy quizgen history.
+
+    Nothing is written, with one exception: a history of ours (its header carries our
+    application_id) left with a hot journal by a crash is opened read-write so that SQLite rolls
+    back the interrupted transaction, restoring the last committed state.
+    """
+    if path.is_dir():
+        raise _fail(path, "db_is_dir")
+    try:
+        with open(path, "rb") as f:
+            head = f.read(100)
+    except OSError as exc:
+        raise _fail(path, "db_unreadable", detail=exc.strerror or str(exc)) from None
+    if not head:
+        raise _fail(path, "db_empty")
+    if not head.startswith(HEADER):
+        raise _fail(path, "db_not_sqlite")
+    if len(head) < 100:
+        raise _fail(path, "db_corrupt", detail="shorter than the SQLite header")
+    app = int.from_bytes(head[68:72], "big")  # PRAGMA application_id, read before SQLite touches the file
+    if app != APPLICATION_ID:
+        raise _fail(path, "db_not_ours", found=f"0x{app:08x}")
+    journal = path.with_name(path.name + "-journal")
+    hot = journal.is_file() and journal.stat().st_size > 0
+    try:
+        conn = sqlite3.connect(_uri(path, "rw" if hot else "ro"), uri=True, timeout=TIMEOUT)
+    except sqlite3.Error as exc:
+        raise _sqlite_error(path, exc) from None
+    try:
+        check = conn.execute("PRAGMA quick_check").fetchall()
+        if check != [("ok",)]:
+            raise _fail(path, "db_corrupt", detail=str(check[0][0]) if check else "no result")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise _fail(path, "db_newer", found=version, known=SCHEMA_VERSION)
+        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        missing = [name for name in TABLES if name not in names]
+        if missing:
+            raise _fail(path, "db_missing_tables", tables=", ".join(missing))
+    except sqlite3.Error as exc:
+        raise _sqlite_error(path, exc) from None
+    finally:
+        conn.close()
+
+
+def _create(path: Path) -> None:
+    """Build a fresh history beside `path`, then link it into place (never over another file)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _fail(path, "db_cannot_create", detail=exc.strerror or str(exc)) from None
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        conn = sqlite3.connect(_uri(tmp, "rwc"), uri=True, timeout=TIMEOUT, isolation_level=None)
+        try:
+            conn.execute("BEGIN")
+            for version in sorted(MIGRATIONS):
+                for statement in MIGRATIONS[version]:
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another session created it first; inspect() will judge that file
+        except OSError:
+            if not path.exists():
+                os.replace(tmp, path)  # a file system without hard links
+    except (OSError, sqlite3.Error) as exc:
+        raise _fail(path, "db_cannot_create", detail=str(exc)) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+class History:
+    """An open history database; use as a context manager so it is closed."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn, self.path = conn, path
+
+    def __enter__(self) -> "History":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def record(self, attempt: Attempt | None, card: Card | None = None) -> None:
+        """Commit one attempt and/or the card it moved, in a single transaction."""
+        a = attempt
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                if a is not None:
+                    self.conn.execute(
+                        "INSERT INTO attempts (at, question_id, family, topic, kind, answer_text, outcome, correct,"
+                        " score, mistake, mistake_name, hints, try_number)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (iso(a.at), a.question_id, a.family, a.topic, a.kind, a.answer_text, a.outcome,
+                         int(a.correct), float(a.score), a.mistake, a.mistake_name, a.hints, a.try_number))
+                if card is not None:
+                    self.conn.execute(
+                        "INSERT OR REPLACE INTO cards (family, easiness, interval, repetitions, due, lapses,"
+                        " last_quality, last_review, next_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (card.family, card.easiness, card.interval, card.repetitions, iso(card.due),
+                         card.lapses, card.last_quality, iso(card.last_review), card.next_index))
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise _sqlite_error(self.path, exc) from None
+
+    def cards(self) -> dict[str, Card]:
+        try:
+            rows = self.conn.execute(
+                "SELECT family, easiness, interval, repetitions, due, lapses, last_quality, last_review,"
+                " next_index FROM cards ORDER BY family").fetchall()
+        except sqlite3.Error as exc:
+            raise _sqlite_error(self.path, exc) from None
+        return {r[0]: Card(r[0], r[1], r[2], r[3], parse_iso(r[4]), r[5], r[6], parse_iso(r[7]), r[8])
+                for r in rows}
+
+
+def open_history(path: str | Path, *, create: bool = True, read_only: bool = False) -> History | None:
+    """Open (or, when missing and `create`, start) the history at `path`; None if missing and not created."""
+    path = Path(path).expanduser()
+    if not path.exists() and not path.is_symlink():
+        if not create:
+            return None
+        _create(path)
+    inspect(path)
+    try:
+        conn = sqlite3.connect(_uri(path, "ro" if read_only else "rw"), uri=True, timeout=TIMEOUT,
+                               isolation_level=None)
+    except sqlite3.Error as exc:
+        raise _sqlite_error(path, exc) from None
+    if not read_only:
+        if not (os.access(path, os.W_OK) and os.access(path.resolve().parent, os.W_OK)):
+            conn.close()
+            raise _fail(path, "db_read_only")
+        try:
+            conn.execute("BEGIN IMMEDIATE")  # can we write? (takes the lock, writes nothing)
+            conn.execute("ROLLBACK")
+            _migrate(conn)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise _sqlite_error(path, exc) from None
+    return History(conn, path)
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring an older history up to SCHEMA_VERSION, all steps in one transaction."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version >= SCHEMA_VERSION:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in MIGRATIONS[step]:
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise

@@ -1,0 +1,59 @@
+"""What `quizgen stats` prints: accuracy per topic, reviews due, frequent mistakes, from the history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from quizgen.messages import t
+from quizgen.practice.feedback import when
+from quizgen.practice.history import History, parse_iso
+
+MISTAKES_SHOWN = 10
+
+
+def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
+    return ["  " + "  ".join(cell.rjust(w) if i in right else cell.ljust(w)
+                             for i, (cell, w) in enumerate(zip(r, widths))).rstrip()
+            for r in [header] + rows]
+
+
+def _percent(correct: int, attempts: int) -> str:
+    return f"{correct / attempts:.0%}" if attempts else "–"
+
+
+def stats_text(history: History, now: datetime) -> str:
+    """The whole report; a history without attempts says so in one line."""
+    db = history.conn
+    count, first, last = db.execute("SELECT COUNT(*), MIN(at), MAX(at) FROM attempts").fetchone()
+    if not count:
+        return t("practice.stats_empty", path=history.path)
+    lines = [t("practice.stats_head", path=history.path, attempts=count, first=first[:10], last=last[:10]), ""]
+
+    # Graded answers and revealed solutions count as attempts; a skip is not an attempt.
+    topics = db.execute("SELECT topic, COUNT(*), SUM(correct) FROM attempts WHERE outcome != 'skipped'"
+                        " GROUP BY topic ORDER BY topic").fetchall()
+    rows = [[topic, str(n), str(right), _percent(right, n)] for topic, n, right in topics]
+    total_n, total_right = sum(r[1] for r in topics), sum(r[2] for r in topics)
+    rows.append([t("practice.stats_all"), str(total_n), str(total_right), _percent(total_right, total_n)])
+    lines.append(t("practice.stats_topics"))
+    lines += _table([t("practice.stats_topic"), t("practice.stats_attempts"), t("practice.stats_correct"),
+                     t("practice.stats_percent")], rows, right={1, 2, 3})
+
+    lines += ["", t("practice.stats_reviews")]
+    cards = db.execute("SELECT family, due FROM cards ORDER BY due, family").fetchall()
+    if cards:
+        rows = [[family, f"{due[:16].replace('T', ' ')} UTC", when(parse_iso(due), now)] for family, due in cards]
+        lines += _table([t("practice.stats_family"), t("practice.stats_due"), ""], rows, right=set())
+    else:
+        lines.append(t("practice.stats_no_reviews"))
+
+    lines += ["", t("practice.stats_mistakes")]
+    mistakes = db.execute(
+        "SELECT COALESCE(MAX(mistake_name), mistake), COUNT(*) AS n FROM attempts WHERE mistake IS NOT NULL"
+        " GROUP BY mistake ORDER BY n DESC, mistake LIMIT ?", (MISTAKES_SHOWN,)).fetchall()
+    if mistakes:
+        lines += [f"  {n}× {name}" for name, n in mistakes]
+    else:
+        lines.append(t("practice.stats_no_mistakes"))
+    return "\n".join(lines)

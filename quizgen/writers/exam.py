@@ -1,0 +1,139 @@
+"""Exam writer: per version a print-ready exam and its answer key (HTML), plus the roster.
+
+    exam-A.html  key-A.html  exam-B.html  key-B.html  ...  roster.csv  roster.json
+
+Each HTML file stands alone (the stylesheet is inlined) so it prints the same from any folder.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from quizgen.exam import views
+from quizgen.exam.assemble import Exam, Item, Version
+from quizgen.exam.roster import roster_csv, roster_json
+from quizgen.messages import area
+from quizgen.render.numbers import fmt
+from quizgen.writers.atomic import atomic_write_text
+
+
+def templates_root() -> Path:
+    """templates/ of a checkout, else the copy installed as quizgen.templates."""
+    checkout = Path(__file__).resolve().parents[2] / "templates"
+    if (checkout / "exam").is_dir():
+        return checkout
+    from importlib import resources
+
+    return Path(str(resources.files("quizgen.templates")))
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal (for @page content), safe inside <style>."""
+    body = str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3C ")
+    return Markup(f'"{body}"')
+
+
+@lru_cache(maxsize=None)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_root() / "exam")),
+                             autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["css_string"] = css_string
+    return env
+
+
+@lru_cache(maxsize=None)
+def stylesheet() -> Markup:
+    return Markup((templates_root() / "static" / "css" / "exam.css").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _formula_data() -> tuple:
+    data = tomllib.loads((templates_root() / "exam" / "formulas.toml").read_text(encoding="utf-8"))
+    return tuple((g["title"], g.get("notation"), tuple(tuple(r) for r in g["rows"])) for g in data["groups"])
+
+
+def formula_groups(exam: Exam) -> list[dict]:
+    """The formula sheet's groups, keeping a notation's group only if some question uses it."""
+    used = {item.question.notation for v in exam.versions for item in v.items}
+    return [{"title": title, "rows": [[views.tex(cell) for cell in row] for row in rows]}
+            for title, notation, rows in _formula_data() if notation is None or notation in used]
+
+
+def _meta(exam: Exam, m: dict, total: float) -> list[str]:
+    spec = exam.spec
+    parts = [spec.date] if spec.date else []
+    if spec.duration:
+        parts.append(m["duration"].format(minutes=spec.duration))
+    return parts + [f"{m['total_points']}: {fmt(total)}"]
+
+
+def _regenerate(exam: Exam, item: Item) -> str:
+    q = item.question
+    bank = f" --bank {exam.spec.bank}" if exam.spec.bank else ""
+    return f"quizgen show {q.family} --seed {q.bank_seed} --index {q.index}{bank}"
+
+
+def _item(exam: Exam, item: Item, m: dict, key: bool) -> dict:
+    q = item.question
+    view = {"number": item.number, "points": fmt(item.points), "prompt": views.md(q.prompt),
+            "given": views.given(q), "choices": views.choices(q), "box": views.answer_box(q),
+            "space": fmt(views.space_cm(q))}
+    if key:
+        final = next((line.points for line in item.rubric if line.step is None), None)
+        view.update(title=q.title, family=q.family, index=q.index, regenerate=_regenerate(exam, item),
+                    choice_order=(m["choice_order"].format(order="".join(item.choice_order))
+                                  if item.choice_order else ""),
+                    answer=views.answer(q), steps=views.steps(q, item.rubric), wrong=views.distractors(q),
+                    final_label=m["correct_choice"] if q.answer.kind == "choice" else m["final_answer"],
+                    final_points=None if final is None else fmt(final))
+    return view
+
+
+def _context(exam: Exam, version: Version, key: bool) -> dict:
+    m = area("exam")
+    spec = exam.spec
+    sections = []
+    for section, items in version.sections:
+        summary = m["section_questions"].format(count=len(items), points=fmt(section.points))
+        sections.append({"title": section.title, "summary": summary,
+                         "items": [_item(exam, item, m, key) for item in items]})
+    kind = m["answer_key"] if key else spec.title
+    return {
+        "lang": "en", "m": m, "spec": spec, "version": version, "paper": spec.paper,
+        "doc_title": f"{spec.title} · {kind} · {m['version']} {version.code}" if key else
+                     f"{spec.title} · {m['version']} {version.code}",
+        "footer": f"{spec.title} · {m['answer_key'] + ' · ' if key else ''}{m['version']} {version.code}",
+        "css": stylesheet(), "body_class": "key" if key else "exam",
+        "meta": _meta(exam, m, version.total), "total": fmt(version.total),
+        "instructions": views.md(spec.instructions) if spec.instructions.strip() else "",
+        "sections": sections, "items": [item for s in sections for item in s["items"]],
+        "formulas": formula_groups(exam) if spec.formula_sheet and not key else [],
+    }
+
+
+def exam_html(exam: Exam, version: Version) -> str:
+    return environment().get_template("exam.html").render(_context(exam, version, key=False))
+
+
+def key_html(exam: Exam, version: Version) -> str:
+    return environment().get_template("key.html").render(_context(exam, version, key=True))
+
+
+def write(exam: Exam, out: str | Path, options: dict | None = None) -> list[str]:
+    """Write every version's exam and key and the roster into `out`; return the file names."""
+    out = Path(out)
+    files = {}
+    for version in exam.versions:
+        files[f"exam-{version.code}.html"] = exam_html(exam, version)
+        files[f"key-{version.code}.html"] = key_html(exam, version)
+    files["roster.csv"] = roster_csv(exam)
+    files["roster.json"] = roster_json(exam)
+    for name in sorted(files):
+        atomic_write_text(out / name, files[name])
+    return sorted(files)

@@ -1,0 +1,164 @@
+"""Study-site writer: Question records -> a static site that works offline from disk.
+
+    index.html  practice.html  flashcards.html  reference.html
+    families/<family>.html  questions/<question id>.html  static/css/  static/js/
+
+A question page is rendered from its Question alone (`question_page`, cheap to run in worker
+processes); the collection pages are rendered from the small per-question `entry` summaries
+(`collection_pages`). No page refers to anything outside the site: no CDN, fonts or analytics.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+from markupsafe import Markup
+
+from quizgen.bank.question import Question
+from quizgen.errors import BuildError
+from quizgen.messages import area
+from quizgen.writers import site_cards, site_env, site_views
+from quizgen.writers.site_env import json_script, messages, render, templates_root, topic_name
+
+STATIC = ("css/site.css", "js/flashcards.js", "js/grader.js", "js/practice.js", "js/question.js", "js/site.js")
+
+
+@lru_cache(maxsize=None)
+def script_messages(lang: str = "en") -> Markup:
+    """The words the browser scripts say: the site's js_* messages and the grader's."""
+    site = {k[3:]: v for k, v in messages(lang).items() if k.startswith("js_")}
+    return json_script({"site": site, "grading": area("grading", lang)})
+
+
+@lru_cache(maxsize=None)
+def _header(page: str, root: str, lang: str) -> Markup:
+    return Markup(render("header.html", m=messages(lang), page=page, root=root).strip())
+
+
+def _page(m: dict, page: str, title: str, root: str, lang: str) -> dict:
+    return {"m": m, "page": page, "title": title, "root": root, "lang": lang, "js_messages": script_messages(lang),
+            "header": _header(page, root, lang)}
+
+
+def question_page(q: Question, variants: int, lang: str = "en") -> tuple[str, dict]:
+    """questions/<id>.html and the question's entry (with its practice body if it is in the pool)."""
+    m = messages(lang)
+    context = site_views.question_page(q, variants, m)
+    html = render("question.html", **_page(m, "question", q.title, "../", lang), **context)
+    body = None
+    if q.index < site_views.PRACTICE_VARIANTS:
+        body = render("practice_item.html", m=m, prompt=context["prompt"], given=context["given"],
+                      choices=context["choices"], any_approx=context["any_approx"])
+    return html, site_views.entry(q, m, body)
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise BuildError(f"cannot write: {exc.strerror or exc}", file=str(path)) from None
+
+
+def write_question(q: Question, variants: int, out: Path, lang: str = "en") -> dict:
+    """Write questions/<id>.html into the site folder `out` (see `prepare`); return the entry."""
+    html, entry = question_page(q, variants, lang)
+    _write(out / "questions" / f"{q.id}.html", html)
+    return entry
+
+
+def _families(entries: list[dict], summaries: dict[str, str], m: dict) -> list[dict]:
+    by_family: dict[str, list[dict]] = defaultdict(list)
+    for e in entries:
+        by_family[e["family"]].append(e)
+    families = []
+    for family in sorted(by_family):
+        group = sorted(by_family[family], key=lambda e: e["index"])
+        first = group[0]
+        families.append({
+            "id": family, "title": first["title"], "topic": first["topic"], "topic_name": topic_name(first["topic"], m),
+            "tags": first["tags"], "difficulty": first["difficulty"], "source": first["source"],
+            "notation": first["notation"], "kind": first["kind"], "answer_kind": first["answer_kind"],
+            "summary": summaries.get(family, ""), "variants": [{"id": e["id"], "n": e["index"] + 1} for e in group],
+        })
+    return families
+
+
+def _topics(families: list[dict]) -> list[dict]:
+    by_topic: dict[str, list[dict]] = defaultdict(list)
+    for f in families:
+        by_topic[f["topic"]].append(f)
+    return [{"id": topic, "name": by_topic[topic][0]["topic_name"],
+             "families": sorted(by_topic[topic], key=lambda f: (f["difficulty"], f["id"]))}
+            for topic in sorted(by_topic)]
+
+
+def _practice(entries: list[dict], m: dict) -> dict:
+    """The practice pool: question bodies for <template> elements, the rest as JSON."""
+    pool = [e["practice"] for e in entries if e["practice"]]
+    return {"pool": [{"id": p["id"], "body": Markup(p["body"])} for p in pool],
+            "topics": [{"id": t, "name": topic_name(t, m)} for t in sorted({p["topic"] for p in pool})],
+            "difficulties": sorted({p["difficulty"] for p in pool}),
+            "data": [{k: v for k, v in p.items() if k != "body"} for p in pool]}
+
+
+def collection_pages(entries: list[dict], summaries: dict[str, str] | None = None, lang: str = "en") -> dict[str, str]:
+    """index, family pages, practice, flashcards and reference, keyed by path inside the site."""
+    m = messages(lang)
+    families = _families(entries, summaries or {}, m)
+    pages = {"index.html": render(
+        "index.html", **_page(m, "index", m["index_title"], "", lang), topics=_topics(families),
+        tags=sorted({t for f in families for t in f["tags"]}),
+        difficulties=sorted({f["difficulty"] for f in families}), n_families=len(families), n_questions=len(entries))}
+    for f in families:
+        pages[f"families/{f['id']}.html"] = render("family.html", **_page(m, "family", f["title"], "../", lang), f=f)
+    pages["practice.html"] = render("practice.html", **_page(m, "practice", m["practice_title"], "", lang),
+                                    **_practice(entries, m))
+    pages["flashcards.html"] = render("flashcards.html", **_page(m, "flashcards", m["cards_title"], "", lang),
+                                      cards=site_cards.deck(entries, m))
+    pages["reference.html"] = render("reference.html", **_page(m, "reference", m["reference_title"], "", lang),
+                                     sections=site_cards.reference_sections(m))
+    return pages
+
+
+def prepare(out: Path) -> None:
+    """Create the site's folders inside the fresh folder `out`."""
+    for folder in ("families", "questions", "static/css", "static/js"):
+        (out / folder).mkdir(parents=True, exist_ok=True)
+
+
+def write_files(out: Path, pages: dict[str, str]) -> list[str]:
+    """Write `pages` and the static files into `out` (after `prepare`); return their paths, sorted."""
+    for name in sorted(pages):
+        _write(out / name, pages[name])
+    static = templates_root() / "static"
+    for name in STATIC:
+        try:
+            shutil.copyfile(static / name, out / "static" / name)
+        except OSError as exc:
+            raise BuildError(f"cannot copy: {exc.strerror or exc}", file=str(static / name)) from None
+    return sorted([*pages, *(f"static/{name}" for name in STATIC)])
+
+
+def write(questions: list[Question], out: str | Path, options: dict | None = None) -> list[str]:
+    """Every page of the site for `questions` into the fresh folder `out` (in one process)."""
+    options, out = options or {}, Path(out)
+    lang = options.get("lang", "en")
+    counts: dict[str, int] = defaultdict(int)
+    for q in questions:
+        counts[q.family] = max(counts[q.family], q.index + 1)
+    prepare(out)
+    entries = [write_question(q, counts[q.family], out, lang) for q in questions]
+    files = write_files(out, collection_pages(entries, options.get("summaries"), lang))
+    return sorted(files + [f"questions/{e['id']}.html" for e in entries])
+
+
+def warm_up(lang: str = "en") -> None:
+    """Compile the templates and load the messages once, before worker processes fork."""
+    for name in ("question.html", "practice_item.html"):
+        site_env.environment().get_template(name)
+    _header("question", "../", lang)
+    script_messages(lang)

@@ -1,0 +1,66 @@
+"""The flashcard deck and the reference tables, from templates/site/formulas.toml and the bank.
+
+Formula cards and reference rows come from formulas.toml (math) and the message catalog
+(words); "what's wrong?" cards come from the mistakes the questions' distractors name; numeric
+cards are activation_derivative questions. Card ids are stable, so a schedule kept in the
+browser survives rebuilds.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+
+from quizgen.writers.site_env import messages, templates_root
+from quizgen.writers.site_math import tex
+
+
+@lru_cache(maxsize=None)
+def formulas() -> dict:
+    return tomllib.loads((templates_root() / "site" / "formulas.toml").read_text(encoding="utf-8"))
+
+
+def _cell(text: str, m: dict) -> Markup:
+    return Markup(escape(m[text[4:]])) if text.startswith("msg:") else tex(text)
+
+
+def reference_sections(m: dict) -> list[dict]:
+    """Each section of reference.html: title, intro, header row, and rows of MathML cells."""
+    return [{"id": s["id"].replace("_", "-"), "title": m[f"ref_{s['id']}"], "intro": m[f"ref_{s['id']}_intro"],
+             "head": [m[h] for h in s["head"]],
+             "rows": [{"label": m[row[0]], "cells": [_cell(c, m) for c in row[1:]]} for row in s["rows"]]}
+            for s in formulas()["sections"]]
+
+
+def formula_cards(m: dict) -> list[dict]:
+    return [{"id": f"f-{c['id']}", "kind": "formula", "front": Markup(f"<p>{escape(m[c['front']])}</p>"),
+             "ask": tex(c["ask"], display=True), "back": tex(c["answer"], display=True), "note": "", "href": ""}
+            for c in formulas()["cards"]]
+
+
+def mistake_cards(entries: list[dict], m: dict) -> list[dict]:
+    """One "what's wrong if you …?" card per mistake the bank's distractors name (first wording wins)."""
+    seen: dict[str, dict] = {}
+    for e in entries:
+        for mistake, name, explanation, example in e["mistakes"]:
+            if mistake not in seen:
+                note = m["card_mistake_example"].format(title=e["title"], **example) if example else ""
+                seen[mistake] = {"id": f"m-{mistake}", "kind": "mistake",
+                                 "front": Markup(f"<p>{escape(m['card_mistake_front'].format(name=name.rstrip('.')))}</p>"),
+                                 "ask": "", "back": Markup(f"<p>{escape(explanation)}</p>"), "note": note,
+                                 "href": f"questions/{e['id']}.html" if example else ""}
+    return [seen[k] for k in sorted(seen)]
+
+
+def number_cards(entries: list[dict]) -> list[dict]:
+    return [{"id": c["id"], "kind": "number", "front": Markup(c["front"]), "ask": "",
+             "back": Markup(c["back"] + "".join(c["worked"])), "note": "", "href": c["href"]}
+            for c in (e["card"] for e in entries) if c]
+
+
+def deck(entries: list[dict], m: dict | None = None) -> list[dict]:
+    m = m or messages()
+    return formula_cards(m) + mistake_cards(entries, m) + number_cards(entries)
+

@@ -1,0 +1,77 @@
+"""The study site's Jinja environment, messages and JSON-for-scripts; compiled once per process."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+import quizgen
+from quizgen.messages import area
+
+_JSON_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def templates_root() -> Path:
+    """templates/ as installed (quizgen.templates), else the checkout's top-level folder."""
+    try:
+        from importlib import resources
+
+        installed = Path(str(resources.files("quizgen.templates")))
+        if (installed / "site").is_dir():
+            return installed
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(quizgen.__file__).resolve().parent.parent / "templates"
+
+
+def json_script(data) -> Markup:
+    """JSON safe inside <script type="application/json"> (no </script>, no HTML specials)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False)
+    return Markup(re.sub("[<>&\u2028\u2029]", lambda m: _JSON_UNSAFE[m.group(0)], text))
+
+
+class View(dict):
+    """A dict whose keys are also attributes, so a template's `x.key` finds them at once
+    (Jinja tries getattr before [], and a failed getattr per lookup adds up over 1,000 pages)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__ = self
+
+
+@lru_cache(maxsize=None)
+def messages(lang: str = "en") -> View:
+    return View(area("site", lang))
+
+
+def topic_name(topic: str, m: dict) -> str:
+    return m.get(f"topic_{topic.replace('-', '_')}", topic.replace("-", " ").capitalize())
+
+
+def slug(text: str) -> str:
+    """A folder name as an HTML id fragment: no spaces or other characters ids cannot hold."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "x"
+
+
+@lru_cache(maxsize=None)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_root() / "site")),
+                             autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             auto_reload=False)
+    env.filters["json_script"] = json_script
+    env.filters["slug"] = slug
+    return env
+
+
+_XMLNS = ' xmlns="http://www.w3.org/1998/Math/MathML"'
+
+
+def render(template: str, **context) -> str:
+    """A page; <math> needs no xmlns in HTML, so pages name no URL outside the site at all."""
+    return environment().get_template(template).render(**context).replace(_XMLNS, "")

@@ -1,0 +1,165 @@
+"""Question records -> what the study site's templates and scripts need (MathML inline).
+
+Reads the Question record only; numbers are typeset from their values, never re-parsed.
+`entry()` is the small, picklable summary of a question that the collection pages (index,
+family pages, practice, flashcards) are built from, so worker processes return it instead
+of the whole record.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from quizgen.bank.question import Question, Step, question_id
+from quizgen.render import mathml
+from quizgen.render.numbers import fmt
+from quizgen.writers.site_env import View
+from quizgen.writers.site_math import fix_tex, md, parts, tex, value
+
+NUMERIC = ("number", "vector", "matrix")
+PRACTICE_VARIANTS = 3  # variants per family embedded in practice.html (keeps the page small)
+CARD_VARIANTS = 3  # activation_derivative variants per family that become numeric flashcards
+
+
+def given(q: Question) -> list[dict]:
+    """Each given as one formula `W^{[1]} = [matrix]`, with ≈ for values the prompt rounded."""
+    return [View(math=Markup(mathml.math(mathml.tex_inner(fix_tex(g.latex)) + ("<mo>≈</mo>" if g.approx else "<mo>=</mo>")
+                                         + mathml.value_inner(g.value))), approx=g.approx) for g in q.given]
+
+
+def choices(q: Question) -> list[dict]:
+    return [View(label=c.label, html=md(c.text, inline=True)) for c in q.choices]
+
+
+def _same(a, b) -> bool:
+    """Whether two values print the same (so `= result` would repeat what is already shown)."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return fmt(a) == fmt(b)
+    return a == b
+
+
+def _tidy(v):
+    """Float noise of a cancelled sum (-6e-18) shown as the 0 it is."""
+    if isinstance(v, list):
+        return [_tidy(x) for x in v]
+    return 0.0 if isinstance(v, float) and abs(v) < 1e-12 else v
+
+
+def shape_text(shape: list[int] | None, m: dict) -> str:
+    if not shape:
+        return ""
+    if len(shape) == 1:
+        return m["shape_vector"].format(n=shape[0])
+    return m["shape_matrix"].format(rows=shape[0], cols=shape[1])
+
+
+def step(s: Step, number: int, m: dict) -> dict:
+    """One worked step: the rule, the rule with this variant's numbers, the result, its shape."""
+    symbolic = tex(s.symbolic, display=True) if s.symbolic else None
+    worked = result = None
+    if any("num" in p for p in s.parts):
+        items = list(s.parts)
+        if s.result is not None and not ("num" in items[-1] and _same(items[-1]["num"], s.result)):
+            items += [{"tex": "="}, {"num": _tidy(s.result)}]
+        worked = parts(items)
+    else:
+        if s.parts and " ".join(p["tex"] for p in s.parts) != s.symbolic:
+            worked = parts(s.parts)
+        if s.result is not None:
+            result = value(_tidy(s.result), display=True)
+    return View(number=number, label=m.step_n.format(n=number), title=s.title, symbolic=symbolic, worked=worked,
+                result=result, shape=shape_text(s.shape, m), explanation=s.explanation)
+
+
+def format_hint(q: Question, m: dict) -> str:
+    a = q.answer
+    if a.kind == "choice":
+        labels = [c.label for c in q.choices] or ["A"]
+        return m["format_choice"].format(first=labels[0], last=labels[-1])
+    if a.kind == "matrix" and a.shape and len(a.shape) == 2:
+        return m["format_matrix"].format(rows=a.shape[0], cols=a.shape[1])
+    if a.kind == "vector" and a.shape:
+        return m["format_vector"].format(n=a.shape[0])
+    return m["format_number"]
+
+
+def tolerance(q: Question, m: dict) -> str:
+    a = q.answer
+    if a.kind not in NUMERIC or (not a.rtol and not a.atol):
+        return ""
+    if a.rtol and a.atol:
+        return m["tolerance_both"].format(percent=fmt(a.rtol * 100), atol=fmt(a.atol))
+    if a.rtol:
+        return m["tolerance_rel"].format(percent=fmt(a.rtol * 100))
+    return m["tolerance_abs"].format(atol=fmt(a.atol))
+
+
+def final_answer(q: Question) -> Markup:
+    a = q.answer
+    if a.kind == "choice":
+        right = next((c for c in q.choices if c.label == a.value), None)
+        text = md(right.text, inline=True) if right else ""
+        return Markup(f"<strong>{escape(a.value)}</strong> {text}")
+    return value(a.value) if a.kind in NUMERIC else md(a.latex, inline=True)
+
+
+def grading(q: Question) -> dict:
+    """What QuizgenGrader.grade needs, embedded as JSON next to the answer box."""
+    a = q.answer
+    answer = {"kind": a.kind, "value": a.value, "rtol": a.rtol, "atol": a.atol, "shape": a.shape}
+    if a.kind == "choice":
+        answer["choices"] = [{"label": c.label, "mistake": c.mistake} for c in q.choices]
+    return {"answer": answer,
+            "distractors": [{"value": d.value, "mistake": d.mistake, "name": d.name, "explanation": d.explanation}
+                            for d in q.distractors]}
+
+
+def wrong_answers(q: Question) -> list[dict]:
+    return [View(name=d.name, explanation=d.explanation, value=value(_tidy(d.value))) for d in q.distractors
+            if isinstance(d.value, (int, float, list))]
+
+
+def question_page(q: Question, variants: int, m: dict) -> dict:
+    """The template context of questions/<id>.html."""
+    prev = question_id(q.family, q.bank_seed, q.index - 1) if q.index > 0 else None
+    nxt = question_id(q.family, q.bank_seed, q.index + 1) if q.index + 1 < variants else None
+    return {
+        "q": q, "prompt": md(q.prompt), "given": given(q), "choices": choices(q),
+        "any_approx": any(g.approx for g in q.given), "hints": q.hints,
+        "steps": [step(s, i, m) for i, s in enumerate(q.steps, start=1)],
+        "answer": final_answer(q), "answer_display": q.answer.display if q.answer.kind in NUMERIC else "",
+        "tolerance": tolerance(q, m), "wrong": wrong_answers(q), "format": format_hint(q, m),
+        "grading": grading(q), "variant": q.index + 1, "variants": variants, "prev": prev, "next": nxt,
+    }
+
+
+def _card(q: Question, m: dict) -> dict | None:
+    """A numeric flashcard from an activation_derivative question: prompt in front, answer behind."""
+    if q.kind != "activation_derivative" or q.index >= CARD_VARIANTS:
+        return None
+    worked = [step(s, i, m)["worked"] for i, s in enumerate(q.steps, start=1)]
+    return {"id": f"n-{q.id}", "kind": "number", "front": str(md(q.prompt)),
+            "back": str(value(q.answer.value, display=True)), "worked": [str(w) for w in worked if w],
+            "href": f"questions/{q.id}.html"}
+
+
+def entry(q: Question, m: dict, body: str | None = None) -> dict:
+    """The summary of a question the collection pages are built from (plain, picklable)."""
+    practice = None
+    if q.index < PRACTICE_VARIANTS and body is not None:
+        practice = {"id": q.id, "topic": q.topic, "difficulty": q.difficulty, "title": q.title,
+                    "format": format_hint(q, m), "tolerance": tolerance(q, m), "body": body, **grading(q)}
+    return {"id": q.id, "family": q.family, "index": q.index, "title": q.title, "topic": q.topic,
+            "tags": list(q.tags), "difficulty": q.difficulty, "kind": q.kind, "source": q.source,
+            "notation": q.notation, "answer_kind": q.answer.kind, "practice": practice, "card": _card(q, m),
+            "mistakes": [(d.mistake, d.name, d.explanation, _example(q, d.value)) for d in q.distractors
+                         if d.name and d.explanation]}
+
+
+def _example(q: Question, wrong) -> dict | None:
+    """The right and the mistaken value of a one-number question, for a mistake card's note."""
+    if q.answer.kind == "number" and isinstance(wrong, (int, float)) and isinstance(q.answer.value, (int, float)):
+        return {"right": fmt(q.answer.value), "wrong": fmt(wrong)}
+    return None
