@@ -7,7 +7,8 @@ import importlib
 import sys
 
 from quizgen import __version__
-from quizgen.errors import QuizgenError
+from quizgen.messages import t
+from quizgen.errors import ErrorList, QuizgenError
 
 # Each name is a module quizgen.commands.<name> with `register(subparsers)` and `run(args)`.
 COMMANDS = ("build", "exam", "practice", "stats", "solve", "show", "check", "export")
@@ -27,6 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _line(error: QuizgenError) -> str:
+    return str(error) if error.location else f"quizgen: {error}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -35,11 +40,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.run(args) or 0
+    except ErrorList as exc:
+        for error in exc.errors:  # one `file: key: what is wrong` line each
+            print(_line(error), file=sys.stderr)
+        return exc.exit_code
     except QuizgenError as exc:
-        print(f"quizgen: {exc}" if not exc.location else str(exc), file=sys.stderr)
+        print(_line(exc), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("quizgen: interrupted", file=sys.stderr)
+        print(f"quizgen: {t('cli.interrupted')}", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

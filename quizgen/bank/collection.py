@@ -27,7 +27,7 @@ def workers(total: int) -> int:
     return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))
 
 
-def _run(families, variants, bank_seed, job, progress):
+def map_variants(families, variants, bank_seed, job, progress=None):
     """Map `job(family, index, seed)` over every task, in order, in a pool when it pays."""
     todo = tasks(families, variants)
     n = workers(len(todo))
@@ -62,7 +62,7 @@ class _Worker:
 
 def generate(families: list[Family], variants: int, bank_seed: int = 0, progress=None) -> list[Question]:
     """Questions in family-id order, then index order; `progress(n)` is told after each one."""
-    return _run(families, variants, bank_seed, variant, progress)
+    return map_variants(families, variants, bank_seed, variant, progress)
 
 
 def _question_json(family: Family, index: int, bank_seed: int) -> str:
@@ -71,7 +71,7 @@ def _question_json(family: Family, index: int, bank_seed: int) -> str:
 
 def export_json(families: list[Family], variants: int, bank_seed: int = 0, progress=None) -> str:
     """The export document as text; each question is encoded where it was generated."""
-    parts = _run(families, variants, bank_seed, _question_json, progress)
+    parts = map_variants(families, variants, bank_seed, _question_json, progress)
     return '{"schema":' + json.dumps(SCHEMA) + ',"questions":[' + ",".join(parts) + "]}\n"
 
 

@@ -24,7 +24,7 @@ DERIV_TEX = {
     "relu": r"\mathbb{1}[{z} > 0]",
     "leaky_relu": r"\mathbb{1}[{z} > 0] + {p}\,\mathbb{1}[{z} \le 0]",
     "sigmoid": r"{a} \odot (1 - {a})",
-    "tanh": r"1 - {a}^{2}",
+    "tanh": r"1 - \left({a}\right)^{2}",
     "softplus": r"\sigma({z})",
     "elu": r"\mathbb{1}[{z} > 0] + ({a} + {p})\,\mathbb{1}[{z} \le 0]",
 }

@@ -11,11 +11,18 @@ from quizgen.errors import BankError, ErrorList
 
 
 def default_bank() -> Path:
-    """./question_bank when run from a checkout, else the bank shipped inside the package."""
+    """./question_bank when run from a checkout, else the bank shipped with the package."""
     local = Path("question_bank")
     if local.is_dir():
         return local
-    return Path(str(resources.files("quizgen.question_bank")))
+    beside = Path(__file__).resolve().parents[2] / "question_bank"  # an editable install's checkout
+    if beside.is_dir() and (beside / "README.md").is_file():
+        return beside
+    try:
+        return Path(str(resources.files("quizgen.question_bank")))
+    except (ModuleNotFoundError, TypeError):
+        raise BankError("no ./question_bank here and no bank shipped with the installed package; "
+                        "pass --bank DIR") from None
 
 
 def family_files(bank: Path) -> list[Path]:

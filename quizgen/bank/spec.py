@@ -244,6 +244,22 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     if kind == "sgd_update" and lr is None:
         if not any(e.key == "network.learning_rate" for e in c.errors):
             c.add("network.learning_rate", "an sgd_update family needs a learning rate")
+    if kind in ("gradient_entry", "gradient_matrix") and entry != ("random" if kind == "gradient_entry" else "all"):
+        c.add("ask.entry", f"a {kind} family asks {'one entry' if kind == 'gradient_entry' else 'the whole array'}: "
+                           f"set entry = {'random' if kind == 'gradient_entry' else 'all'!r}")
+    if kind == "forward_value" and quantity not in ("Z", "A"):
+        c.add("ask.quantity", f"a forward_value family asks Z or A, got {quantity!r}")
+    if kind == "formula_choice" and acts:
+        if len(hidden) != 1:
+            c.add("network.hidden", "a formula_choice family needs exactly one hidden layer (its formulas are for dW1 of two layers)")
+        pairs = {("softmax", "cross_entropy"), ("sigmoid", "bce"), ("identity", "half_sse")}
+        for choice in acts[-1]:
+            last = choice.split("+")[-1].split("(")[0]
+            for name in losses:
+                if (last, name) not in pairs:
+                    c.add("network.activations", f"formula_choice writes dZ2 = (A2 − Y)/m, which is wrong for "
+                                                 f"a {last!r} output with the {name!r} loss (use softmax + cross_entropy, "
+                                                 "sigmoid + bce or identity + half_sse)")
     min_d = data.get("min_distractors", 1)
     if not isinstance(min_d, int) or min_d < 0:
         c.add("min_distractors", f"must be a whole number ≥ 0, got {min_d!r}")

@@ -40,7 +40,9 @@ OPEN, CLOSE = {"tex": r"\left("}, {"tex": r"\right)"}
 
 
 def _plain(value):
-    arr = np.asarray(value, dtype=float) + 0.0
+    arr = np.array(value, dtype=float)
+    arr[np.abs(arr) < 1e-12] = 0.0
+    arr = arr + 0.0
     return arr.tolist() if arr.ndim else float(arr)
 
 
@@ -58,7 +60,8 @@ class StepWriter:
         return self.n.orient(np.asarray(arr))
 
     def step(self, title, symbolic, parts, result, explanation) -> Step:
-        value = np.asarray(result, dtype=float)
+        value = np.array(result, dtype=float)
+        value[np.abs(value) < 1e-12] = 0.0  # residue of an exact 0
         return Step(
             title=title,
             symbolic=symbolic,
@@ -144,14 +147,19 @@ class StepWriter:
                 + (" (÷ m for the mean)." if over_m else ".")))
             chain = list(range(k - 2, -1, -1))
         else:
-            steps.append(self.step(
-                "Loss gradient at the output", fr"{sym('dA', L)} = \frac{{\partial J}}{{\partial {sym('A', L)}}}",
-                [{"tex": f"{sym('dA', L)} ="}, {"num": self.o(t.dA)}],
-                self.o(t.dA), f"Differentiate the {net.loss.name.replace('_', ' ')} with respect to the output"
-                + (", including the 1/m of the mean." if over_m else ".")))
+            steps.append(self.loss_gradient_step())
             chain = list(range(k - 1, -1, -1))
         steps += self.activation_steps(L, chain)
         return steps
+
+    def loss_gradient_step(self) -> Step:
+        """dA of the output layer: the loss differentiated with respect to the network's output."""
+        L, net, t = self.L, self.net, self.tape.layers[-1]
+        return self.step(
+            "Loss gradient at the output", fr"{sym('dA', L)} = \frac{{\partial J}}{{\partial {sym('A', L)}}}",
+            [{"tex": f"{sym('dA', L)} ="}, {"num": self.o(t.dA)}],
+            self.o(t.dA), f"Differentiate the {net.loss.name.replace('_', ' ')} with respect to the output"
+            + (", including the 1/m of the mean." if net.loss.reduction == "mean" else "."))
 
     def activation_steps(self, l: int, chain: list[int]) -> list[Step]:
         layer, t = self.net.layers[l - 1], self.tape.layers[l - 1]
@@ -231,9 +239,9 @@ class StepWriter:
 
     def backward_to(self, l: int, quantity: str) -> list[Step]:
         """Output error down to `quantity` of layer l (dA, dZ, dW, db, W_new, b_new or dX)."""
+        if quantity == "dA" and l == self.L:  # before any shortcut: dA is not yet (A − Y)/m
+            return [self.loss_gradient_step()]
         steps = self.output_steps()
-        if quantity == "dA" and l == self.L:
-            return steps[:1] if steps[0].title.startswith("Loss gradient") else steps
         for j in range(self.L - 1, l - 1, -1):
             steps.append(self.propagate_step(j))
             if quantity == "dA" and j == l:

@@ -65,7 +65,7 @@ def build(bank: str | Path | None, out: str | Path, variants: int = 3, seed: int
     with atomic_directory(out) as tmp:                              # built beside `out`, swapped in at the end
         site.prepare(tmp)
         # generate + render + write each question page; keep only its entry
-        entries = collection._run(families, variants, seed, _Job(variants, tmp), tick)
+        entries = collection.map_variants(families, variants, seed, _Job(variants, tmp), tick)
         pages = site.collection_pages(entries, {f.id: f.summary for f in families})  # index, practice, ...
         files = site.write_files(tmp, pages) + [f"questions/{e['id']}.html" for e in entries]
     return Result(Path(out), sorted(files), len(entries), len(families))

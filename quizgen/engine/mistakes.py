@@ -9,6 +9,7 @@ the right one is decided by whoever asks, at the grading tolerance.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -33,19 +34,47 @@ class Mistake:
     def applies(self, net: Network) -> bool:
         return self.rules.applies(net)
 
-    def solve(self, net: Network, reuse: Tape | None = None, stop: int = 0) -> Tape:
+    def solve(self, net: Network, reuse: Tape | None = None, stop: int = 0, only: int | None = None) -> Tape:
         """The tape a student making this mistake would write; NotApplicable if they cannot.
 
         `reuse`: a correct tape of `net`, whose forward pass is shared; `stop`: the lowest layer
-        index needed (see backprop.backward).
+        index needed (see backprop.backward); `only`: make the mistake in that layer index alone
+        and do every other layer right (a derivation with exactly one wrong step).
         """
         if not self.applies(net):
             raise NotApplicable(self.id)
+        rules = self.rules() if only is None else in_one_layer(self.rules, only, len(net.layers) - 1)
         try:
             with np.errstate(all="ignore"):
-                return solve(net, self.rules(), reuse=reuse, stop=stop)
+                return solve(net, rules, reuse=reuse, stop=stop)
         except ValueError as exc:  # shapes that do not multiply
             raise NotApplicable(f"{self.id}: {exc}") from None
+
+
+def in_one_layer(rules: type[Backward], only: int, last: int) -> Backward:
+    """`rules` applied in layer index `only` alone; every other layer uses the correct rule."""
+    class OneLayer(rules):
+        def output_gradient(self, loss, A, Y):
+            wrong = super().output_gradient(loss, A, Y)  # always called: some rules keep state here
+            return wrong if only == last else Backward.output_gradient(self, loss, A, Y)
+
+        def activation_backward(self, layer, act, z, a, da):
+            rule = super().activation_backward if layer == only else partial(Backward.activation_backward, self)
+            return rule(layer, act, z, a, da)
+
+        def weight_gradient(self, layer, dZ, A_prev):
+            rule = super().weight_gradient if layer == only else partial(Backward.weight_gradient, self)
+            return rule(layer, dZ, A_prev)
+
+        def bias_gradient(self, layer, dZ):
+            rule = super().bias_gradient if layer == only else partial(Backward.bias_gradient, self)
+            return rule(layer, dZ)
+
+        def propagate(self, net, layer, dZ):
+            rule = super().propagate if layer == only else partial(Backward.propagate, self)
+            return rule(net, layer, dZ)
+
+    return OneLayer()
 
 
 def _acts(net: Network):

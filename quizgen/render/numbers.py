@@ -15,7 +15,9 @@ def fmt(x: float, digits: int = 4) -> str:
 
 @lru_cache(maxsize=65536)
 def _fmt(x: float, digits: int) -> str:
-    if x == 0 or not math.isfinite(x):
+    if abs(x) < 1e-12:  # floating-point residue of an exact 0 (e.g. a − y summed to nothing)
+        return "0"
+    if not math.isfinite(x):
         return "0" if x == 0 else str(x)
     if x == round(x) and abs(x) < 1e12:
         return str(int(round(x)))

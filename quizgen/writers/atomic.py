@@ -18,9 +18,29 @@ def atomic_write_text(path: str | Path, text: str) -> None:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are meant to be shared
         os.replace(tmp, path)
     except OSError as exc:
         raise BuildError(f"cannot write: {exc.strerror or exc}", file=str(path)) from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _share(folder: Path) -> None:
+    """Give a folder built by mkdtemp (0700) the permissions a normal mkdir would have."""
+    mask = _umask()
+    os.chmod(folder, 0o777 & ~mask)
+    for root, dirs, files in os.walk(folder):
+        for name in dirs:
+            os.chmod(os.path.join(root, name), 0o777 & ~mask)
+        for name in files:
+            path = os.path.join(root, name)
+            if not os.stat(path).st_mode & 0o044:
+                os.chmod(path, 0o666 & ~mask)
 
 
 @contextmanager
@@ -38,6 +58,7 @@ def atomic_directory(target: str | Path):
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     old = target.parent / f".{target.name}.old"
+    _share(tmp)
     try:
         if old.exists():
             shutil.rmtree(old)

@@ -269,11 +269,7 @@ def test_find_error_marks_the_first_step_that_differs(fid):
         assert all(allclose(w.result, r.result, 1e-9, 1e-12) for w, r in zip(wrong[:first], right[:first]))
 
 
-KNOWN_MULTI_STEP = {
-    # The catalog makes an activation mistake in every layer, so with a sigmoid output and a tanh
-    # hidden layer two steps are wrong while the prompt promises one (reported, with a patch).
-    "find-error-tanh-sigmoid",
-}
+KNOWN_MULTI_STEP: set[str] = set()  # find_error makes its mistake in one layer only (Mistake.solve(only=...))
 
 
 @pytest.mark.parametrize("fid", [

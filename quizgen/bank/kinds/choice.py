@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from quizgen.bank.kinds.common import Draft, base_context, close, network_given
+from quizgen.bank.kinds.common import Draft, approximations, base_context, close, network_given
 from quizgen.bank.latex import act_tex, sym
 from quizgen.bank.question import Answer, Choice, Distractor, Step
 from quizgen.bank.sample import Degenerate, check_tape, draw_network
@@ -93,8 +93,9 @@ def formula_choice(family: Family, rng: np.random.Generator) -> Draft:
     context.update(asked=r"\mathrm{d}W^{[1]} = \frac{\partial J}{\partial W^{[1]}}",
                    asked_text="which expression equals dW1", activation=act.label,
                    activation_latex=act_tex(act))
-    return Draft(answer=answer, steps=steps, given=[], context=context, problem=net.to_problem(),
-                 target=None, choices=choices, distractors=distractors)
+    # the worked solution evaluates the formula on this network, so show its numbers too
+    return Draft(answer=answer, steps=steps, given=network_given(net) + approximations(tape, 2), context=context,
+                 problem=net.to_problem(), target=None, choices=choices, distractors=distractors)
 
 
 def find_error(family: Family, rng: np.random.Generator) -> Draft:
@@ -105,9 +106,11 @@ def find_error(family: Family, rng: np.random.Generator) -> Draft:
     right_steps = StepWriter(tape).backward_to(l, quantity)
     candidates = [m for m in mistakes.CATALOG.values() if m.applies(net)]
     rng.shuffle(candidates)
-    for mistake in candidates:
+    # (mistake, layer index): the mistake is made in one layer only, so exactly one step is wrong
+    attempts = [(m, only) for m in candidates for only in reversed(range(len(net.layers)))]
+    for mistake, only in attempts:
         try:
-            wrong_tape = mistake.solve(net, reuse=tape)
+            wrong_tape = mistake.solve(net, reuse=tape, only=only)
             wrong_steps = StepWriter(wrong_tape).backward_to(l, quantity)
         except (mistakes.NotApplicable, ValueError, IndexError):
             continue

@@ -45,8 +45,15 @@ def close(a, b, rtol: float, atol: float) -> bool:
     return a.shape == b.shape and bool(np.all(np.abs(a - b) <= atol + rtol * np.abs(b)))
 
 
+def clean(value) -> np.ndarray:
+    """A float array with floating-point residue of exact zeros (|x| < 1e-12) set to 0."""
+    arr = np.array(value, dtype=float)
+    arr[np.abs(arr) < 1e-12] = 0.0
+    return arr + 0.0
+
+
 def make_answer(value, rtol: float, atol: float) -> Answer:
-    arr = np.asarray(value, dtype=float) + 0.0
+    arr = clean(value)
     if arr.ndim == 0:
         return Answer("number", float(arr), fmt(arr), fmt(arr), rtol, atol, [])
     kind = "vector" if arr.ndim == 1 else "matrix"
@@ -72,10 +79,10 @@ def engine_distractors(tape: Tape, target: str, answer: Answer) -> list[Distract
 
 
 def add_distractor(found: list[Distractor], answer: Answer, value, mistake_id: str) -> None:
-    arr = np.asarray(value, dtype=float)
+    arr = clean(value)
     if arr.shape != np.asarray(answer.value).shape or not np.all(np.isfinite(arr)):
         return
-    plain = (arr + 0.0).tolist() if arr.ndim else float(arr)
+    plain = arr.tolist() if arr.ndim else float(arr)
     if close(plain, answer.value, answer.rtol, answer.atol):
         return
     if any(close(plain, d.value, answer.rtol, answer.atol) for d in found):
