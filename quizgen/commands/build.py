@@ -16,7 +16,7 @@ from quizgen.bank import collection
 from quizgen.bank.generate import variant
 from quizgen.bank.load import load_bank
 from quizgen.bank.spec import Family
-from quizgen.errors import QuizgenError
+from quizgen.errors import BuildError, QuizgenError
 from quizgen.messages import t
 from quizgen.writers import site
 from quizgen.writers.atomic import atomic_directory
@@ -55,15 +55,34 @@ class _Job:
         return site.write_question(variant(family, index, bank_seed), self.variants, self.folder)
 
 
+MARKER = ".quizgen-site"
+
+
+def check_out(out: Path) -> None:
+    """The output folder is replaced whole: refuse one that holds anything a build did not write."""
+    if out.exists() and not out.is_dir():
+        raise BuildError(t("site.out_not_folder"), file=str(out))
+    if Path.cwd().resolve().is_relative_to(out.resolve()):
+        raise BuildError(t("site.out_is_cwd"), file=str(out))
+    if not out.is_dir() or (out / MARKER).is_file():
+        return
+    strangers = sorted(p.name for p in out.iterdir() if p.name != "README.md")
+    if strangers:
+        more = ", ..." if len(strangers) > 3 else ""
+        raise BuildError(t("site.out_not_ours", files=", ".join(strangers[:3]) + more), file=str(out))
+
+
 def build(bank: str | Path | None, out: str | Path, variants: int = 3, seed: int = 0, progress=None) -> Result:
     """`progress(total)` may return a callable told of each finished question."""
     if variants < 1:
         raise QuizgenError(t("site.bad_variants", value=variants))
+    check_out(Path(out))
     families = load_bank(bank)                                      # load: every error at once
     site.warm_up()                                                  # compile templates before workers fork
     tick = progress(len(families) * variants) if progress else None
     with atomic_directory(out) as tmp:                              # built beside `out`, swapped in at the end
         site.prepare(tmp)
+        (tmp / MARKER).write_text("This folder is written whole by `quizgen build`.\n", encoding="utf-8")
         # generate + render + write each question page; keep only its entry
         entries = collection.map_variants(families, variants, seed, _Job(variants, tmp), tick)
         pages = site.collection_pages(entries, {f.id: f.summary for f in families})  # index, practice, ...

@@ -220,3 +220,17 @@ def test_worker_processes_write_the_same_site_as_one_process(bank, tmp_path, mon
     build_site(bank, tmp_path / "one", variants=variants)
     pooled, single = tree(tmp_path / "pool"), tree(tmp_path / "one")
     assert list(pooled) == list(single) and all(pooled[name] == single[name] for name in pooled)
+
+
+def test_build_refuses_a_folder_it_did_not_write(tmp_path, monkeypatch):
+    """Regression: --out pointing at a user's folder must not delete their files."""
+    from quizgen.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.tex").write_text("precious")
+    assert main(["build", "--bank", str(MINIMAL), "--variants", "1", "--out", "mine"]) == 2
+    assert (tmp_path / "mine" / "thesis.tex").read_text() == "precious"
+    assert main(["build", "--bank", str(MINIMAL), "--variants", "1", "--out", "."]) == 2
+    assert main(["build", "--bank", str(MINIMAL), "--variants", "1", "--out", "site"]) == 0
+    assert main(["build", "--bank", str(MINIMAL), "--variants", "1", "--out", "site"]) == 0  # its own site
