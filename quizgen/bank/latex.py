@@ -3,9 +3,11 @@ their MathML); numbers travel as values inside `parts` so writers can typeset th
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
-from quizgen.render.numbers import fmt
+from quizgen.render.numbers import fmt, fmt_floats
 
 ACT_TEX = {
     "identity": r"\mathrm{id}",
@@ -51,6 +53,7 @@ def act_tex(act) -> str:
     return base
 
 
+@lru_cache(maxsize=4096)  # a few hundred distinct symbols, asked for ~40 times per question
 def sym(name: str, layer: int | None = None, sub: str = "") -> str:
     """Z^{[2]}, dW^{[1]}_{2,1}; layer None for X, Y."""
     d = ""
@@ -69,7 +72,7 @@ def num_tex(value, digits: int = 4) -> str:
         return fmt(float(arr), digits)
     if arr.ndim == 1:
         arr = arr[:, None]
-    rows = [" & ".join([fmt(v, digits) for v in row]) for row in arr.tolist()]
+    rows = [" & ".join(fmt_floats(row, digits)) for row in arr.tolist()]
     return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
 
 

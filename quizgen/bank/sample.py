@@ -11,7 +11,8 @@ from functools import lru_cache
 import numpy as np
 
 from quizgen.bank.spec import GRIDS, Family
-from quizgen.engine.activations import parse_activation
+from quizgen.engine.activations import Activation, parse_activation
+from quizgen.engine.backprop import solve_backward, solve_forward
 from quizgen.engine.losses import get_loss
 from quizgen.engine.network import Network, Notation
 from quizgen.engine.tape import Tape
@@ -36,6 +37,12 @@ def grid_values(rng: np.random.Generator, lo: float, hi: float, step: float, sha
     return points[rng.integers(points.size, size=shape)]
 
 
+@lru_cache(maxsize=1024)
+def activation_chain(choice: str) -> tuple[Activation, ...]:
+    """A family's "tanh+sigmoid" as activations, parsed once (activations are immutable)."""
+    return tuple(parse_activation(part) for part in choice.split("+"))
+
+
 def draw_network(family: Family, rng: np.random.Generator) -> Network:
     """One random network, with data and labels, in the family's notation."""
     step = GRIDS[family.grid]
@@ -47,7 +54,7 @@ def draw_network(family: Family, rng: np.random.Generator) -> Network:
     chains = []
     for choices in family.activations:
         choice = choices[int(rng.integers(len(choices)))]
-        chains.append([parse_activation(part) for part in choice.split("+")])
+        chains.append(activation_chain(choice))
     loss = get_loss(family.losses[int(rng.integers(len(family.losses)))], family.reduction)
 
     def draw(name: str, shape, nonzero: bool = False) -> np.ndarray:
@@ -94,3 +101,10 @@ def check_tape(tape: Tape) -> None:
         raise Degenerate("the loss takes log of a value near 0")
     if not np.isfinite(tape.loss):
         raise Degenerate("the loss is not finite")
+
+
+def solved(net: Network) -> Tape:
+    """The network's full tape; Degenerate (before any backward pass) if its forward pass is."""
+    tape = solve_forward(net)
+    check_tape(tape)
+    return solve_backward(tape)

@@ -53,13 +53,15 @@ def forward(net: Network) -> list[LayerTape]:
     return records
 
 
-def backward(net: Network, records: list[LayerTape], rules: Backward = CORRECT, stop: int = 0) -> np.ndarray | None:
+def backward(net: Network, records: list[LayerTape], rules: Backward = CORRECT, stop: int = 0,
+             output_dA: np.ndarray | None = None) -> np.ndarray | None:
     """Fill dA, dH, dZ, dW, db (and the SGD step) on `records`; return dX.
 
     `stop` > 0 ends the pass after layer index `stop` (0-based), leaving lower layers and dX
-    empty: a question about layer 2 needs nothing below it.
+    empty: a question about layer 2 needs nothing below it. `output_dA`, if given, is the
+    output layer's dJ/dA already computed by `rules.output_gradient`.
     """
-    dA = rules.output_gradient(net.loss, records[-1].A, net.Y)
+    dA = output_dA if output_dA is not None else rules.output_gradient(net.loss, records[-1].A, net.Y)
     for index in reversed(range(stop, len(net.layers))):
         layer, t = net.layers[index], records[index]
         t.dA = dA
@@ -91,11 +93,29 @@ def solve(net: Network, rules: Backward = CORRECT, reuse: Tape | None = None, st
     """
     with np.errstate(over="ignore", under="ignore"):
         if reuse is not None:
-            records = [LayerTape(A_prev=r.A_prev, Z=r.Z, H=r.H) for r in reuse.layers]
-            loss = reuse.loss
-            dX = backward(net, records, rules, stop)
-            return Tape(network=net, layers=records, loss=loss, dX=dX)
-        records = forward(net)
-        loss = net.loss.value(records[-1].A, net.Y)
-        dX = backward(net, records, rules, stop)
-    return Tape(network=net, layers=records, loss=loss, dX=dX)
+            return solve_backward(Tape(network=net, layers=reuse.layers, loss=reuse.loss), rules, stop)
+        return solve_backward(solve_forward(net), rules, stop)
+
+
+def solve_forward(net: Network) -> Tape:
+    """The forward half of `solve`: a tape with the loss and no gradients yet.
+
+    Lets a caller reject a draw on its forward values before paying for a backward pass. Does not
+    set np.errstate: the caller holds it (one errstate per question, not one per pass).
+    """
+    records = forward(net)
+    return Tape(network=net, layers=records, loss=net.loss.value(records[-1].A, net.Y))
+
+
+def solve_backward(forward_tape: Tape, rules: Backward = CORRECT, stop: int = 0, correct: bool = False) -> Tape:
+    """The backward half of `solve`: a new tape sharing `forward_tape`'s forward records.
+
+    `correct=True` promises `forward_tape` was solved by the correct rules; its output dJ/dA is
+    then reused when `rules` do not change that step: the same computation, done once per
+    question instead of once per mistake. Does not set np.errstate (see `solve_forward`).
+    """
+    net = forward_tape.network
+    records = [LayerTape(A_prev=r.A_prev, Z=r.Z, H=r.H) for r in forward_tape.layers]
+    same_start = correct and type(rules).output_gradient is Backward.output_gradient
+    dX = backward(net, records, rules, stop, forward_tape.layers[-1].dA if same_start else None)
+    return Tape(network=net, layers=records, loss=forward_tape.loss, dX=dX)

@@ -14,7 +14,7 @@ from functools import partial
 import numpy as np
 
 from quizgen.engine.activations import Activation
-from quizgen.engine.backprop import Backward, solve
+from quizgen.engine.backprop import Backward, solve_backward, solve_forward
 from quizgen.engine.losses import Loss
 from quizgen.engine.network import Network
 from quizgen.engine.tape import Tape
@@ -41,12 +41,26 @@ class Mistake:
         index needed (see backprop.backward); `only`: make the mistake in that layer index alone
         and do every other layer right (a derivation with exactly one wrong step).
         """
+        with np.errstate(all="ignore"):
+            shared = self._forward(net) if reuse is None else Tape(network=net, layers=reuse.layers, loss=reuse.loss)
+            return self.backward(shared, stop=stop, only=only)
+
+    def _forward(self, net: Network) -> Tape:
+        if not self.applies(net):
+            raise NotApplicable(self.id)
+        try:
+            return solve_forward(net)
+        except ValueError as exc:  # shapes that do not multiply
+            raise NotApplicable(f"{self.id}: {exc}") from None
+
+    def backward(self, tape: Tape, stop: int = 0, only: int | None = None) -> Tape:
+        """`solve` reusing `tape`, a correct tape, without setting np.errstate (the caller holds it)."""
+        net = tape.network
         if not self.applies(net):
             raise NotApplicable(self.id)
         rules = self.rules() if only is None else in_one_layer(self.rules, only, len(net.layers) - 1)
         try:
-            with np.errstate(all="ignore"):
-                return solve(net, rules, reuse=reuse, stop=stop)
+            return solve_backward(tape, rules, stop=stop, correct=True)
         except ValueError as exc:  # shapes that do not multiply
             raise NotApplicable(f"{self.id}: {exc}") from None
 

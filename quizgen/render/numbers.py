@@ -13,6 +13,11 @@ def fmt(x: float, digits: int = 4) -> str:
     return _fmt(float(x), digits)
 
 
+def fmt_floats(values: list, digits: int = 4) -> list[str]:
+    """fmt over Python floats (a `.tolist()` row), skipping the per-number float() of `fmt`."""
+    return [_fmt(v, digits) for v in values]
+
+
 @lru_cache(maxsize=65536)
 def _fmt(x: float, digits: int) -> str:
     if abs(x) < 1e-12:  # floating-point residue of an exact 0 (e.g. a − y summed to nothing)

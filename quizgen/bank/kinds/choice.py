@@ -7,10 +7,10 @@ import numpy as np
 from quizgen.bank.kinds.common import Draft, approximations, base_context, close, network_given
 from quizgen.bank.latex import act_tex, sym
 from quizgen.bank.question import Answer, Choice, Distractor, Step
-from quizgen.bank.sample import Degenerate, check_tape, draw_network
+from quizgen.bank.sample import Degenerate, draw_network, solved
 from quizgen.bank.spec import Family
 from quizgen.bank.steps import StepWriter
-from quizgen.engine import mistakes, solve
+from quizgen.engine import mistakes
 from quizgen.engine.network import Notation
 from quizgen.engine.tape import Tape
 
@@ -60,8 +60,7 @@ def formula_choice(family: Family, rng: np.random.Generator) -> Draft:
     net = draw_network(family, rng)
     if len(net.layers) != 2:
         raise Degenerate("formula_choice needs a two-layer network")
-    tape = solve(net)
-    check_tape(tape)
+    tape = solved(net)
     mean = net.loss.reduction == "mean"
     act = net.layers[0].activations[0]
     wrong = [f for f in FORMULAS[1:] if f[0] != "forgot_1_over_m" or mean]
@@ -100,8 +99,7 @@ def formula_choice(family: Family, rng: np.random.Generator) -> Draft:
 
 def find_error(family: Family, rng: np.random.Generator) -> Draft:
     net = draw_network(family, rng)
-    tape = solve(net)
-    check_tape(tape)
+    tape = solved(net)
     l, quantity = family.layer, family.quantity
     right_steps = StepWriter(tape).backward_to(l, quantity)
     candidates = [m for m in mistakes.CATALOG.values() if m.applies(net)]
@@ -110,7 +108,7 @@ def find_error(family: Family, rng: np.random.Generator) -> Draft:
     attempts = [(m, only) for m in candidates for only in reversed(range(len(net.layers)))]
     for mistake, only in attempts:
         try:
-            wrong_tape = mistake.solve(net, reuse=tape, only=only)
+            wrong_tape = mistake.backward(tape, only=only)
             wrong_steps = StepWriter(wrong_tape).backward_to(l, quantity)
         except (mistakes.NotApplicable, ValueError, IndexError):
             continue

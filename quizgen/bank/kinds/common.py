@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -64,31 +65,67 @@ def make_answer(value, rtol: float, atol: float) -> Answer:
 
 def engine_distractors(tape: Tape, target: str, answer: Answer) -> list[Distractor]:
     """Run every applicable mistake's backward pass; keep values distinct beyond tolerance."""
-    net = tape.network
     stop = int(target.split(".")[1]) if target.startswith("layers.") else 0
-    found: list[Distractor] = []
+    found = Distractors(answer)
     for mistake in mistakes.CATALOG.values():
-        if not mistake.applies(net):
-            continue
-        try:
-            value = mistake.solve(net, reuse=tape, stop=stop).value_at(target)
+        try:  # NotApplicable where the mistake does not apply
+            value = mistake.backward(tape, stop=stop).value_at(target)
         except (mistakes.NotApplicable, KeyError, IndexError, TypeError):
             continue
-        add_distractor(found, answer, value, mistake.id)
-    return found
+        found.add(value, mistake.id)
+    return found.kept
 
 
-def add_distractor(found: list[Distractor], answer: Answer, value, mistake_id: str) -> None:
-    arr = clean(value)
-    if arr.shape != np.asarray(answer.value).shape or not np.all(np.isfinite(arr)):
-        return
-    plain = arr.tolist() if arr.ndim else float(arr)
-    if close(plain, answer.value, answer.rtol, answer.atol):
-        return
-    if any(close(plain, d.value, answer.rtol, answer.atol) for d in found):
-        return
-    m = mistakes.describe(mistake_id)
-    found.append(Distractor(plain, mistake_id, m.name, m.explanation))
+class Distractors:
+    """Wrong values kept for one answer: finite, its shape, and apart from it and from each other."""
+
+    def __init__(self, answer: Answer):
+        self.answer = answer
+        self.kept: list[Distractor] = []
+        self._shape = np.shape(answer.value)
+        self._target = _comparable(np.asarray(answer.value, dtype=float))
+        self._values: list = []  # each kept value, converted once rather than at every comparison
+
+    def add(self, value, mistake_id: str) -> None:
+        if isinstance(value, float):  # a single entry (NumPy scalars included): no array round trip
+            mine = _clean_float(value)
+            fits = self._shape == () and math.isfinite(mine)
+        else:
+            arr = clean(value)
+            mine = _comparable(arr)
+            fits = arr.shape == self._shape and bool(np.all(np.isfinite(arr)))
+        if not fits:
+            return
+        rtol, atol = self.answer.rtol, self.answer.atol
+        if close(mine, self._target, rtol, atol) or self._near_kept(mine, rtol, atol):
+            return
+        m = mistakes.describe(mistake_id)
+        self.kept.append(Distractor(mine if isinstance(mine, float) else mine.tolist(), mistake_id, m.name,
+                                    m.explanation))
+        self._values.append(mine)
+
+    def _near_kept(self, mine, rtol: float, atol: float) -> bool:
+        """close(mine, v) for any kept v; arrays are compared against all kept ones in one pass."""
+        if not self._values:
+            return False
+        if isinstance(mine, float):
+            return any(close(mine, v, rtol, atol) for v in self._values)
+        kept = np.stack(self._values)  # (kept, *shape)
+        within = np.abs(mine - kept) <= atol + rtol * np.abs(kept)
+        return bool(within.all(axis=tuple(range(1, within.ndim))).any())
+
+
+def _clean_float(x: float) -> float:
+    """`clean` for one number."""
+    x = float(x)
+    return 0.0 if abs(x) < 1e-12 else x + 0.0
+
+
+def _comparable(arr: np.ndarray):
+    """A 0-d array as a float (close() then skips NumPy); other arrays as they are."""
+    return float(arr) if arr.ndim == 0 else arr
+
+
 
 
 def require(found: list, minimum: int, what: str = "distinct distractors") -> None:

@@ -9,10 +9,9 @@ from quizgen.bank.kinds.common import (
     is_exact, make_answer, network_given, require,
 )
 from quizgen.bank.latex import sym
-from quizgen.bank.sample import Degenerate, check_tape, draw_network
+from quizgen.bank.sample import Degenerate, draw_network, solved
 from quizgen.bank.spec import Family
 from quizgen.bank.steps import StepWriter
-from quizgen.engine import solve
 
 VERB = {
     "Z": "the pre-activation", "A": "the activation", "dA": "the gradient of J with respect to",
@@ -56,8 +55,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     elif family.kind == "sgd_update" and quantity not in ("W_new", "b_new"):
         quantity = "W_new" if quantity != "db" else "b_new"
     net = draw_network(family, rng)
-    tape = solve(net)
-    check_tape(tape)
+    tape = solved(net)
 
     if quantity == "loss":
         target = "loss"

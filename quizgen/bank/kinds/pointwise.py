@@ -8,13 +8,13 @@ import copy
 import numpy as np
 
 from quizgen.bank.kinds.common import (
-    EXACT_ACTS, EXACT_TOL, Draft, add_distractor, base_context, make_answer, network_given, require,
+    EXACT_ACTS, EXACT_TOL, Distractors, Draft, base_context, make_answer, network_given, require,
 )
 from quizgen.bank.latex import act_tex, deriv_tex, num_tex, sym
 from quizgen.bank.question import Given, Step
-from quizgen.bank.sample import Degenerate, check_tape, draw_network, grid_values
+from quizgen.bank.sample import Degenerate, draw_network, solved, grid_values
 from quizgen.bank.spec import GRIDS, Family
-from quizgen.engine import mistakes, parse_activation, solve
+from quizgen.engine import mistakes, parse_activation
 from quizgen.engine.gradcheck import network_loss
 from quizgen.engine.network import Notation
 from quizgen.render.numbers import fmt, round_sig
@@ -50,19 +50,18 @@ def activation_derivative(family: Family, rng: np.random.Generator) -> Draft:
                               "Evaluate the activation at z (given in the question).", shape=[]))
     steps.append(_step("Substitute", f"{f}'({fmt(z)})", [{"tex": f"{f}'\\left({fmt(z)}\\right) ="}, {"num": value}],
                        value, "Put the numbers into the rule.", shape=[]))
-    found = []
+    found = Distractors(answer)
     for mid, wrong in mistakes.activation_mistakes(act, z).items():
-        add_distractor(found, answer, wrong, mid)
-    require(found, family.min_distractors)
+        found.add(wrong, mid)
+    require(found.kept, family.min_distractors)
     context = {"z": fmt(z), "activation": act.label, "activation_latex": f,
                "asked": f"{f}'\\left({fmt(z)}\\right)", "asked_text": f"{act.label}'({fmt(z)})", "param": act.param}
-    return Draft(answer=answer, steps=steps, given=given, context=context, distractors=found)
+    return Draft(answer=answer, steps=steps, given=given, context=context, distractors=found.kept)
 
 
 def gradient_check(family: Family, rng: np.random.Generator) -> Draft:
     net = draw_network(family, rng)
-    tape = solve(net)
-    check_tape(tape)
+    tape = solved(net)
     W = net.layers[0].W  # internal (out, in)
     r, c = (int(rng.integers(W.shape[0])), int(rng.integers(W.shape[1])))
     eps = family.eps
@@ -95,16 +94,16 @@ def gradient_check(family: Family, rng: np.random.Generator) -> Draft:
               f"Backprop gives {fmt(analytic)}; the relative difference "
               f"{fmt(abs(estimate - analytic) / abs(analytic), 2)} is tiny, so the gradient checks out.", shape=[]),
     ]
-    found = []
-    add_distractor(found, answer, (j_plus - j_minus) / eps, "eps_not_doubled")
-    add_distractor(found, answer, (j_minus - j_plus) / (2 * eps), "difference_reversed")
-    require(found, family.min_distractors)
+    found = Distractors(answer)
+    found.add((j_plus - j_minus) / eps, "eps_not_doubled")
+    found.add((j_minus - j_plus) / (2 * eps), "difference_reversed")
+    require(found.kept, family.min_distractors)
     context = base_context(net)
     context.update(asked=f"\\frac{{J({wsym} + \\varepsilon) - J({wsym} - \\varepsilon)}}{{2\\varepsilon}}",
                    asked_text=f"the central-difference estimate of ∂J/∂W1({fr + 1},{fc + 1})",
                    eps=fmt(eps), entry=f"{fr + 1},{fc + 1}")
     return Draft(answer=answer, steps=steps, given=network_given(net), context=context,
-                 problem=net.to_problem(), target=None, distractors=found)
+                 problem=net.to_problem(), target=None, distractors=found.kept)
 
 
 def shapes_table(family: Family, rng: np.random.Generator) -> Draft:
@@ -128,8 +127,8 @@ def shapes_table(family: Family, rng: np.random.Generator) -> Draft:
     value = np.array(rows, dtype=float)
     answer = make_answer(value, 0.0, 0.0)
     other = Notation.ROW if notation is Notation.COLUMN else Notation.COLUMN
-    found = []
-    add_distractor(found, answer, value[:, ::-1], "other_notation_shapes")
+    found = Distractors(answer)
+    found.add(value[:, ::-1], "other_notation_shapes")
     listing = ", ".join(f"${tex}$" for _, tex in names)
     steps = []
     for (plain, tex), shape in zip(names, rows):
@@ -148,4 +147,4 @@ def shapes_table(family: Family, rng: np.random.Generator) -> Draft:
                "asked": listing, "asked_text": "the shape (rows, columns) of " + ", ".join(p for p, _ in names),
                "network": "$" + " \\to ".join(str(s) for s in sizes) + "$"}
     del other
-    return Draft(answer=answer, steps=steps, given=[], context=context, distractors=found)
+    return Draft(answer=answer, steps=steps, given=[], context=context, distractors=found.kept)
