@@ -274,9 +274,10 @@ class FactorTwoDoubled(_Rules):
 
 
 CATALOG: dict[str, Mistake] = {m.id: m for m in [
-    Mistake("sigma_for_derivative", "use σ(z) where σ′(z) belongs",
-            "The chain rule needs the activation's derivative σ′(Z), but this multiplies by the "
-            "activation's value σ(Z) (for ReLU: ReLU(z) instead of the 0/1 step).", ActivationForDerivative),
+    Mistake("sigma_for_derivative", "use the activation g(z) where its derivative g′(z) belongs",
+            "The chain rule needs the activation's derivative g′(Z), but this multiplies by the "
+            "activation's value g(Z): σ(z) instead of σ(z)(1 − σ(z)), tanh(z) instead of "
+            "1 − tanh²(z), ReLU(z) instead of the 0/1 step.", ActivationForDerivative),
     Mistake("derivative_dropped", "leave out the activation's derivative σ′(z)",
             "Going back through an activation you must multiply by its derivative; this skips "
             "that factor and passes dA straight through as dZ.", DerivativeDropped),

@@ -64,26 +64,10 @@ def tex(s: str, display: bool = False) -> Markup:
     return Markup(_tex(s, display))
 
 
-def split_equations(tex: str, sep: str = r",\quad") -> list[str]:
-    """`a = b,\\quad c = d` -> ["a = b,", "c = d"] (only at brace depth 0)."""
-    pieces, depth, start, i = [], 0, 0, 0
-    while i < len(tex):
-        if tex[i] == "{":
-            depth += 1
-        elif tex[i] == "}":
-            depth -= 1
-        elif depth == 0 and tex.startswith(sep, i):
-            pieces.append(tex[start:i + 1].strip())
-            start = i = i + len(sep)
-            continue
-        i += 1
-    return pieces + [tex[start:].strip()]
-
-
 def display_math(tex: str) -> str:
     """A display formula; a chain of equations (`,\\quad`-separated) wraps between equations
     instead of running off the page."""
-    pieces = split_equations(tex)
+    pieces = mathml.split_equations(tex)
     if len(pieces) == 1:
         return _tex(tex, display=True)
     return '<span class="eqs">' + "".join(_tex(p) for p in pieces) + "</span>"

@@ -77,3 +77,20 @@ def markdown_math(text: str) -> str:
         return tex(match.group(2).strip())
 
     return _MATH.sub(repl, text)
+
+
+def split_equations(tex_string: str, sep: str = r",\quad") -> list[str]:
+    """`a = b,\\quad c = d` -> ["a = b,", "c = d"] (only at brace depth 0), so a chain of
+    equations can wrap between equations instead of running off the page."""
+    pieces, depth, start, i = [], 0, 0, 0
+    while i < len(tex_string):
+        if tex_string[i] == "{":
+            depth += 1
+        elif tex_string[i] == "}":
+            depth -= 1
+        elif depth == 0 and tex_string.startswith(sep, i):
+            pieces.append(tex_string[start:i + 1].strip())
+            start = i = i + len(sep)
+            continue
+        i += 1
+    return pieces + [tex_string[start:].strip()]

@@ -122,7 +122,12 @@ def md(text: str, inline: bool = False) -> Markup:
 
     def keep(match: re.Match) -> str:
         display = match.group(1) is not None
-        stash.append(tex((match.group(1) if display else match.group(2)).strip(), display))
+        body = (match.group(1) if display else match.group(2)).strip()
+        pieces = mathml.split_equations(body) if display else [body]
+        if len(pieces) > 1:  # a chain of equations wraps between equations, never mid-formula
+            stash.append('<span class="eqs">' + "".join(tex(p) for p in pieces) + "</span>")
+        else:
+            stash.append(tex(body, display))
         return f"{chr(0xE002) if display else chr(0xE000)}{len(stash) - 1}\ue001"
 
     html = _SLOT.sub(lambda m: stash[int(m.group(1))], _markdown(_MATH.sub(keep, text)))
