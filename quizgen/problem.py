@@ -137,7 +137,7 @@ def parse_problem(data: dict, source: str = "<problem>") -> Network:
         n_out, n_in = notation.orient(W).shape
         if n_in != units:
             what = "X has" if i == 1 else f"layer {i - 1} outputs"
-            noun = "features" if i == 1 else "units"
+            noun = ("feature" if i == 1 else "unit") + ("" if units == 1 else "s")
             fail(f"{where}.W", f"layer {i}: W is {_shape(W.shape)} but {what} {units} {noun} "
                  f"(expected {_shape(notation.weight_shape(units, n_out))} in {notation.value} notation)")
         b = None

@@ -22,6 +22,8 @@ def register(sub):
 
 
 def run(args) -> int:
+    if args.index < 0:
+        raise QuizgenError(f"--index must be 0 or more, got {args.index}")
     families = {f.id: f for f in load_bank(args.bank)}
     if args.family not in families:
         close = [f for f in families if args.family in f] or sorted(families)[:5]

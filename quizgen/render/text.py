@@ -18,6 +18,7 @@ _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
 def tex_text(tex: str) -> str:
     """LaTeX math as plain Unicode (memoized: symbolic forms repeat across variants)."""
     text = _CONVERTER.latex_to_text(tex)
+    text = re.sub(r"\b(log|ln|exp)(?=[A-Za-z(])", r"\1 ", text)  # \log a_j -> "log a_j", not "loga_j"
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
