@@ -375,7 +375,7 @@ def _describe(shape: list[int], lang: str) -> str:
 
 
 def _shape_message(want, got, rtol: float, atol: float, lang: str) -> str:
-    (want_flat, want_shape), (got_flat, got_shape) = want, got
+    (_, want_shape), (got_flat, got_shape) = want, got
     expected = _describe(want_shape, lang)
     if len(want_shape) != 2 or len(got_shape) != 2:
         return t("grading.wrong_shape", lang, expected=expected, got=_describe(got_shape, lang))

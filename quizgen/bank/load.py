@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import tomllib
-from importlib import resources
 from pathlib import Path
 
 from quizgen.bank.spec import Family, parse_family
+from quizgen.resources import shipped
 from quizgen.errors import BankError, ErrorList
 
 
@@ -15,14 +15,10 @@ def default_bank() -> Path:
     local = Path("question_bank")
     if local.is_dir():
         return local
-    beside = Path(__file__).resolve().parents[2] / "question_bank"  # an editable install's checkout
-    if beside.is_dir() and (beside / "README.md").is_file():
-        return beside
-    try:
-        return Path(str(resources.files("quizgen.question_bank")))
-    except (ModuleNotFoundError, TypeError):
-        raise BankError("no ./question_bank here and no bank shipped with the installed package; "
-                        "pass --bank DIR") from None
+    shipped_bank = shipped("question_bank")
+    if shipped_bank is not None:
+        return shipped_bank
+    raise BankError("no ./question_bank here and no bank shipped with the installed package; pass --bank DIR")
 
 
 def family_files(bank: Path) -> list[Path]:

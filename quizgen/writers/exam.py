@@ -19,17 +19,8 @@ from quizgen.exam.assemble import Exam, Item, Version
 from quizgen.exam.roster import roster_csv, roster_json
 from quizgen.messages import area
 from quizgen.render.numbers import fmt
+from quizgen.resources import templates_root
 from quizgen.writers.atomic import atomic_write_text
-
-
-def templates_root() -> Path:
-    """templates/ of a checkout, else the copy installed as quizgen.templates."""
-    checkout = Path(__file__).resolve().parents[2] / "templates"
-    if (checkout / "exam").is_dir():
-        return checkout
-    from importlib import resources
-
-    return Path(str(resources.files("quizgen.templates")))
 
 
 def css_string(text: str) -> Markup:

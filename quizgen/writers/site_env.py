@@ -5,28 +5,14 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-import quizgen
 from quizgen.messages import area
+from quizgen.resources import templates_root
 
 _JSON_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-
-
-def templates_root() -> Path:
-    """templates/ as installed (quizgen.templates), else the checkout's top-level folder."""
-    try:
-        from importlib import resources
-
-        installed = Path(str(resources.files("quizgen.templates")))
-        if (installed / "site").is_dir():
-            return installed
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(quizgen.__file__).resolve().parent.parent / "templates"
 
 
 def json_script(data) -> Markup:
