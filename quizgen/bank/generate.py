@@ -46,7 +46,7 @@ def variant(family: Family, index: int, bank_seed: int = 0) -> Question:
         raise BankError(f"cannot render: {exc}", file=family.path, key="prompt") from None
     return Question(
         id=question_id(family.id, bank_seed, index), family=family.id, seed=seed, index=index,
-        bank_seed=bank_seed, kind=family.kind, title=family.title, topic=family.topic,
+        bank_seed=bank_seed, kind=family.kind, title=family.title, summary=family.summary, topic=family.topic,
         tags=list(family.tags), difficulty=family.difficulty, source=family.source,
         notation=draft.problem["notation"] if draft.problem else context.get("notation") or None,
         prompt=prompt.strip(), given=draft.given, problem=draft.problem, target=draft.target,

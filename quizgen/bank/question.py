@@ -2,7 +2,7 @@
 
 Schema "quizgen.questions/1" (`Question.to_dict()`), documented in docs/schema.md:
     id           stable across runs and machines: "<family>--s<bank_seed>-v<index>"
-    family, seed (the variant's derived seed), index, bank_seed, kind, title, topic, tags,
+    family, seed (the variant's derived seed), index, bank_seed, kind, title, summary, topic, tags,
     difficulty (1–5), source, notation
     prompt       Markdown + LaTeX ($...$ inline, $$...$$ display)
     given        [{name, latex, value, approx}] the data shown to the student (approx: rounded,
@@ -97,6 +97,7 @@ class Question:
     distractors: list[Distractor] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     hints: list[str] = field(default_factory=list)
+    summary: str = ""  # what the family trains, one sentence
 
     def to_dict(self) -> dict:
         """The schema form. Plain values are shared, not copied (asdict's deep copy is the

@@ -17,7 +17,7 @@ from quizgen.engine.backprop import backward
 from quizgen.engine.tape import LayerTape, Tape
 from quizgen.render.numbers import round_sig
 
-KEYS = {"id", "family", "seed", "index", "bank_seed", "kind", "title", "topic", "tags", "difficulty", "source",
+KEYS = {"id", "family", "seed", "index", "bank_seed", "kind", "title", "summary", "topic", "tags", "difficulty", "source",
         "notation", "prompt", "given", "problem", "target", "answer", "choices", "distractors", "steps", "hints"}
 ANSWER_KINDS = {"number": 0, "vector": 1, "matrix": 2}
 
@@ -27,7 +27,7 @@ def test_family_generates_valid_records(fid):
     f = family(fid)
     for i, q in enumerate(questions(fid)):
         assert q.id == f"{fid}--s0-v{i}" and (q.family, q.index, q.bank_seed) == (fid, i, 0)
-        assert (q.kind, q.title, q.difficulty, q.topic) == (f.kind, f.title, f.difficulty, f.topic)
+        assert (q.kind, q.title, q.summary, q.difficulty, q.topic) == (f.kind, f.title, f.summary, f.difficulty, f.topic)
         d = q.to_dict()
         assert set(d) == KEYS
         text = json.dumps({"schema": SCHEMA, "questions": [d]}, allow_nan=False)  # strict JSON: no NaN/inf
