@@ -101,6 +101,17 @@ def _range(c: _Collector, key: str, value, *, integer: bool = True, low=None):
     return (lo, hi)
 
 
+def _table(c: _Collector, data: dict, name: str, known: set[str]) -> dict:
+    """A sub-table of the family (empty if absent), with its unknown keys reported."""
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        c.add(name, "must be a table")
+        return {}
+    for key in sorted(set(table) - known):
+        c.add(f"{name}.{key}", f"unknown key (known: {', '.join(sorted(known))})")
+    return table
+
+
 def _chain_ok(c: _Collector, key: str, choice: str) -> bool:
     try:
         for part in choice.split("+"):
@@ -149,12 +160,7 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
             except jinja2.TemplateSyntaxError as exc:
                 c.add("prompt", f"template syntax error on line {exc.lineno}: {exc.message}")
 
-    net = data.get("network", {})
-    if not isinstance(net, dict):
-        c.add("network", "must be a table")
-        net = {}
-    for key in sorted(set(net) - NETWORK_KEYS):
-        c.add(f"network.{key}", f"unknown key (known: {', '.join(sorted(NETWORK_KEYS))})")
+    net = _table(c, data, "network", NETWORK_KEYS)
     inputs = _range(c, "network.inputs", net.get("inputs", [2, 2]), low=1)
     outputs = _range(c, "network.outputs", net.get("outputs", [2, 2]), low=1)
     batch = _range(c, "network.batch", net.get("batch", [1, 1]), low=1)
@@ -192,12 +198,7 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     if not isinstance(bias, bool):
         c.add("network.bias", f"must be true or false, got {bias!r}")
 
-    values = data.get("values", {})
-    if not isinstance(values, dict):
-        c.add("values", "must be a table")
-        values = {}
-    for key in sorted(set(values) - VALUE_KEYS):
-        c.add(f"values.{key}", f"unknown key (known: {', '.join(sorted(VALUE_KEYS))})")
+    values = _table(c, data, "values", VALUE_KEYS)
     grid = values.get("grid", "integers")
     if grid not in GRIDS:
         c.add("values.grid", f"unknown grid {grid!r} (known: {', '.join(GRIDS)})")
@@ -214,12 +215,7 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     if not isinstance(eps, (int, float)) or not 0 < eps < 1:
         c.add("values.eps", f"must be a number between 0 and 1, got {eps!r}")
 
-    ask = data.get("ask", {})
-    if not isinstance(ask, dict):
-        c.add("ask", "must be a table")
-        ask = {}
-    for key in sorted(set(ask) - ASK_KEYS):
-        c.add(f"ask.{key}", f"unknown key (known: {', '.join(sorted(ASK_KEYS))})")
+    ask = _table(c, data, "ask", ASK_KEYS)
     quantity = ask.get("quantity", "dW")
     if quantity not in QUANTITIES:
         c.add("ask.quantity", f"unknown quantity {quantity!r} (known: {', '.join(QUANTITIES)})")
