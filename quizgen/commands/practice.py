@@ -51,7 +51,8 @@ def run(args) -> int:
         filters = " ".join([f"--topic {x}" for x in args.topic or []] + [f"--tag {x}" for x in args.tag or []]
                            + ([f"--difficulty {args.difficulty}"] if args.difficulty else []))
         raise QuizgenError(t("practice.no_families", filters=filters,
-                             topics=", ".join(sorted({f.topic for f in everything}))))
+                             topics=", ".join(sorted({f.topic for f in everything})),
+                             tags=", ".join(sorted({tag for f in everything for tag in f.tags}))))
     if sys.stdin.isatty():
         try:
             import readline  # noqa: F401  (line editing and history for input())
