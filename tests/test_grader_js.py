@@ -22,6 +22,7 @@ import quizgen.messages
 from quizgen.errors import AnswerError
 from quizgen.grading import MAX_CHARS, grade, parse_answer
 from quizgen.messages import area
+from test_grading import check_expect  # the same expectations for both graders
 
 ROOT = Path(__file__).resolve().parents[1]
 GRADER_JS = ROOT / "templates" / "static" / "js" / "grader.js"
@@ -54,19 +55,6 @@ def run_node(table: Path, messages: Path) -> dict:
     proc = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
-
-
-def check_expect(verdict: dict, expect: dict) -> None:
-    """The same checks as tests/test_grading.py applies to the Python grader's verdicts."""
-    assert set(verdict) == VERDICT_KEYS
-    assert verdict["correct"] is expect["correct"], verdict["message"]
-    assert verdict["score"] == pytest.approx(expect["score"], abs=1e-9), verdict["message"]
-    assert verdict["mistake"] == expect["mistake"], verdict["message"]
-    assert verdict["parse_error"] is expect["parse_error"], verdict["message"]
-    if "wrong_entries" in expect:
-        assert verdict["wrong_entries"] == expect["wrong_entries"]
-    if "message_contains" in expect:
-        assert expect["message_contains"] in verdict["message"]
 
 
 def python_parse(text) -> dict:

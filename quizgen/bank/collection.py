@@ -7,10 +7,8 @@ import json
 import multiprocessing
 import os
 from contextlib import contextmanager
-from pathlib import Path
 
 from quizgen.bank.generate import variant
-from quizgen.bank.load import load_bank
 from quizgen.bank.question import SCHEMA, Question
 from quizgen.bank.spec import Family
 
@@ -100,11 +98,3 @@ def export_json(families: list[Family], variants: int, bank_seed: int = 0, progr
     """The export document as text; each question is encoded where it was generated."""
     parts = map_variants(families, variants, bank_seed, _question_json, progress)
     return '{"schema":' + json.dumps(SCHEMA) + ',"questions":[' + ",".join(parts) + "]}\n"
-
-
-def export_document(questions: list[Question]) -> dict:
-    return {"schema": SCHEMA, "questions": [q.to_dict() for q in questions]}
-
-
-def bank_questions(bank: str | Path | None, variants: int, bank_seed: int) -> list[Question]:
-    return generate(load_bank(bank), variants, bank_seed)

@@ -12,7 +12,7 @@ from quizgen.bank.prompts import DEFAULTS, render_prompt
 from quizgen.bank.question import Question, question_id
 from quizgen.bank.sample import Degenerate
 from quizgen.bank.seeds import stable_seed
-from quizgen.bank.spec import Family
+from quizgen.bank.spec import PROMPT_NAMES, Family
 from quizgen.errors import BankError, FamilyExhausted
 
 MAX_DRAWS = 200
@@ -36,9 +36,7 @@ def variant(family: Family, index: int, bank_seed: int = 0) -> Question:
         cause, count = reasons.most_common(1)[0]
         raise FamilyExhausted(f"no valid variant in {MAX_DRAWS} draws (most often: {cause}, {count}×)",
                               file=family.path, key="network")
-    context = {name: "" for name in ("asked", "asked_text", "network", "notation", "m", "L", "sizes", "loss",
-                                     "loss_latex", "reduction", "learning_rate", "eps", "z", "activation",
-                                     "activation_latex", "entry", "known", "param")}
+    context = dict.fromkeys(sorted(PROMPT_NAMES), "")  # every placeholder a family may use
     context.update(draft.context)
     try:
         prompt = render_prompt(family.prompt or DEFAULTS[family.kind], context)
