@@ -76,3 +76,18 @@ def matrix_lines(a, digits: int = 4) -> list[str]:
         left, right = ("⎡", "⎤") if i == 0 else ("⎣", "⎦") if i == len(rows) - 1 else ("⎢", "⎥")
         out.append(f"{left} {r} {right}")
     return out
+
+
+def example_answer(shape) -> tuple[str, str]:
+    """A made-up answer of the asked shape, bracketed and plain: (2,) -> ("[1, 2]", "1 2"),
+    (2, 1) -> ("[[1], [2]]", "1; 2"). Long matrices show their first two rows, then "…"."""
+    shape = list(shape or [])
+    if len(shape) == 1:
+        row = [str(i + 1) for i in range(shape[0])]
+        return "[" + ", ".join(row) + "]", " ".join(row)
+    rows, cols = shape
+    cells = [[str(r * cols + c + 1) for c in range(cols)] for r in range(min(rows, 3 if rows == 3 else 2))]
+    more = rows > len(cells)
+    bracketed = "[" + ", ".join("[" + ", ".join(r) + "]" for r in cells) + (", …" if more else "") + "]"
+    plain = "; ".join(" ".join(r) for r in cells) + ("; …" if more else "")
+    return bracketed, plain
