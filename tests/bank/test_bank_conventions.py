@@ -65,3 +65,17 @@ def test_dw2_title_agrees_with_a_dz2_that_holds_the_one_over_m():
     output_error = next(s for s in q.steps if s.title == "Output error")
     assert r"\frac{1}{m}" in output_error.symbolic
     assert "1/m" not in family.title.split("(")[0], family.title
+
+
+@pytest.mark.parametrize("family", [f for f in FAMILIES if f.kind == "find_error"], ids=lambda f: f.id)
+def test_find_error_wrong_step_varies_and_its_explanation_fits_it(family):
+    """find-error-tanh-sigmoid always had answer A, explained as a σ/σ′ slip inside (A − Y)/m."""
+    from quizgen.bank.kinds.choice import fits
+
+    answers = set()
+    for index in range(12):
+        q = variant(family, index, 0)
+        answers.add(q.answer.value)
+        wrong = next(c for c in q.choices if c.correct)
+        assert fits(wrong.mistake, q.steps["ABCDEFGH".index(wrong.label)].title), (q.id, wrong.mistake)
+    assert len(answers) >= 3, f"{family.id}: the wrong step is always one of {sorted(answers)}"

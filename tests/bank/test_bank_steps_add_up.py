@@ -95,8 +95,6 @@ class Recompute:
             act, z = self.pointwise()
             a = self.act_results.get(0, act.forward(np.array([[z]]))[0, 0])  # the shown σ(z) if any
             return act.derivative(np.array([[z]]), np.array([[a]]))[0, 0]
-        if title.startswith("Shape of"):
-            return n[0]
         return None
 
     def entry(self) -> tuple[int, int]:

@@ -161,8 +161,9 @@ def shapes_table(family: Family, rng: np.random.Generator) -> Draft:
                "b": "one entry per unit, broadcast over the batch",
                "Z": "one " + ("column" if notation is Notation.COLUMN else "row") + " per example",
                "A": "same shape as Z (activations act entrywise or per example)"}[plain[0]]
-        steps.append(_step(f"Shape of {plain}", f"{tex} \\in \\mathbb{{R}}^{{{shape[0]} \\times {shape[1]}}}",
-                           [{"tex": f"{tex}:"}, {"num": shape}], shape, f"{plain}: {why}.", shape=[2]))
+        size = f"{shape[0]} \\times {shape[1]}"  # rows × columns, not a [rows; columns] vector
+        steps.append(Step(f"Shape of {plain}", f"{tex} \\in \\mathbb{{R}}^{{{size}}}", f"{tex}: {size}",
+                          [{"tex": f"{tex}:"}, {"tex": size}], None, size, None, f"{plain}: {why}."))
     steps.append(_step("Gradients", r"\mathrm{d}W^{[l]} \text{ has the shape of } W^{[l]}",
                        [{"tex": r"\mathrm{d}W^{[l]} \sim W^{[l]},\ \mathrm{d}b^{[l]} \sim b^{[l]}"}], value,
                        "Every gradient has exactly the shape of the quantity it differentiates.",
