@@ -51,8 +51,9 @@ def mistake_cards(entries: list[dict], m: dict) -> list[dict]:
             front = (m["card_mistake_front"].format(title=e["title"], **example) if example
                      else m["card_mistake_front_plain"].format(title=e["title"]))
             back = m["card_mistake_back"].format(name=name.rstrip("."))
+            back_html = f"<p><strong>{escape(back)}</strong></p><p>{escape(explanation)}</p>"
             seen[mistake] = {"id": f"m-{mistake}", "kind": "mistake", "front": Markup(f"<p>{escape(front)}</p>"),
-                             "ask": "", "back": Markup(f"<p><strong>{escape(back)}</strong></p><p>{escape(explanation)}</p>"),
+                             "ask": "", "back": Markup(back_html),
                              "note": "", "href": f"questions/{e['id']}.html" if example else ""}
     return [seen[k] for k in sorted(seen)]
 

@@ -21,7 +21,7 @@ from quizgen.engine.backprop import CORRECT, solve
 from quizgen.engine.gradcheck import network_loss
 from quizgen.engine.network import Notation
 from quizgen.problem import parse_problem
-from quizgen.render.numbers import exact_digits, fmt
+from quizgen.render.numbers import fmt
 
 FAMILIES = load_bank("question_bank")
 VARIANTS = [(seed, index) for seed in (0, 7) for index in range(6)]
@@ -80,7 +80,8 @@ class Recompute:
         if title.startswith("SGD update"):
             return n[0] - self.net.learning_rate * n[1]
         if title == "Read off the entry":
-            index = tuple(int(i) for i in self.q.target.split(".")[3:])
+            path = self.q.target.split(".")
+            index = tuple(int(i) for i in path[3 if path[0] == "layers" else 1:])
             return self.last_result[index]
         if title.startswith("Loss with the weight nudged"):
             return self.nudged(+1 if title.endswith("up") else -1)
@@ -151,6 +152,11 @@ def failures(q, family) -> list[str]:
     return bad
 
 
+def short_decimal(x: float) -> bool:
+    """x is a decimal of at most 9 significant digits (up to float noise), so it can be shown whole."""
+    return any(abs(float(f"{x:.{k}g}") - x) <= 2e-15 * abs(x) for k in range(1, 10))
+
+
 def rounded_exact(q) -> list[str]:
     """Values an exact question shows rounded although a short decimal writes them exactly."""
     bad = []
@@ -158,7 +164,7 @@ def rounded_exact(q) -> list[str]:
         values = [p["num"] for p in s.parts if "num" in p] + ([s.result] if s.result is not None else [])
         for v in values:
             for x in np.ravel(np.asarray(v, dtype=float)):
-                if exact_digits(float(x)) and abs(float(fmt(x)) - x) > 1e-12 * max(1.0, abs(x)):
+                if short_decimal(float(x)) and abs(float(fmt(x)) - x) > 1e-12 * max(1.0, abs(x)):
                     bad.append(f"{q.id} '{s.title}': {x!r} shown as {fmt(x)}")
     return bad
 
