@@ -7,6 +7,7 @@ from collections import Counter
 import jinja2
 import numpy as np
 
+from quizgen.bank.conventions import with_conventions
 from quizgen.bank.kinds import BUILDERS
 from quizgen.bank.prompts import DEFAULTS, render_prompt
 from quizgen.bank.question import Question, question_id
@@ -42,6 +43,7 @@ def variant(family: Family, index: int, bank_seed: int = 0) -> Question:
         prompt = render_prompt(family.prompt or DEFAULTS[family.kind], context)
     except jinja2.TemplateError as exc:
         raise BankError(f"cannot render: {exc}", file=family.path, key="prompt") from None
+    prompt = with_conventions(prompt.strip(), family.kind, context, draft.problem)  # issue 14: one notation
     return Question(
         id=question_id(family.id, bank_seed, index), family=family.id, seed=seed, index=index,
         bank_seed=bank_seed, kind=family.kind, title=family.title, summary=family.summary, topic=family.topic,

@@ -32,7 +32,7 @@ DERIV_TEX = {
 }
 
 LOSS_TEX = {
-    "mse": r"\frac{1}{k}\sum_{j}(a_j - y_j)^2",
+    "mse": r"\frac{1}{k}\sum_{j=1}^{k}(a_j - y_j)^2",  # k = number of outputs (stated in the prompt)
     "half_sse": r"\frac{1}{2}\sum_{j}(a_j - y_j)^2",
     "bce": r"-\sum_{j}\left[y_j \log a_j + (1 - y_j)\log(1 - a_j)\right]",
     "cross_entropy": r"-\sum_{j} y_j \log a_j",

@@ -143,7 +143,7 @@ class StepWriter:
                 "Output error", f"{target} = {over_m}\\left({sym('A', L)} - Y\\right)",
                 [{"tex": f"{target} = {over_m}"}, OPEN, {"num": self.o(t.A)}, {"tex": "-"}, {"num": self.o(net.Y)},
                  CLOSE],
-                self.o(value), f"{why} simplifies to prediction minus target"
+                self.o(value), f"{why} simplifies to the prediction Ŷ = A{L} minus the target Y"
                 + (" (÷ m for the mean)." if over_m else ".")))
             chain = list(range(k - 2, -1, -1))
         else:

@@ -10,6 +10,7 @@ from quizgen import grading
 from quizgen.bank.question import Question, Step
 from quizgen.errors import AnswerError
 from quizgen.messages import t
+from quizgen.render.numbers import example_answer
 from quizgen.practice.schedule import Card
 
 WIDTH = 78
@@ -30,9 +31,12 @@ def answer_format(q: Question) -> str:
         return t("practice.format_choice", first=labels[0], last=labels[-1])
     shape = a.shape or []
     if a.kind == "matrix" and len(shape) == 2:
-        text = t("practice.format_matrix", rows=shape[0], cols=shape[1])
+        bracketed, plain = example_answer(shape)  # an example of exactly the asked shape
+        text = t("practice.format_matrix", rows=shape[0], cols=shape[1], bracketed=bracketed, plain=plain)
     elif a.kind == "vector" and shape:
-        text = t("practice.format_vector", n=shape[0])
+        bracketed, plain = example_answer(shape)
+        key = "practice.format_vector_one" if shape[0] == 1 else "practice.format_vector"
+        text = t(key, n=shape[0], bracketed=bracketed, plain=plain)
     else:
         text = t("practice.format_number")
     if a.rtol:

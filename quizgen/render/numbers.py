@@ -8,24 +8,40 @@ from functools import lru_cache
 import numpy as np
 
 
-def fmt(x: float, digits: int = 4) -> str:
-    """A number as a student would write it: integers bare, else up to `digits` significant."""
-    return _fmt(float(x), digits)
+EXACT_DIGITS = 9  # a value that is a decimal of at most this many significant digits is shown whole
+EXACT_RTOL = 2e-15  # float noise of grid arithmetic (0.1 + 0.2) still counts as that decimal
+
+
+def fmt(x: float, digits: int = 4, exact: bool = True) -> str:
+    """A number as a student would write it: integers bare, a short exact decimal whole (2.2625,
+    not 2.263: an exact quantity is never rounded), anything else to `digits` significant.
+    exact=False rounds every number to `digits`."""
+    return _fmt(float(x), digits, exact)
 
 
 def fmt_floats(values: list, digits: int = 4) -> list[str]:
     """fmt over Python floats (a `.tolist()` row), skipping the per-number float() of `fmt`."""
-    return [_fmt(v, digits) for v in values]
+    return [_fmt(v, digits, True) for v in values]
+
+
+def exact_digits(x: float) -> int | None:
+    """The fewest significant digits that write x exactly (up to float noise), or None."""
+    for k in range(1, EXACT_DIGITS + 1):
+        if abs(float(f"{x:.{k}g}") - x) <= EXACT_RTOL * abs(x):
+            return k
+    return None
 
 
 @lru_cache(maxsize=65536)
-def _fmt(x: float, digits: int) -> str:
+def _fmt(x: float, digits: int, exact: bool) -> str:
     if abs(x) < 1e-12:  # floating-point residue of an exact 0 (e.g. a − y summed to nothing)
         return "0"
     if not math.isfinite(x):
         return "0" if x == 0 else str(x)
     if x == round(x) and abs(x) < 1e12:
         return str(int(round(x)))
+    if exact:
+        digits = max(digits, exact_digits(x) or digits)
     text = f"{x:.{digits}g}"
     if "e" in text:
         mant, exp = text.split("e")
@@ -60,3 +76,18 @@ def matrix_lines(a, digits: int = 4) -> list[str]:
         left, right = ("⎡", "⎤") if i == 0 else ("⎣", "⎦") if i == len(rows) - 1 else ("⎢", "⎥")
         out.append(f"{left} {r} {right}")
     return out
+
+
+def example_answer(shape) -> tuple[str, str]:
+    """A made-up answer of the asked shape, bracketed and plain: (2,) -> ("[1, 2]", "1 2"),
+    (2, 1) -> ("[[1], [2]]", "1; 2"). Long matrices show their first two rows, then "…"."""
+    shape = list(shape or [])
+    if len(shape) == 1:
+        row = [str(i + 1) for i in range(shape[0])]
+        return "[" + ", ".join(row) + "]", " ".join(row)
+    rows, cols = shape
+    cells = [[str(r * cols + c + 1) for c in range(cols)] for r in range(min(rows, 3 if rows == 3 else 2))]
+    more = rows > len(cells)
+    bracketed = "[" + ", ".join("[" + ", ".join(r) + "]" for r in cells) + (", …" if more else "") + "]"
+    plain = "; ".join(" ".join(r) for r in cells) + ("; …" if more else "")
+    return bracketed, plain

@@ -35,13 +35,13 @@ LOSS_RULE = {
 
 ACT_RULE = {
     "identity": "{dz} = {da}",
-    "relu": "{dz} = {da} ∘ [{z} > 0]",
-    "leaky_relu": "{dz} = {da} ∘ (1 where {z} > 0, else α)",
-    "sigmoid": "{dz} = {da} ∘ {a}(1 − {a})",
-    "tanh": "{dz} = {da} ∘ (1 − {a}²)",
-    "softplus": "{dz} = {da} ∘ sigmoid({z})",
-    "elu": "{dz} = {da} ∘ (1 where {z} > 0, else {a} + α)",
-    "softmax": "{dz} = {a} ∘ ({da} − Σ_units {a} ∘ {da})   (full softmax Jacobian)",
+    "relu": "{dz} = {da} ⊙ [{z} > 0]",
+    "leaky_relu": "{dz} = {da} ⊙ (1 where {z} > 0, else α)",
+    "sigmoid": "{dz} = {da} ⊙ {a}(1 − {a})",
+    "tanh": "{dz} = {da} ⊙ (1 − {a}²)",
+    "softplus": "{dz} = {da} ⊙ sigmoid({z})",
+    "elu": "{dz} = {da} ⊙ (1 where {z} > 0, else {a} + α)",
+    "softmax": "{dz} = {a} ⊙ ({da} − Σ_units {a} ⊙ {da})   (full softmax Jacobian)",
 }
 
 

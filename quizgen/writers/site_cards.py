@@ -1,7 +1,7 @@
 """The flashcard deck and the reference tables, from templates/site/formulas.toml and the bank.
 
 Formula cards and reference rows come from formulas.toml (math) and the message catalog
-(words); "what's wrong?" cards come from the mistakes the questions' distractors name; numeric
+(words); "what went wrong?" cards come from the mistakes the questions' distractors name; numeric
 cards are activation_derivative questions. Card ids are stable, so a schedule kept in the
 browser survives rebuilds.
 """
@@ -14,7 +14,7 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 
 from quizgen.writers.site_env import messages, templates_root
-from quizgen.writers.site_math import tex
+from quizgen.writers.site_math import tex, value
 
 
 @lru_cache(maxsize=None)
@@ -41,23 +41,35 @@ def formula_cards(m: dict) -> list[dict]:
 
 
 def mistake_cards(entries: list[dict], m: dict) -> list[dict]:
-    """One "what's wrong if you …?" card per mistake the bank's distractors name (first wording wins)."""
+    """One "what went wrong?" card per mistake the bank's distractors name. The front shows what
+    the slip produces (an example answer where one exists) and never names it; the back does."""
     seen: dict[str, dict] = {}
     for e in entries:
         for mistake, name, explanation, example in e["mistakes"]:
-            if mistake not in seen:
-                note = m["card_mistake_example"].format(title=e["title"], **example) if example else ""
-                seen[mistake] = {"id": f"m-{mistake}", "kind": "mistake",
-                                 "front": Markup(f"<p>{escape(m['card_mistake_front'].format(name=name.rstrip('.')))}</p>"),
-                                 "ask": "", "back": Markup(f"<p>{escape(explanation)}</p>"), "note": note,
-                                 "href": f"questions/{e['id']}.html" if example else ""}
+            if mistake in seen and (seen[mistake]["href"] or not example):
+                continue  # keep the first wording, but prefer a card with a worked example
+            front = (m["card_mistake_front"].format(title=e["title"], **example) if example
+                     else m["card_mistake_front_plain"].format(title=e["title"]))
+            back = m["card_mistake_back"].format(name=name.rstrip("."))
+            back_html = f"<p><strong>{escape(back)}</strong></p><p>{escape(explanation)}</p>"
+            seen[mistake] = {"id": f"m-{mistake}", "kind": "mistake", "front": Markup(f"<p>{escape(front)}</p>"),
+                             "ask": "", "back": Markup(back_html),
+                             "note": "", "href": f"questions/{e['id']}.html" if example else ""}
     return [seen[k] for k in sorted(seen)]
 
 
 def number_cards(entries: list[dict]) -> list[dict]:
-    return [{"id": c["id"], "kind": "number", "front": Markup(c["front"]), "ask": "",
-             "back": Markup(c["back"] + "".join(c["worked"])), "note": "", "href": c["href"]}
-            for c in (e["card"] for e in entries) if c]
+    """Numeric cards, one per distinct prompt, leaving out those whose answer is a bare 0 or 1
+    (ELU′(0.5) = 1 is a rule to know, not a number to practise)."""
+    trivial = {str(value(v, display=True)) for v in (0.0, 1.0)}
+    cards, fronts = [], set()
+    for c in (e["card"] for e in entries):
+        if not c or c["front"] in fronts or c["back"] in trivial:
+            continue
+        fronts.add(c["front"])
+        cards.append({"id": c["id"], "kind": "number", "front": Markup(c["front"]), "ask": "",
+                      "back": Markup(c["back"] + "".join(c["worked"])), "note": "", "href": c["href"]})
+    return cards
 
 
 def deck(entries: list[dict], m: dict | None = None) -> list[dict]:

@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from quizgen.bank.question import Question, Step, question_id
 from quizgen.render import mathml
-from quizgen.render.numbers import fmt
+from quizgen.render.numbers import example_answer, fmt
 from quizgen.writers.site_env import View
 from quizgen.writers.site_math import fix_tex, md, parts, tex, value
 
@@ -73,15 +73,22 @@ def step(s: Step, number: int, m: dict) -> dict:
                 result=result, shape=shape_text(s.shape, m), explanation=s.explanation)
 
 
+def _format_example(shape) -> dict:
+    """An example answer of exactly the asked shape (issue 14: not "[1, 2]" for 3 numbers)."""
+    bracketed, plain = example_answer(shape)
+    return {"bracketed": bracketed, "plain": plain}
+
+
 def format_hint(q: Question, m: dict) -> str:
     a = q.answer
     if a.kind == "choice":
         labels = [c.label for c in q.choices] or ["A"]
         return m["format_choice"].format(first=labels[0], last=labels[-1])
     if a.kind == "matrix" and a.shape and len(a.shape) == 2:
-        return m["format_matrix"].format(rows=a.shape[0], cols=a.shape[1])
+        return m["format_matrix"].format(rows=a.shape[0], cols=a.shape[1], **_format_example(a.shape))
     if a.kind == "vector" and a.shape:
-        return m["format_vector"].format(n=a.shape[0])
+        key = "format_vector_one" if a.shape[0] == 1 else "format_vector"
+        return m[key].format(n=a.shape[0], **_format_example(a.shape))
     return m["format_number"]
 
 

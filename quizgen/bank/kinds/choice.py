@@ -97,34 +97,55 @@ def formula_choice(family: Family, rng: np.random.Generator) -> Draft:
                  problem=net.to_problem(), target=None, choices=choices, distractors=distractors)
 
 
+# Which slips each kind of step can carry: a step shown as (A − Y)/m cannot hold a σ′ mix-up.
+STEP_MISTAKES = {
+    "Output error": {"forgot_1_over_m", "sign_flipped"},
+    "Loss gradient at the output": {"forgot_1_over_m", "sign_flipped", "factor2_dropped", "factor2_doubled"},
+    "Back through": {"sigma_for_derivative", "derivative_dropped", "tanh_sigmoid_swapped", "derivative_at_output",
+                     "softmax_diagonal"},
+    "Gradient reaching": {"transposed_weight", "wrong_weight"},
+    "Weight gradient": {"input_summed", "double_1_over_m"},
+    "Bias gradient": {"bias_not_summed", "double_1_over_m"},
+    "Gradient with respect to the input": {"transposed_weight"},
+}
+
+
+def fits(mistake_id: str, title: str) -> bool:
+    """Whether a step with this title is where that slip shows."""
+    return any(title.startswith(kind) and mistake_id in ids for kind, ids in STEP_MISTAKES.items())
+
+
 def find_error(family: Family, rng: np.random.Generator) -> Draft:
     net = draw_network(family, rng)
     tape = solved(net)
     l, quantity = family.layer, family.quantity
     right_steps = StepWriter(tape).backward_to(l, quantity)
     candidates = [m for m in mistakes.CATALOG.values() if m.applies(net)]
-    rng.shuffle(candidates)
-    # (mistake, layer index): the mistake is made in one layer only, so exactly one step is wrong
-    attempts = [(m, only) for m in candidates for only in reversed(range(len(net.layers)))]
-    for mistake, only in attempts:
-        try:
-            wrong_tape = mistake.backward(tape, only=only)
-            wrong_steps = StepWriter(wrong_tape).backward_to(l, quantity)
-        except (mistakes.NotApplicable, ValueError, IndexError):
-            continue
-        if len(wrong_steps) != len(right_steps):
-            continue
-        diverge = next((i for i, (a, b) in enumerate(zip(right_steps, wrong_steps))
-                        if not close(b.result, a.result, 1e-2, 1e-3)), None)
-        if diverge is not None and np.all(np.isfinite(np.asarray(wrong_steps[-1].result, dtype=float))):
-            break
-    else:
+    # (mistake, layer index): the mistake is made in one layer only, so exactly one step is wrong.
+    # Every such slip whose first wrong step is a step that could carry it, grouped by that step.
+    options: dict[int, list] = {}
+    for mistake in candidates:
+        for only in range(len(net.layers)):
+            try:
+                wrong_tape = mistake.backward(tape, only=only)
+                wrong_steps = StepWriter(wrong_tape).backward_to(l, quantity)
+            except (mistakes.NotApplicable, ValueError, IndexError):
+                continue
+            if len(wrong_steps) != len(right_steps):
+                continue
+            diverge = next((i for i, (a, b) in enumerate(zip(right_steps, wrong_steps))
+                            if not close(b.result, a.result, 1e-2, 1e-3)), None)
+            if (diverge is not None and diverge < len(LABELS) and fits(mistake.id, right_steps[diverge].title)
+                    and np.all(np.isfinite(np.asarray(wrong_steps[-1].result, dtype=float)))):
+                options.setdefault(diverge, []).append((mistake, wrong_steps))
+    if not options:
         raise Degenerate("no catalogued mistake changes this derivation")
+    # the wrong step varies across variants: first which step, then which slip made it
+    diverge = sorted(options)[int(rng.integers(len(options)))]
+    mistake, wrong_steps = options[diverge][int(rng.integers(len(options[diverge])))]
     choices = [Choice(LABELS[i], f"**{s.title}**: ${s.symbolic} = {s.result_display}$", i == diverge,
                       mistake.id if i == diverge else None)
                for i, s in enumerate(wrong_steps[: len(LABELS)])]
-    if diverge >= len(choices):
-        raise Degenerate("the wrong step is too far down the derivation")
     answer = Answer("choice", LABELS[diverge], LABELS[diverge], LABELS[diverge])
     fixed = right_steps[diverge]
     steps = list(right_steps) + [Step(

@@ -17,7 +17,7 @@ from quizgen.bank.spec import GRIDS, Family
 from quizgen.engine import mistakes, parse_activation
 from quizgen.engine.gradcheck import network_loss
 from quizgen.engine.network import Notation
-from quizgen.render.numbers import fmt, round_sig
+from quizgen.render.numbers import exact_digits, fmt, round_sig
 
 
 def _step(title, symbolic, parts, value, explanation, shape=None) -> Step:
@@ -48,7 +48,11 @@ def activation_derivative(family: Family, rng: np.random.Generator) -> Draft:
         steps.insert(0, _step("Activation value", f"a = {f}(z)",
                               [{"tex": f"{f}\\left({fmt(z)}\\right) \\approx"}, {"num": a_val}], a[0, 0],
                               "Evaluate the activation at z (given in the question).", shape=[]))
-    steps.append(_step("Substitute", f"{f}'({fmt(z)})", [{"tex": f"{f}'\\left({fmt(z)}\\right) ="}, {"num": value}],
+    # the rule with z (and the given a) written in: a step that shows the substitution it makes
+    a_text = fmt(round_sig(a[0, 0], 4)) if not exact else f"{f}({fmt(z)})"
+    filled = deriv_tex(act, fmt(z), a_text).replace(r"\odot", r"\cdot")
+    steps.append(_step("Substitute", f"{f}'({fmt(z)})",
+                       [{"tex": f"{f}'\\left({fmt(z)}\\right) = {filled} ="}, {"num": value}],
                        value, "Put the numbers into the rule.", shape=[]))
     found = Distractors(answer)
     for mid, wrong in mistakes.activation_mistakes(act, z).items():
@@ -57,6 +61,19 @@ def activation_derivative(family: Family, rng: np.random.Generator) -> Draft:
     context = {"z": fmt(z), "activation": act.label, "activation_latex": f,
                "asked": f"{f}'\\left({fmt(z)}\\right)", "asked_text": f"{act.label}'({fmt(z)})", "param": act.param}
     return Draft(answer=answer, steps=steps, given=given, context=context, distractors=found.kept)
+
+
+def loss_digits(j_plus: float, j_minus: float, eps: float, estimate: float) -> int:
+    """The fewest significant digits (4 to 9) of J± whose quotient shows as the estimate does."""
+    whole = [exact_digits(j) for j in (j_plus, j_minus)]
+    if all(whole):  # exact losses (a ReLU network) are shown whole
+        return max(4, *whole)
+    want = fmt(estimate, exact=False)
+    for d in range(4, 10):
+        q = (float(round_sig(j_plus, d)) - float(round_sig(j_minus, d))) / (2 * eps)
+        if fmt(q, exact=False) == want:
+            return d
+    return 9
 
 
 def gradient_check(family: Family, rng: np.random.Generator) -> Draft:
@@ -78,16 +95,23 @@ def gradient_check(family: Family, rng: np.random.Generator) -> Draft:
     # the entry's place in the file's orientation
     fr, fc = (r, c) if net.notation is Notation.COLUMN else (c, r)
     wsym = sym("W", 1, f"{fr + 1},{fc + 1}")
+    # J± with the digits the quotient needs: the shown losses give the shown quotient
+    d = loss_digits(j_plus, j_minus, eps, estimate)
+    shown_plus, shown_minus = float(round_sig(j_plus, d)), float(round_sig(j_minus, d))
+    exact = abs(shown_plus - j_plus) + abs(shown_minus - j_minus) <= 1e-12 * (abs(j_plus) + abs(j_minus))
+    rel = "=" if exact else r"\approx"
+    # an exact difference shows whole (0.578125), without the float noise of the subtraction
+    quotient = float(round_sig((shown_plus - shown_minus) / (2 * eps), 12)) if exact else estimate
     steps = [
         _step("Loss with the weight nudged up", f"J^{{+}} = J({wsym} + \\varepsilon)",
-              [{"tex": f"J({wsym} + {fmt(eps)}) ="}, {"num": j_plus}], j_plus,
+              [{"tex": f"J({wsym} + {fmt(eps)}) {rel}"}, {"num": shown_plus}], shown_plus,
               "Run the forward pass again with the one weight increased by ε.", shape=[]),
         _step("Loss with the weight nudged down", f"J^{{-}} = J({wsym} - \\varepsilon)",
-              [{"tex": f"J({wsym} - {fmt(eps)}) ="}, {"num": j_minus}], j_minus,
+              [{"tex": f"J({wsym} - {fmt(eps)}) {rel}"}, {"num": shown_minus}], shown_minus,
               "The same with the weight decreased by ε.", shape=[]),
         _step("Central difference", r"\frac{J^{+} - J^{-}}{2\varepsilon}",
-              [{"tex": "("}, {"num": j_plus}, {"tex": "-"}, {"num": j_minus}, {"tex": f") / (2 \\cdot {fmt(eps)}) ="},
-               {"num": estimate}], estimate,
+              [{"tex": "("}, {"num": shown_plus}, {"tex": "-"}, {"num": shown_minus},
+               {"tex": f") / (2 \\cdot {fmt(eps)}) ="}, {"num": quotient}], quotient,
               "Divide the change in loss by the total width 2ε.", shape=[]),
         _step("Compare with backprop", f"\\frac{{\\partial J}}{{\\partial {wsym}}}",
               [{"tex": f"\\frac{{\\partial J}}{{\\partial {wsym}}} ="}, {"num": analytic}], analytic,
@@ -137,8 +161,9 @@ def shapes_table(family: Family, rng: np.random.Generator) -> Draft:
                "b": "one entry per unit, broadcast over the batch",
                "Z": "one " + ("column" if notation is Notation.COLUMN else "row") + " per example",
                "A": "same shape as Z (activations act entrywise or per example)"}[plain[0]]
-        steps.append(_step(f"Shape of {plain}", f"{tex} \\in \\mathbb{{R}}^{{{shape[0]} \\times {shape[1]}}}",
-                           [{"tex": f"{tex}:"}, {"num": shape}], shape, f"{plain}: {why}.", shape=[2]))
+        size = f"{shape[0]} \\times {shape[1]}"  # rows × columns, not a [rows; columns] vector
+        steps.append(Step(f"Shape of {plain}", f"{tex} \\in \\mathbb{{R}}^{{{size}}}", f"{tex}: {size}",
+                          [{"tex": f"{tex}:"}, {"tex": size}], None, size, None, f"{plain}: {why}."))
     steps.append(_step("Gradients", r"\mathrm{d}W^{[l]} \text{ has the shape of } W^{[l]}",
                        [{"tex": r"\mathrm{d}W^{[l]} \sim W^{[l]},\ \mathrm{d}b^{[l]} \sim b^{[l]}"}], value,
                        "Every gradient has exactly the shape of the quantity it differentiates.",
