@@ -14,13 +14,12 @@
 
 from __future__ import annotations
 
-import json
 import math
-import tomllib
 from pathlib import Path
 
 import numpy as np
 
+from quizgen import datafile
 from quizgen.engine.activations import parse_activation
 from quizgen.engine.losses import NAMES as LOSS_NAMES, get_loss
 from quizgen.engine.network import Network, Notation
@@ -31,20 +30,8 @@ LAYER_KEYS = {"W", "b", "activation"}
 
 
 def load_problem(path: str | Path) -> Network:
-    """Read and validate a problem file."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProblemError("no such file", file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProblemError(f"cannot read: {exc}", file=str(path)) from None
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        kind = "JSON" if path.suffix.lower() == ".json" else "TOML"
-        raise ProblemError(f"not valid {kind}: {exc}", file=str(path)) from None
-    return parse_problem(data, source=str(path))
+    """Read and validate a problem file (read as quizgen.datafile says: bounded, UTF-8, no duplicates)."""
+    return parse_problem(datafile.load(path, ProblemError), source=str(path))
 
 
 def _matrix(value, key: str, source: str, *, vector_ok: bool = False) -> np.ndarray:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
+from quizgen import datafile
 from quizgen.bank.spec import Family, parse_family
 from quizgen.resources import shipped
 from quizgen.errors import BankError, ErrorList
@@ -44,9 +44,9 @@ def load_files(paths: list[Path], root: Path | None = None) -> tuple[list[Family
         rel = path.relative_to(root) if root and path.is_relative_to(root) else path
         topic = rel.parts[0] if len(rel.parts) > 1 else "general"
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            errors.append(BankError(f"not valid TOML: {exc}", file=str(path)))
+            data = datafile.load(path, BankError, fmt="toml")
+        except BankError as exc:
+            errors.append(exc)
             continue
         family, problems = parse_family(data, str(path), path.stem, data.get("topic", topic) if isinstance(data.get("topic", topic), str) else topic)
         errors += problems

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from quizgen import datafile
 from quizgen.errors import ErrorList, SpecError
 
 TOP_KEYS = {"title", "course", "date", "duration", "instructions", "paper", "seed", "shuffle_questions",
@@ -214,15 +214,9 @@ def read_spec(path: str | Path) -> tuple[ExamSpec | None, list[SpecError]]:
     """Read a spec file; a file that cannot be read or parsed is one error and no spec."""
     path = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, [SpecError("no such file", file=path)]
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [SpecError(f"cannot read: {exc}", file=path)]
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        return None, [SpecError(f"not valid TOML: {exc}", file=path)]
+        data = datafile.load(path, SpecError, fmt="toml")
+    except SpecError as exc:
+        return None, [exc]
     return parse_spec(data, path)
 
 
