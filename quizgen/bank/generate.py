@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-import jinja2
 import numpy as np
 
 from quizgen.bank.kinds import BUILDERS
-from quizgen.bank.prompts import DEFAULTS, render_prompt
+from quizgen.bank.prompts import DEFAULTS, prompt_context, render_prompt
 from quizgen.bank.question import Question, question_id
 from quizgen.bank.sample import Degenerate
 from quizgen.bank.seeds import stable_seed
@@ -37,11 +36,11 @@ def variant(family: Family, index: int, bank_seed: int = 0) -> Question:
         raise FamilyExhausted(f"no valid variant in {MAX_DRAWS} draws (most often: {cause}, {count}×)",
                               file=family.path, key="network")
     context = dict.fromkeys(sorted(PROMPT_NAMES), "")  # every placeholder a family may use
-    context.update(draft.context)
+    context.update(prompt_context(draft.context))
     try:
         prompt = render_prompt(family.prompt or DEFAULTS[family.kind], context)
-    except jinja2.TemplateError as exc:
-        raise BankError(f"cannot render: {exc}", file=family.path, key="prompt") from None
+    except ValueError as exc:
+        raise BankError(str(exc), file=family.path, key="prompt") from None
     return Question(
         id=question_id(family.id, bank_seed, index), family=family.id, seed=seed, index=index,
         bank_seed=bank_seed, kind=family.kind, title=family.title, summary=family.summary, topic=family.topic,

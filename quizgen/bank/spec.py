@@ -9,9 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import jinja2
-import jinja2.meta
-
+from quizgen.bank.prompts import prompt_problems
 from quizgen.engine.activations import parse_activation
 from quizgen.engine.losses import NAMES as LOSS_NAMES
 from quizgen.errors import BankError
@@ -27,7 +25,7 @@ LABELS = ("one_hot", "binary", "grid")
 PROMPT_NAMES = frozenset({
     "asked", "asked_text", "network", "notation", "m", "L", "sizes", "loss", "loss_latex",
     "reduction", "learning_rate", "eps", "z", "activation", "activation_latex", "entry", "known",
-    "param",
+    "param", "examples", "reduced",
 })
 TOP_KEYS = {"id", "title", "topic", "tags", "difficulty", "source", "kind", "notation", "prompt",
             "summary", "network", "values", "ask", "min_distractors", "hints"}
@@ -150,15 +148,10 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     prompt = data.get("prompt")
     if prompt is not None:
         if not isinstance(prompt, str):
-            c.add("prompt", "must be a string (Markdown + LaTeX with Jinja2 placeholders)")
+            c.add("prompt", "must be a string (Markdown + LaTeX with {{ name }} placeholders)")
         else:
-            try:
-                names = jinja2.meta.find_undeclared_variables(jinja2.Environment().parse(prompt))
-                for name in sorted(names - PROMPT_NAMES):
-                    c.add("prompt", f"placeholder {{{{ {name} }}}} does not exist "
-                                    f"(available: {', '.join(sorted(PROMPT_NAMES))})")
-            except jinja2.TemplateSyntaxError as exc:
-                c.add("prompt", f"template syntax error on line {exc.lineno}: {exc.message}")
+            for problem in prompt_problems(prompt, PROMPT_NAMES):
+                c.add("prompt", problem)
 
     net = _table(c, data, "network", NETWORK_KEYS)
     inputs = _range(c, "network.inputs", net.get("inputs", [2, 2]), low=1)
