@@ -27,3 +27,14 @@ MAX_LAYERS = 20                 # [[layers]] in a problem file
 
 MAX_POINTS = 1000               # points per question in an exam section
 MAX_DURATION = 10_000           # minutes of an exam
+
+
+def check_variants(value: int) -> None:
+    """Refuse a --variants of build, export or check outside 1..MAX_VARIANTS, as one line."""
+    from quizgen.errors import QuizgenError
+    from quizgen.messages import t
+
+    if value < 1:
+        raise QuizgenError(t("site.bad_variants", value=value))
+    if value > MAX_VARIANTS:
+        raise QuizgenError(t("input.too_many_variants", limit=MAX_VARIANTS, value=value))

@@ -15,6 +15,16 @@ from quizgen.bank.spec import PROMPT_NAMES, Family
 from quizgen.errors import BankError, FamilyExhausted
 
 MAX_DRAWS = 200
+# The family key to change when a rejection reason keeps coming back (first match wins).
+CAUSES = (("distractors", "min_distractors"), ("value range", "values"), ("saturated", "values"),
+          ("kink", "values"), ("nearly 0", "values"), ("log of a value", "values"),
+          ("not finite", "values"), ("too small", "values"), ("is 0", "values"), ("all zeros", "values"),
+          ("underflows", "values"))
+
+
+def cause_key(cause: str) -> str:
+    """The key an author should look at for a rejection reason (`network` when none fits better)."""
+    return next((key for words, key in CAUSES if words in cause), "network")
 
 
 def variant(family: Family, index: int, bank_seed: int = 0) -> Question:
@@ -34,7 +44,7 @@ def variant(family: Family, index: int, bank_seed: int = 0) -> Question:
     if draft is None:
         cause, count = reasons.most_common(1)[0]
         raise FamilyExhausted(f"no valid variant in {MAX_DRAWS} draws (most often: {cause}, {count}×)",
-                              file=family.path, key="network")
+                              file=family.path, key=cause_key(cause))
     context = dict.fromkeys(sorted(PROMPT_NAMES), "")  # every placeholder a family may use
     context.update(prompt_context(draft.context))
     try:
