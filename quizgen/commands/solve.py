@@ -24,7 +24,7 @@ def run(args) -> int:
     out = sys.stdout
     for i, (path, tape) in enumerate(tapes):
         if args.json:
-            out.write(json.dumps(tape.to_json(), separators=(",", ":")) + "\n")
+            out.write(json.dumps(tape.to_json(), separators=(",", ":"), allow_nan=False) + "\n")
         else:
             if i:
                 out.write("\n")
