@@ -166,7 +166,10 @@ def load(path: str | Path, error: type[QuizgenError] = QuizgenError, fmt: str | 
     except _Refused as exc:
         raise error(exc.what, file=name, key=exc.key) from None
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise error(t("input.syntax", format=label, reason=exc), file=name) from None
+        reason = str(exc)
+        if "line" not in reason:  # tomllib says "at end of document": name the last line too
+            reason += f" (line {text.count(chr(10)) + (0 if text.endswith(chr(10)) else 1)})"
+        raise error(t("input.syntax", format=label, reason=reason), file=name) from None
     except (ValueError, RecursionError) as exc:  # e.g. a number the parser refuses to convert
         raise error(t("input.syntax", format=label, reason=exc), file=name) from None
     return data
