@@ -11,6 +11,7 @@ MAX_FILE_BYTES = 1_048_576      # a bank, spec or problem file (1 MiB)
 MAX_DEPTH = 32                  # nesting of tables and lists in such a file
 MAX_INT = 2**63 - 1             # any whole number in such a file, in absolute value
 MAX_ID_LENGTH = 64              # characters of a family id (it is a file name)
+MAX_BANK_ENTRIES = 20_000       # files and folders in a bank folder, all levels together
 
 MAX_VALUE = 1000                # |value| in a family's values.X, values.W, values.b, values.z
 MAX_LEARNING_RATE = 100         # a family's network.learning_rate

@@ -9,6 +9,7 @@ from quizgen import datafile
 from quizgen.bank.spec import Family, parse_family
 from quizgen.resources import shipped
 from quizgen.errors import BankError, ErrorList
+from quizgen.limits import MAX_BANK_ENTRIES
 from quizgen.messages import t
 
 
@@ -29,7 +30,7 @@ def scan_bank(bank: Path) -> tuple[list[Path], list[BankError]]:
     Nothing is skipped silently: a symbolic link (file or folder) and a folder that cannot be
     listed are reported, so `check` never passes a bank it did not fully read.
     """
-    files, errors, folders = [], [], [bank]
+    files, errors, folders, seen = [], [], [bank], 0
     while folders:
         folder = folders.pop()
         try:
@@ -37,6 +38,10 @@ def scan_bank(bank: Path) -> tuple[list[Path], list[BankError]]:
         except OSError as exc:
             errors.append(BankError(t("input.unreadable_folder", reason=exc.strerror or exc), file=str(folder)))
             continue
+        seen += len(entries)
+        if seen > MAX_BANK_ENTRIES:  # e.g. a spec's `bank = "/"`: stop rather than walk the disk
+            errors.append(BankError(t("input.bank_too_big", limit=MAX_BANK_ENTRIES), file=str(bank)))
+            break
         for entry in entries:
             path = Path(entry.path)
             if entry.is_symlink():

@@ -39,9 +39,13 @@ def tex_problem(tex: str) -> str | None:
     if not _balanced(tex):
         return t("input.tex_braces")
     try:
-        root = ET.fromstring(convert(tex))
+        mathml = convert(tex)
     except Exception as exc:  # latex2mathml raises assorted errors, often with no message
         return t("input.tex_unreadable", reason=_words(type(exc).__name__))
+    try:
+        root = ET.fromstring(mathml)
+    except ET.ParseError:  # latex2mathml copies e.g. the & of \text{a & b} unescaped
+        return t("input.tex_unescaped")
     for element in root.iter():
         name = element.tag.removeprefix(_NS)
         text = (element.text or "").strip()

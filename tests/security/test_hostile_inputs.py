@@ -312,3 +312,14 @@ def test_variants_are_capped(run, tmp_path, command):
 def test_check_refuses_zero_variants_like_build(run):
     refused(run("check", "--bank", INPUTS / "bom_bank", "--variants", "0"),
             "quizgen: --variants must be at least 1, got 0")
+
+
+def test_a_bank_that_is_really_a_disk_is_not_walked_whole(run, tmp_path, monkeypatch):
+    """Guards scan_bank: a spec's `bank = "/"` walked the whole file system."""
+    import quizgen.bank.load as load
+
+    monkeypatch.setattr(load, "MAX_BANK_ENTRIES", 3)
+    bank = family_bank(tmp_path, BASE)
+    for name in ("a", "b", "c"):
+        (bank / name).mkdir()
+    assert check_lines(run, bank) == [f"{bank}: holds more than 3 files and folders; is this really a question bank?"]
