@@ -6,11 +6,11 @@ question building read it, nothing else mutates it.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 
 from quizgen.bank.prompts import PLACEHOLDER, prompt_problems
+from quizgen.bank.fields import Collector, grid_holds_points, number_range, one_of, table, text
 from quizgen.bank.texcheck import text_problems
 from quizgen.engine.activations import parse_activation
 from quizgen.engine.losses import NAMES as LOSS_NAMES
@@ -79,72 +79,7 @@ class Family:
         return len(self.hidden) + 1
 
 
-class _Collector:
-    def __init__(self, path: str):
-        self.path, self.errors = path, []
-
-    def add(self, key: str, what: str):
-        self.errors.append(BankError(what, file=self.path, key=key))
-
-
-def _range(c: _Collector, key: str, value, *, integer: bool = True, low=None, high=None):
-    ok_type = int if integer else (int, float)
-    if (not isinstance(value, list) or len(value) != 2
-            or not all(isinstance(v, ok_type) and not isinstance(v, bool) for v in value)):
-        c.add(key, f"must be [min, max] of {'whole numbers' if integer else 'numbers'}, got {value!r}")
-        return None
-    lo, hi = value
-    if lo > hi:
-        c.add(key, f"min {lo} is greater than max {hi}")
-        return None
-    if low is not None and lo < low:
-        c.add(key, f"must be at least {low}, got {lo}")
-        return None
-    if high is not None and hi > high:
-        c.add(key, f"must be at most {high}, got {hi}")
-        return None
-    return (lo, hi)
-
-
-def _choice(c: _Collector, key: str, value, known, what: str):
-    """A string naming one of `known`, else an error (a list or number is reported, not crashed on)."""
-    if not isinstance(value, str) or value not in known:
-        c.add(key, f"unknown {what} {value!r} (known: {', '.join(known)})")
-        return None
-    return value
-
-
-def _text(c: _Collector, data: dict, key: str, default: str | None = None) -> str:
-    """A string field; its $…$ LaTeX is checked, since latex2mathml accepts wrong LaTeX silently."""
-    value = data.get(key, default)
-    if not isinstance(value, str):
-        c.add(key, f"must be a string, got {value!r}" if key in data else "missing")
-        return ""
-    for problem in text_problems(value):
-        c.add(key, problem)
-    return value
-
-
-def _grid_holds_points(c: _Collector, key: str, bounds, step: float, nonzero: bool) -> None:
-    lo, hi = bounds
-    first, last = math.ceil(lo / step), math.floor(hi / step)
-    count = last - first + 1 - (1 if nonzero and first <= 0 <= last else 0)
-    if count < 1:
-        c.add(key, f"[{lo}, {hi}] holds no{' non-zero' if nonzero else ''} point of the grid (step {step:g})")
-
-
-def _table(c: _Collector, data: dict, name: str, known: set[str]) -> dict:
-    """A sub-table of the family (empty if absent), with its unknown keys reported."""
-    table = data.get(name, {})
-    if not isinstance(table, dict):
-        c.add(name, "must be a table")
-        return {}
-    for key in sorted(set(table) - known):
-        c.add(f"{name}.{key}", f"unknown key (known: {', '.join(sorted(known))})")
-    return table
-
-
-def _chain_ok(c: _Collector, key: str, choice: str) -> bool:
+def _chain_ok(c: Collector, key: str, choice: str) -> bool:
     try:
         for part in choice.split("+"):
             parse_activation(part)
@@ -156,17 +91,17 @@ def _chain_ok(c: _Collector, key: str, choice: str) -> bool:
 
 def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Family | None, list[BankError]]:
     """Validate one family table; return (family or None, every error found)."""
-    c = _Collector(path)
+    c = Collector(path)
     for key in sorted(set(data) - TOP_KEYS):
         c.add(key, f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")
-    title = _text(c, data, "title")
+    title = text(c, data, "title")
     if "title" in data and isinstance(data["title"], str) and not data["title"].strip():
         c.add("title", "must not be empty")
     for key in ("kind", "difficulty"):
         if key not in data:
             c.add(key, "missing")
-    source = _text(c, data, "source")
-    summary = _text(c, data, "summary", "")
+    source = text(c, data, "source")
+    summary = text(c, data, "summary", "")
     if "id" in data and data["id"] != family_id:
         c.add("id", f"is {data['id']!r} but the file name says {family_id!r} (the path is the id)")
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", family_id):
@@ -175,7 +110,7 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         c.add("id", f"is {len(family_id)} characters long; at most {MAX_ID_LENGTH} (it names files and pages)")
     kind = data.get("kind")
     if kind is not None:
-        kind = _choice(c, "kind", kind, KINDS, "kind")
+        kind = one_of(c, "kind", kind, KINDS, "kind")
     if "topic" in data and not (isinstance(data["topic"], str) and data["topic"].strip()):
         c.add("topic", f"must be a non-empty string, got {data['topic']!r}")
     difficulty = data.get("difficulty", 1)
@@ -197,11 +132,11 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
             for problem in problems or text_problems(PLACEHOLDER.sub("x", prompt)):
                 c.add("prompt", problem)
 
-    net = _table(c, data, "network", NETWORK_KEYS)
+    net = table(c, data, "network", NETWORK_KEYS)
     units, examples = (MAX_SHAPE_UNITS, MAX_SHAPE_UNITS) if kind == "shapes_table" else (MAX_UNITS, MAX_BATCH)
-    inputs = _range(c, "network.inputs", net.get("inputs", [2, 2]), low=1, high=units)
-    outputs = _range(c, "network.outputs", net.get("outputs", [2, 2]), low=1, high=units)
-    batch = _range(c, "network.batch", net.get("batch", [1, 1]), low=1, high=examples)
+    inputs = number_range(c, "network.inputs", net.get("inputs", [2, 2]), low=1, high=units)
+    outputs = number_range(c, "network.outputs", net.get("outputs", [2, 2]), low=1, high=units)
+    batch = number_range(c, "network.batch", net.get("batch", [1, 1]), low=1, high=examples)
     hidden_raw = net.get("hidden", [])
     hidden = []
     if not isinstance(hidden_raw, list):
@@ -210,7 +145,7 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         c.add("network.hidden", f"has {len(hidden_raw)} hidden layers; at most {MAX_HIDDEN}")
     else:
         for i, h in enumerate(hidden_raw, start=1):
-            hidden.append(_range(c, f"network.hidden[{i}]", h, low=1, high=units))
+            hidden.append(number_range(c, f"network.hidden[{i}]", h, low=1, high=units))
     acts_raw = net.get("activations", ["identity"] * (len(hidden) + 1))
     acts: list[tuple[str, ...]] = []
     if not isinstance(acts_raw, list) or not all(isinstance(a, str) for a in acts_raw):
@@ -241,29 +176,29 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     if not isinstance(bias, bool):
         c.add("network.bias", f"must be true or false, got {bias!r}")
 
-    values = _table(c, data, "values", VALUE_KEYS)
-    grid = _choice(c, "values.grid", values.get("grid", "integers"), tuple(GRIDS), "grid")
+    values = table(c, data, "values", VALUE_KEYS)
+    grid = one_of(c, "values.grid", values.get("grid", "integers"), tuple(GRIDS), "grid")
     nonzero_weights = values.get("nonzero_weights", True)
     if not isinstance(nonzero_weights, bool):
         c.add("values.nonzero_weights", f"must be true or false, got {nonzero_weights!r}")
     ranges = {}
     for name, default in (("X", [-2, 2]), ("W", [-2, 2]), ("b", [-1, 1])):
-        r = _range(c, f"values.{name}", values.get(name, default), integer=False, low=-MAX_VALUE, high=MAX_VALUE)
+        r = number_range(c, f"values.{name}", values.get(name, default), integer=False, low=-MAX_VALUE, high=MAX_VALUE)
         if r:
             ranges[name] = r
-    labels = _choice(c, "values.labels", values.get("labels", "one_hot"), LABELS, "labels")
-    z_range = _range(c, "values.z", values.get("z", [-2, 2]), integer=False, low=-MAX_VALUE, high=MAX_VALUE)
+    labels = one_of(c, "values.labels", values.get("labels", "one_hot"), LABELS, "labels")
+    z_range = number_range(c, "values.z", values.get("z", [-2, 2]), integer=False, low=-MAX_VALUE, high=MAX_VALUE)
     if grid and z_range:
         for name, bounds in (("X", ranges.get("X")), ("W", ranges.get("W")), ("b", ranges.get("b")), ("z", z_range)):
             if bounds and (name != "b" or bias is True):
                 nonzero = name in ("X", "z") or (name == "W" and nonzero_weights is True)
-                _grid_holds_points(c, f"values.{name}", bounds, GRIDS[grid], nonzero)
+                grid_holds_points(c, f"values.{name}", bounds, GRIDS[grid], nonzero)
     eps = values.get("eps", 0.01)
     if not isinstance(eps, (int, float)) or isinstance(eps, bool) or not 0 < eps < 1:
         c.add("values.eps", f"must be a number between 0 and 1, got {eps!r}")
 
-    ask = _table(c, data, "ask", ASK_KEYS)
-    quantity = _choice(c, "ask.quantity", ask.get("quantity", "dW"), QUANTITIES, "quantity")
+    ask = table(c, data, "ask", ASK_KEYS)
+    quantity = one_of(c, "ask.quantity", ask.get("quantity", "dW"), QUANTITIES, "quantity")
     layer = ask.get("layer", 1)
     n_layers = len(hidden) + 1
     if not isinstance(layer, int) or isinstance(layer, bool) or not (1 <= layer <= n_layers or -n_layers <= layer <= -1):
