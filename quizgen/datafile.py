@@ -27,6 +27,7 @@ _TOML_TOKENS = re.compile(r"""'''[\s\S]*?'''|\"\"\"(?:\\[\s\S]|[^\\])*?\"\"\"|'[
                           r"|[\[\]{}]|[0-9_]{%d,}" % (MAX_DIGITS + 1))
 _JSON_TOKENS = re.compile(r'"(?:\\.|[^"\\])*"|[\[\]{}]|[0-9]{%d,}' % (MAX_DIGITS + 1))
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+MAX_SHOWN = 80  # characters of a key quoted back in an error
 
 
 class _Refused(Exception):
@@ -100,9 +101,20 @@ def _scan(text: str, tokens: re.Pattern) -> None:
             raise _Refused(t("input.long_number", limit=MAX_DIGITS, line=text.count("\n", 0, match.start()) + 1))
 
 
-def _key(path: str, name) -> str:
+def key_name(name) -> str:
+    """A key from a file as it may appear in a one-line error: quoted when not plain, cut short."""
     name = str(name)
     shown = name if _PLAIN_KEY.fullmatch(name) else json.dumps(name, ensure_ascii=True)
+    return shown if len(shown) <= MAX_SHOWN else shown[:MAX_SHOWN] + "…"
+
+
+def clip(what: str) -> str:
+    """An error text cut to a readable length (a value from a file can be a megabyte long)."""
+    return what if len(what) <= 4 * MAX_SHOWN else what[:4 * MAX_SHOWN] + "…"
+
+
+def _key(path: str, name) -> str:
+    shown = key_name(name)
     return f"{path}.{shown}" if path else shown
 
 

@@ -20,6 +20,10 @@ MAX_BATCH = 10                  # examples per batch of a family that computes n
 MAX_SHAPE_UNITS = 100_000       # units per layer and batch size of a shapes_table family
 MAX_HIDDEN = 8                  # hidden layers of a family
 MAX_DISTRACTORS = 10            # a family's min_distractors
+MAX_TEXT = 2000                 # characters of a family's title, summary, source, each hint and tag
+MAX_PROMPT = 5000               # characters of a family's prompt
+MAX_HINTS = 10                  # hints of a family
+MAX_TAGS = 20                   # tags of a family
 
 MAX_VARIANTS = 1000             # --variants of build, export and check
 

@@ -38,7 +38,7 @@ def load_problem(path: str | Path) -> Network:
 def _matrix(value, key: str, source: str, *, vector_ok: bool = False) -> np.ndarray:
     """A rectangular, finite, numeric matrix (or vector when allowed)."""
     def fail(what: str):
-        raise ProblemError(what, file=source, key=key)
+        raise ProblemError(datafile.clip(what), file=source, key=key)
 
     if not isinstance(value, list) or not value:
         fail("must be a non-empty list of numbers or of rows")
@@ -82,12 +82,12 @@ def _shape(s: tuple) -> str:
 def parse_problem(data: dict, source: str = "<problem>") -> Network:
     """Validate a problem dictionary and build its Network."""
     def fail(key: str, what: str):
-        raise ProblemError(what, file=source, key=key)
+        raise ProblemError(datafile.clip(what), file=source, key=key)
 
     if not isinstance(data, dict):
         fail("", "must be a table of keys")
     for key in sorted(set(data) - KEYS):
-        fail(key, f"unknown key (known: {', '.join(sorted(KEYS))})")
+        fail(datafile.key_name(key), f"unknown key (known: {', '.join(sorted(KEYS))})")
     for key in ("X", "Y", "layers", "loss"):
         if key not in data:
             fail(key, "missing")
@@ -122,7 +122,7 @@ def parse_problem(data: dict, source: str = "<problem>") -> Network:
         if not isinstance(layer, dict):
             fail(where, "must be a table with W, b, activation")
         for key in sorted(set(layer) - LAYER_KEYS):
-            fail(f"{where}.{key}", "unknown key (known: W, b, activation)")
+            fail(f"{where}.{datafile.key_name(key)}", "unknown key (known: W, b, activation)")
         if "W" not in layer:
             fail(f"{where}.W", "missing")
         W = _matrix(layer["W"], f"{where}.W", source)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import math
 
 from quizgen.bank.texcheck import text_problems
+from quizgen.datafile import clip, key_name
 from quizgen.errors import BankError
+from quizgen.limits import MAX_TEXT
 
 
 class Collector:
@@ -19,7 +21,7 @@ class Collector:
         self.path, self.errors = path, []
 
     def add(self, key: str, what: str):
-        self.errors.append(BankError(what, file=self.path, key=key))
+        self.errors.append(BankError(clip(what), file=self.path, key=key))
 
 
 def number_range(c: Collector, key: str, value, *, integer: bool = True, low=None, high=None):
@@ -55,6 +57,9 @@ def text(c: Collector, data: dict, key: str, default: str | None = None) -> str:
     if not isinstance(value, str):
         c.add(key, f"must be a string, got {value!r}" if key in data else "missing")
         return ""
+    if len(value) > MAX_TEXT:
+        c.add(key, f"is {len(value)} characters long; at most {MAX_TEXT}")
+        return ""
     for problem in text_problems(value):
         c.add(key, problem)
     return value
@@ -75,5 +80,5 @@ def table(c: Collector, data: dict, name: str, known: set[str]) -> dict:
         c.add(name, "must be a table")
         return {}
     for key in sorted(set(table) - known):
-        c.add(f"{name}.{key}", f"unknown key (known: {', '.join(sorted(known))})")
+        c.add(f"{name}.{key_name(key)}", f"unknown key (known: {', '.join(sorted(known))})")
     return table

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from quizgen.bank.prompts import PLACEHOLDER, prompt_problems
 from quizgen.bank.fields import Collector, grid_holds_points, number_range, one_of, table, text
 from quizgen.bank.texcheck import text_problems
+from quizgen.datafile import key_name
 from quizgen.engine.activations import parse_activation
 from quizgen.engine.losses import NAMES as LOSS_NAMES
 from quizgen.errors import BankError
-from quizgen.limits import (MAX_BATCH, MAX_DISTRACTORS, MAX_HIDDEN, MAX_ID_LENGTH, MAX_LEARNING_RATE,
-                            MAX_SHAPE_UNITS, MAX_UNITS, MAX_VALUE)
+from quizgen.limits import (MAX_BATCH, MAX_DISTRACTORS, MAX_HIDDEN, MAX_HINTS, MAX_ID_LENGTH, MAX_LEARNING_RATE,
+                            MAX_PROMPT, MAX_SHAPE_UNITS, MAX_TAGS, MAX_TEXT, MAX_UNITS, MAX_VALUE)
 
 KINDS = (
     "forward_value", "loss_value", "output_delta", "gradient_entry", "gradient_matrix",
@@ -93,7 +94,7 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     """Validate one family table; return (family or None, every error found)."""
     c = Collector(path)
     for key in sorted(set(data) - TOP_KEYS):
-        c.add(key, f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")
+        c.add(key_name(key), f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")
     title = text(c, data, "title")
     if "title" in data and isinstance(data["title"], str) and not data["title"].strip():
         c.add("title", "must not be empty")
@@ -120,6 +121,9 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     if not isinstance(tags, list) or not all(isinstance(t, str) and t for t in tags):
         c.add("tags", "must be a list of non-empty strings")
         tags = []
+    elif len(tags) > MAX_TAGS or any(len(tag) > MAX_TEXT for tag in tags):
+        c.add("tags", f"must be at most {MAX_TAGS} tags of at most {MAX_TEXT} characters each")
+        tags = []
     notation = data.get("notation", "column")
     if not isinstance(notation, str) or notation not in ("column", "row"):
         c.add("notation", f"must be 'column' or 'row', got {notation!r}")
@@ -127,6 +131,8 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     if prompt is not None:
         if not isinstance(prompt, str):
             c.add("prompt", "must be a string (Markdown + LaTeX with {{ name }} placeholders)")
+        elif len(prompt) > MAX_PROMPT:
+            c.add("prompt", f"is {len(prompt)} characters long; at most {MAX_PROMPT}")
         else:
             problems = prompt_problems(prompt, PROMPT_NAMES)
             for problem in problems or text_problems(PLACEHOLDER.sub("x", prompt)):
@@ -245,6 +251,9 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     hints = data.get("hints", [])
     if not isinstance(hints, list) or not all(isinstance(h, str) for h in hints):
         c.add("hints", "must be a list of strings")
+        hints = []
+    elif len(hints) > MAX_HINTS or any(len(hint) > MAX_TEXT for hint in hints):
+        c.add("hints", f"must be at most {MAX_HINTS} hints of at most {MAX_TEXT} characters each")
         hints = []
     for i, hint in enumerate(hints, start=1):
         for problem in text_problems(hint):

@@ -73,7 +73,7 @@ class _Collector:
         self.path, self.errors = path, []
 
     def add(self, key: str, what: str) -> None:
-        self.errors.append(SpecError(what, file=self.path, key=key))
+        self.errors.append(SpecError(datafile.clip(what), file=self.path, key=key))
 
 
 def _shown(value) -> str:
@@ -129,7 +129,7 @@ def _section(c: _Collector, number: int, data) -> SectionSpec | None:
         return None
     before = len(c.errors)
     for name in sorted(set(data) - SECTION_KEYS):
-        c.add(f"{key}.{name}", f"unknown key (known: {', '.join(sorted(SECTION_KEYS))})")
+        c.add(f"{key}.{datafile.key_name(name)}", f"unknown key (known: {', '.join(sorted(SECTION_KEYS))})")
     title = data.get("title", f"Section {number}")
     if not isinstance(title, str):
         c.add(f"{key}.title", f"must be a string, got {title!r}")
@@ -179,7 +179,7 @@ def parse_spec(data: dict, path: str) -> tuple[ExamSpec, list[SpecError]]:
     """
     c = _Collector(path)
     for key in sorted(set(data) - TOP_KEYS):
-        c.add(key, f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")
+        c.add(datafile.key_name(key), f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")
     title = _text(c, data, "title", required=True)
     course, date, instructions = (_text(c, data, k) for k in ("course", "date", "instructions"))
     duration = data.get("duration")

@@ -323,3 +323,23 @@ def test_a_bank_that_is_really_a_disk_is_not_walked_whole(run, tmp_path, monkeyp
     for name in ("a", "b", "c"):
         (bank / name).mkdir()
     assert check_lines(run, bank) == [f"{bank}: holds more than 3 files and folders; is this really a question bank?"]
+
+
+def test_a_key_with_a_newline_stays_on_one_line(run, tmp_path):
+    bank = family_bank(tmp_path, '"evil\\nkey" = 1\n' + BASE)
+    lines = check_lines(run, bank)
+    assert len(lines) == 1 and lines[0].startswith(f'{bank / "topic" / "fam.toml"}: "evil\\nkey": unknown key')
+
+
+def test_a_megabyte_value_is_not_repeated_in_the_error(run, tmp_path):
+    text = "\n".join(line for line in BASE.splitlines() if not line.startswith("difficulty ="))
+    bank = family_bank(tmp_path, "difficulty = [" + ", ".join(["1"] * 100_000) + "]\n" + text)
+    lines = check_lines(run, bank)
+    assert len(lines) == 1 and lines[0].endswith("…") and len(lines[0]) < 500
+
+
+def test_hints_are_capped(run, tmp_path):
+    text = "\n".join(line for line in BASE.splitlines() if not line.startswith("hints ="))
+    bank = family_bank(tmp_path, "hints = [" + ", ".join(['"$x$"'] * 11) + "]\n" + text)
+    assert check_lines(run, bank) == [
+        f"{bank / 'topic' / 'fam.toml'}: hints: must be at most 10 hints of at most 2000 characters each"]
