@@ -168,10 +168,17 @@ def test_an_overflow_hidden_by_a_sigmoid_is_refused(run):
     refused(run("solve", "--json", path), line)
 
 
-def test_solve_json_never_writes_infinity():
+def test_solve_json_never_writes_infinity(run, monkeypatch):
+    """Should a non-finite value ever get past load_problem, --json refuses it instead of printing Infinity."""
     from quizgen.commands import solve
 
-    assert "allow_nan=False" in Path(solve.__file__).read_text(encoding="utf-8")
+    class Tape:
+        def to_json(self):
+            return {"loss": float("inf")}
+
+    monkeypatch.setattr(solve, "solve", lambda net: Tape())
+    refused(run("solve", "--json", PROBLEM),
+            f"{PROBLEM}: a solved quantity is not finite (inf or nan); use smaller values")
 
 
 # --- exam specs --------------------------------------------------------------------------------
