@@ -14,46 +14,36 @@
 
 from __future__ import annotations
 
-import json
 import math
-import tomllib
 from pathlib import Path
 
 import numpy as np
 
+from quizgen import datafile
 from quizgen.engine.activations import parse_activation
 from quizgen.engine.losses import NAMES as LOSS_NAMES, get_loss
 from quizgen.engine.network import Network, Notation
 from quizgen.errors import ProblemError
+from quizgen.limits import MAX_DIMENSION, MAX_LAYERS
 
 KEYS = {"notation", "loss", "reduction", "learning_rate", "X", "Y", "layers"}
 LAYER_KEYS = {"W", "b", "activation"}
 
 
 def load_problem(path: str | Path) -> Network:
-    """Read and validate a problem file."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProblemError("no such file", file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProblemError(f"cannot read: {exc}", file=str(path)) from None
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        kind = "JSON" if path.suffix.lower() == ".json" else "TOML"
-        raise ProblemError(f"not valid {kind}: {exc}", file=str(path)) from None
-    return parse_problem(data, source=str(path))
+    """Read and validate a problem file (read as quizgen.datafile says: bounded, UTF-8, no duplicates)."""
+    return parse_problem(datafile.load(path, ProblemError), source=str(path))
 
 
 def _matrix(value, key: str, source: str, *, vector_ok: bool = False) -> np.ndarray:
     """A rectangular, finite, numeric matrix (or vector when allowed)."""
     def fail(what: str):
-        raise ProblemError(what, file=source, key=key)
+        raise ProblemError(datafile.clip(what), file=source, key=key)
 
     if not isinstance(value, list) or not value:
         fail("must be a non-empty list of numbers or of rows")
+    if len(value) > MAX_DIMENSION or any(isinstance(row, list) and len(row) > MAX_DIMENSION for row in value):
+        fail(f"has more than {MAX_DIMENSION} rows or columns (the limit for problem files)")
     if all(_is_number(v) for v in value):
         if not vector_ok:
             fail("must be a matrix (a list of rows), got a flat list")
@@ -92,12 +82,12 @@ def _shape(s: tuple) -> str:
 def parse_problem(data: dict, source: str = "<problem>") -> Network:
     """Validate a problem dictionary and build its Network."""
     def fail(key: str, what: str):
-        raise ProblemError(what, file=source, key=key)
+        raise ProblemError(datafile.clip(what), file=source, key=key)
 
     if not isinstance(data, dict):
         fail("", "must be a table of keys")
     for key in sorted(set(data) - KEYS):
-        fail(key, f"unknown key (known: {', '.join(sorted(KEYS))})")
+        fail(datafile.key_name(key), f"unknown key (known: {', '.join(sorted(KEYS))})")
     for key in ("X", "Y", "layers", "loss"):
         if key not in data:
             fail(key, "missing")
@@ -123,6 +113,8 @@ def parse_problem(data: dict, source: str = "<problem>") -> Network:
     layers = data["layers"]
     if not isinstance(layers, list) or not layers:
         fail("layers", "must be a non-empty list of [[layers]] tables")
+    if len(layers) > MAX_LAYERS:
+        fail("layers", f"has {len(layers)} layers; at most {MAX_LAYERS}")
     weights, biases, chains = [], [], []
     units = features
     for i, layer in enumerate(layers, start=1):
@@ -130,7 +122,7 @@ def parse_problem(data: dict, source: str = "<problem>") -> Network:
         if not isinstance(layer, dict):
             fail(where, "must be a table with W, b, activation")
         for key in sorted(set(layer) - LAYER_KEYS):
-            fail(f"{where}.{key}", "unknown key (known: W, b, activation)")
+            fail(f"{where}.{datafile.key_name(key)}", "unknown key (known: W, b, activation)")
         if "W" not in layer:
             fail(f"{where}.W", "missing")
         W = _matrix(layer["W"], f"{where}.W", source)
@@ -177,9 +169,20 @@ def parse_problem(data: dict, source: str = "<problem>") -> Network:
     trouble = loss.problem_with(output, net.Y)
     if trouble:
         fail("loss", trouble)
-    if not np.all(np.isfinite(output)):
-        fail("layers", "the forward pass overflows (inf or nan); use smaller values")
-    grads = [tape.dX] + [g for t in tape.layers for g in (t.dA, t.dZ, t.dW)]
-    if not math.isfinite(tape.loss) or not all(np.all(np.isfinite(g)) for g in grads):
+    for i, t in enumerate(tape.layers, start=1):  # forward first: the first overflow is the cause
+        for name, array in [("Z", t.Z)] + [(f"H[{k}]", h) for k, h in enumerate(t.H)]:
+            if not np.all(np.isfinite(array)):
+                fail(f"layers[{i}]", f"the forward pass overflows: {name}{i} has inf or nan; use smaller values")
+    if not math.isfinite(tape.loss):
         fail("layers", "the loss or a gradient overflows (inf or nan); use smaller values")
+    for i, t in reversed(list(enumerate(tape.layers, start=1))):
+        for name in ("dA", "dZ", "dW", "db", "W_new", "b_new"):
+            array = getattr(t, name)
+            if array is not None and not np.all(np.isfinite(array)):
+                fail(f"layers[{i}]", f"the loss or a gradient overflows: {name}{i} has inf or nan; use smaller values")
+        for k, dh in enumerate(t.dH):
+            if not np.all(np.isfinite(dh)):
+                fail(f"layers[{i}]", f"the loss or a gradient overflows: dH[{k}]{i} has inf or nan; use smaller values")
+    if tape.dX is not None and not np.all(np.isfinite(tape.dX)):
+        fail("X", "the loss or a gradient overflows: dX has inf or nan; use smaller values")
     return net

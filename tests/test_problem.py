@@ -136,7 +136,7 @@ def test_missing_file(tmp_path):
 
 
 def test_a_directory_is_not_readable(tmp_path):
-    with pytest.raises(ProblemError, match="cannot read"):
+    with pytest.raises(ProblemError, match="is a directory, not a regular file"):  # was "cannot read" (issue 13)
         load_problem(tmp_path)
 
 

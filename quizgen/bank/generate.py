@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-import jinja2
 import numpy as np
 
 from quizgen.bank.conventions import with_conventions
 from quizgen.bank.kinds import BUILDERS
-from quizgen.bank.prompts import DEFAULTS, render_prompt
+from quizgen.bank.prompts import DEFAULTS, prompt_context, render_prompt
 from quizgen.bank.question import Question, question_id
 from quizgen.bank.sample import Degenerate
 from quizgen.bank.seeds import stable_seed
@@ -17,6 +16,16 @@ from quizgen.bank.spec import PROMPT_NAMES, Family
 from quizgen.errors import BankError, FamilyExhausted
 
 MAX_DRAWS = 200
+# The family key to change when a rejection reason keeps coming back (first match wins).
+CAUSES = (("distractors", "min_distractors"), ("value range", "values"), ("saturated", "values"),
+          ("kink", "values"), ("nearly 0", "values"), ("log of a value", "values"),
+          ("not finite", "values"), ("too small", "values"), ("is 0", "values"), ("all zeros", "values"),
+          ("underflows", "values"))
+
+
+def cause_key(cause: str) -> str:
+    """The key an author should look at for a rejection reason (`network` when none fits better)."""
+    return next((key for words, key in CAUSES if words in cause), "network")
 
 
 def variant(family: Family, index: int, bank_seed: int = 0) -> Question:
@@ -36,13 +45,13 @@ def variant(family: Family, index: int, bank_seed: int = 0) -> Question:
     if draft is None:
         cause, count = reasons.most_common(1)[0]
         raise FamilyExhausted(f"no valid variant in {MAX_DRAWS} draws (most often: {cause}, {count}×)",
-                              file=family.path, key="network")
+                              file=family.path, key=cause_key(cause))
     context = dict.fromkeys(sorted(PROMPT_NAMES), "")  # every placeholder a family may use
-    context.update(draft.context)
+    context.update(prompt_context(draft.context))
     try:
         prompt = render_prompt(family.prompt or DEFAULTS[family.kind], context)
-    except jinja2.TemplateError as exc:
-        raise BankError(f"cannot render: {exc}", file=family.path, key="prompt") from None
+    except ValueError as exc:
+        raise BankError(str(exc), file=family.path, key="prompt") from None
     prompt = with_conventions(prompt.strip(), family.kind, context, draft.problem)  # issue 14: one notation
     return Question(
         id=question_id(family.id, bank_seed, index), family=family.id, seed=seed, index=index,

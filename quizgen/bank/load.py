@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import tomllib
+import os
 from pathlib import Path
 
+from quizgen import datafile
 from quizgen.bank.spec import Family, parse_family
 from quizgen.resources import shipped
 from quizgen.errors import BankError, ErrorList
+from quizgen.limits import MAX_BANK_ENTRIES
+from quizgen.messages import t
 
 
 def default_bank() -> Path:
@@ -21,8 +24,38 @@ def default_bank() -> Path:
     raise BankError("no ./question_bank here and no bank shipped with the installed package; pass --bank DIR")
 
 
+def scan_bank(bank: Path) -> tuple[list[Path], list[BankError]]:
+    """Every <topic>/<id>.toml under `bank`, and an error for each entry that cannot be one.
+
+    Nothing is skipped silently: a symbolic link (file or folder) and a folder that cannot be
+    listed are reported, so `check` never passes a bank it did not fully read.
+    """
+    files, errors, folders, seen = [], [], [bank], 0
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            errors.append(BankError(t("input.unreadable_folder", reason=exc.strerror or exc), file=str(folder)))
+            continue
+        seen += len(entries)
+        if seen > MAX_BANK_ENTRIES:  # e.g. a spec's `bank = "/"`: stop rather than walk the disk
+            errors.append(BankError(t("input.bank_too_big", limit=MAX_BANK_ENTRIES), file=str(bank)))
+            break
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_symlink():
+                if entry.name.endswith(".toml") or entry.is_dir():
+                    errors.append(BankError(t("input.bank_symlink"), file=str(path)))
+            elif entry.is_dir(follow_symlinks=False):
+                folders.append(path)
+            elif entry.name.endswith(".toml"):
+                files.append(path)  # a FIFO or device named *.toml is refused by datafile.load
+    return sorted(files), errors
+
+
 def family_files(bank: Path) -> list[Path]:
-    return sorted(p for p in bank.rglob("*.toml") if p.is_file())
+    return scan_bank(bank)[0]
 
 
 def load_bank(bank: str | Path | None = None) -> list[Family]:
@@ -30,7 +63,9 @@ def load_bank(bank: str | Path | None = None) -> list[Family]:
     root = Path(bank) if bank else default_bank()
     if not root.is_dir():
         raise BankError("no such bank directory", file=str(root))
-    families, errors = load_files(family_files(root), root)
+    files, unreadable = scan_bank(root)
+    families, errors = load_files(files, root)
+    errors = unreadable + errors
     if errors:
         raise ErrorList(errors)
     if not families:
@@ -39,14 +74,14 @@ def load_bank(bank: str | Path | None = None) -> list[Family]:
 
 
 def load_files(paths: list[Path], root: Path | None = None) -> tuple[list[Family], list[BankError]]:
-    families, errors, seen = [], [], {}
+    families, errors, seen, titles = [], [], {}, {}
     for path in paths:
         rel = path.relative_to(root) if root and path.is_relative_to(root) else path
         topic = rel.parts[0] if len(rel.parts) > 1 else "general"
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            errors.append(BankError(f"not valid TOML: {exc}", file=str(path)))
+            data = datafile.load(path, BankError, fmt="toml")
+        except BankError as exc:
+            errors.append(exc)
             continue
         family, problems = parse_family(data, str(path), path.stem, data.get("topic", topic) if isinstance(data.get("topic", topic), str) else topic)
         errors += problems
@@ -55,5 +90,9 @@ def load_files(paths: list[Path], root: Path | None = None) -> tuple[list[Family
                 errors.append(BankError(f"duplicate family id (also {seen[family.id]})", file=str(path), key="id"))
                 continue
             seen[family.id] = str(path)
+            if family.title in titles:  # a student tells questions apart by their titles
+                errors.append(BankError(f"the same title as {titles[family.title]}", file=str(path), key="title"))
+                continue
+            titles[family.title] = str(path)
             families.append(family)
     return sorted(families, key=lambda f: f.id), errors

@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import jinja2
-import jinja2.meta
-
+from quizgen.bank.prompts import PLACEHOLDER, prompt_problems
+from quizgen.bank.fields import Collector, grid_holds_points, number_range, one_of, table, text
+from quizgen.bank.texcheck import text_problems
+from quizgen.datafile import key_name
 from quizgen.engine.activations import parse_activation
 from quizgen.engine.losses import NAMES as LOSS_NAMES
 from quizgen.errors import BankError
+from quizgen.limits import (MAX_BATCH, MAX_DISTRACTORS, MAX_HIDDEN, MAX_HINTS, MAX_ID_LENGTH, MAX_LEARNING_RATE,
+                            MAX_PROMPT, MAX_SHAPE_UNITS, MAX_TAGS, MAX_TEXT, MAX_UNITS, MAX_VALUE)
 
 KINDS = (
     "forward_value", "loss_value", "output_delta", "gradient_entry", "gradient_matrix",
@@ -27,7 +30,7 @@ LABELS = ("one_hot", "binary", "grid")
 PROMPT_NAMES = frozenset({
     "asked", "asked_text", "network", "notation", "m", "L", "sizes", "loss", "loss_latex",
     "reduction", "learning_rate", "eps", "z", "activation", "activation_latex", "entry", "known",
-    "param",
+    "param", "examples", "reduced",
 })
 TOP_KEYS = {"id", "title", "topic", "tags", "difficulty", "source", "kind", "notation", "prompt",
             "summary", "network", "values", "ask", "min_distractors", "hints"}
@@ -77,42 +80,7 @@ class Family:
         return len(self.hidden) + 1
 
 
-class _Collector:
-    def __init__(self, path: str):
-        self.path, self.errors = path, []
-
-    def add(self, key: str, what: str):
-        self.errors.append(BankError(what, file=self.path, key=key))
-
-
-def _range(c: _Collector, key: str, value, *, integer: bool = True, low=None):
-    ok_type = int if integer else (int, float)
-    if (not isinstance(value, list) or len(value) != 2
-            or not all(isinstance(v, ok_type) and not isinstance(v, bool) for v in value)):
-        c.add(key, f"must be [min, max] of {'whole numbers' if integer else 'numbers'}, got {value!r}")
-        return None
-    lo, hi = value
-    if lo > hi:
-        c.add(key, f"min {lo} is greater than max {hi}")
-        return None
-    if low is not None and lo < low:
-        c.add(key, f"must be at least {low}, got {lo}")
-        return None
-    return (lo, hi)
-
-
-def _table(c: _Collector, data: dict, name: str, known: set[str]) -> dict:
-    """A sub-table of the family (empty if absent), with its unknown keys reported."""
-    table = data.get(name, {})
-    if not isinstance(table, dict):
-        c.add(name, "must be a table")
-        return {}
-    for key in sorted(set(table) - known):
-        c.add(f"{name}.{key}", f"unknown key (known: {', '.join(sorted(known))})")
-    return table
-
-
-def _chain_ok(c: _Collector, key: str, choice: str) -> bool:
+def _chain_ok(c: Collector, key: str, choice: str) -> bool:
     try:
         for part in choice.split("+"):
             parse_activation(part)
@@ -124,19 +92,28 @@ def _chain_ok(c: _Collector, key: str, choice: str) -> bool:
 
 def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Family | None, list[BankError]]:
     """Validate one family table; return (family or None, every error found)."""
-    c = _Collector(path)
+    c = Collector(path)
     for key in sorted(set(data) - TOP_KEYS):
-        c.add(key, f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")
-    for key in ("title", "kind", "difficulty", "source"):
+        c.add(key_name(key), f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")
+    title = text(c, data, "title")
+    if "title" in data and isinstance(data["title"], str) and not data["title"].strip():
+        c.add("title", "must not be empty")
+    for key in ("kind", "difficulty"):
         if key not in data:
             c.add(key, "missing")
+    source = text(c, data, "source")
+    summary = text(c, data, "summary", "")
     if "id" in data and data["id"] != family_id:
         c.add("id", f"is {data['id']!r} but the file name says {family_id!r} (the path is the id)")
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", family_id):
         c.add("id", f"{family_id!r}: use lowercase letters, digits, '-' and '_' in the file name")
+    elif len(family_id) > MAX_ID_LENGTH:
+        c.add("id", f"is {len(family_id)} characters long; at most {MAX_ID_LENGTH} (it names files and pages)")
     kind = data.get("kind")
-    if kind is not None and kind not in KINDS:
-        c.add("kind", f"unknown kind {kind!r} (known: {', '.join(KINDS)})")
+    if kind is not None:
+        kind = one_of(c, "kind", kind, KINDS, "kind")
+    if "topic" in data and not (isinstance(data["topic"], str) and data["topic"].strip()):
+        c.add("topic", f"must be a non-empty string, got {data['topic']!r}")
     difficulty = data.get("difficulty", 1)
     if not isinstance(difficulty, int) or isinstance(difficulty, bool) or not 1 <= difficulty <= 5:
         c.add("difficulty", f"must be a whole number from 1 to 5, got {difficulty!r}")
@@ -144,33 +121,37 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     if not isinstance(tags, list) or not all(isinstance(t, str) and t for t in tags):
         c.add("tags", "must be a list of non-empty strings")
         tags = []
+    elif len(tags) > MAX_TAGS or any(len(tag) > MAX_TEXT for tag in tags):
+        c.add("tags", f"must be at most {MAX_TAGS} tags of at most {MAX_TEXT} characters each")
+        tags = []
     notation = data.get("notation", "column")
-    if notation not in ("column", "row"):
+    if not isinstance(notation, str) or notation not in ("column", "row"):
         c.add("notation", f"must be 'column' or 'row', got {notation!r}")
     prompt = data.get("prompt")
     if prompt is not None:
         if not isinstance(prompt, str):
-            c.add("prompt", "must be a string (Markdown + LaTeX with Jinja2 placeholders)")
+            c.add("prompt", "must be a string (Markdown + LaTeX with {{ name }} placeholders)")
+        elif len(prompt) > MAX_PROMPT:
+            c.add("prompt", f"is {len(prompt)} characters long; at most {MAX_PROMPT}")
         else:
-            try:
-                names = jinja2.meta.find_undeclared_variables(jinja2.Environment().parse(prompt))
-                for name in sorted(names - PROMPT_NAMES):
-                    c.add("prompt", f"placeholder {{{{ {name} }}}} does not exist "
-                                    f"(available: {', '.join(sorted(PROMPT_NAMES))})")
-            except jinja2.TemplateSyntaxError as exc:
-                c.add("prompt", f"template syntax error on line {exc.lineno}: {exc.message}")
+            problems = prompt_problems(prompt, PROMPT_NAMES)
+            for problem in problems or text_problems(PLACEHOLDER.sub("x", prompt)):
+                c.add("prompt", problem)
 
-    net = _table(c, data, "network", NETWORK_KEYS)
-    inputs = _range(c, "network.inputs", net.get("inputs", [2, 2]), low=1)
-    outputs = _range(c, "network.outputs", net.get("outputs", [2, 2]), low=1)
-    batch = _range(c, "network.batch", net.get("batch", [1, 1]), low=1)
+    net = table(c, data, "network", NETWORK_KEYS)
+    units, examples = (MAX_SHAPE_UNITS, MAX_SHAPE_UNITS) if kind == "shapes_table" else (MAX_UNITS, MAX_BATCH)
+    inputs = number_range(c, "network.inputs", net.get("inputs", [2, 2]), low=1, high=units)
+    outputs = number_range(c, "network.outputs", net.get("outputs", [2, 2]), low=1, high=units)
+    batch = number_range(c, "network.batch", net.get("batch", [1, 1]), low=1, high=examples)
     hidden_raw = net.get("hidden", [])
     hidden = []
     if not isinstance(hidden_raw, list):
         c.add("network.hidden", "must be a list of [min, max] unit ranges, one per hidden layer")
+    elif len(hidden_raw) > MAX_HIDDEN:
+        c.add("network.hidden", f"has {len(hidden_raw)} hidden layers; at most {MAX_HIDDEN}")
     else:
         for i, h in enumerate(hidden_raw, start=1):
-            hidden.append(_range(c, f"network.hidden[{i}]", h, low=1))
+            hidden.append(number_range(c, f"network.hidden[{i}]", h, low=1, high=units))
     acts_raw = net.get("activations", ["identity"] * (len(hidden) + 1))
     acts: list[tuple[str, ...]] = []
     if not isinstance(acts_raw, list) or not all(isinstance(a, str) for a in acts_raw):
@@ -184,41 +165,46 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
             if all(_chain_ok(c, f"network.activations[{i}]", ch) for ch in choices):
                 acts.append(choices)
     loss_raw = net.get("loss", "cross_entropy")
-    losses = tuple(s.strip() for s in str(loss_raw).split("|"))
+    if not isinstance(loss_raw, str):
+        c.add("network.loss", f"must be a string such as \"mse\" or \"mse|bce\", got {loss_raw!r}")
+        loss_raw = "cross_entropy"
+    losses = tuple(s.strip() for s in loss_raw.split("|"))
     for name in losses:
         if name not in LOSS_NAMES:
             c.add("network.loss", f"unknown loss {name!r} (known: {', '.join(LOSS_NAMES)})")
     reduction = net.get("reduction", "mean")
-    if reduction not in ("mean", "sum"):
+    if not isinstance(reduction, str) or reduction not in ("mean", "sum"):
         c.add("network.reduction", f"must be 'mean' or 'sum', got {reduction!r}")
     lr = net.get("learning_rate")
-    if lr is not None and (not isinstance(lr, (int, float)) or isinstance(lr, bool) or lr <= 0):
-        c.add("network.learning_rate", f"must be a positive number, got {lr!r}")
+    if lr is not None and (not isinstance(lr, (int, float)) or isinstance(lr, bool) or not 0 < lr <= MAX_LEARNING_RATE):
+        c.add("network.learning_rate", f"must be a positive number at most {MAX_LEARNING_RATE}, got {lr!r}")
     bias = net.get("bias", True)
     if not isinstance(bias, bool):
         c.add("network.bias", f"must be true or false, got {bias!r}")
 
-    values = _table(c, data, "values", VALUE_KEYS)
-    grid = values.get("grid", "integers")
-    if grid not in GRIDS:
-        c.add("values.grid", f"unknown grid {grid!r} (known: {', '.join(GRIDS)})")
+    values = table(c, data, "values", VALUE_KEYS)
+    grid = one_of(c, "values.grid", values.get("grid", "integers"), tuple(GRIDS), "grid")
+    nonzero_weights = values.get("nonzero_weights", True)
+    if not isinstance(nonzero_weights, bool):
+        c.add("values.nonzero_weights", f"must be true or false, got {nonzero_weights!r}")
     ranges = {}
     for name, default in (("X", [-2, 2]), ("W", [-2, 2]), ("b", [-1, 1])):
-        r = _range(c, f"values.{name}", values.get(name, default), integer=False)
+        r = number_range(c, f"values.{name}", values.get(name, default), integer=False, low=-MAX_VALUE, high=MAX_VALUE)
         if r:
             ranges[name] = r
-    labels = values.get("labels", "one_hot")
-    if labels not in LABELS:
-        c.add("values.labels", f"unknown labels {labels!r} (known: {', '.join(LABELS)})")
-    z_range = _range(c, "values.z", values.get("z", [-2, 2]), integer=False)
+    labels = one_of(c, "values.labels", values.get("labels", "one_hot"), LABELS, "labels")
+    z_range = number_range(c, "values.z", values.get("z", [-2, 2]), integer=False, low=-MAX_VALUE, high=MAX_VALUE)
+    if grid and z_range:
+        for name, bounds in (("X", ranges.get("X")), ("W", ranges.get("W")), ("b", ranges.get("b")), ("z", z_range)):
+            if bounds and (name != "b" or bias is True):
+                nonzero = name in ("X", "z") or (name == "W" and nonzero_weights is True)
+                grid_holds_points(c, f"values.{name}", bounds, GRIDS[grid], nonzero)
     eps = values.get("eps", 0.01)
-    if not isinstance(eps, (int, float)) or not 0 < eps < 1:
+    if not isinstance(eps, (int, float)) or isinstance(eps, bool) or not 0 < eps < 1:
         c.add("values.eps", f"must be a number between 0 and 1, got {eps!r}")
 
-    ask = _table(c, data, "ask", ASK_KEYS)
-    quantity = ask.get("quantity", "dW")
-    if quantity not in QUANTITIES:
-        c.add("ask.quantity", f"unknown quantity {quantity!r} (known: {', '.join(QUANTITIES)})")
+    ask = table(c, data, "ask", ASK_KEYS)
+    quantity = one_of(c, "ask.quantity", ask.get("quantity", "dW"), QUANTITIES, "quantity")
     layer = ask.get("layer", 1)
     n_layers = len(hidden) + 1
     if not isinstance(layer, int) or isinstance(layer, bool) or not (1 <= layer <= n_layers or -n_layers <= layer <= -1):
@@ -227,10 +213,13 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     elif layer < 0:
         layer = n_layers + 1 + layer
     entry = ask.get("entry", "random")
-    if entry not in ("random", "all"):
+    if not isinstance(entry, str) or entry not in ("random", "all"):
         c.add("ask.entry", f"must be 'random' or 'all', got {entry!r}")
     ask_act = ask.get("activation", "sigmoid|tanh|relu")
-    ask_acts = tuple(s.strip() for s in str(ask_act).split("|"))
+    if not isinstance(ask_act, str):
+        c.add("ask.activation", f"must be a string such as \"sigmoid|tanh\", got {ask_act!r}")
+        ask_act = "sigmoid"
+    ask_acts = tuple(s.strip() for s in ask_act.split("|"))
     for a in ask_acts:
         _chain_ok(c, "ask.activation", a)
     if quantity in ("db", "b_new") and not bias:
@@ -257,22 +246,28 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
                                                  f"a {last!r} output with the {name!r} loss (use softmax + cross_entropy, "
                                                  "sigmoid + bce or identity + half_sse)")
     min_d = data.get("min_distractors", 1)
-    if not isinstance(min_d, int) or min_d < 0:
-        c.add("min_distractors", f"must be a whole number ≥ 0, got {min_d!r}")
+    if not isinstance(min_d, int) or isinstance(min_d, bool) or not 0 <= min_d <= MAX_DISTRACTORS:
+        c.add("min_distractors", f"must be a whole number from 0 to {MAX_DISTRACTORS}, got {min_d!r}")
     hints = data.get("hints", [])
     if not isinstance(hints, list) or not all(isinstance(h, str) for h in hints):
         c.add("hints", "must be a list of strings")
         hints = []
+    elif len(hints) > MAX_HINTS or any(len(hint) > MAX_TEXT for hint in hints):
+        c.add("hints", f"must be at most {MAX_HINTS} hints of at most {MAX_TEXT} characters each")
+        hints = []
+    for i, hint in enumerate(hints, start=1):
+        for problem in text_problems(hint):
+            c.add(f"hints[{i}]", problem)
 
     if c.errors:
         return None, c.errors
     family = Family(
-        id=family_id, path=path, title=data["title"], topic=topic, tags=tuple(tags),
-        difficulty=difficulty, source=data["source"], kind=kind, notation=notation, prompt=prompt,
-        summary=data.get("summary", ""), inputs=inputs, hidden=tuple(hidden), outputs=outputs,
+        id=family_id, path=path, title=title, topic=topic, tags=tuple(tags),
+        difficulty=difficulty, source=source, kind=kind, notation=notation, prompt=prompt,
+        summary=summary, inputs=inputs, hidden=tuple(hidden), outputs=outputs,
         batch=batch, activations=tuple(acts), bias=bias, losses=losses, reduction=reduction,
         learning_rate=float(lr) if lr is not None else None, grid=grid, ranges=ranges,
-        labels=labels, nonzero_weights=bool(values.get("nonzero_weights", True)),
+        labels=labels, nonzero_weights=nonzero_weights,
         z_range=z_range, eps=float(eps), quantity=quantity, layer=layer, entry=entry,
         ask_activation=ask_acts, min_distractors=min_d, hints=tuple(hints),
     )

@@ -16,7 +16,8 @@ from quizgen.bank import collection
 from quizgen.bank.generate import variant
 from quizgen.bank.load import load_bank
 from quizgen.bank.spec import Family
-from quizgen.errors import BuildError, QuizgenError
+from quizgen.errors import BuildError
+from quizgen.limits import check_variants
 from quizgen.messages import t
 from quizgen.writers import site
 from quizgen.writers.atomic import atomic_directory
@@ -74,8 +75,7 @@ def check_out(out: Path) -> None:
 
 def build(bank: str | Path | None, out: str | Path, variants: int = 3, seed: int = 0, progress=None) -> Result:
     """`progress(total)` may return a callable told of each finished question."""
-    if variants < 1:
-        raise QuizgenError(t("site.bad_variants", value=variants))
+    check_variants(variants)
     check_out(Path(out))
     families = load_bank(bank)                                      # load: every error at once
     site.warm_up()                                                  # compile templates before workers fork

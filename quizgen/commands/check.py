@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 
 from quizgen.bank.generate import variant
-from quizgen.bank.load import default_bank, family_files, load_files
+from quizgen.bank.load import default_bank, load_files, scan_bank
 from quizgen.errors import BankError, QuizgenError
+from quizgen.limits import check_variants
 
 
 def register(sub):
@@ -21,11 +22,13 @@ def register(sub):
 def run(args) -> int:
     from pathlib import Path
 
+    check_variants(args.variants)
     root = Path(args.bank) if args.bank else default_bank()
     if not root.is_dir():
         raise BankError("no such bank directory", file=str(root))
-    files = family_files(root)
-    families, errors = load_files(files, root)
+    files, errors = scan_bank(root)
+    families, problems = load_files(files, root)
+    errors += problems
     for family in families:
         for index in range(args.variants):
             try:

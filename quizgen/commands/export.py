@@ -24,9 +24,9 @@ def register(sub):
 
 def run(args) -> int:
     from quizgen.errors import QuizgenError
+    from quizgen.limits import check_variants
 
-    if args.variants < 1:
-        raise QuizgenError("--variants must be at least 1")
+    check_variants(args.variants)
     families = load_bank(args.bank)
     if args.family:
         known = {f.id for f in families}

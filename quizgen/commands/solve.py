@@ -6,6 +6,8 @@ import json
 import sys
 
 from quizgen.engine import solve
+from quizgen.errors import ProblemError
+from quizgen.messages import t
 from quizgen.problem import load_problem
 from quizgen.render.solution_text import render_solution
 
@@ -18,15 +20,21 @@ def register(sub):
     return p
 
 
+def _json_line(path: str, tape) -> str:
+    """One JSON Lines record; never the non-standard Infinity or NaN (load_problem refuses them first)."""
+    try:
+        return json.dumps(tape.to_json(), separators=(",", ":"), allow_nan=False) + "\n"
+    except ValueError:
+        raise ProblemError(t("input.solve_not_finite"), file=path) from None
+
+
 def run(args) -> int:
-    # Validate every file before printing anything, so output is never half a batch.
+    # Validate and render every file before printing anything, so output is never half a batch.
     tapes = [(path, solve(load_problem(path))) for path in args.files]
-    out = sys.stdout
-    for i, (path, tape) in enumerate(tapes):
-        if args.json:
-            out.write(json.dumps(tape.to_json(), separators=(",", ":")) + "\n")
-        else:
-            if i:
-                out.write("\n")
-            out.write(render_solution(tape, title=str(path)) + "\n")
+    if args.json:
+        texts = [_json_line(path, tape) for path, tape in tapes]
+    else:
+        texts = [("\n" if i else "") + render_solution(tape, title=str(path)) + "\n"
+                 for i, (path, tape) in enumerate(tapes)]
+    sys.stdout.write("".join(texts))
     return 0

@@ -20,17 +20,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from quizgen import datafile
 from quizgen.errors import ErrorList, SpecError
+from quizgen.limits import MAX_DURATION, MAX_POINTS
 
 TOP_KEYS = {"title", "course", "date", "duration", "instructions", "paper", "seed", "shuffle_questions",
             "shuffle_choices", "formula_sheet", "bank", "sections"}
 SECTION_KEYS = {"title", "families", "tags", "topic", "difficulty", "count", "points"}
 PAPERS = {"a4": "A4", "letter": "Letter"}
-MAX_COUNT = 50
+MAX_COUNT = 50  # questions per section
+MAX_SECTIONS = 50
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,13 @@ class _Collector:
         self.path, self.errors = path, []
 
     def add(self, key: str, what: str) -> None:
-        self.errors.append(SpecError(what, file=self.path, key=key))
+        self.errors.append(SpecError(datafile.clip(what), file=self.path, key=key))
+
+
+def _shown(value) -> str:
+    """A value quoted back in an error, cut short: a 400-digit number is not repeated in full."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _is_int(value) -> bool:
@@ -121,7 +129,7 @@ def _section(c: _Collector, number: int, data) -> SectionSpec | None:
         return None
     before = len(c.errors)
     for name in sorted(set(data) - SECTION_KEYS):
-        c.add(f"{key}.{name}", f"unknown key (known: {', '.join(sorted(SECTION_KEYS))})")
+        c.add(f"{key}.{datafile.key_name(name)}", f"unknown key (known: {', '.join(sorted(SECTION_KEYS))})")
     title = data.get("title", f"Section {number}")
     if not isinstance(title, str):
         c.add(f"{key}.title", f"must be a string, got {title!r}")
@@ -149,13 +157,14 @@ def _section(c: _Collector, number: int, data) -> SectionSpec | None:
         c.add(key, "says nothing to draw: give families = [...] or a selection by tags, topic or difficulty")
     count = data.get("count")
     if count is not None and not (_is_int(count) and 1 <= count <= MAX_COUNT):
-        c.add(f"{key}.count", f"must be a whole number from 1 to {MAX_COUNT}, got {count!r}")
+        c.add(f"{key}.count", f"must be a whole number from 1 to {MAX_COUNT}, got {_shown(count)}")
     points = data.get("points")
     if points is None:
         c.add(f"{key}.points", "missing")
     elif not (isinstance(points, (int, float)) and not isinstance(points, bool)
-              and points > 0 and float(points * 2).is_integer()):
-        c.add(f"{key}.points", f"must be a positive multiple of 0.5 (points per question), got {points!r}")
+              and 0 < points <= MAX_POINTS and float(points * 2).is_integer()):
+        c.add(f"{key}.points", f"must be a positive multiple of 0.5 up to {MAX_POINTS} (points per question), "
+                               f"got {_shown(points)}")
     if len(c.errors) > before:
         return None
     return SectionSpec(number, title, families, tuple(tags), topic, difficulty, count, float(points))
@@ -170,12 +179,12 @@ def parse_spec(data: dict, path: str) -> tuple[ExamSpec, list[SpecError]]:
     """
     c = _Collector(path)
     for key in sorted(set(data) - TOP_KEYS):
-        c.add(key, f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")
+        c.add(datafile.key_name(key), f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")
     title = _text(c, data, "title", required=True)
     course, date, instructions = (_text(c, data, k) for k in ("course", "date", "instructions"))
     duration = data.get("duration")
-    if duration is not None and not (_is_int(duration) and duration > 0):
-        c.add("duration", f"must be a whole number of minutes, got {duration!r}")
+    if duration is not None and not (_is_int(duration) and 0 < duration <= MAX_DURATION):
+        c.add("duration", f"must be a whole number of minutes from 1 to {MAX_DURATION}, got {_shown(duration)}")
         duration = None
     paper = data.get("paper", "A4")
     if not isinstance(paper, str) or paper.lower() not in PAPERS:
@@ -202,6 +211,8 @@ def parse_spec(data: dict, path: str) -> tuple[ExamSpec, list[SpecError]]:
         c.add("sections", "missing: add at least one [[sections]] table")
     elif not isinstance(raw, list) or not raw:
         c.add("sections", "must be one or more [[sections]] tables")
+    elif len(raw) > MAX_SECTIONS:
+        c.add("sections", f"has {len(raw)} sections; at most {MAX_SECTIONS}")
     else:
         sections = [s for s in (_section(c, i, d) for i, d in enumerate(raw, start=1)) if s]
     spec = ExamSpec(path, title, course, date, duration, instructions, PAPERS.get(str(paper).lower(), "A4"),
@@ -214,15 +225,9 @@ def read_spec(path: str | Path) -> tuple[ExamSpec | None, list[SpecError]]:
     """Read a spec file; a file that cannot be read or parsed is one error and no spec."""
     path = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, [SpecError("no such file", file=path)]
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [SpecError(f"cannot read: {exc}", file=path)]
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        return None, [SpecError(f"not valid TOML: {exc}", file=path)]
+        data = datafile.load(path, SpecError, fmt="toml")
+    except SpecError as exc:
+        return None, [exc]
     return parse_spec(data, path)
 
 

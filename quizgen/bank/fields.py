@@ -1,0 +1,84 @@
+"""Checks for one family field each, collecting errors instead of raising (spec.py uses them).
+
+Each check accepts any value a TOML file can hold (a list where a string belongs, a number where
+a table belongs) and reports it as `file: key: what is wrong` rather than crashing on it.
+"""
+
+from __future__ import annotations
+
+import math
+
+from quizgen.bank.texcheck import text_problems
+from quizgen.datafile import clip, key_name
+from quizgen.errors import BankError
+from quizgen.limits import MAX_TEXT
+
+
+class Collector:
+    """Every error found in one family file."""
+
+    def __init__(self, path: str):
+        self.path, self.errors = path, []
+
+    def add(self, key: str, what: str):
+        self.errors.append(BankError(clip(what), file=self.path, key=key))
+
+
+def number_range(c: Collector, key: str, value, *, integer: bool = True, low=None, high=None):
+    ok_type = int if integer else (int, float)
+    if (not isinstance(value, list) or len(value) != 2
+            or not all(isinstance(v, ok_type) and not isinstance(v, bool) for v in value)):
+        c.add(key, f"must be [min, max] of {'whole numbers' if integer else 'numbers'}, got {value!r}")
+        return None
+    lo, hi = value
+    if lo > hi:
+        c.add(key, f"min {lo} is greater than max {hi}")
+        return None
+    if low is not None and lo < low:
+        c.add(key, f"must be at least {low}, got {lo}")
+        return None
+    if high is not None and hi > high:
+        c.add(key, f"must be at most {high}, got {hi}")
+        return None
+    return (lo, hi)
+
+
+def one_of(c: Collector, key: str, value, known, what: str):
+    """A string naming one of `known`, else an error (a list or number is reported, not crashed on)."""
+    if not isinstance(value, str) or value not in known:
+        c.add(key, f"unknown {what} {value!r} (known: {', '.join(known)})")
+        return None
+    return value
+
+
+def text(c: Collector, data: dict, key: str, default: str | None = None) -> str:
+    """A string field; its $…$ LaTeX is checked, since latex2mathml accepts wrong LaTeX silently."""
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        c.add(key, f"must be a string, got {value!r}" if key in data else "missing")
+        return ""
+    if len(value) > MAX_TEXT:
+        c.add(key, f"is {len(value)} characters long; at most {MAX_TEXT}")
+        return ""
+    for problem in text_problems(value):
+        c.add(key, problem)
+    return value
+
+
+def grid_holds_points(c: Collector, key: str, bounds, step: float, nonzero: bool) -> None:
+    lo, hi = bounds
+    first, last = math.ceil(lo / step), math.floor(hi / step)
+    count = last - first + 1 - (1 if nonzero and first <= 0 <= last else 0)
+    if count < 1:
+        c.add(key, f"[{lo}, {hi}] holds no{' non-zero' if nonzero else ''} point of the grid (step {step:g})")
+
+
+def table(c: Collector, data: dict, name: str, known: set[str]) -> dict:
+    """A sub-table of the family (empty if absent), with its unknown keys reported."""
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        c.add(name, "must be a table")
+        return {}
+    for key in sorted(set(table) - known):
+        c.add(f"{name}.{key_name(key)}", f"unknown key (known: {', '.join(sorted(known))})")
+    return table
