@@ -7,6 +7,7 @@ import sys
 from quizgen.bank.generate import variant
 from quizgen.bank.load import default_bank, family_files, load_files
 from quizgen.errors import BankError, QuizgenError
+from quizgen.render.terminal import clean
 
 
 def register(sub):
@@ -34,7 +35,7 @@ def run(args) -> int:
                 errors.append(exc)
                 break
     for error in errors:
-        print(str(error), file=sys.stderr)
+        print(clean(str(error)), file=sys.stderr)
     if errors:
         print(f"quizgen check: {len(errors)} problem(s) in {len(files)} file(s)", file=sys.stderr)
         return 2

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 from quizgen.bank.generate import variant
 from quizgen.bank.load import load_bank
 from quizgen.errors import QuizgenError
+from quizgen.render.terminal import echo
 from quizgen.render.text import question_text, solution_text
 
 
@@ -29,7 +28,7 @@ def run(args) -> int:
         close = [f for f in families if args.family in f] or sorted(families)[:5]
         raise QuizgenError(f"unknown family {args.family!r} (try: {', '.join(close)})")
     q = variant(families[args.family], args.index, args.seed)
-    sys.stdout.write(question_text(q) + "\n")
+    echo(question_text(q))
     if not args.no_solution:
-        sys.stdout.write("\n" + solution_text(q) + "\n")
+        echo("\n" + solution_text(q))
     return 0

@@ -1,30 +1,39 @@
 """The practice history: an SQLite file of attempts and SM-2 cards that is never put at risk.
 
-An existing file is inspected first — its header bytes, then a read-only connection — and
-refused with a HistoryError naming the path when it is not SQLite, corrupt, not ours (another
-PRAGMA application_id), of a newer schema, or locked; a refused file is never written to. A missing file is
-built beside its final name and linked into place, so a half-created history never exists.
-Every attempt is committed in its own transaction the moment it is graded.
+An existing file is inspected first — what it is, its header bytes, then a read-only
+connection — and refused with a HistoryError naming the path when it is not a regular file, not
+SQLite, corrupt, not ours (another PRAGMA application_id), of a newer schema, of a schema that is
+not exactly ours (a planted trigger or view would run inside our writes), or locked; a refused file
+is never written to. A missing file is built beside its final name and linked into place, so a
+half-created history never exists. Every attempt is committed in its own transaction the moment it
+is graded; a card is read, reviewed and written inside that transaction, so two sessions on one
+file never overwrite each other's reviews.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+import stat
 import sys
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from quizgen.errors import HistoryError
 from quizgen.messages import t
-from quizgen.practice.schedule import Card
+from quizgen.practice.schedule import Card, review
 
 APPLICATION_ID = 0x717A6731  # "qzg1": PRAGMA application_id of every quizgen history
 SCHEMA_VERSION = 1  # PRAGMA user_version; MIGRATIONS[n] takes a file from n - 1 to n
 TIMEOUT = 0.5  # seconds to wait for another program's lock before calling the file locked
 HEADER = b"SQLite format 3\x00"
 TABLES = ("attempts", "cards")
+JOURNAL = "-journal"  # SQLite's rollback journal sits beside the file under its name plus this
+MAX_BYTES = 1 << 30  # a history over 1 GiB (about five million attempts) is refused, not scanned
+CARD_COLUMNS = "family, easiness, interval, repetitions, due, lapses, last_quality, last_review, next_index"
 
 MIGRATIONS = {
     1: [
@@ -109,12 +118,63 @@ def _fail(path: Path, key: str, **values) -> HistoryError:
     return HistoryError(t(f"practice.{key}", **values), file=str(path))
 
 
-def _sqlite_error(path: Path, exc: sqlite3.Error) -> HistoryError:
+def sqlite_error(path: Path, exc: sqlite3.Error) -> HistoryError:
+    """The HistoryError, naming `path`, that an SQLite failure on it means to a user."""
     if "locked" in str(exc) or "busy" in str(exc):
         return _fail(path, "db_locked")
     if isinstance(exc, sqlite3.OperationalError):
         return _fail(path, "db_unreadable", detail=str(exc))
     return _fail(path, "db_corrupt", detail=str(exc))
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        return 255
+
+
+def _check_name(path: Path) -> None:
+    """Refuse a file name too long for SQLite to put its journal beside it."""
+    folder = path.parent if path.parent.is_dir() else Path(".")
+    longest = _name_max(folder) - len(JOURNAL)
+    if len(os.fsencode(path.name)) > longest:
+        raise _fail(path, "db_name_too_long", limit=longest)
+
+
+def expected_schema(version: int) -> set[tuple]:
+    """Every schema object (type, name, table, SQL) a history of `version` holds: nothing else."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for step in range(1, version + 1):
+            for statement in MIGRATIONS[step]:
+                conn.execute(statement)
+        return set(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+    finally:
+        conn.close()
+
+
+def _check_schema(path: Path, conn: sqlite3.Connection, version: int) -> None:
+    """Refuse a history whose schema is not exactly the one quizgen wrote for `version`."""
+    if version < 0 or version > SCHEMA_VERSION:
+        if version > SCHEMA_VERSION:
+            raise _fail(path, "db_newer", found=version, known=SCHEMA_VERSION)
+        raise _fail(path, "db_schema", detail=f"user_version {version}")
+    found = set(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+    want = expected_schema(version)
+    names = {row[1] for row in found if row[0] == "table"}
+    missing = [name for name in TABLES if name not in names]
+    if missing:
+        raise _fail(path, "db_missing_tables", tables=", ".join(missing))
+    extra = sorted(found - want, key=lambda row: (row[0], row[1]))
+    if extra:
+        kind, name = extra[0][0], extra[0][1]
+        changed = any(row[:2] == (kind, name) for row in want)
+        detail = t("practice.schema_changed" if changed else "practice.schema_extra", kind=kind, name=name)
+        raise _fail(path, "db_schema", detail=detail)
+    gone = sorted(want - found, key=lambda row: (row[0], row[1]))
+    if gone:
+        raise _fail(path, "db_schema", detail=t("practice.schema_missing", kind=gone[0][0], name=gone[0][1]))
 
 
 def inspect(path: Path) -> None:
@@ -124,8 +184,18 @@ def inspect(path: Path) -> None:
     application_id) left with a hot journal by a crash is opened read-write so that SQLite rolls
     back the interrupted transaction, restoring the last committed state.
     """
-    if path.is_dir():
+    try:
+        info = path.stat()  # follows a symlink: what counts is the file it names
+    except OSError as exc:
+        raise _fail(path, "db_unreadable", detail=exc.strerror or str(exc)) from None
+    if stat.S_ISDIR(info.st_mode):
         raise _fail(path, "db_is_dir")
+    if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read below; a device is no history
+        raise _fail(path, "db_not_file")
+    if info.st_size > MAX_BYTES:
+        raise _fail(path, "db_too_big", size=f"{info.st_size / (1 << 20):.0f} MiB",
+                    limit=f"{MAX_BYTES >> 20} MiB")
+    _check_name(path)
     try:
         with open(path, "rb") as f:
             head = f.read(100)
@@ -140,38 +210,46 @@ def inspect(path: Path) -> None:
     app = int.from_bytes(head[68:72], "big")  # PRAGMA application_id, read before SQLite touches the file
     if app != APPLICATION_ID:
         raise _fail(path, "db_not_ours", found=f"0x{app:08x}")
-    journal = path.with_name(path.name + "-journal")
+    journal = path.with_name(path.name + JOURNAL)
     hot = journal.is_file() and journal.stat().st_size > 0
     try:
         conn = sqlite3.connect(_uri(path, "rw" if hot else "ro"), uri=True, timeout=TIMEOUT)
     except sqlite3.Error as exc:
-        raise _sqlite_error(path, exc) from None
+        raise sqlite_error(path, exc) from None
     try:
+        conn.execute("PRAGMA trusted_schema = OFF")
         check = conn.execute("PRAGMA quick_check").fetchall()
         if check != [("ok",)]:
             raise _fail(path, "db_corrupt", detail=str(check[0][0]) if check else "no result")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise _fail(path, "db_newer", found=version, known=SCHEMA_VERSION)
-        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        missing = [name for name in TABLES if name not in names]
-        if missing:
-            raise _fail(path, "db_missing_tables", tables=", ".join(missing))
+        _check_schema(path, conn, conn.execute("PRAGMA user_version").fetchone()[0])
     except sqlite3.Error as exc:
-        raise _sqlite_error(path, exc) from None
+        raise sqlite_error(path, exc) from None
     finally:
         conn.close()
 
 
-def _create(path: Path) -> None:
-    """Build a fresh history beside `path`, then link it into place (never over another file)."""
+def _create(path: Path, make_folder: bool) -> None:
+    """Build a fresh history beside `path`, then link it into place (never over another file).
+
+    The folder is made only when `make_folder` (the default data folder); a --db in a missing
+    folder is more likely a typo than a wish for new folders.
+    """
+    if not path.parent.is_dir():
+        if not make_folder:
+            raise _fail(path, "db_no_folder", folder=str(path.parent))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _fail(path, "db_cannot_create", detail=exc.strerror or str(exc)) from None
+    _check_name(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=".quizgen-history-", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise _fail(path, "db_cannot_create", detail=exc.strerror or str(exc)) from None
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    os.close(fd)
+    tmp = Path(name)
     try:
-        conn = sqlite3.connect(_uri(tmp, "rwc"), uri=True, timeout=TIMEOUT, isolation_level=None)
+        conn = sqlite3.connect(_uri(tmp, "rw"), uri=True, timeout=TIMEOUT, isolation_level=None)
         try:
             conn.execute("BEGIN")
             for version in sorted(MIGRATIONS):
@@ -187,12 +265,15 @@ def _create(path: Path) -> None:
         except FileExistsError:
             pass  # another session created it first; inspect() will judge that file
         except OSError:
-            if not path.exists():
+            if not path.exists() and not path.is_symlink():
                 os.replace(tmp, path)  # a file system without hard links
     except (OSError, sqlite3.Error) as exc:
-        raise _fail(path, "db_cannot_create", detail=str(exc)) from None
+        raise _fail(path, "db_cannot_create", detail=getattr(exc, "strerror", None) or str(exc)) from None
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        with contextlib.suppress(OSError):
+            tmp.with_name(tmp.name + JOURNAL).unlink()
 
 
 class History:
@@ -210,57 +291,89 @@ class History:
     def close(self) -> None:
         self.conn.close()
 
-    def record(self, attempt: Attempt | None, card: Card | None = None) -> None:
-        """Commit one attempt and/or the card it moved, in a single transaction."""
-        a = attempt
+    def _insert(self, a: Attempt) -> None:
+        self.conn.execute(
+            "INSERT INTO attempts (at, question_id, family, topic, kind, answer_text, outcome, correct,"
+            " score, mistake, mistake_name, hints, try_number)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (iso(a.at), a.question_id, a.family, a.topic, a.kind, a.answer_text, a.outcome,
+             int(a.correct), float(a.score), a.mistake, a.mistake_name, a.hints, a.try_number))
+
+    def _write_card(self, card: Card) -> None:
+        self.conn.execute(
+            f"INSERT OR REPLACE INTO cards ({CARD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (card.family, card.easiness, card.interval, card.repetitions, iso(card.due),
+             card.lapses, card.last_quality, iso(card.last_review), card.next_index))
+
+    def _transaction(self, work):
+        """Run work() inside BEGIN IMMEDIATE … COMMIT; roll back on any failure."""
         try:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
-                if a is not None:
-                    self.conn.execute(
-                        "INSERT INTO attempts (at, question_id, family, topic, kind, answer_text, outcome, correct,"
-                        " score, mistake, mistake_name, hints, try_number)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (iso(a.at), a.question_id, a.family, a.topic, a.kind, a.answer_text, a.outcome,
-                         int(a.correct), float(a.score), a.mistake, a.mistake_name, a.hints, a.try_number))
-                if card is not None:
-                    self.conn.execute(
-                        "INSERT OR REPLACE INTO cards (family, easiness, interval, repetitions, due, lapses,"
-                        " last_quality, last_review, next_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (card.family, card.easiness, card.interval, card.repetitions, iso(card.due),
-                         card.lapses, card.last_quality, iso(card.last_review), card.next_index))
+                result = work()
                 self.conn.execute("COMMIT")
+                return result
             except BaseException:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            raise _sqlite_error(self.path, exc) from None
+            raise sqlite_error(self.path, exc) from None
+
+    def record(self, attempt: Attempt | None, card: Card | None = None) -> None:
+        """Commit one attempt and/or a card as given, in a single transaction."""
+        def work():
+            if attempt is not None:
+                self._insert(attempt)
+            if card is not None:
+                self._write_card(card)
+        self._transaction(work)
+
+    def review(self, family: str, quality: int, now: datetime, attempt: Attempt | None = None) -> Card:
+        """Review `family`'s card at `quality` and commit it with `attempt`; return the new card.
+
+        The card is read from the file inside the write transaction, so a review by another session
+        since this one last looked is built upon, not overwritten.
+        """
+        def work():
+            if attempt is not None:
+                self._insert(attempt)
+            row = self.conn.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE family = ?", (family,)).fetchone()
+            card = review(_card(row) if row else Card(family), quality, now)
+            self._write_card(card)
+            return card
+        return self._transaction(work)
 
     def cards(self) -> dict[str, Card]:
         try:
-            rows = self.conn.execute(
-                "SELECT family, easiness, interval, repetitions, due, lapses, last_quality, last_review,"
-                " next_index FROM cards ORDER BY family").fetchall()
+            rows = self.conn.execute(f"SELECT {CARD_COLUMNS} FROM cards ORDER BY family").fetchall()
         except sqlite3.Error as exc:
-            raise _sqlite_error(self.path, exc) from None
-        return {r[0]: Card(r[0], r[1], r[2], r[3], parse_iso(r[4]), r[5], r[6], parse_iso(r[7]), r[8])
-                for r in rows}
+            raise sqlite_error(self.path, exc) from None
+        return {r[0]: _card(r) for r in rows}
 
 
-def open_history(path: str | Path, *, create: bool = True, read_only: bool = False) -> History | None:
-    """Open (or, when missing and `create`, start) the history at `path`; None if missing and not created."""
+def _card(r: tuple) -> Card:
+    return Card(r[0], r[1], r[2], r[3], parse_iso(r[4]), r[5], r[6], parse_iso(r[7]), r[8])
+
+
+def open_history(path: str | Path, *, create: bool = True, read_only: bool = False,
+                 make_folder: bool = True) -> History | None:
+    """Open (or, when missing and `create`, start) the history at `path`; None if missing and not created.
+
+    `make_folder`: whether a missing folder may be created (only for the default data folder).
+    """
     path = Path(path).expanduser()
     if not path.exists() and not path.is_symlink():
         if not create:
             return None
-        _create(path)
+        _create(path, make_folder)
     inspect(path)
     try:
         conn = sqlite3.connect(_uri(path, "ro" if read_only else "rw"), uri=True, timeout=TIMEOUT,
                                isolation_level=None)
+        conn.execute("PRAGMA trusted_schema = OFF")
     except sqlite3.Error as exc:
-        raise _sqlite_error(path, exc) from None
+        raise sqlite_error(path, exc) from None
     if not read_only:
         if not (os.access(path, os.W_OK) and os.access(path.resolve().parent, os.W_OK)):
             conn.close()
@@ -271,7 +384,7 @@ def open_history(path: str | Path, *, create: bool = True, read_only: bool = Fal
             _migrate(conn)
         except sqlite3.Error as exc:
             conn.close()
-            raise _sqlite_error(path, exc) from None
+            raise sqlite_error(path, exc) from None
     return History(conn, path)
 
 

@@ -1,12 +1,17 @@
-"""What `quizgen stats` prints: accuracy per topic, reviews due, frequent mistakes, from the history."""
+"""What `quizgen stats` prints: accuracy per topic, reviews due, frequent mistakes, from the history.
+
+Accuracy is the one score quizgen uses everywhere (terminal summary, stats, the site): each
+question counts once, by its first answer; a retry that fixes it does not make it right.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
 from quizgen.messages import t
 from quizgen.practice.feedback import when
-from quizgen.practice.history import History, parse_iso
+from quizgen.practice.history import History, parse_iso, sqlite_error
 
 MISTAKES_SHOWN = 10
 
@@ -24,15 +29,22 @@ def _percent(correct: int, attempts: int) -> str:
 
 def stats_text(history: History, now: datetime) -> str:
     """The whole report; a history without attempts says so in one line."""
+    try:
+        return _report(history, now)
+    except sqlite3.Error as exc:
+        raise sqlite_error(history.path, exc) from None
+
+
+def _report(history: History, now: datetime) -> str:
     db = history.conn
     count, first, last = db.execute("SELECT COUNT(*), MIN(at), MAX(at) FROM attempts").fetchone()
     if not count:
         return t("practice.stats_empty", path=history.path)
     lines = [t("practice.stats_head", path=history.path, attempts=count, first=first[:10], last=last[:10]), ""]
 
-    # Graded answers and revealed solutions count as attempts; a skip is not an attempt.
-    topics = db.execute("SELECT topic, COUNT(*), SUM(correct) FROM attempts WHERE outcome != 'skipped'"
-                        " GROUP BY topic ORDER BY topic").fetchall()
+    # One row per question: its first answer (or the solution shown instead); a skip does not count.
+    topics = db.execute("SELECT topic, COUNT(*), SUM(correct) FROM attempts WHERE try_number = 1"
+                        " AND outcome != 'skipped' GROUP BY topic ORDER BY topic").fetchall()
     rows = [[topic, str(n), str(right), _percent(right, n)] for topic, n, right in topics]
     total_n, total_right = sum(r[1] for r in topics), sum(r[2] for r in topics)
     rows.append([t("practice.stats_all"), str(total_n), str(total_right), _percent(total_right, total_n)])
