@@ -15,58 +15,21 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import stat
 import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from quizgen.errors import HistoryError
-from quizgen.messages import t
+from quizgen.practice.guard import JOURNAL, TIMEOUT, check_name, fail, inspect, sqlite_error, uri
 from quizgen.practice.schedule import Card, review
+from quizgen.practice.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
-APPLICATION_ID = 0x717A6731  # "qzg1": PRAGMA application_id of every quizgen history
-SCHEMA_VERSION = 1  # PRAGMA user_version; MIGRATIONS[n] takes a file from n - 1 to n
-TIMEOUT = 0.5  # seconds to wait for another program's lock before calling the file locked
-HEADER = b"SQLite format 3\x00"
-TABLES = ("attempts", "cards")
-JOURNAL = "-journal"  # SQLite's rollback journal sits beside the file under its name plus this
-MAX_BYTES = 1 << 30  # a history over 1 GiB (about five million attempts) is refused, not scanned
+__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "Attempt", "History", "default_path", "inspect", "iso",
+           "open_history", "parse_iso", "sqlite_error"]
+
+WRITE_TIMEOUT_MS = 2000  # once open, a write waits this long for another session's commit
 CARD_COLUMNS = "family, easiness, interval, repetitions, due, lapses, last_quality, last_review, next_index"
-
-MIGRATIONS = {
-    1: [
-        """CREATE TABLE attempts (
-            id           INTEGER PRIMARY KEY,
-            at           TEXT NOT NULL,     -- ISO 8601, UTC
-            question_id  TEXT NOT NULL,
-            family       TEXT NOT NULL,
-            topic        TEXT NOT NULL,
-            kind         TEXT NOT NULL,     -- the question kind, e.g. gradient_entry
-            answer_text  TEXT,              -- as typed; NULL for a skip or a revealed solution
-            outcome      TEXT NOT NULL CHECK (outcome IN ('answered', 'revealed', 'skipped')),
-            correct      INTEGER NOT NULL CHECK (correct IN (0, 1)),
-            score        REAL NOT NULL,
-            mistake      TEXT,              -- mistake id, when the answer matched one
-            mistake_name TEXT,
-            hints        INTEGER NOT NULL,  -- hints shown before this attempt
-            try_number   INTEGER NOT NULL   -- 1 the first answer, 2 the retry
-        )""",
-        "CREATE INDEX attempts_family ON attempts (family)",
-        """CREATE TABLE cards (
-            family       TEXT PRIMARY KEY,
-            easiness     REAL NOT NULL,
-            interval     REAL NOT NULL,     -- days
-            repetitions  INTEGER NOT NULL,
-            due          TEXT NOT NULL,     -- ISO 8601, UTC
-            lapses       INTEGER NOT NULL,
-            last_quality INTEGER NOT NULL,
-            last_review  TEXT NOT NULL,
-            next_index   INTEGER NOT NULL
-        )""",
-    ],
-}
 
 
 @dataclass(frozen=True)
@@ -110,124 +73,6 @@ def parse_iso(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-def _uri(path: Path, mode: str) -> str:
-    return f"{path.resolve().as_uri()}?mode={mode}"
-
-
-def _fail(path: Path, key: str, **values) -> HistoryError:
-    return HistoryError(t(f"practice.{key}", **values), file=str(path))
-
-
-def sqlite_error(path: Path, exc: sqlite3.Error) -> HistoryError:
-    """The HistoryError, naming `path`, that an SQLite failure on it means to a user."""
-    if "locked" in str(exc) or "busy" in str(exc):
-        return _fail(path, "db_locked")
-    if isinstance(exc, sqlite3.OperationalError):
-        return _fail(path, "db_unreadable", detail=str(exc))
-    return _fail(path, "db_corrupt", detail=str(exc))
-
-
-def _name_max(folder: Path) -> int:
-    try:
-        return os.pathconf(folder, "PC_NAME_MAX")
-    except (OSError, ValueError, AttributeError):
-        return 255
-
-
-def _check_name(path: Path) -> None:
-    """Refuse a file name too long for SQLite to put its journal beside it."""
-    folder = path.parent if path.parent.is_dir() else Path(".")
-    longest = _name_max(folder) - len(JOURNAL)
-    if len(os.fsencode(path.name)) > longest:
-        raise _fail(path, "db_name_too_long", limit=longest)
-
-
-def expected_schema(version: int) -> set[tuple]:
-    """Every schema object (type, name, table, SQL) a history of `version` holds: nothing else."""
-    conn = sqlite3.connect(":memory:")
-    try:
-        for step in range(1, version + 1):
-            for statement in MIGRATIONS[step]:
-                conn.execute(statement)
-        return set(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
-    finally:
-        conn.close()
-
-
-def _check_schema(path: Path, conn: sqlite3.Connection, version: int) -> None:
-    """Refuse a history whose schema is not exactly the one quizgen wrote for `version`."""
-    if version < 0 or version > SCHEMA_VERSION:
-        if version > SCHEMA_VERSION:
-            raise _fail(path, "db_newer", found=version, known=SCHEMA_VERSION)
-        raise _fail(path, "db_schema", detail=f"user_version {version}")
-    found = set(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
-    want = expected_schema(version)
-    names = {row[1] for row in found if row[0] == "table"}
-    missing = [name for name in TABLES if name not in names]
-    if missing:
-        raise _fail(path, "db_missing_tables", tables=", ".join(missing))
-    extra = sorted(found - want, key=lambda row: (row[0], row[1]))
-    if extra:
-        kind, name = extra[0][0], extra[0][1]
-        changed = any(row[:2] == (kind, name) for row in want)
-        detail = t("practice.schema_changed" if changed else "practice.schema_extra", kind=kind, name=name)
-        raise _fail(path, "db_schema", detail=detail)
-    gone = sorted(want - found, key=lambda row: (row[0], row[1]))
-    if gone:
-        raise _fail(path, "db_schema", detail=t("practice.schema_missing", kind=gone[0][0], name=gone[0][1]))
-
-
-def inspect(path: Path) -> None:
-    """Raise HistoryError unless `path` is a healthy quizgen history.
-
-    Nothing is written, with one exception: a history of ours (its header carries our
-    application_id) left with a hot journal by a crash is opened read-write so that SQLite rolls
-    back the interrupted transaction, restoring the last committed state.
-    """
-    try:
-        info = path.stat()  # follows a symlink: what counts is the file it names
-    except OSError as exc:
-        raise _fail(path, "db_unreadable", detail=exc.strerror or str(exc)) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise _fail(path, "db_is_dir")
-    if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read below; a device is no history
-        raise _fail(path, "db_not_file")
-    if info.st_size > MAX_BYTES:
-        raise _fail(path, "db_too_big", size=f"{info.st_size / (1 << 20):.0f} MiB",
-                    limit=f"{MAX_BYTES >> 20} MiB")
-    _check_name(path)
-    try:
-        with open(path, "rb") as f:
-            head = f.read(100)
-    except OSError as exc:
-        raise _fail(path, "db_unreadable", detail=exc.strerror or str(exc)) from None
-    if not head:
-        raise _fail(path, "db_empty")
-    if not head.startswith(HEADER):
-        raise _fail(path, "db_not_sqlite")
-    if len(head) < 100:
-        raise _fail(path, "db_corrupt", detail="shorter than the SQLite header")
-    app = int.from_bytes(head[68:72], "big")  # PRAGMA application_id, read before SQLite touches the file
-    if app != APPLICATION_ID:
-        raise _fail(path, "db_not_ours", found=f"0x{app:08x}")
-    journal = path.with_name(path.name + JOURNAL)
-    hot = journal.is_file() and journal.stat().st_size > 0
-    try:
-        conn = sqlite3.connect(_uri(path, "rw" if hot else "ro"), uri=True, timeout=TIMEOUT)
-    except sqlite3.Error as exc:
-        raise sqlite_error(path, exc) from None
-    try:
-        conn.execute("PRAGMA trusted_schema = OFF")
-        check = conn.execute("PRAGMA quick_check").fetchall()
-        if check != [("ok",)]:
-            raise _fail(path, "db_corrupt", detail=str(check[0][0]) if check else "no result")
-        _check_schema(path, conn, conn.execute("PRAGMA user_version").fetchone()[0])
-    except sqlite3.Error as exc:
-        raise sqlite_error(path, exc) from None
-    finally:
-        conn.close()
-
-
 def _create(path: Path, make_folder: bool) -> None:
     """Build a fresh history beside `path`, then link it into place (never over another file).
 
@@ -236,20 +81,20 @@ def _create(path: Path, make_folder: bool) -> None:
     """
     if not path.parent.is_dir():
         if not make_folder:
-            raise _fail(path, "db_no_folder", folder=str(path.parent))
+            raise fail(path, "db_no_folder", folder=str(path.parent))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise _fail(path, "db_cannot_create", detail=exc.strerror or str(exc)) from None
-    _check_name(path)
+            raise fail(path, "db_cannot_create", detail=exc.strerror or str(exc)) from None
+    check_name(path)
     try:
         fd, name = tempfile.mkstemp(prefix=".quizgen-history-", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise _fail(path, "db_cannot_create", detail=exc.strerror or str(exc)) from None
+        raise fail(path, "db_cannot_create", detail=exc.strerror or str(exc)) from None
     os.close(fd)
     tmp = Path(name)
     try:
-        conn = sqlite3.connect(_uri(tmp, "rw"), uri=True, timeout=TIMEOUT, isolation_level=None)
+        conn = sqlite3.connect(uri(tmp, "rw"), uri=True, timeout=TIMEOUT, isolation_level=None)
         try:
             conn.execute("BEGIN")
             for version in sorted(MIGRATIONS):
@@ -268,7 +113,7 @@ def _create(path: Path, make_folder: bool) -> None:
             if not path.exists() and not path.is_symlink():
                 os.replace(tmp, path)  # a file system without hard links
     except (OSError, sqlite3.Error) as exc:
-        raise _fail(path, "db_cannot_create", detail=getattr(exc, "strerror", None) or str(exc)) from None
+        raise fail(path, "db_cannot_create", detail=getattr(exc, "strerror", None) or str(exc)) from None
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -369,7 +214,7 @@ def open_history(path: str | Path, *, create: bool = True, read_only: bool = Fal
         _create(path, make_folder)
     inspect(path)
     try:
-        conn = sqlite3.connect(_uri(path, "ro" if read_only else "rw"), uri=True, timeout=TIMEOUT,
+        conn = sqlite3.connect(uri(path, "ro" if read_only else "rw"), uri=True, timeout=TIMEOUT,
                                isolation_level=None)
         conn.execute("PRAGMA trusted_schema = OFF")
     except sqlite3.Error as exc:
@@ -377,11 +222,12 @@ def open_history(path: str | Path, *, create: bool = True, read_only: bool = Fal
     if not read_only:
         if not (os.access(path, os.W_OK) and os.access(path.resolve().parent, os.W_OK)):
             conn.close()
-            raise _fail(path, "db_read_only")
+            raise fail(path, "db_read_only")
         try:
             conn.execute("BEGIN IMMEDIATE")  # can we write? (takes the lock, writes nothing)
             conn.execute("ROLLBACK")
             _migrate(conn)
+            conn.execute(f"PRAGMA busy_timeout = {WRITE_TIMEOUT_MS}")  # the file is free: now be patient
         except sqlite3.Error as exc:
             conn.close()
             raise sqlite_error(path, exc) from None

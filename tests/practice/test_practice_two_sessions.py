@@ -48,13 +48,19 @@ def test_concurrent_writers_lose_no_review(tmp_path):
     open_history(db).close()
     per_writer, errors = 15, []
 
+    opening, both_open = threading.Lock(), threading.Barrier(2)
+
     def writer():
         try:
-            with open_history(db) as history:
+            with opening:  # one at a time: opening refuses a file locked at that moment, by design
+                history = open_history(db)
+            both_open.wait()
+            with history:
                 for _ in range(per_writer):
                     history.review("f", 1, NOW)
         except Exception as exc:  # surfaced below: a thread's exception would otherwise vanish
             errors.append(exc)
+            both_open.abort()
 
     threads = [threading.Thread(target=writer) for _ in range(2)]
     for thread in threads:
