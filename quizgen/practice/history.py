@@ -1,6 +1,6 @@
 """The practice history: an SQLite file of attempts and SM-2 cards that is never put at risk.
 
-An existing file is inspected first — what it is, its header bytes, then a read-only
+An existing file is inspected first (guard.py) — what it is, its header bytes, then a read-only
 connection — and refused with a HistoryError naming the path when it is not a regular file, not
 SQLite, corrupt, not ours (another PRAGMA application_id), of a newer schema, of a schema that is
 not exactly ours (a planted trigger or view would run inside our writes), or locked; a refused file
