@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from quizgen.practice.guard import JOURNAL, TIMEOUT, check_name, fail, inspect, sqlite_error, uri
-from quizgen.practice.schedule import Card, review
+from quizgen.practice.schedule import MAX_INTERVAL, MIN_EASINESS, Card, review
 from quizgen.practice.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "Attempt", "History", "default_path", "inspect", "iso",
@@ -184,7 +184,7 @@ class History:
             if attempt is not None:
                 self._insert(attempt)
             row = self.conn.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE family = ?", (family,)).fetchone()
-            card = review(_card(row) if row else Card(family), quality, now)
+            card = review(_card(self.path, row) if row else Card(family), quality, now)
             self._write_card(card)
             return card
         return self._transaction(work)
@@ -194,11 +194,41 @@ class History:
             rows = self.conn.execute(f"SELECT {CARD_COLUMNS} FROM cards ORDER BY family").fetchall()
         except sqlite3.Error as exc:
             raise sqlite_error(self.path, exc) from None
-        return {r[0]: _card(r) for r in rows}
+        return {r[0]: _card(self.path, r) for r in rows}
 
 
-def _card(r: tuple) -> Card:
-    return Card(r[0], r[1], r[2], r[3], parse_iso(r[4]), r[5], r[6], parse_iso(r[7]), r[8])
+def _moment(value) -> datetime:
+    moment = datetime.fromisoformat(value)  # ValueError / TypeError for anything but ISO text
+    if moment.tzinfo is None:
+        raise ValueError("no time zone")
+    return moment
+
+
+def _number(value, low: float, high: float, whole: bool = False):
+    if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)) \
+            or not low <= value <= high:
+        raise ValueError("out of range")
+    return value if whole else float(value)
+
+
+def _card(path: Path, r: tuple) -> Card:
+    """The Card a stored row holds; a row no quizgen wrote (wrong type, range or date) is refused."""
+    checks = (("family", lambda v: v if isinstance(v, str) else _number(None, 0, 0)),
+              ("easiness", lambda v: _number(v, MIN_EASINESS, 1000.0)),
+              ("interval", lambda v: _number(v, 0.0, MAX_INTERVAL)),
+              ("repetitions", lambda v: _number(v, 0, 2**31, whole=True)),
+              ("due", _moment),
+              ("lapses", lambda v: _number(v, 0, 2**31, whole=True)),
+              ("last_quality", lambda v: _number(v, 0, 5, whole=True)),
+              ("last_review", _moment),
+              ("next_index", lambda v: _number(v, 0, 2**31, whole=True)))
+    values = []
+    for (column, check), value in zip(checks, r):
+        try:
+            values.append(check(value))
+        except (ValueError, TypeError, OverflowError):
+            raise fail(path, "db_bad_card", family=str(r[0]), column=column, value=str(value)[:40]) from None
+    return Card(*values)
 
 
 def open_history(path: str | Path, *, create: bool = True, read_only: bool = False,

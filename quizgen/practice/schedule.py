@@ -20,6 +20,7 @@ from quizgen.bank.seeds import stable_seed
 START_EASINESS = 2.5
 MIN_EASINESS = 1.3
 RELEARN = timedelta(minutes=10)
+MAX_INTERVAL = 36500.0  # days (a century): intervals grow geometrically, dates end at year 9999
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def review(card: Card, q: int, now: datetime) -> Card:
         elif repetitions == 2:
             interval = 6.0
         else:
-            interval = float(round(card.interval * card.easiness))
+            interval = min(MAX_INTERVAL, float(round(card.interval * card.easiness)))
         due, lapses = now + timedelta(days=interval), card.lapses
     else:
         repetitions, interval = 0, 0.0

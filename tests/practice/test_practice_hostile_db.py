@@ -5,17 +5,19 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import sqlite3
 import subprocess
 import sys
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from practice_support import BANK, ROOT
 from quizgen.cli import main
-from quizgen.practice.history import APPLICATION_ID, SCHEMA_VERSION, open_history
+from quizgen.practice.history import APPLICATION_ID, SCHEMA_VERSION, Attempt, open_history
 
 
 def digest(path: Path) -> str | None:
@@ -203,3 +205,40 @@ def test_the_default_data_folder_is_still_created(tmp_path):
                          env={**env, "XDG_DATA_HOME": str(tmp_path / "xdg" / "data")})
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "xdg" / "data" / "quizgen" / "history.sqlite").is_file()
+
+
+@pytest.mark.parametrize("update, words", [
+    ("due = 'garbage'", "due = 'garbage'"),
+    ("due = '2025-01-01T00:00:00'", "due = '2025-01-01T00:00:00'"),  # no time zone: cannot compare
+    ("easiness = 'x'", "easiness = 'x'"),
+    ("interval = 1e308", "interval = '1e+308'"),  # would overflow the next due date
+    ("next_index = -5", "next_index = '-5'"),
+    ("last_quality = 9", "last_quality = '9'"),
+])
+def test_a_card_row_no_quizgen_wrote_is_one_line(tmp_path, capsys, update, words):
+    """Guards the tracebacks (ValueError, TypeError, OverflowError) a tampered card row gave."""
+    db = history(tmp_path / "h.sqlite")
+    now = datetime(2025, 3, 1, tzinfo=timezone.utc)
+    with open_history(db) as h:
+        h.review("logistic-dw", 5, now, Attempt("logistic-dw--s0-v0", "logistic-dw", "gradients", "gradient_matrix",
+                                                "1", "answered", True, 1.0, None, None, 0, 1, now))
+    conn = sqlite3.connect(db)
+    conn.execute(f"UPDATE cards SET {update}")
+    conn.commit()
+    conn.close()
+    refused_by_cli(capsys, db, "holds a review card no quizgen wrote", words)
+    refused_by_cli(capsys, db, "holds a review card no quizgen wrote", words, command=("practice",))
+
+
+def test_stats_prints_blobs_in_text_columns_as_clean_text(tmp_path, capsys):
+    db = history(tmp_path / "h.sqlite")
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO attempts (at, question_id, family, topic, kind, outcome, correct, score, mistake,"
+                 " hints, try_number) VALUES (5, 'q', 'f', x'1b5b324a746f706963', 'k', 'answered', 0, 0,"
+                 " x'1b5d303b7877070a', 0, 1)")
+    conn.commit()
+    conn.close()
+    assert main(["stats", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "1× " in out
+    assert re.search(r"^  topic\s+1\s+0\s+0%$", out, re.M), out  # ESC[2J dropped from the topic
