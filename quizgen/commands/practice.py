@@ -43,6 +43,8 @@ def select(families, topics, tags, difficulty: tuple[int, int]):
 
 
 def run(args) -> int:
+    if args.db is not None and not args.db.strip():
+        raise QuizgenError(t("practice.db_blank"))
     if args.count < 1:
         raise QuizgenError(t("practice.bad_count", value=args.count))
     difficulty = difficulty_range(args.difficulty)

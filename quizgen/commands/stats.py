@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from quizgen.errors import QuizgenError
 from quizgen.messages import t
 from quizgen.practice.history import default_path, open_history
 from quizgen.practice.report import stats_text
@@ -17,6 +18,8 @@ def register(sub):
 
 
 def run(args) -> int:
+    if args.db is not None and not args.db.strip():
+        raise QuizgenError(t("practice.db_blank"))
     path = args.db or default_path()
     history = open_history(path, create=False, read_only=True)
     if history is None:

@@ -242,3 +242,9 @@ def test_stats_prints_blobs_in_text_columns_as_clean_text(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "\x1b" not in out and "1× " in out
     assert re.search(r"^  topic\s+1\s+0\s+0%$", out, re.M), out  # ESC[2J dropped from the topic
+
+
+@pytest.mark.parametrize("command", ["stats", "practice"])
+def test_an_empty_db_argument_is_refused_not_read_as_the_default(command, capsys):
+    assert main([command, "--db", ""]) == 2
+    assert capsys.readouterr().err == "quizgen: --db: expected a file path, got an empty string\n"
