@@ -19,6 +19,7 @@ from quizgen.practice.schema import APPLICATION_ID, SCHEMA_VERSION, TABLES, expe
 TIMEOUT = 0.5  # seconds to wait for another program's lock before calling the file locked
 HEADER = b"SQLite format 3\x00"
 JOURNAL = "-journal"  # SQLite's rollback journal sits beside the file under its name plus this
+SIDE_FILES = (JOURNAL, "-wal", "-shm")  # every file SQLite may open beside a database
 MAX_BYTES = 1 << 30  # a history over 1 GiB (about five million attempts) is refused, not scanned
 
 
@@ -52,6 +53,21 @@ def check_name(path: Path) -> None:
     longest = _name_max(folder) - len(JOURNAL)
     if len(os.fsencode(path.name)) > longest:
         raise fail(path, "db_name_too_long", limit=longest)
+
+
+def _check_side_files(path: Path) -> None:
+    """Refuse a journal, WAL or shared-memory file beside `path` that is not a plain file: SQLite
+    would block on a FIFO, and write through a symlink into whatever file it names."""
+    for suffix in SIDE_FILES:
+        side = path.with_name(path.name + suffix)
+        try:
+            info = side.lstat()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise fail(path, "db_unreadable", detail=f"{side.name}: {exc.strerror or exc}") from None
+        if not stat.S_ISREG(info.st_mode):
+            raise fail(path, "db_odd_side_file", side=side.name)
 
 
 def _check_schema(path: Path, conn: sqlite3.Connection, version: int) -> None:
@@ -96,6 +112,7 @@ def inspect(path: Path) -> None:
         raise fail(path, "db_too_big", size=f"{info.st_size / (1 << 20):.0f} MiB",
                     limit=f"{MAX_BYTES >> 20} MiB")
     check_name(path)
+    _check_side_files(path)
     try:
         with open(path, "rb") as f:
             head = f.read(100)

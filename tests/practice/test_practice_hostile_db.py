@@ -248,3 +248,22 @@ def test_stats_prints_blobs_in_text_columns_as_clean_text(tmp_path, capsys):
 def test_an_empty_db_argument_is_refused_not_read_as_the_default(command, capsys):
     assert main([command, "--db", ""]) == 2
     assert capsys.readouterr().err == "quizgen: --db: expected a file path, got an empty string\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.parametrize("suffix, make", [
+    ("-journal", lambda side, tmp: os.mkfifo(side)),  # SQLite blocked forever opening it
+    ("-journal", lambda side, tmp: side.symlink_to(tmp / "victim")),  # writes would land in victim
+    ("-wal", lambda side, tmp: side.mkdir()),
+])
+def test_an_odd_file_beside_the_history_is_refused_without_blocking(tmp_path, suffix, make):
+    db = history(tmp_path / "h.sqlite")
+    side = tmp_path / f"h.sqlite{suffix}"
+    make(side, tmp_path)
+    for command in (["stats"], ["practice", "--bank", str(BANK)]):
+        run = subprocess.run([sys.executable, "-m", "quizgen", *command, "--db", str(db)], input="",
+                             capture_output=True, text=True, timeout=60, cwd=ROOT)
+        assert run.returncode == 2 and run.stderr == (
+            f"{db}: has h.sqlite{suffix} beside it that is not a plain file (a link, pipe or folder), "
+            "which SQLite would open; quizgen leaves both alone\n")
+    assert not (tmp_path / "victim").exists()
