@@ -22,7 +22,7 @@ from quizgen.errors import HistoryError, QuizgenError
 from quizgen.messages import t
 from quizgen.practice.feedback import answer_format, hint_items, prose, summary_text, unreadable, verdict_lines, wrap
 from quizgen.practice.history import Attempt, History
-from quizgen.practice.schedule import Card, pick, quality, review
+from quizgen.practice.schedule import Card, pick, quality
 from quizgen.render.terminal import clean
 from quizgen.render.text import question_text, solution_text, step_lines
 
