@@ -7,7 +7,6 @@ import sys
 from quizgen.bank.generate import variant
 from quizgen.bank.load import default_bank, family_files, load_files
 from quizgen.errors import BankError, QuizgenError
-from quizgen.render.terminal import clean
 
 
 def register(sub):
@@ -20,6 +19,7 @@ def register(sub):
 
 
 def run(args) -> int:
+    from quizgen.render.terminal import clean  # error lines carry bank text and file names
     from pathlib import Path
 
     root = Path(args.bank) if args.bank else default_bank()
