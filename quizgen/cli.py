@@ -9,6 +9,7 @@ import sys
 from quizgen import __version__
 from quizgen.messages import t
 from quizgen.errors import ErrorList, QuizgenError
+from quizgen.render.terminal import clean
 
 # Each name is a module quizgen.commands.<name> with `register(subparsers)` and `run(args)`.
 COMMANDS = ("build", "exam", "practice", "stats", "solve", "show", "check", "export")
@@ -29,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _line(error: QuizgenError) -> str:
-    return str(error) if error.location else f"quizgen: {error}"
+    """The one line a user sees; messages can hold bank text and file names, so it is cleaned."""
+    return clean(str(error) if error.location else f"quizgen: {error}")
 
 
 def main(argv: list[str] | None = None) -> int:

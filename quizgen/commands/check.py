@@ -20,6 +20,7 @@ def register(sub):
 
 
 def run(args) -> int:
+    from quizgen.render.terminal import clean  # error lines carry bank text and file names
     from pathlib import Path
 
     check_variants(args.variants)
@@ -37,7 +38,7 @@ def run(args) -> int:
                 errors.append(exc)
                 break
     for error in errors:
-        print(str(error), file=sys.stderr)
+        print(clean(str(error)), file=sys.stderr)
     if errors:
         print(f"quizgen check: {len(errors)} problem(s) in {len(files)} file(s)", file=sys.stderr)
         return 2

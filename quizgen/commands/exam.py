@@ -7,6 +7,7 @@ import sys
 from quizgen.errors import ErrorList
 from quizgen.messages import t
 from quizgen.render.numbers import fmt
+from quizgen.render.terminal import clean
 
 
 def register(sub):
@@ -28,13 +29,13 @@ def run(args) -> int:
         result = build(args.spec, args.out, versions=args.versions, pdf=args.pdf)
     except ErrorList as exc:  # one `file: key: what is wrong` line each, as `quizgen check` prints them
         for error in exc.errors:
-            print(str(error), file=sys.stderr)
+            print(clean(str(error)), file=sys.stderr)
         return exc.exit_code
     if result.pdf_skipped:
         print(f"quizgen: {t('exam.pdf_needs_chromium', out=args.out)}", file=sys.stderr)
     exam = result.exam
     first = exam.versions[0]
-    print(t("exam.written", versions=len(exam.versions), title=exam.spec.title, questions=len(first.items),
+    print(t("exam.written", versions=len(exam.versions), title=clean(exam.spec.title), questions=len(first.items),
             points=fmt(first.total), out=str(args.out).rstrip("/")))
     for name in result.files:
         print(f"  {name}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 
@@ -42,6 +43,8 @@ def select(families, topics, tags, difficulty: tuple[int, int]):
 
 
 def run(args) -> int:
+    if args.db is not None and not args.db.strip():
+        raise QuizgenError(t("practice.db_blank"))
     if args.count < 1:
         raise QuizgenError(t("practice.bad_count", value=args.count))
     difficulty = difficulty_range(args.difficulty)
@@ -58,6 +61,8 @@ def run(args) -> int:
             import readline  # noqa: F401  (line editing and history for input())
         except ImportError:
             pass
-    with open_history(args.db or default_path()) as history:
+    # Only the default data folder may be created; a --db or $QUIZGEN_DB in a missing folder is refused.
+    chosen = bool(args.db or os.environ.get("QUIZGEN_DB"))
+    with open_history(args.db or default_path(), make_folder=not chosen) as history:
         Session(families, history, count=args.count, seed=args.seed).run()
     return 0

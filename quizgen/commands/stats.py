@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime, timezone
 
+from quizgen.errors import QuizgenError
 from quizgen.messages import t
 from quizgen.practice.history import default_path, open_history
 from quizgen.practice.report import stats_text
+from quizgen.render.terminal import echo
 
 
 def register(sub):
@@ -17,11 +18,13 @@ def register(sub):
 
 
 def run(args) -> int:
+    if args.db is not None and not args.db.strip():
+        raise QuizgenError(t("practice.db_blank"))
     path = args.db or default_path()
     history = open_history(path, create=False, read_only=True)
     if history is None:
-        sys.stdout.write(t("practice.stats_missing", path=path) + "\n")
+        echo(t("practice.stats_missing", path=path))
         return 0
     with history:
-        sys.stdout.write(stats_text(history, datetime.now(timezone.utc)) + "\n")
+        echo(stats_text(history, datetime.now(timezone.utc)))
     return 0

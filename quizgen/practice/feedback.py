@@ -167,9 +167,11 @@ def summary_text(summary, cards: dict[str, Card], now: datetime, path: str, fami
         lines.append(t("practice.summary_stopped"))
     lines.append(t("practice.summary_questions", asked=s.asked, answered=s.answered, skipped=s.skipped,
                    revealed=s.revealed))
-    if s.asked:
-        lines.append(t("practice.summary_score", correct=s.correct, answered=s.answered,
-                       score=f"{s.score:g}", asked=s.asked, percent=f"{s.score / s.asked:.0%}"))
+    if s.attempted:
+        lines.append(t("practice.summary_score", first=s.first_try, attempted=s.attempted,
+                       percent=f"{s.first_try / s.attempted:.0%}"))
+    if s.fixed:
+        lines.append(t("practice.summary_fixed", fixed=s.fixed))
     if s.mistakes:
         lines.append(t("practice.summary_mistakes"))
         lines += [f"  {count}× {name}" for name, count in sorted(s.mistakes.items(), key=lambda kv: (-kv[1], kv[0]))]

@@ -1,63 +1,35 @@
 """The practice history: an SQLite file of attempts and SM-2 cards that is never put at risk.
 
-An existing file is inspected first — its header bytes, then a read-only connection — and
-refused with a HistoryError naming the path when it is not SQLite, corrupt, not ours (another
-PRAGMA application_id), of a newer schema, or locked; a refused file is never written to. A missing file is
-built beside its final name and linked into place, so a half-created history never exists.
-Every attempt is committed in its own transaction the moment it is graded.
+An existing file is inspected first (guard.py) — what it is, its header bytes, then a read-only
+connection — and refused with a HistoryError naming the path when it is not a regular file, not
+SQLite, corrupt, not ours (another PRAGMA application_id), of a newer schema, of a schema that is
+not exactly ours (a planted trigger or view would run inside our writes), or locked; a refused file
+is never written to. A missing file is built beside its final name and linked into place, so a
+half-created history never exists. Every attempt is committed in its own transaction the moment it
+is graded; a card is read, reviewed and written inside that transaction, so two sessions on one
+file never overwrite each other's reviews.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import sys
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from quizgen.errors import HistoryError
-from quizgen.messages import t
-from quizgen.practice.schedule import Card
+from quizgen.practice.guard import JOURNAL, TIMEOUT, check_name, fail, inspect, sqlite_error, uri
+from quizgen.practice.schedule import MAX_INTERVAL, MIN_EASINESS, Card, review
+from quizgen.practice.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
-APPLICATION_ID = 0x717A6731  # "qzg1": PRAGMA application_id of every quizgen history
-SCHEMA_VERSION = 1  # PRAGMA user_version; MIGRATIONS[n] takes a file from n - 1 to n
-TIMEOUT = 0.5  # seconds to wait for another program's lock before calling the file locked
-HEADER = b"SQLite format 3\x00"
-TABLES = ("attempts", "cards")
+__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "Attempt", "History", "default_path", "inspect", "iso",
+           "open_history", "parse_iso", "sqlite_error"]
 
-MIGRATIONS = {
-    1: [
-        """CREATE TABLE attempts (
-            id           INTEGER PRIMARY KEY,
-            at           TEXT NOT NULL,     -- ISO 8601, UTC
-            question_id  TEXT NOT NULL,
-            family       TEXT NOT NULL,
-            topic        TEXT NOT NULL,
-            kind         TEXT NOT NULL,     -- the question kind, e.g. gradient_entry
-            answer_text  TEXT,              -- as typed; NULL for a skip or a revealed solution
-            outcome      TEXT NOT NULL CHECK (outcome IN ('answered', 'revealed', 'skipped')),
-            correct      INTEGER NOT NULL CHECK (correct IN (0, 1)),
-            score        REAL NOT NULL,
-            mistake      TEXT,              -- mistake id, when the answer matched one
-            mistake_name TEXT,
-            hints        INTEGER NOT NULL,  -- hints shown before this attempt
-            try_number   INTEGER NOT NULL   -- 1 the first answer, 2 the retry
-        )""",
-        "CREATE INDEX attempts_family ON attempts (family)",
-        """CREATE TABLE cards (
-            family       TEXT PRIMARY KEY,
-            easiness     REAL NOT NULL,
-            interval     REAL NOT NULL,     -- days
-            repetitions  INTEGER NOT NULL,
-            due          TEXT NOT NULL,     -- ISO 8601, UTC
-            lapses       INTEGER NOT NULL,
-            last_quality INTEGER NOT NULL,
-            last_review  TEXT NOT NULL,
-            next_index   INTEGER NOT NULL
-        )""",
-    ],
-}
+WRITE_TIMEOUT_MS = 2000  # once open, a write waits this long for another session's commit
+CARD_COLUMNS = "family, easiness, interval, repetitions, due, lapses, last_quality, last_review, next_index"
 
 
 @dataclass(frozen=True)
@@ -101,77 +73,28 @@ def parse_iso(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-def _uri(path: Path, mode: str) -> str:
-    return f"{path.resolve().as_uri()}?mode={mode}"
+def _create(path: Path, make_folder: bool) -> None:
+    """Build a fresh history beside `path`, then link it into place (never over another file).
 
-
-def _fail(path: Path, key: str, **values) -> HistoryError:
-    return HistoryError(t(f"practice.{key}", **values), file=str(path))
-
-
-def _sqlite_error(path: Path, exc: sqlite3.Error) -> HistoryError:
-    if "locked" in str(exc) or "busy" in str(exc):
-        return _fail(path, "db_locked")
-    if isinstance(exc, sqlite3.OperationalError):
-        return _fail(path, "db_unreadable", detail=str(exc))
-    return _fail(path, "db_corrupt", detail=str(exc))
-
-
-def inspect(path: Path) -> None:
-    """Raise HistoryError unless `path` is a healthy quizgen history.
-
-    Nothing is written, with one exception: a history of ours (its header carries our
-    application_id) left with a hot journal by a crash is opened read-write so that SQLite rolls
-    back the interrupted transaction, restoring the last committed state.
+    The folder is made only when `make_folder` (the default data folder); a --db in a missing
+    folder is more likely a typo than a wish for new folders.
     """
-    if path.is_dir():
-        raise _fail(path, "db_is_dir")
+    if not path.parent.is_dir():
+        if not make_folder:
+            raise fail(path, "db_no_folder", folder=str(path.parent))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise fail(path, "db_cannot_create", detail=exc.strerror or str(exc)) from None
+    check_name(path)
     try:
-        with open(path, "rb") as f:
-            head = f.read(100)
+        fd, name = tempfile.mkstemp(prefix=".quizgen-history-", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise _fail(path, "db_unreadable", detail=exc.strerror or str(exc)) from None
-    if not head:
-        raise _fail(path, "db_empty")
-    if not head.startswith(HEADER):
-        raise _fail(path, "db_not_sqlite")
-    if len(head) < 100:
-        raise _fail(path, "db_corrupt", detail="shorter than the SQLite header")
-    app = int.from_bytes(head[68:72], "big")  # PRAGMA application_id, read before SQLite touches the file
-    if app != APPLICATION_ID:
-        raise _fail(path, "db_not_ours", found=f"0x{app:08x}")
-    journal = path.with_name(path.name + "-journal")
-    hot = journal.is_file() and journal.stat().st_size > 0
+        raise fail(path, "db_cannot_create", detail=exc.strerror or str(exc)) from None
+    os.close(fd)
+    tmp = Path(name)
     try:
-        conn = sqlite3.connect(_uri(path, "rw" if hot else "ro"), uri=True, timeout=TIMEOUT)
-    except sqlite3.Error as exc:
-        raise _sqlite_error(path, exc) from None
-    try:
-        check = conn.execute("PRAGMA quick_check").fetchall()
-        if check != [("ok",)]:
-            raise _fail(path, "db_corrupt", detail=str(check[0][0]) if check else "no result")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise _fail(path, "db_newer", found=version, known=SCHEMA_VERSION)
-        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        missing = [name for name in TABLES if name not in names]
-        if missing:
-            raise _fail(path, "db_missing_tables", tables=", ".join(missing))
-    except sqlite3.Error as exc:
-        raise _sqlite_error(path, exc) from None
-    finally:
-        conn.close()
-
-
-def _create(path: Path) -> None:
-    """Build a fresh history beside `path`, then link it into place (never over another file)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise _fail(path, "db_cannot_create", detail=exc.strerror or str(exc)) from None
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        conn = sqlite3.connect(_uri(tmp, "rwc"), uri=True, timeout=TIMEOUT, isolation_level=None)
+        conn = sqlite3.connect(uri(tmp, "rw"), uri=True, timeout=TIMEOUT, isolation_level=None)
         try:
             conn.execute("BEGIN")
             for version in sorted(MIGRATIONS):
@@ -187,12 +110,15 @@ def _create(path: Path) -> None:
         except FileExistsError:
             pass  # another session created it first; inspect() will judge that file
         except OSError:
-            if not path.exists():
+            if not path.exists() and not path.is_symlink():
                 os.replace(tmp, path)  # a file system without hard links
     except (OSError, sqlite3.Error) as exc:
-        raise _fail(path, "db_cannot_create", detail=str(exc)) from None
+        raise fail(path, "db_cannot_create", detail=getattr(exc, "strerror", None) or str(exc)) from None
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        with contextlib.suppress(OSError):
+            tmp.with_name(tmp.name + JOURNAL).unlink()
 
 
 class History:
@@ -210,68 +136,131 @@ class History:
     def close(self) -> None:
         self.conn.close()
 
-    def record(self, attempt: Attempt | None, card: Card | None = None) -> None:
-        """Commit one attempt and/or the card it moved, in a single transaction."""
-        a = attempt
+    def _insert(self, a: Attempt) -> None:
+        self.conn.execute(
+            "INSERT INTO attempts (at, question_id, family, topic, kind, answer_text, outcome, correct,"
+            " score, mistake, mistake_name, hints, try_number)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (iso(a.at), a.question_id, a.family, a.topic, a.kind, a.answer_text, a.outcome,
+             int(a.correct), float(a.score), a.mistake, a.mistake_name, a.hints, a.try_number))
+
+    def _write_card(self, card: Card) -> None:
+        self.conn.execute(
+            f"INSERT OR REPLACE INTO cards ({CARD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (card.family, card.easiness, card.interval, card.repetitions, iso(card.due),
+             card.lapses, card.last_quality, iso(card.last_review), card.next_index))
+
+    def _transaction(self, work):
+        """Run work() inside BEGIN IMMEDIATE … COMMIT; roll back on any failure."""
         try:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
-                if a is not None:
-                    self.conn.execute(
-                        "INSERT INTO attempts (at, question_id, family, topic, kind, answer_text, outcome, correct,"
-                        " score, mistake, mistake_name, hints, try_number)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (iso(a.at), a.question_id, a.family, a.topic, a.kind, a.answer_text, a.outcome,
-                         int(a.correct), float(a.score), a.mistake, a.mistake_name, a.hints, a.try_number))
-                if card is not None:
-                    self.conn.execute(
-                        "INSERT OR REPLACE INTO cards (family, easiness, interval, repetitions, due, lapses,"
-                        " last_quality, last_review, next_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (card.family, card.easiness, card.interval, card.repetitions, iso(card.due),
-                         card.lapses, card.last_quality, iso(card.last_review), card.next_index))
+                result = work()
                 self.conn.execute("COMMIT")
+                return result
             except BaseException:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            raise _sqlite_error(self.path, exc) from None
+            raise sqlite_error(self.path, exc) from None
+
+    def record(self, attempt: Attempt | None, card: Card | None = None) -> None:
+        """Commit one attempt and/or a card as given, in a single transaction."""
+        def work():
+            if attempt is not None:
+                self._insert(attempt)
+            if card is not None:
+                self._write_card(card)
+        self._transaction(work)
+
+    def review(self, family: str, quality: int, now: datetime, attempt: Attempt | None = None) -> Card:
+        """Review `family`'s card at `quality` and commit it with `attempt`; return the new card.
+
+        The card is read from the file inside the write transaction, so a review by another session
+        since this one last looked is built upon, not overwritten.
+        """
+        def work():
+            if attempt is not None:
+                self._insert(attempt)
+            row = self.conn.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE family = ?", (family,)).fetchone()
+            card = review(_card(self.path, row) if row else Card(family), quality, now)
+            self._write_card(card)
+            return card
+        return self._transaction(work)
 
     def cards(self) -> dict[str, Card]:
         try:
-            rows = self.conn.execute(
-                "SELECT family, easiness, interval, repetitions, due, lapses, last_quality, last_review,"
-                " next_index FROM cards ORDER BY family").fetchall()
+            rows = self.conn.execute(f"SELECT {CARD_COLUMNS} FROM cards ORDER BY family").fetchall()
         except sqlite3.Error as exc:
-            raise _sqlite_error(self.path, exc) from None
-        return {r[0]: Card(r[0], r[1], r[2], r[3], parse_iso(r[4]), r[5], r[6], parse_iso(r[7]), r[8])
-                for r in rows}
+            raise sqlite_error(self.path, exc) from None
+        return {r[0]: _card(self.path, r) for r in rows}
 
 
-def open_history(path: str | Path, *, create: bool = True, read_only: bool = False) -> History | None:
-    """Open (or, when missing and `create`, start) the history at `path`; None if missing and not created."""
+def _moment(value) -> datetime:
+    moment = datetime.fromisoformat(value)  # ValueError / TypeError for anything but ISO text
+    if moment.tzinfo is None:
+        raise ValueError("no time zone")
+    return moment
+
+
+def _number(value, low: float, high: float, whole: bool = False):
+    if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)) \
+            or not low <= value <= high:
+        raise ValueError("out of range")
+    return value if whole else float(value)
+
+
+def _card(path: Path, r: tuple) -> Card:
+    """The Card a stored row holds; a row no quizgen wrote (wrong type, range or date) is refused."""
+    checks = (("family", lambda v: v if isinstance(v, str) else _number(None, 0, 0)),
+              ("easiness", lambda v: _number(v, MIN_EASINESS, 1000.0)),
+              ("interval", lambda v: _number(v, 0.0, MAX_INTERVAL)),
+              ("repetitions", lambda v: _number(v, 0, 2**31, whole=True)),
+              ("due", _moment),
+              ("lapses", lambda v: _number(v, 0, 2**31, whole=True)),
+              ("last_quality", lambda v: _number(v, 0, 5, whole=True)),
+              ("last_review", _moment),
+              ("next_index", lambda v: _number(v, 0, 2**31, whole=True)))
+    values = []
+    for (column, check), value in zip(checks, r):
+        try:
+            values.append(check(value))
+        except (ValueError, TypeError, OverflowError):
+            raise fail(path, "db_bad_card", family=str(r[0]), column=column, value=str(value)[:40]) from None
+    return Card(*values)
+
+
+def open_history(path: str | Path, *, create: bool = True, read_only: bool = False,
+                 make_folder: bool = True) -> History | None:
+    """Open (or, when missing and `create`, start) the history at `path`; None if missing and not created.
+
+    `make_folder`: whether a missing folder may be created (only for the default data folder).
+    """
     path = Path(path).expanduser()
     if not path.exists() and not path.is_symlink():
         if not create:
             return None
-        _create(path)
+        _create(path, make_folder)
     inspect(path)
     try:
-        conn = sqlite3.connect(_uri(path, "ro" if read_only else "rw"), uri=True, timeout=TIMEOUT,
+        conn = sqlite3.connect(uri(path, "ro" if read_only else "rw"), uri=True, timeout=TIMEOUT,
                                isolation_level=None)
+        conn.execute("PRAGMA trusted_schema = OFF")
     except sqlite3.Error as exc:
-        raise _sqlite_error(path, exc) from None
+        raise sqlite_error(path, exc) from None
     if not read_only:
         if not (os.access(path, os.W_OK) and os.access(path.resolve().parent, os.W_OK)):
             conn.close()
-            raise _fail(path, "db_read_only")
+            raise fail(path, "db_read_only")
         try:
             conn.execute("BEGIN IMMEDIATE")  # can we write? (takes the lock, writes nothing)
             conn.execute("ROLLBACK")
             _migrate(conn)
+            conn.execute(f"PRAGMA busy_timeout = {WRITE_TIMEOUT_MS}")  # the file is free: now be patient
         except sqlite3.Error as exc:
             conn.close()
-            raise _sqlite_error(path, exc) from None
+            raise sqlite_error(path, exc) from None
     return History(conn, path)
 
 

@@ -1,12 +1,17 @@
-"""What `quizgen stats` prints: accuracy per topic, reviews due, frequent mistakes, from the history."""
+"""What `quizgen stats` prints: accuracy per topic, reviews due, frequent mistakes, from the history.
+
+Accuracy is the one score quizgen uses everywhere (terminal summary, stats, the site): each
+question counts once, by its first answer; a retry that fixes it does not make it right.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import sqlite3
+from datetime import datetime, timezone
 
 from quizgen.messages import t
 from quizgen.practice.feedback import when
-from quizgen.practice.history import History, parse_iso
+from quizgen.practice.history import History, sqlite_error
 
 MISTAKES_SHOWN = 10
 
@@ -24,15 +29,24 @@ def _percent(correct: int, attempts: int) -> str:
 
 def stats_text(history: History, now: datetime) -> str:
     """The whole report; a history without attempts says so in one line."""
+    try:
+        return _report(history, now)
+    except sqlite3.Error as exc:
+        raise sqlite_error(history.path, exc) from None
+
+
+def _report(history: History, now: datetime) -> str:
     db = history.conn
-    count, first, last = db.execute("SELECT COUNT(*), MIN(at), MAX(at) FROM attempts").fetchone()
+    count, first, last = db.execute("SELECT COUNT(*), CAST(MIN(at) AS TEXT), CAST(MAX(at) AS TEXT)"
+                                    " FROM attempts").fetchone()
     if not count:
         return t("practice.stats_empty", path=history.path)
     lines = [t("practice.stats_head", path=history.path, attempts=count, first=first[:10], last=last[:10]), ""]
 
-    # Graded answers and revealed solutions count as attempts; a skip is not an attempt.
-    topics = db.execute("SELECT topic, COUNT(*), SUM(correct) FROM attempts WHERE outcome != 'skipped'"
-                        " GROUP BY topic ORDER BY topic").fetchall()
+    # One row per question: its first answer (or the solution shown instead); a skip does not count.
+    # CAST: TEXT columns can still hold a blob that another program put there.
+    topics = db.execute("SELECT CAST(topic AS TEXT), COUNT(*), SUM(correct) FROM attempts WHERE try_number = 1"
+                        " AND outcome != 'skipped' GROUP BY topic ORDER BY topic").fetchall()
     rows = [[topic, str(n), str(right), _percent(right, n)] for topic, n, right in topics]
     total_n, total_right = sum(r[1] for r in topics), sum(r[2] for r in topics)
     rows.append([t("practice.stats_all"), str(total_n), str(total_right), _percent(total_right, total_n)])
@@ -41,16 +55,16 @@ def stats_text(history: History, now: datetime) -> str:
                      t("practice.stats_percent")], rows, right={1, 2, 3})
 
     lines += ["", t("practice.stats_reviews")]
-    cards = db.execute("SELECT family, due FROM cards ORDER BY due, family").fetchall()
+    cards = sorted(history.cards().values(), key=lambda c: (c.due, c.family))  # checked rows only
     if cards:
-        rows = [[family, f"{due[:16].replace('T', ' ')} UTC", when(parse_iso(due), now)] for family, due in cards]
+        rows = [[c.family, c.due.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), when(c.due, now)] for c in cards]
         lines += _table([t("practice.stats_family"), t("practice.stats_due"), ""], rows, right=set())
     else:
         lines.append(t("practice.stats_no_reviews"))
 
     lines += ["", t("practice.stats_mistakes")]
     mistakes = db.execute(
-        "SELECT COALESCE(MAX(mistake_name), mistake), COUNT(*) AS n FROM attempts WHERE mistake IS NOT NULL"
+        "SELECT CAST(COALESCE(MAX(mistake_name), mistake) AS TEXT), COUNT(*) AS n FROM attempts WHERE mistake IS NOT NULL"
         " GROUP BY mistake ORDER BY n DESC, mistake LIMIT ?", (MISTAKES_SHOWN,)).fetchall()
     if mistakes:
         lines += [f"  {n}× {name}" for name, n in mistakes]

@@ -4,8 +4,8 @@ SM-2 (Woźniak 1990): each review has a quality 0–5. Quality ≥ 3 grows the i
 (1 day, 6 days, then interval × easiness); below 3 the card starts over. The easiness factor
 moves by 0.1 − (5 − q)(0.08 + (5 − q)·0.02) and never drops under 1.3, so a family that keeps
 going wrong comes back more often for good. One change from the paper: a lapse is due again
-after RELEARN (minutes, not a day), so a family answered wrong comes back before one answered
-right.
+after RELEARN (minutes, not a day), so a family answered wrong — or fixed only on the retry —
+comes back before one answered right.
 
 Everything here is a pure function of the cards, the time and the seed; "now" is passed in.
 """
@@ -20,6 +20,7 @@ from quizgen.bank.seeds import stable_seed
 START_EASINESS = 2.5
 MIN_EASINESS = 1.3
 RELEARN = timedelta(minutes=10)
+MAX_INTERVAL = 36500.0  # days (a century): intervals grow geometrically, dates end at year 9999
 
 
 @dataclass(frozen=True)
@@ -37,17 +38,22 @@ class Card:
     next_index: int = 0  # the variant index the next question of this family uses
 
 
-def quality(*, correct: bool, hints: int, tries: int, score: float, skipped: bool = False) -> int:
-    """Map how a question went to an SM-2 quality.
+def quality(*, correct: bool, hints: int, tries: int, score: float = 0.0, skipped: bool = False) -> int:
+    """Map how a question went to an SM-2 quality, judged like the score: by the first answer.
 
-    5 right first time without hints, 4 right on the retry, 3 right after a hint,
-    2 wrong but at least half the entries right, 1 wrong (or gave up for the solution), 0 skipped.
+    5 right first time, 3 right first time after a hint, 2 wrong first but right on the retry,
+    1 wrong (or gave up for the solution), 0 skipped. A retry is below SM-2's pass mark of 3: the
+    first answer was not recalled, so the card comes back after RELEARN, well before a perfect one
+    (1 day or more), with its easiness lowered less than for a question never got right. Partial
+    credit (`score`) does not change it: a wrong answer is wrong, however many entries matched.
     """
     if skipped:
         return 0
     if correct:
-        return 3 if hints else (5 if tries <= 1 else 4)
-    return 2 if score >= 0.5 else 1
+        if tries >= 2:
+            return 2
+        return 3 if hints else 5
+    return 1
 
 
 def review(card: Card, q: int, now: datetime) -> Card:
@@ -62,7 +68,7 @@ def review(card: Card, q: int, now: datetime) -> Card:
         elif repetitions == 2:
             interval = 6.0
         else:
-            interval = float(round(card.interval * card.easiness))
+            interval = min(MAX_INTERVAL, float(round(card.interval * card.easiness)))
         due, lapses = now + timedelta(days=interval), card.lapses
     else:
         repetitions, interval = 0, 0.0

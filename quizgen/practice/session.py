@@ -22,7 +22,8 @@ from quizgen.errors import HistoryError, QuizgenError
 from quizgen.messages import t
 from quizgen.practice.feedback import answer_format, hint_items, prose, summary_text, unreadable, verdict_lines, wrap
 from quizgen.practice.history import Attempt, History
-from quizgen.practice.schedule import Card, pick, quality, review
+from quizgen.practice.schedule import Card, pick, quality
+from quizgen.render.terminal import clean
 from quizgen.render.text import question_text, solution_text, step_lines
 
 Reader = Callable[[str], str]
@@ -53,17 +54,24 @@ class Turn:
     tries: int = 0
     score: float = 0.0
     correct: bool = False
+    first_correct: bool = False  # the first graded answer was right: what the score counts
     done: bool = False
 
 
 @dataclass
 class Summary:
+    """What one session came to. The score is `first_try` of `attempted`: a question counts once,
+    by its first answer (a solution revealed before answering counts as not right), the same
+    measure `quizgen stats` and the site use; a skipped question is not counted."""
+
     asked: int = 0
-    answered: int = 0
-    correct: int = 0
+    answered: int = 0  # questions with at least one graded answer
+    attempted: int = 0  # questions answered or given up on (solution shown): the score's base
+    correct: int = 0  # right in the end, the retry included
+    first_try: int = 0  # right at the first answer: the score
+    fixed: int = 0  # wrong first, right on the retry
     skipped: int = 0
     revealed: int = 0
-    score: float = 0.0
     mistakes: Counter = field(default_factory=Counter)  # mistake name -> times seen
     ended: str = "done"  # done | quit | eof | interrupted
 
@@ -73,7 +81,8 @@ class Session:
                  read: Reader = input, write: Writer = _stdout, clock: Callable[[], datetime] = utc_now):
         self.families = {f.id: f for f in families}
         self.history, self.count, self.seed = history, count, seed
-        self.read, self.write, self.clock = read, write, clock
+        self.read, self.clock = read, clock
+        self.write = lambda text: write(clean(text))  # bank text and typed answers reach the screen
         self.cards: dict[str, Card] = history.cards()
         self.asked: list[str] = []
         self.turn: Turn | None = None
@@ -206,6 +215,8 @@ class Session:
             return
         turn.tries += 1
         turn.correct, turn.score = bool(result["correct"]), float(result["score"])
+        if turn.tries == 1:
+            turn.first_correct = turn.correct
         lines, mistake_name = verdict_lines(q, result, text)
         attempt = self._attempt(turn, "answered", text, result, mistake_name)
         settled = turn.correct or turn.tries >= 2
@@ -232,23 +243,29 @@ class Session:
                        turn.tries + (outcome != "answered"), self.clock())
 
     def _conclude(self, turn: Turn, outcome: str, attempt: Attempt | None = None) -> None:
-        """Settle the question: review its card, save it with the attempt, then count it."""
+        """Settle the question: review its card and save it with the attempt in one transaction
+        (reading the card there, so another session's review is kept), then count it."""
         if outcome != "answered":
             attempt = self._attempt(turn, outcome)
             turn.correct = False
         q = quality(correct=turn.correct, hints=turn.hints, tries=turn.tries, score=turn.score,
                     skipped=outcome == "skipped")
         family = turn.question.family
-        card = review(self.cards.get(family, Card(family)), q, self.clock())
-        self._save(attempt, card)
+        try:
+            card = self.history.review(family, q, self.clock(), attempt)
+        except HistoryError:
+            self.broken = True  # the history cannot be written: say so once, do not retry
+            raise
         turn.done = True
         self.cards[family] = card
         s = self.summary
         s.answered += turn.tries > 0
         s.correct += turn.correct
+        s.first_try += turn.first_correct
+        s.attempted += turn.tries > 0 or outcome == "revealed"
+        s.fixed += turn.correct and not turn.first_correct
         s.skipped += outcome == "skipped"
         s.revealed += outcome == "revealed"
-        s.score += turn.score
 
     def _save(self, attempt: Attempt | None, card: Card | None = None) -> None:
         try:

@@ -9,6 +9,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 
 from quizgen.bank.question import Question
 from quizgen.render.numbers import matrix_lines, shape_text
+from quizgen.render.terminal import clean
 
 _CONVERTER = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
@@ -69,7 +70,7 @@ def step_lines(step, number: int) -> list[str]:
 
 def question_text(q: Question) -> str:
     head = f"{q.title}  [{q.family} · difficulty {q.difficulty}]"
-    lines = [head, "-" * min(len(head), 78), markdown_text(q.prompt)]
+    lines = [head, "-" * min(len(clean(head)), 78), markdown_text(q.prompt)]  # as wide as it shows
     if q.given:
         lines += ["", "Given:"] + given_lines(q)
     if q.choices:

@@ -49,12 +49,13 @@ def test_piped_session_then_stats(tmp_path):
     run = quizgen("practice", "--bank", str(BANK), "--count", "2", "--db", str(db), stdin=f"{answer}\n999\n999\n")
     assert run.returncode == 0 and run.stderr == "", run.stderr
     assert_in_order(run.stdout, [f"[{first} · ", "✓ Correct", "Question 2 of 2", "✗", "worked solution", "Summary",
-                                 "Correct: 1 of 2 answered"])
+                                 "Score: 1 of 2 right first time (50%)"])
     stats = quizgen("stats", "--db", str(db))
     assert stats.returncode == 0, stats.stderr
     assert_in_order(stats.stdout, ["Practice history: ", "(3 attempt(s)", "Accuracy by topic", "Reviews (SM-2)",
                                    "Most frequent mistakes"])
-    assert re.search(r"  all\s+3\s+1\s+33%", stats.stdout), stats.stdout
+    # One score everywhere: each question counts once, by its first answer (was 3 / 1 / 33%).
+    assert re.search(r"  all\s+2\s+1\s+50%", stats.stdout), stats.stdout
 
 
 def test_stats_lists_mistakes_by_frequency(tmp_path, capsys, number_family):
@@ -65,7 +66,7 @@ def test_stats_lists_mistakes_by_frequency(tmp_path, capsys, number_family):
     assert main(["stats", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert f"  2× {wrong.name}" in out
-    assert re.search(rf"  {q.topic}\s+2\s+0\s+0%", out)
+    assert re.search(rf"  {q.topic}\s+1\s+0\s+0%", out)  # one question, wrong at its first answer
     assert re.search(rf"  {family.id}\s+\d{{4}}-\d\d-\d\d \d\d:\d\d UTC", out)
 
 

@@ -41,7 +41,7 @@ def refused(path: Path, *words: str) -> str:
         assert word in message
     if before is not None:
         assert digest(path) == before, "the file was modified"
-    assert not list(path.parent.glob(f".{path.name}.*.tmp")), "a temporary file was left behind"
+    assert not list(path.parent.glob(".quizgen-history-*")), "a temporary file was left behind"
     return message
 
 

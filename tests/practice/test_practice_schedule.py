@@ -8,7 +8,7 @@ import pytest
 
 from practice_support import NOW, play
 from quizgen.practice.history import open_history
-from quizgen.practice.schedule import MIN_EASINESS, RELEARN, Card, order, pick, quality, review
+from quizgen.practice.schedule import MAX_INTERVAL, MIN_EASINESS, RELEARN, Card, order, pick, quality, review
 
 
 def test_sm2_intervals_grow_on_repeated_correct_answers():
@@ -41,9 +41,9 @@ def test_a_lapse_restarts_the_card_soon_and_easiness_has_a_floor():
 
 @pytest.mark.parametrize("kw, q", [
     (dict(correct=True, hints=0, tries=1, score=1.0), 5),
-    (dict(correct=True, hints=0, tries=2, score=1.0), 4),
+    (dict(correct=True, hints=0, tries=2, score=1.0), 2),  # fixed on the retry: a lapse (was 4)
     (dict(correct=True, hints=2, tries=1, score=1.0), 3),
-    (dict(correct=False, hints=0, tries=2, score=0.75), 2),
+    (dict(correct=False, hints=0, tries=2, score=0.75), 1),  # partial credit is still wrong (was 2)
     (dict(correct=False, hints=0, tries=2, score=0.0), 1),
     (dict(correct=False, hints=0, tries=0, score=0.0, skipped=True), 0),
 ])
@@ -112,3 +112,11 @@ def test_the_same_seed_and_history_give_the_same_session(tmp_path, families):
     a, _ = play(tmp_path / "a.sqlite", families, [":skip"] * 4, count=4, seed=5)
     b, _ = play(tmp_path / "b.sqlite", families, [":skip"] * 4, count=4, seed=5)
     assert a.replace("a.sqlite", "X") == b.replace("b.sqlite", "X")
+
+
+def test_intervals_are_capped_so_due_dates_never_overflow():
+    """Guards the OverflowError ~15 perfect reviews gave: 1, 6, 16, … days passes year 9999."""
+    card = Card("f")
+    for _ in range(60):
+        card = review(card, 5, NOW)
+    assert card.interval == MAX_INTERVAL and card.due == NOW + timedelta(days=MAX_INTERVAL)

@@ -1,6 +1,8 @@
 /* Practice: random questions filtered by topic and difficulty, graded in the browser by
  * QuizgenGrader; a wrong answer that matches a distractor names the mistake, matrices get
- * partial credit entry by entry, and a running score counts each question's first answer.
+ * partial credit entry by entry. The running score is quizgen's one score (as in the terminal
+ * and `quizgen stats`): each question counts once, 1 if its first answer is correct, else 0;
+ * a retry that fixes it, or partial credit, does not raise it.
  */
 (function () {
   'use strict';
@@ -28,8 +30,8 @@
   var current = null;
   var answered = {}; // question id -> true once its first answer counted
   var seen = {};
-  var score = 0;
-  var total = 0;
+  var score = 0; // questions right at the first answer
+  var total = 0; // questions answered
 
   function matching() {
     var topic = filters.elements.topic.value;
@@ -40,7 +42,7 @@
   }
 
   function updateScore() {
-    scoreLine.textContent = site.msg('score', { score: Math.round(score * 100) / 100, total: total });
+    scoreLine.textContent = site.msg('score', { score: score, total: total });
   }
 
   function pick(focus) {
@@ -102,7 +104,7 @@
     if (!verdict.parse_error && !answered[current.id]) {
       answered[current.id] = true;
       total += 1;
-      score += verdict.correct ? 1 : verdict.score;
+      if (verdict.correct) score += 1;
       updateScore();
     }
   });
