@@ -12,17 +12,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quizgen.bank.load import load_bank
-from quizgen.errors import BuildError, ErrorList, QuizgenError
+from quizgen.errors import ErrorList, QuizgenError
 from quizgen.exam.assemble import MAX_VERSIONS, Exam, assemble
 from quizgen.exam.select import draw, plan
 from quizgen.exam.spec import read_spec
 from quizgen.writers import exam as exam_writer
 from quizgen.writers import pdf as pdf_writer
+from quizgen.writers import destination
 from quizgen.writers.atomic import atomic_directory
+from quizgen.writers.destination import Owner
 
 
 # What `quizgen exam` writes; a folder holding anything else is not replaced.
 OURS = re.compile(r"(exam|key)-[A-Z0-9]+\.(html|pdf)|roster\.(csv|json)|README\.md")
+EXAM = Owner("quizgen exam", "exam-out", OURS)
 
 
 @dataclass(frozen=True)
@@ -62,13 +65,7 @@ def pdf_date(date: str) -> str:
 
 def check_out(out: Path) -> None:
     """The output folder is replaced whole: refuse one that holds anything we did not write."""
-    if out.exists() and not out.is_dir():
-        raise BuildError("exists and is not a folder", file=str(out))
-    strangers = sorted(p.name for p in out.iterdir() if not OURS.fullmatch(p.name)) if out.is_dir() else []
-    if strangers:
-        more = ", ..." if len(strangers) > 3 else ""
-        raise BuildError(f"holds files quizgen exam did not write ({', '.join(strangers[:3])}{more}); "
-                         "it would be replaced whole, so choose a new or empty folder", file=str(out))
+    destination.folder(out, EXAM)
 
 
 def build(spec_path: str | Path, out: str | Path, versions: int = 1, pdf: bool = False) -> Result:
@@ -76,7 +73,7 @@ def build(spec_path: str | Path, out: str | Path, versions: int = 1, pdf: bool =
     out = Path(out)
     check_out(out)
     chromium = pdf_writer.find_chromium() if pdf else None
-    with atomic_directory(out) as tmp:
+    with atomic_directory(out, EXAM) as tmp:
         files = exam_writer.write(exam, tmp)
         if chromium:
             htmls = [tmp / name for name in files if name.endswith(".html")]
