@@ -7,15 +7,18 @@ previous output untouched.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from quizgen.bank.load import load_bank
-from quizgen.errors import ErrorList, QuizgenError
-from quizgen.exam.assemble import MAX_VERSIONS, Exam, assemble
+from quizgen.bank.load import default_bank, family_files, load_bank
+from quizgen.errors import BankError, ErrorList, QuizgenError
+from quizgen.exam.assemble import MAX_VERSIONS, Bank, Exam, assemble
 from quizgen.exam.select import draw, plan
 from quizgen.exam.spec import read_spec
+from quizgen.resources import shipped
 from quizgen.writers import exam as exam_writer
 from quizgen.writers import pdf as pdf_writer
 from quizgen.writers import destination
@@ -45,6 +48,7 @@ def prepare(spec_path: str | Path, versions: int = 1) -> Exam:
         raise ErrorList(errors)
     try:
         families = load_bank(spec.bank)
+        bank = bank_identity(spec.bank)
     except ErrorList as exc:
         raise ErrorList(errors + exc.errors) from None
     except QuizgenError as exc:
@@ -54,7 +58,22 @@ def prepare(spec_path: str | Path, versions: int = 1) -> Exam:
     errors += problems + shortages
     if errors:
         raise ErrorList(errors)
-    return assemble(spec, drawn)
+    return assemble(spec, drawn, bank)
+
+
+def bank_identity(bank: Path | None) -> Bank:
+    """The bank `load_bank(bank)` reads, named by its folder and a hash of its family files."""
+    root = Path(bank) if bank else default_bank()
+    shipped_bank = shipped("question_bank")
+    is_shipped = shipped_bank is not None and os.path.samefile(root, shipped_bank)
+    digest = hashlib.sha256()
+    for path in family_files(root):
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise BankError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0" + content + b"\0")
+    return Bank(Path(os.path.realpath(root)).name, is_shipped, digest.hexdigest()[:12])
 
 
 def pdf_date(date: str) -> str:
