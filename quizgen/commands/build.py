@@ -19,8 +19,7 @@ from quizgen.bank.load import load_bank
 from quizgen.bank.spec import Family
 from quizgen.errors import QuizgenError
 from quizgen.messages import t
-from quizgen.writers import site
-from quizgen.writers import destination
+from quizgen.writers import destination, site
 from quizgen.writers.atomic import atomic_directory
 from quizgen.writers.destination import Owner
 
@@ -78,7 +77,7 @@ def build(bank: str | Path | None, out: str | Path, variants: int = 3, seed: int
     families = load_bank(bank)                                      # load: every error at once
     site.warm_up()                                                  # compile templates before workers fork
     tick = progress(len(families) * variants) if progress else None
-    with atomic_directory(out, SITE) as tmp:                          # built beside `out`, swapped in at the end
+    with atomic_directory(out, SITE) as tmp:                        # built beside `out`, swapped in at the end
         site.prepare(tmp)
         (tmp / MARKER).write_text("This folder is written whole by `quizgen build`.\n", encoding="utf-8")
         # generate + render + write each question page; keep only its entry

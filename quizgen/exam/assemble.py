@@ -58,7 +58,7 @@ class Bank:
 class Exam:
     spec: ExamSpec
     versions: tuple[Version, ...]
-    bank: Bank = Bank("question_bank", True, "")
+    bank: Bank
 
 
 def version_code(number: int) -> str:
@@ -95,7 +95,7 @@ def shuffle_choices(q: Question, rng: np.random.Generator) -> tuple[Question, tu
     return replace(q, choices=choices, answer=answer, steps=steps), tuple(c.label for c in shown)
 
 
-def assemble(spec: ExamSpec, drawn: list[list[list[Question]]], bank: Bank = Exam.bank) -> Exam:
+def assemble(spec: ExamSpec, drawn: list[list[list[Question]]], bank: Bank) -> Exam:
     """drawn[version][section][slot] -> an Exam, every shuffle seeded by (seed, version, place).
 
     The version enters the seeds as its code, a function of its number alone: version i is

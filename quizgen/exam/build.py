@@ -35,7 +35,7 @@ EXAM = Owner("quizgen exam", "exam-out", OURS)
 class Result:
     exam: Exam
     out: Path
-    files: list[str]  # names inside `out`, sorted
+    files: list[str]  # names inside `out`, in version order (see file_order)
     pdf_skipped: bool  # --pdf asked but no Chromium found: HTML only
 
 
@@ -97,4 +97,10 @@ def build(spec_path: str | Path, out: str | Path, versions: int = 1, pdf: bool =
         if chromium:
             htmls = [tmp / name for name in files if name.endswith(".html")]
             files += [p.name for p in pdf_writer.print_all(chromium, htmls, pdf_date(exam.spec.date))]
-    return Result(exam, out, sorted(files), pdf_skipped=pdf and not chromium)
+    return Result(exam, out, sorted(files, key=file_order), pdf_skipped=pdf and not chromium)
+
+
+def file_order(name: str) -> tuple:
+    """exam-A … exam-Z, exam-AA, … (by version, as printed), then keys, then the roster."""
+    match = re.fullmatch(r"(exam|key)-([A-Z]+)(\..+)", name)
+    return (match.group(1), len(match.group(2)), match.group(2), match.group(3)) if match else (name,)

@@ -51,11 +51,19 @@ def folder(out: str | Path, owner: Owner) -> Path:
     out = Path(out)
     target = _real(out)
     resolved = Path(os.path.realpath(target))
-    if resolved == Path(resolved.anchor) or Path(os.path.realpath(Path.cwd())).is_relative_to(resolved):
+    try:
+        cwd = Path(os.path.realpath(os.getcwd()))
+    except OSError:  # run from a folder that was deleted: it cannot be the output either
+        cwd = None
+    if resolved == Path(resolved.anchor) or (cwd is not None and cwd.is_relative_to(resolved)):
         raise BuildError(t("output.is_cwd", example=owner.example), file=str(out))
-    if not target.exists():
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
         return target
-    if not target.is_dir():
+    except OSError as exc:
+        raise BuildError(t("output.cannot_read", reason=exc.strerror or exc), file=str(out)) from None
+    if not stat.S_ISDIR(st.st_mode):
         raise BuildError(t("output.not_folder"), file=str(out))
     if owner.marker and (target / owner.marker).is_file() and not (target / owner.marker).is_symlink():
         return target
