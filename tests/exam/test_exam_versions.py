@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 
-from exam_helpers import MIDTERM, THREE
+from exam_helpers import MIDTERM, ROOT, THREE
 
 from quizgen.bank.generate import variant
 from quizgen.bank.load import load_bank
@@ -156,3 +156,23 @@ def test_neighbouring_versions_get_different_letters_for_fixed_order_choices(thr
         for key, item in slots(after).items():
             if item.question.kind in ORDERED_CHOICES:
                 assert item.question.answer.value != slots(before)[key].question.answer.value, key
+
+
+def test_the_choice_letter_search_does_not_depend_on_the_number_of_versions():
+    """The variant scan's limit grows with --versions; the search for a new letter must not, or
+    version i could get a different variant when more versions are asked for."""
+    from quizgen.exam.select import _Variants
+
+    families = {f.id: f for f in load_bank(ROOT / "question_bank")}
+    for family_id in ("find-error-tanh-sigmoid", "formula-dw1-choice"):
+        small, large = (_Variants(families[family_id], 3, limit) for limit in (21, 1000))
+        got = {"small": [], "large": []}
+        for pool, taken in ((small, got["small"]), (large, got["large"])):
+            avoid = None
+            for _ in range(12):
+                q = pool.take(avoid)
+                if q is None:
+                    break
+                taken.append(q.index)
+                avoid = q.answer.value  # every take avoids the previous letter, as versions do
+        assert got["small"] and got["small"] == got["large"][:len(got["small"])], (family_id, got)
