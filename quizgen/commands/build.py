@@ -8,6 +8,7 @@ previous site intact.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,11 +17,11 @@ from quizgen.bank import collection
 from quizgen.bank.generate import variant
 from quizgen.bank.load import load_bank
 from quizgen.bank.spec import Family
-from quizgen.errors import BuildError
 from quizgen.limits import check_variants
 from quizgen.messages import t
-from quizgen.writers import site
+from quizgen.writers import destination, site
 from quizgen.writers.atomic import atomic_directory
+from quizgen.writers.destination import Owner
 
 PROGRESS_FROM = 200  # questions; fewer finish before a bar would be worth drawing
 
@@ -55,22 +56,17 @@ class _Job:
     def __call__(self, family: Family, index: int, bank_seed: int) -> dict:
         return site.write_question(variant(family, index, bank_seed), self.variants, self.folder)
 
+    def warm_up(self) -> None:
+        site.warm_up()  # a spawned worker compiles the templates once, not per task
+
 
 MARKER = ".quizgen-site"
+SITE = Owner("quizgen build", "site", re.compile(r"README\.md"), MARKER)
 
 
 def check_out(out: Path) -> None:
     """The output folder is replaced whole: refuse one that holds anything a build did not write."""
-    if out.exists() and not out.is_dir():
-        raise BuildError(t("site.out_not_folder"), file=str(out))
-    if Path.cwd().resolve().is_relative_to(out.resolve()):
-        raise BuildError(t("site.out_is_cwd"), file=str(out))
-    if not out.is_dir() or (out / MARKER).is_file():
-        return
-    strangers = sorted(p.name for p in out.iterdir() if p.name != "README.md")
-    if strangers:
-        more = ", ..." if len(strangers) > 3 else ""
-        raise BuildError(t("site.out_not_ours", files=", ".join(strangers[:3]) + more), file=str(out))
+    destination.folder(out, SITE)
 
 
 def build(bank: str | Path | None, out: str | Path, variants: int = 3, seed: int = 0, progress=None) -> Result:
@@ -80,7 +76,7 @@ def build(bank: str | Path | None, out: str | Path, variants: int = 3, seed: int
     families = load_bank(bank)                                      # load: every error at once
     site.warm_up()                                                  # compile templates before workers fork
     tick = progress(len(families) * variants) if progress else None
-    with atomic_directory(out) as tmp:                              # built beside `out`, swapped in at the end
+    with atomic_directory(out, SITE) as tmp:                        # built beside `out`, swapped in at the end
         site.prepare(tmp)
         (tmp / MARKER).write_text("This folder is written whole by `quizgen build`.\n", encoding="utf-8")
         # generate + render + write each question page; keep only its entry

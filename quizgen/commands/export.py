@@ -6,6 +6,9 @@ import sys
 
 from quizgen.bank.collection import export_json
 from quizgen.bank.load import load_bank
+from quizgen.errors import BuildError
+from quizgen.messages import t
+from quizgen.writers import destination
 from quizgen.writers.atomic import atomic_write_text
 
 
@@ -18,7 +21,7 @@ def register(sub):
     p.add_argument("--variants", type=int, default=1, metavar="N", help="variants per family (default: 1)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="bank seed (default: 0)")
     p.add_argument("--family", action="append", metavar="ID", help="only these families (repeatable)")
-    p.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output (- for standard output)")
     return p
 
 
@@ -34,9 +37,23 @@ def run(args) -> int:
         if missing:
             raise QuizgenError(f"--family: unknown family {missing[0]!r}")
         families = [f for f in families if f.id in set(args.family)]
+    target = destination.file(args.out) if args.out else None  # before the work: a bad --out fails fast
     text = export_json(families, args.variants, args.seed)
-    if args.out:
-        atomic_write_text(args.out, text)
-    else:
-        sys.stdout.write(text)
+    write(text, target, args.out)
     return 0
+
+
+def write(text: str, target: destination.FileTarget | None, out: str | None) -> None:
+    """Write the document where `destination.file` said: a stream, a device, or a replaced file."""
+    if target is None or target.how in ("stdout", "stderr"):
+        stream = sys.stderr if target is not None and target.how == "stderr" else sys.stdout
+        stream.write(text)
+        stream.flush()
+    elif target.how == "direct":  # a device or FIFO: written to, never replaced
+        try:
+            with open(target.path, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise BuildError(t("output.cannot_write", reason=exc.strerror or exc), file=out) from None
+    else:
+        atomic_write_text(target.path, text, shown=out)

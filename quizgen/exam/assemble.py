@@ -33,7 +33,7 @@ class Item:
 
 @dataclass(frozen=True)
 class Version:
-    code: str  # "A", "B", ... or "V01", "V02", ... beyond 26 versions
+    code: str  # "A", "B", ..., "Z", "AA", "AB", ...: a function of the version's number alone
     sections: tuple[tuple[SectionSpec, tuple[Item, ...]], ...]
 
     @property
@@ -46,14 +46,35 @@ class Version:
 
 
 @dataclass(frozen=True)
+class Bank:
+    """Which bank an exam was drawn from, the same from any folder: never a local path."""
+
+    name: str  # the bank folder's name
+    shipped: bool  # the bank that comes with quizgen (`show` needs no --bank for it)
+    content: str  # a short hash of its family files: two banks with one name stay apart
+
+
+@dataclass(frozen=True)
 class Exam:
     spec: ExamSpec
     versions: tuple[Version, ...]
+    bank: Bank
+
+
+def version_code(number: int) -> str:
+    """Version `number` (1-based): A … Z, then AA, AB, … AZ, BA, … (like spreadsheet columns).
+
+    A version's code depends on its number alone, so asking for more versions never renames one.
+    """
+    code = ""
+    while number > 0:
+        number, rest = divmod(number - 1, len(LABELS))
+        code = LABELS[rest] + code
+    return code
 
 
 def version_codes(n: int) -> list[str]:
-    """A, B, ... for up to 26 versions, else V01, V02, ... (same width, sorted as printed)."""
-    return list(LABELS[:n]) if n <= len(LABELS) else [f"V{i:02d}" for i in range(1, n + 1)]
+    return [version_code(i) for i in range(1, n + 1)]
 
 
 def shuffle_choices(q: Question, rng: np.random.Generator) -> tuple[Question, tuple[str, ...]]:
@@ -74,8 +95,13 @@ def shuffle_choices(q: Question, rng: np.random.Generator) -> tuple[Question, tu
     return replace(q, choices=choices, answer=answer, steps=steps), tuple(c.label for c in shown)
 
 
-def assemble(spec: ExamSpec, drawn: list[list[list[Question]]]) -> Exam:
-    """drawn[version][section][slot] -> an Exam, every shuffle seeded by (seed, version, place)."""
+def assemble(spec: ExamSpec, drawn: list[list[list[Question]]], bank: Bank) -> Exam:
+    """drawn[version][section][slot] -> an Exam, every shuffle seeded by (seed, version, place).
+
+    The version enters the seeds as its code, a function of its number alone: version i is
+    shuffled the same for any number of versions, and exams printed with codes A … Z before
+    codes went past Z keep their keys.
+    """
     versions = []
     for code, sections in zip(version_codes(len(drawn)), drawn):
         number, built = 0, []
@@ -94,4 +120,4 @@ def assemble(spec: ExamSpec, drawn: list[list[list[Question]]]) -> Exam:
                 items.append(Item(number, section, section.points, q, shown, rubric(section.points, q)))
             built.append((section, tuple(items)))
         versions.append(Version(code, tuple(built)))
-    return Exam(spec, tuple(versions))
+    return Exam(spec, tuple(versions), bank)

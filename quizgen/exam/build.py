@@ -7,29 +7,35 @@ previous output untouched.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from quizgen.bank.load import load_bank
-from quizgen.errors import BuildError, ErrorList, QuizgenError
-from quizgen.exam.assemble import MAX_VERSIONS, Exam, assemble
+from quizgen.bank.load import default_bank, family_files, load_bank
+from quizgen.errors import BankError, ErrorList, QuizgenError
+from quizgen.exam.assemble import MAX_VERSIONS, Bank, Exam, assemble
 from quizgen.exam.select import draw, plan
 from quizgen.exam.spec import read_spec
+from quizgen.resources import shipped
 from quizgen.writers import exam as exam_writer
 from quizgen.writers import pdf as pdf_writer
+from quizgen.writers import destination
 from quizgen.writers.atomic import atomic_directory
+from quizgen.writers.destination import Owner
 
 
 # What `quizgen exam` writes; a folder holding anything else is not replaced.
 OURS = re.compile(r"(exam|key)-[A-Z0-9]+\.(html|pdf)|roster\.(csv|json)|README\.md")
+EXAM = Owner("quizgen exam", "exam-out", OURS)
 
 
 @dataclass(frozen=True)
 class Result:
     exam: Exam
     out: Path
-    files: list[str]  # names inside `out`, sorted
+    files: list[str]  # names inside `out`, in version order (see file_order)
     pdf_skipped: bool  # --pdf asked but no Chromium found: HTML only
 
 
@@ -42,6 +48,7 @@ def prepare(spec_path: str | Path, versions: int = 1) -> Exam:
         raise ErrorList(errors)
     try:
         families = load_bank(spec.bank)
+        bank = bank_identity(spec.bank)
     except ErrorList as exc:
         raise ErrorList(errors + exc.errors) from None
     except QuizgenError as exc:
@@ -51,7 +58,22 @@ def prepare(spec_path: str | Path, versions: int = 1) -> Exam:
     errors += problems + shortages
     if errors:
         raise ErrorList(errors)
-    return assemble(spec, drawn)
+    return assemble(spec, drawn, bank)
+
+
+def bank_identity(bank: Path | None) -> Bank:
+    """The bank `load_bank(bank)` reads, named by its folder and a hash of its family files."""
+    root = Path(bank) if bank else default_bank()
+    shipped_bank = shipped("question_bank")
+    is_shipped = shipped_bank is not None and os.path.samefile(root, shipped_bank)
+    digest = hashlib.sha256()
+    for path in family_files(root):
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise BankError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0" + content + b"\0")
+    return Bank(Path(os.path.realpath(root)).name, is_shipped, digest.hexdigest()[:12])
 
 
 def pdf_date(date: str) -> str:
@@ -62,13 +84,7 @@ def pdf_date(date: str) -> str:
 
 def check_out(out: Path) -> None:
     """The output folder is replaced whole: refuse one that holds anything we did not write."""
-    if out.exists() and not out.is_dir():
-        raise BuildError("exists and is not a folder", file=str(out))
-    strangers = sorted(p.name for p in out.iterdir() if not OURS.fullmatch(p.name)) if out.is_dir() else []
-    if strangers:
-        more = ", ..." if len(strangers) > 3 else ""
-        raise BuildError(f"holds files quizgen exam did not write ({', '.join(strangers[:3])}{more}); "
-                         "it would be replaced whole, so choose a new or empty folder", file=str(out))
+    destination.folder(out, EXAM)
 
 
 def build(spec_path: str | Path, out: str | Path, versions: int = 1, pdf: bool = False) -> Result:
@@ -76,9 +92,15 @@ def build(spec_path: str | Path, out: str | Path, versions: int = 1, pdf: bool =
     out = Path(out)
     check_out(out)
     chromium = pdf_writer.find_chromium() if pdf else None
-    with atomic_directory(out) as tmp:
+    with atomic_directory(out, EXAM) as tmp:
         files = exam_writer.write(exam, tmp)
         if chromium:
             htmls = [tmp / name for name in files if name.endswith(".html")]
             files += [p.name for p in pdf_writer.print_all(chromium, htmls, pdf_date(exam.spec.date))]
-    return Result(exam, out, sorted(files), pdf_skipped=pdf and not chromium)
+    return Result(exam, out, sorted(files, key=file_order), pdf_skipped=pdf and not chromium)
+
+
+def file_order(name: str) -> tuple:
+    """exam-A … exam-Z, exam-AA, … (by version, as printed), then keys, then the roster."""
+    match = re.fullmatch(r"(exam|key)-([A-Z]+)(\..+)", name)
+    return (match.group(1), len(match.group(2)), match.group(2), match.group(3)) if match else (name,)

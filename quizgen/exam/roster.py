@@ -45,7 +45,8 @@ def roster_json(exam: Exam) -> str:
                  "questions": [{k: r[k] for k in COLUMNS[1:]} | {"points": float(r["points"])}
                                for r in table if r["version"] == v.code]}
                 for v in exam.versions]
-    document = {"schema": SCHEMA, "title": spec.title, "spec": Path(spec.path).name, "bank_seed": spec.seed,
+    bank = {"name": exam.bank.name, "shipped": exam.bank.shipped, "content": exam.bank.content}
+    document = {"schema": SCHEMA, "title": spec.title, "spec": Path(spec.path).name, "bank": bank, "bank_seed": spec.seed,
                 "shuffle_questions": spec.shuffle_questions, "shuffle_choices": spec.shuffle_choices,
                 "versions": versions}
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"

@@ -25,6 +25,7 @@ from quizgen.errors import QuizgenError, SpecError
 from quizgen.exam.spec import ExamSpec, SectionSpec
 
 SCAN_BASE, SCAN_PER = 20, 10  # indices tried per family: SCAN_BASE + SCAN_PER × variants needed
+LETTER_WINDOW = 20  # indices searched for another choice letter before a repeated one is accepted
 NUMERIC = ("number", "vector", "matrix")
 
 
@@ -118,15 +119,25 @@ class _Variants:
         self.handed_out += 1
         return q
 
+    def _fresh(self) -> list[Question]:
+        return [q for q in self.deferred if self.seen.isdisjoint(self.keys(q))]
+
     def take(self, avoid: str | None = None) -> Question | None:
         """The next variant sharing nothing with those handed out, preferring one whose choice
-        letter is not `avoid` (the previous version's); None when the limit is reached."""
-        fresh = [q for q in self.deferred if self.seen.isdisjoint(self.keys(q))]
-        for q in fresh:
+        letter is not `avoid` (the previous version's); None when the limit is reached.
+
+        The search for another letter spans LETTER_WINDOW indices, even past `limit`: the limit
+        grows with the number of versions, and what version i gets must not depend on it.
+        """
+        for q in self._fresh():
             if q.answer.value != avoid:
                 self.deferred.remove(q)
                 return self._hand_out(q)
-        while self.next_index < self.limit:
+        start = self.next_index
+        end = max(self.limit, start + LETTER_WINDOW) if avoid is not None else self.limit
+        while self.next_index < end:
+            if self.next_index - start >= LETTER_WINDOW and self._fresh():
+                break  # a repeated letter beats a longer search
             q = variant(self.family, self.next_index, self.bank_seed)
             self.next_index += 1
             if not self.seen.isdisjoint(self.keys(q)):
@@ -135,8 +146,8 @@ class _Variants:
                 self.deferred.append(q)
                 continue
             return self._hand_out(q)
-        fresh = [q for q in self.deferred if self.seen.isdisjoint(self.keys(q))]
-        if fresh:  # no better letter within the limit: a repeated letter beats no question
+        fresh = self._fresh()
+        if fresh:  # no better letter within the window: a repeated letter beats no question
             self.deferred.remove(fresh[0])
             return self._hand_out(fresh[0])
         return None
@@ -180,5 +191,5 @@ def _exhausted(spec: ExamSpec, p: Plan, family: Family, pool: _Variants, version
     slots = sum(1 for f in p.families if f.id == family.id)
     wanted = f"{versions} version{'s' if versions != 1 else ''}" + (f" × {slots} questions" if slots > 1 else "")
     return SpecError(f"only {n} distinct variant{'s' if n != 1 else ''} available for {wanted} "
-                     f"(family {family.id!r}, indices 0–{pool.limit - 1} tried)",
+                     f"(family {family.id!r}, indices 0–{max(pool.limit, pool.next_index) - 1} tried)",
                      file=spec.path, key=p.section.key)

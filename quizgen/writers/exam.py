@@ -49,9 +49,10 @@ def _formula_data() -> tuple:
     return tuple((g["title"], g.get("notation"), tuple(tuple(r) for r in g["rows"])) for g in data["groups"])
 
 
-def formula_groups(exam: Exam) -> list[dict]:
-    """The formula sheet's groups, keeping a notation's group only if some question uses it."""
-    used = {item.question.notation for v in exam.versions for item in v.items}
+def formula_groups(version: Version) -> list[dict]:
+    """The formula sheet's groups, keeping a notation's group only if one of the version's
+    questions uses it (not the other versions': a version prints the same for any --versions)."""
+    used = {item.question.notation for item in version.items}
     return [{"title": title, "rows": [[views.tex(cell) for cell in row] for row in rows]}
             for title, notation, rows in _formula_data() if notation is None or notation in used]
 
@@ -65,9 +66,15 @@ def _meta(exam: Exam, m: dict, total: float) -> list[str]:
 
 
 def _regenerate(exam: Exam, item: Item) -> str:
+    """The `show` command for this question: the bank by its folder's name, never a local path."""
     q = item.question
-    bank = f" --bank {exam.spec.bank}" if exam.spec.bank else ""
+    bank = "" if exam.bank.shipped else f" --bank {exam.bank.name}"
     return f"quizgen show {q.family} --seed {q.bank_seed} --index {q.index}{bank}"
+
+
+def bank_line(exam: Exam, m: dict) -> str:
+    bank = exam.bank
+    return m["bank_line"].format(name=m["bank_shipped"] if bank.shipped else bank.name, content=bank.content)
 
 
 def _item(exam: Exam, item: Item, m: dict, key: bool) -> dict:
@@ -104,7 +111,8 @@ def _context(exam: Exam, version: Version, key: bool) -> dict:
         "meta": _meta(exam, m, version.total), "total": fmt(version.total),
         "instructions": views.md(spec.instructions) if spec.instructions.strip() else "",
         "sections": sections, "items": [item for s in sections for item in s["items"]],
-        "formulas": formula_groups(exam) if spec.formula_sheet and not key else [],
+        "formulas": formula_groups(version) if spec.formula_sheet and not key else [],
+        "bank": bank_line(exam, m) if key else "",
     }
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import itertools
 import json
 
-from exam_helpers import THREE
+from exam_helpers import MIDTERM, ROOT, THREE
 
 from quizgen.bank.generate import variant
 from quizgen.bank.load import load_bank
-from quizgen.exam.assemble import ORDERED_CHOICES, version_codes
+from quizgen.exam.assemble import MAX_VERSIONS, ORDERED_CHOICES, version_codes
 from quizgen.exam.build import prepare
+from quizgen.exam.roster import rows
+from quizgen.writers import exam as exam_writer
 
 
 def slots(version):
@@ -96,9 +98,36 @@ def test_shuffled_choices_keep_the_right_answer_and_the_solution_consistent(thre
 
 
 def test_version_codes():
+    """Issue 13: codes past Z continue AA, AB, ... and never rename A ... Z (they were V01 ... V27)."""
     assert version_codes(3) == ["A", "B", "C"]
     assert version_codes(26)[-1] == "Z"
-    assert version_codes(27)[:2] == ["V01", "V02"] and version_codes(27)[-1] == "V27"
+    assert version_codes(27)[:2] == ["A", "B"] and version_codes(27)[-1] == "AA"
+    assert version_codes(MAX_VERSIONS)[26:29] == ["AA", "AB", "AC"] and version_codes(52)[-1] == "AZ"
+    assert version_codes(53)[-1] == "BA" and version_codes(702)[-1] == "ZZ" and version_codes(703)[-1] == "AAA"
+    assert len(set(version_codes(MAX_VERSIONS))) == MAX_VERSIONS
+
+
+def _printed(exam) -> dict[str, str]:
+    """Everything a version prints: its exam, its key and its roster rows."""
+    out = {}
+    for version in exam.versions:
+        out[f"exam-{version.code}.html"] = exam_writer.exam_html(exam, version)
+        out[f"key-{version.code}.html"] = exam_writer.key_html(exam, version)
+        out[f"rows-{version.code}"] = [row for row in rows(exam) if row["version"] == version.code]
+    return out
+
+
+def test_version_i_prints_the_same_for_any_number_of_versions(tmp_path):
+    """Issue 13: --versions 27 renamed A…Z to V01… and re-seeded every shuffle, so version A's
+    printed key no longer matched a re-run. A … Z of 27 versions must equal those of 26 and 1."""
+    spec = tmp_path / "midterm.toml"
+    text = MIDTERM.read_text(encoding="utf-8")
+    spec.write_text(text.replace("shuffle_questions = false", "shuffle_questions = true"), encoding="utf-8")
+    many = _printed(prepare(spec, versions=27))
+    assert [k for k in many if k.startswith("exam-")][-2:] == ["exam-Z.html", "exam-AA.html"]
+    for n in (26, 1):
+        fewer = _printed(prepare(spec, versions=n))
+        assert [k for k in fewer if fewer[k] != many[k]] == [], n
 
 
 def test_roster_regenerates_every_question(tmp_path, run_exam):
@@ -127,3 +156,23 @@ def test_neighbouring_versions_get_different_letters_for_fixed_order_choices(thr
         for key, item in slots(after).items():
             if item.question.kind in ORDERED_CHOICES:
                 assert item.question.answer.value != slots(before)[key].question.answer.value, key
+
+
+def test_the_choice_letter_search_does_not_depend_on_the_number_of_versions():
+    """The variant scan's limit grows with --versions; the search for a new letter must not, or
+    version i could get a different variant when more versions are asked for."""
+    from quizgen.exam.select import _Variants
+
+    families = {f.id: f for f in load_bank(ROOT / "question_bank")}
+    for family_id in ("find-error-tanh-sigmoid", "formula-dw1-choice"):
+        small, large = (_Variants(families[family_id], 3, limit) for limit in (21, 1000))
+        got = {"small": [], "large": []}
+        for pool, taken in ((small, got["small"]), (large, got["large"])):
+            avoid = None
+            for _ in range(12):
+                q = pool.take(avoid)
+                if q is None:
+                    break
+                taken.append(q.index)
+                avoid = q.answer.value  # every take avoids the previous letter, as versions do
+        assert got["small"] and got["small"] == got["large"][:len(got["small"])], (family_id, got)
