@@ -8,7 +8,11 @@ have no script, event handler, javascript: URL, loading element or style of thei
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -81,3 +85,13 @@ def test_exam_title_cannot_end_the_footer_css_string(hostile_exam):
     footer = re.search(r"@bottom-left \{ content: (.*?); font:", style).group(1)
     assert re.fullmatch(r'"(?:[^"\\\r\n\f]|\\.)*"', footer, re.S), footer
     assert "</" not in style and "<script" not in style
+
+
+def test_hostile_site_is_still_valid_html(hostile_site):
+    """Escaped bank text keeps the pages valid (W3C Nu checker; skips where it is not set up)."""
+    vnu = os.environ.get("QUIZGEN_VNU_JAR", "")
+    if not vnu or not Path(vnu).is_file() or not shutil.which("java"):
+        pytest.skip("set QUIZGEN_VNU_JAR to vnu.jar and install java to check HTML validity")
+    done = subprocess.run(["java", "-jar", vnu, "--errors-only", "--skip-non-html", str(hostile_site)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and not done.stderr.strip(), done.stderr[:4000]
