@@ -38,7 +38,7 @@ MATHML_ATTRIBUTES = frozenset({
 })
 _ATTRIBUTE_VALUE = re.compile(r"[A-Za-z0-9.+\- %]*")  # keywords, numbers and lengths, no url()/CSS
 # latex2mathml writes symbols as character references in its text (&#x0003C;); keep those.
-_BARE_AMP = re.compile(r"&(?!#x[0-9A-Fa-f]{1,6};|#[0-9]{1,7};)")
+_AMP = re.compile(r"&(?:#x([0-9A-Fa-f]{1,6});|#([0-9]{1,7});)?")
 # C0/C1 controls (not tab, newline, CR), and also the private-use markers of the math stash.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CONTROL_OR_SLOT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\ue002]")
@@ -52,9 +52,20 @@ def clean_text(text: str) -> str:
     return _CONTROL_OR_SLOT.sub("", text)
 
 
+def _reference(match: re.Match) -> str:
+    """A character reference to a character a page may hold is kept; any other & is escaped."""
+    code = match.group(1) or match.group(2)
+    if code is not None:
+        point = int(code, 16 if match.group(1) else 10)
+        if point in (9, 10) or (0x20 <= point <= 0x10FFFF and not 0x7F <= point <= 0x9F
+                                and not 0xD800 <= point <= 0xDFFF and (point & 0xFFFE) != 0xFFFE):
+            return match.group(0)
+    return "&amp;" + match.group(0)[1:]
+
+
 def escape_math_text(text: str) -> str:
     """A MathML text node: <, > and & escaped, latex2mathml's character references kept."""
-    return _BARE_AMP.sub("&amp;", _CONTROL.sub("", text)).replace("<", "&lt;").replace(">", "&gt;")
+    return _AMP.sub(_reference, _CONTROL.sub("", text)).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _attributes(el: Element) -> str:

@@ -183,3 +183,9 @@ def test_css_string_cannot_be_ended_by_the_text(title):
 def test_json_script_cannot_end_its_script():
     text = str(json_script({"t": "</script><!--<script>\u2028\u2029&"}))
     assert not re.search("[<>&\u2028\u2029]", text)
+
+
+def test_only_references_to_characters_a_page_may_hold_are_kept():
+    r"""\unicode{0} once wrote &#x0; (a parse error); latex2mathml's own &#x000A0; stays."""
+    assert safe.escape_math_text("&#x0; &#xD800; &#x110000; &#x000A0; &#60; &lt; a&b") == \
+        "&amp;#x0; &amp;#xD800; &amp;#x110000; &#x000A0; &#60; &amp;lt; a&amp;b"
