@@ -1,9 +1,10 @@
 """The hostile bank's site and exam in headless Chromium, opened from disk (issue 13).
 
-Every payload in fixtures/ calls alert() or names file:///etc/passwd. Chromium must see no
-dialog, no console or page error, no javascript: link, no iframe/object/embed, no element with
-an event handler or a style from bank text, and no request for a file outside the built folder
-(requests that leave the machine are aborted and recorded).
+Every payload in tests/security/fixtures/ calls alert() or names file:///etc/passwd. Chromium
+must see no dialog, no console or page error, no javascript: link, no iframe/object/embed, no
+element with an event handler or a style from bank text, and no request for a file outside the
+built folder (requests that leave the machine are aborted and recorded). It lives here, not in
+tests/security/, to share this folder's one Playwright session (conftest.browser).
 """
 
 from __future__ import annotations
@@ -12,14 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from hostile_pages import exam, site
+from quizgen.commands.build import build as build_site
+from quizgen.exam.build import build as build_exam
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip("browser tests need Chromium at /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
-pytest.importorskip("playwright.sync_api", reason="browser tests need Python playwright (pip install -e '.[test]')")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]  # as tests/browser/conftest.py
+FIXTURES = Path(__file__).resolve().parents[1] / "security" / "fixtures"
 
 SITE_PAGES = ["index.html", "families/xss-gradient.html", "families/xss-choice.html",
               "questions/xss-gradient--s0-v0.html", "questions/xss-choice--s0-v1.html",
@@ -29,7 +26,6 @@ EXAM_PAGES = ["exam-A.html", "key-A.html"]
 # What the page holds that could run or load anything, as the browser parsed it.
 INSPECT = """() => {
   const all = [...document.querySelectorAll('*')];
-  const owned = el => el.closest('[id^=pq-]') === null;
   return {
     loaders: [...document.querySelectorAll('iframe, frame, object, embed, img, svg, video, audio, image, base')]
       .map(el => el.outerHTML.slice(0, 80)),
@@ -49,17 +45,9 @@ INSPECT = """() => {
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile-browser")
-    return site(root / "site"), exam(root / "exam-out")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    build_site(FIXTURES / "hostile_bank", root / "site", variants=2, seed=0)
+    build_exam(FIXTURES / "hostile_exam.toml", root / "exam-out", versions=2)
+    return root / "site", root / "exam-out"
 
 
 class Watch:
