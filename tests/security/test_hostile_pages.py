@@ -140,7 +140,7 @@ def test_bank_text_is_shown_as_text(hostile_site, hostile_exam):
     """Escaping, not deleting: a student can still read what the author wrote."""
     question = (hostile_site / "questions" / "xss-gradient--s0-v0.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert('prompt-script')&lt;/script&gt;" in question
-    assert "<mtext>&lt;img&#x000A0;src=x" in question  # \text{<img ...>} stays text inside MathML
+    assert "<mtext>&#x3C;img&#x000A0;src=x" in question  # \text{&#x3C;img ...} stays text inside MathML
     assert "<span>local file</span>" in question  # an image shows its alt text
     assert '<a href="javascript' not in question and '<a title="md-link">md</a>' in question
     exam_page = (hostile_exam / "exam-A.html").read_text(encoding="utf-8")
