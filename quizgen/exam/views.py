@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import re
 
-import markdown
 from markupsafe import Markup
 
 from quizgen.bank.question import Question, Step
 from quizgen.exam.rubric import RubricLine
-from quizgen.render import mathml
+from quizgen.render import mathml, safe
 from quizgen.render.numbers import fmt
 
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
@@ -74,7 +73,9 @@ def display_math(tex: str) -> str:
 
 
 def md(text: str, inline: bool = False) -> Markup:
-    """Markdown + $math$ as HTML; math is converted first and kept out of Markdown's way."""
+    """Markdown + $math$ as HTML; math is converted first and kept out of Markdown's way.
+    Spec and bank text is never HTML: render.safe escapes raw HTML, unsafe links and images."""
+    text = safe.clean_text(text)
     stash: list[str] = []
 
     def keep(match: re.Match) -> str:
@@ -84,7 +85,7 @@ def md(text: str, inline: bool = False) -> Markup:
             stash.append(_tex(match.group(2).strip()))
         return f"\ue000{len(stash) - 1}\ue001"
 
-    html = markdown.markdown(_MATH.sub(keep, text))
+    html = safe.markdown(_MATH.sub(keep, text))
     html = _SLOT.sub(lambda m: stash[int(m.group(1))], html)
     if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]

@@ -10,11 +10,11 @@ import re
 from functools import lru_cache
 from html import escape
 
-from latex2mathml.converter import convert
+from latex2mathml.converter import convert_to_element
 
 from quizgen.render.numbers import fmt
+from quizgen.render.safe import mathml_inner
 
-_OUTER = re.compile(r"^<math[^>]*>(.*)</math>$", re.S)
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
 STRETCHY = {r"\left(": '<mo fence="true" stretchy="true">(</mo>',
             r"\right)": '<mo fence="true" stretchy="true">)</mo>'}
@@ -22,15 +22,15 @@ STRETCHY = {r"\left(": '<mo fence="true" stretchy="true">(</mo>',
 
 @lru_cache(maxsize=16384)
 def tex_inner(tex: str) -> str:
-    """The MathML content (without <math>) of a LaTeX string."""
+    """The MathML content (without <math>) of a LaTeX string, allowlisted and escaped
+    (render.safe): bank LaTeX is data, so \\href, \\style and \\text{<tag>} stay inert."""
     if tex in STRETCHY:
         return STRETCHY[tex]
     try:
-        mathml = convert(tex)
+        element = convert_to_element(tex)
     except Exception:  # latex2mathml raises assorted errors on unsupported input
         return f"<mtext>{escape(tex)}</mtext>"
-    match = _OUTER.match(mathml.strip())
-    return match.group(1) if match else mathml
+    return mathml_inner(element)
 
 
 def math(inner: str, display: bool = False) -> str:

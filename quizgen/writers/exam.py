@@ -18,15 +18,15 @@ from quizgen.exam import views
 from quizgen.exam.assemble import Exam, Item, Version
 from quizgen.exam.roster import roster_csv, roster_json
 from quizgen.messages import area
+from quizgen.render import safe
 from quizgen.render.numbers import fmt
 from quizgen.resources import templates_root
 from quizgen.writers.atomic import atomic_write_text
 
 
 def css_string(text: str) -> Markup:
-    """A CSS string literal (for @page content), safe inside <style>."""
-    body = str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3C ")
-    return Markup(f'"{body}"')
+    """A CSS string literal (for @page content), safe inside <style> (render.safe.css_string)."""
+    return Markup(safe.css_string(text))
 
 
 @lru_cache(maxsize=None)

@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import markdown
 from markupsafe import Markup
 
-from quizgen.render import mathml
+from quizgen.render import mathml, safe
 
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
 _SLOT = re.compile("[\ue000\ue002](\\d+)\ue001")  # \ue000 inline, \ue002 display math
@@ -103,21 +102,19 @@ def parts(items: list[dict]) -> Markup:
     return Markup(mathml.math(f"<mrow>{inner}</mrow>", display=True))
 
 
-_md = markdown.Markdown()
-
-
 @lru_cache(maxsize=4096)
 def _markdown(text: str) -> str:
     """Markdown of text whose math is already replaced by slots (same prose, same result);
     a display formula alone in a paragraph becomes a block that scrolls when it is too wide."""
-    _md.reset()
-    return _ALONE.sub(r'<div class="math-scroll">\1</div>', _md.convert(text))
+    return _ALONE.sub(r'<div class="math-scroll">\1</div>', safe.markdown(text))
 
 
 @lru_cache(maxsize=4096)
 def md(text: str, inline: bool = False) -> Markup:
     """Markdown + $math$ as HTML: math becomes MathML first and is hidden from Markdown, so
-    variants that differ only inside their formulas share one Markdown conversion."""
+    variants that differ only inside their formulas share one Markdown conversion. Bank text is
+    never HTML: render.safe escapes raw HTML, unsafe links and images, and the MathML."""
+    text = safe.clean_text(text)
     stash: list[str] = []
 
     def keep(match: re.Match) -> str:
