@@ -8,6 +8,7 @@ import jinja2
 import numpy as np
 
 from quizgen.bank.kinds import BUILDERS
+from quizgen.bank.kinds.precision import sentence
 from quizgen.bank.prompts import DEFAULTS, render_prompt
 from quizgen.bank.question import Question, question_id
 from quizgen.bank.sample import Degenerate
@@ -42,6 +43,8 @@ def variant(family: Family, index: int, bank_seed: int = 0) -> Question:
         prompt = render_prompt(family.prompt or DEFAULTS[family.kind], context)
     except jinja2.TemplateError as exc:
         raise BankError(f"cannot render: {exc}", file=family.path, key="prompt") from None
+    asked = sentence(draft.answer.precision)  # what to give, stated where the question is asked
+    prompt = prompt.strip() + ("\n\n" + asked if asked else "")
     return Question(
         id=question_id(family.id, bank_seed, index), family=family.id, seed=seed, index=index,
         bank_seed=bank_seed, kind=family.kind, title=family.title, summary=family.summary, topic=family.topic,

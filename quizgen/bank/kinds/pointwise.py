@@ -7,8 +7,9 @@ import copy
 
 import numpy as np
 
+from quizgen.bank.kinds import precision
 from quizgen.bank.kinds.common import (
-    EXACT_ACTS, EXACT_TOL, Distractors, Draft, base_context, make_answer, network_given, require,
+    EXACT_ACTS, Distractors, Draft, asked_precision, base_context, make_answer, network_given, require,
 )
 from quizgen.bank.latex import act_tex, deriv_tex, num_tex, sym
 from quizgen.bank.question import Given, Step
@@ -18,6 +19,8 @@ from quizgen.engine import mistakes, parse_activation
 from quizgen.engine.gradcheck import network_loss
 from quizgen.engine.network import Notation
 from quizgen.render.numbers import fmt, round_sig
+
+GRADCHECK_CARRY = 6  # significant figures of J(w ± ε) that a central difference with ε ~ 0.01 needs
 
 
 def _step(title, symbolic, parts, value, explanation, shape=None) -> Step:
@@ -36,7 +39,13 @@ def activation_derivative(family: Family, rng: np.random.Generator) -> Draft:
     a = act.forward(zz)
     value = float(act.derivative(zz, a)[0, 0])
     exact = act.name in EXACT_ACTS
-    answer = make_answer(value, *(EXACT_TOL if exact else (1e-2, 1e-3)))
+
+    def from_given(digits: int) -> float:  # the derivative from a rounded to `digits` figures
+        shown = precision.round_sig(a, digits)
+        return float(precision.round_sig(act.derivative(zz, shown), digits)[0, 0])
+
+    asked = asked_precision(value, exact)
+    answer = make_answer(value, asked, 0.0 if exact else from_given(precision.CARRY) - value)
     f = act_tex(act)
     d_tex = deriv_tex(act, "z", f"{f}(z)")
     given = [Given("z", "z", z)]
@@ -54,6 +63,8 @@ def activation_derivative(family: Family, rng: np.random.Generator) -> Draft:
     for mid, wrong in mistakes.activation_mistakes(act, z).items():
         found.add(wrong, mid)
     require(found.kept, family.min_distractors)
+    if not exact:
+        found.add(from_given(precision.EARLY), "rounded_too_early", strict=False)
     context = {"z": fmt(z), "activation": act.label, "activation_latex": f,
                "asked": f"{f}'\\left({fmt(z)}\\right)", "asked_text": f"{act.label}'({fmt(z)})", "param": act.param}
     return Draft(answer=answer, steps=steps, given=given, context=context, distractors=found.kept)
@@ -74,7 +85,12 @@ def gradient_check(family: Family, rng: np.random.Generator) -> Draft:
     probe.layers[0].W[r, c] -= 2 * eps
     j_minus = network_loss(probe)
     estimate = (j_plus - j_minus) / (2 * eps)
-    answer = make_answer(estimate, 2e-2, 1e-2)
+    # the quotient of a small difference: the losses must be carried to GRADCHECK_CARRY figures
+    def quotient(digits: int) -> float:
+        return float((precision.round_sig(j_plus, digits) - precision.round_sig(j_minus, digits)) / (2 * eps))
+
+    asked = precision.precision("sig", precision.SIG, GRADCHECK_CARRY)
+    answer = make_answer(estimate, asked, quotient(GRADCHECK_CARRY) - estimate)
     # the entry's place in the file's orientation
     fr, fc = (r, c) if net.notation is Notation.COLUMN else (c, r)
     wsym = sym("W", 1, f"{fr + 1},{fc + 1}")
@@ -98,6 +114,7 @@ def gradient_check(family: Family, rng: np.random.Generator) -> Draft:
     found.add((j_plus - j_minus) / eps, "eps_not_doubled")
     found.add((j_minus - j_plus) / (2 * eps), "difference_reversed")
     require(found.kept, family.min_distractors)
+    found.add(quotient(precision.CARRY), "rounded_too_early", strict=False)
     context = base_context(net)
     context.update(asked=f"\\frac{{J({wsym} + \\varepsilon) - J({wsym} - \\varepsilon)}}{{2\\varepsilon}}",
                    asked_text=f"the central-difference estimate of ∂J/∂W1({fr + 1},{fc + 1})",
@@ -125,7 +142,7 @@ def shapes_table(family: Family, rng: np.random.Generator) -> Draft:
             rows.append(list(shape))
             names.append((f"{name}{l}", sym(name, l)))
     value = np.array(rows, dtype=float)
-    answer = make_answer(value, 0.0, 0.0)
+    answer = make_answer(value, precision.precision("exact"))
     other = Notation.ROW if notation is Notation.COLUMN else Notation.COLUMN
     found = Distractors(answer)
     found.add(value[:, ::-1], "other_notation_shapes")
