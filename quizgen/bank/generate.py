@@ -21,6 +21,11 @@ MAX_DRAWS = 200
 
 def variant(family: Family, index: int, bank_seed: int = 0) -> Question:
     """The index-th question of a family: the same on every machine for the same seed."""
+    return draw(family, index, bank_seed)[0]
+
+
+def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Counter]:
+    """`variant`, with the reasons of the draws it rejected on the way (for `quizgen check`)."""
     seed = stable_seed(bank_seed, family.id, index)
     rng = np.random.default_rng(seed)
     build = BUILDERS[family.kind]
@@ -45,7 +50,7 @@ def variant(family: Family, index: int, bank_seed: int = 0) -> Question:
         raise BankError(f"cannot render: {exc}", file=family.path, key="prompt") from None
     asked = sentence(draft.answer.precision)  # what to give, stated where the question is asked
     prompt = prompt.strip() + ("\n\n" + asked if asked else "")
-    return Question(
+    question = Question(
         id=question_id(family.id, bank_seed, index), family=family.id, seed=seed, index=index,
         bank_seed=bank_seed, kind=family.kind, title=family.title, summary=family.summary, topic=family.topic,
         tags=list(family.tags), difficulty=family.difficulty, source=family.source,
@@ -54,3 +59,4 @@ def variant(family: Family, index: int, bank_seed: int = 0) -> Question:
         answer=draft.answer, choices=draft.choices, distractors=draft.distractors, steps=draft.steps,
         hints=list(family.hints),
     )
+    return question, reasons

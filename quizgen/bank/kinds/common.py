@@ -96,6 +96,14 @@ def add_rounded_too_early(found: "Distractors", net: Network, target: str) -> No
     found.add(precision.carried(net, target, digits), "rounded_too_early", strict=False)
 
 
+class Inseparable(Degenerate):
+    """A catalogued mistake lands within the answer's tolerance: the draw cannot tell them apart."""
+
+    def __init__(self, mistake_id: str):
+        super().__init__(f"the mistake {mistake_id} lies within the answer's tolerance")
+        self.mistake = mistake_id
+
+
 class Distractors:
     """Wrong values kept for one answer: finite, its shape, outside its tolerance, one per value.
 
@@ -122,7 +130,7 @@ class Distractors:
             return  # the mistake does not change this quantity
         if precision.within(arr, self._target, self._tol):
             if strict:
-                raise Degenerate(f"the mistake {mistake_id} lies within the answer's tolerance")
+                raise Inseparable(mistake_id)
             return
         # a mistake is recognised as asked and at the CARRY figures a student writes it with
         mine_tol = np.maximum(precision.tolerance(arr, self._p, self._widen),
