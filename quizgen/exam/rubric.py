@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 from quizgen.bank.question import Question
+from quizgen.grading import grade
 
 FINAL_SHARE = 0.4  # of a question's points, for the final answer itself
 
@@ -33,3 +34,14 @@ def rubric(points: float, q: Question) -> tuple[RubricLine, ...]:
 def _spread(units: int, n: int) -> tuple[RubricLine, ...]:
     base, extra = divmod(units, n)
     return tuple(RubricLine(i + 1, (base + (1 if i >= n - extra else 0)) / 2) for i in range(n))
+
+
+def typed_points(points: float, q: Question, typed: str) -> float:
+    """Points for a question marked from its typed final answer alone, by the graders' one rule:
+    all of them when correct; a catalogued wrong answer earns its mistake's credit (0 unless the
+    family or exam says otherwise), never a share of the entries it happens to match; otherwise
+    the share of informative entries that are right. Rounded down to half points."""
+    verdict = grade(q.answer, q.distractors, typed)
+    if verdict["correct"]:
+        return float(points)
+    return math.floor(verdict["score"] * points * 2 + 1e-9) / 2
