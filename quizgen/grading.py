@@ -379,8 +379,9 @@ def _rounded_short(want_flat: list[float], got_flat: list[float], hits: list[boo
     """Every entry right or the right value rounded to fewer digits than asked (but to two
     significant figures at least), at least one short."""
     rule, digits = _get(precision, "rule"), _get(precision, "digits")
-    if rule not in ("sig", "dec", "exact") or not isinstance(digits, int):
+    if rule not in ("sig", "dec", "exact") or not isinstance(digits, int) or isinstance(digits, bool):
         return False
+    digits = min(digits, _MAX_DIGITS)
     short = False
     for x, v, hit in zip(got_flat, want_flat, hits):
         if hit:
@@ -397,11 +398,16 @@ def _rounded_short(want_flat: list[float], got_flat: list[float], hits: list[boo
 
 
 _EXACT_DECIMALS = 9  # decimals tried when an exact answer was typed rounded
+_MAX_DIGITS = 17  # a double holds no more; a record asking for more is read as asking for 17
 
 
 def _round_dec(v: float, k: int) -> float:
     """v rounded half away from zero to k decimals (the same arithmetic as grader.js)."""
+    if k > 300:
+        return math.nan  # a subnormal answer: no rounding of it is worth comparing with
     scale = 10.0**k
+    if not math.isfinite(abs(v) * scale + 0.5):
+        return math.nan  # beyond a double's range: no rounding to compare with
     return math.copysign(math.floor(abs(v) * scale + 0.5), v) / scale
 
 
@@ -413,7 +419,7 @@ def _round_sig(v: float, k: int) -> float:
     if shift >= 0:
         return _round_dec(v, shift)
     scale = 10.0**-shift
-    return math.copysign(math.floor(abs(v) / scale + 0.5), v) * scale
+    return math.copysign(math.floor(abs(v) / scale + 0.5), v) * scale  # |v| ≥ 10^k here: finite
 
 
 def _transposed(want, got, tol: list[float]) -> bool:

@@ -450,10 +450,13 @@
   }
 
   var EXACT_DECIMALS = 9; // decimals tried when an exact answer was typed rounded
+  var MAX_DIGITS = 17; // a double holds no more; a record asking for more is read as asking for 17
 
   // v rounded half away from zero to k decimals (the same arithmetic as grading.py).
   function roundDec(v, k) {
+    if (k > 300) return NaN; // a subnormal answer: no rounding of it is worth comparing with
     var scale = Math.pow(10, k);
+    if (!isFinite(Math.abs(v) * scale + 0.5)) return NaN; // beyond a double's range: nothing to compare
     var r = Math.floor(Math.abs(v) * scale + 0.5) / scale;
     return v < 0 ? -r : r;
   }
@@ -472,6 +475,7 @@
   function roundedShort(wantFlat, gotFlat, hits, precision) {
     var rule = get(precision, 'rule'), digits = get(precision, 'digits');
     if ((rule !== 'sig' && rule !== 'dec' && rule !== 'exact') || !Number.isInteger(digits)) return false;
+    digits = Math.min(digits, MAX_DIGITS);
     var short = false;
     for (var i = 0; i < gotFlat.length; i++) {
       if (hits[i]) continue;
