@@ -39,8 +39,11 @@ def answer(page, text: str) -> str:
 def test_practice_says_give_three_significant_figures(visit, built_site):
     questions = pool(built_site)
     page = visit.open("practice.html")
-    qid = practise(page, lambda i: questions[i]["answer"].get("precision", {}) and
-                   questions[i]["answer"]["precision"]["rule"] == "sig" and questions[i]["answer"]["kind"] == "number")
+    def short_is_wrong(a) -> bool:  # a number at 3 figures whose 2-figure rounding is outside the tolerance
+        return (a["kind"] == "number" and (a.get("precision") or {}).get("rule") == "sig"
+                and abs(float(f"{a['value']:.2g}") - a["value"]) > a["tol"])
+
+    qid = practise(page, lambda i: short_is_wrong(questions[i]["answer"]))
     a = questions[qid]["answer"]
     assert "Give your answer to 3 significant figures." in page.locator("#practice-meta").inner_text()
     two_figures = f"{a['value']:.2g}"

@@ -9,7 +9,8 @@ from practice_support import assert_in_order, find_family, play
 
 
 def test_practice_says_give_three_significant_figures(tmp_path):
-    family, q = find_family(lambda q: q.answer.kind == "number" and (q.answer.precision or {}).get("rule") == "sig")
+    family, q = find_family(lambda q: q.answer.kind == "number" and (q.answer.precision or {}).get("rule") == "sig"
+                            and abs(float(f"{q.answer.value:.2g}") - q.answer.value) > q.answer.tol)
     two_figures = f"{q.answer.value:.2g}"
     out, summary = play(tmp_path / "h.sqlite", [family], [two_figures, f"{q.answer.value:.3g}"])
     assert_in_order(out, ["Give your answer to 3 significant figures.", "answer> " + two_figures,
