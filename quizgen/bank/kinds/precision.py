@@ -19,7 +19,7 @@ from quizgen.messages import t
 SIG = 3  # significant figures asked of an answer that is not exact
 CARRY = 4  # significant figures of approximate givens and of carried intermediates
 EARLY = 2  # significant figures of a student who rounds intermediates too early
-EXACT_DECIMALS = 6  # an exact answer needing more decimals than this is asked to SIG figures
+EXACT_DECIMALS = 8  # an exact answer needing more decimals than this is asked to SIG figures
 FUZZ = 1e-9  # relative: floating-point noise at a tolerance boundary
 
 
@@ -42,7 +42,7 @@ def exact_decimals(value) -> int | None:
     arr = np.abs(np.asarray(value, dtype=float))
     for d in range(EXACT_DECIMALS + 1):
         scaled = arr * 10.0**d
-        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-7 * np.maximum(1.0, scaled)):
+        if np.all(scaled <= 1e12) and np.all(np.abs(scaled - np.round(scaled)) <= 1e-4):  # float noise only
             return d
     return None
 
@@ -122,11 +122,6 @@ def carried(net, target: str, digits: int) -> np.ndarray:
     stop = int(target.split(".")[1]) if target.startswith("layers.") and target.split(".")[2][0] == "d" else 0
     dX = backward(net, records, rules, stop=stop) if target != "loss" else None
     return np.asarray(Tape(network=net, layers=records, loss=loss, dX=dX).value_at(target), dtype=float)
-
-
-def digits_text(x: float) -> str:
-    """`x` with enough digits to show it exactly as asked (no trailing zeros)."""
-    return f"{x:.{EXACT_DECIMALS + 6}g}" if x != 0 else "0"
 
 
 def needed_sig(value, decimals: int) -> int:
