@@ -160,7 +160,7 @@ def entry(q: Question, m: dict, body: str | None = None) -> dict:
             "tags": list(q.tags), "difficulty": q.difficulty, "kind": q.kind, "source": q.source,
             "notation": q.notation, "answer_kind": q.answer.kind, "practice": practice, "card": _card(q, m),
             "mistakes": [(d.mistake, d.name, d.explanation, _example(q, d.value)) for d in q.distractors
-                         if d.name and d.explanation]}
+                         if d.name and d.explanation and not d.also]}  # a card names one mistake
 
 
 def _example(q: Question, wrong) -> dict | None:
