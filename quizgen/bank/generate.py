@@ -48,6 +48,8 @@ def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Coun
         prompt = render_prompt(family.prompt or DEFAULTS[family.kind], context)
     except jinja2.TemplateError as exc:
         raise BankError(f"cannot render: {exc}", file=family.path, key="prompt") from None
+    for d in draft.distractors:  # a family may give a mistake credit; a shared value earns the least
+        d.credit = min(family.mistake_credit.get(mid, 0.0) for mid in [d.mistake, *d.also])
     asked = sentence(draft.answer.precision)  # what to give, stated where the question is asked
     prompt = prompt.strip() + ("\n\n" + asked if asked else "")
     question = Question(

@@ -14,6 +14,7 @@ import jinja2.meta
 
 from quizgen.engine.activations import parse_activation
 from quizgen.engine.losses import NAMES as LOSS_NAMES
+from quizgen.engine.mistakes import CATALOG, OTHER
 from quizgen.errors import BankError
 
 KINDS = (
@@ -29,8 +30,9 @@ PROMPT_NAMES = frozenset({
     "reduction", "learning_rate", "eps", "z", "activation", "activation_latex", "entry", "known",
     "param",
 })
+MISTAKE_IDS = set(CATALOG) | set(OTHER)
 TOP_KEYS = {"id", "title", "topic", "tags", "difficulty", "source", "kind", "notation", "prompt",
-            "summary", "network", "values", "ask", "min_distractors", "hints"}
+            "summary", "network", "values", "ask", "min_distractors", "hints", "mistake_credit"}
 NETWORK_KEYS = {"inputs", "hidden", "outputs", "batch", "activations", "bias", "loss", "reduction",
                 "learning_rate"}
 VALUE_KEYS = {"grid", "X", "W", "b", "labels", "nonzero_weights", "z", "eps"}
@@ -71,6 +73,7 @@ class Family:
     ask_activation: tuple[str, ...] = ()
     min_distractors: int = 1
     hints: tuple[str, ...] = ()
+    mistake_credit: dict = field(default_factory=dict)  # mistake id -> share of the points it earns (else 0)
 
     @property
     def layers(self) -> int:
@@ -259,6 +262,15 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     min_d = data.get("min_distractors", 1)
     if not isinstance(min_d, int) or min_d < 0:
         c.add("min_distractors", f"must be a whole number ≥ 0, got {min_d!r}")
+    credit = data.get("mistake_credit", {})
+    if not isinstance(credit, dict):
+        c.add("mistake_credit", "must be a table of mistake id = share of the points (0 to 1)")
+        credit = {}
+    for mid, share in sorted(credit.items()):
+        if mid not in MISTAKE_IDS:
+            c.add(f"mistake_credit.{mid}", f"unknown mistake (known: {', '.join(sorted(MISTAKE_IDS))})")
+        elif isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+            c.add(f"mistake_credit.{mid}", f"must be a share of the points from 0 to 1, got {share!r}")
     hints = data.get("hints", [])
     if not isinstance(hints, list) or not all(isinstance(h, str) for h in hints):
         c.add("hints", "must be a list of strings")
@@ -275,5 +287,6 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         labels=labels, nonzero_weights=bool(values.get("nonzero_weights", True)),
         z_range=z_range, eps=float(eps), quantity=quantity, layer=layer, entry=entry,
         ask_activation=ask_acts, min_distractors=min_d, hints=tuple(hints),
+        mistake_credit={k: float(v) for k, v in sorted(credit.items())},
     )
     return family, []

@@ -125,3 +125,32 @@ def test_two_mistakes_within_tolerance_are_one_distractor_naming_both():
         for mid in [d.mistake, *d.also]:
             assert mistakes.describe(mid).name in d.name
         assert ", or " in d.name
+
+
+def _family_with(credit):
+    import tomllib
+    from pathlib import Path
+
+    from quizgen.bank.spec import parse_family
+
+    path = Path(__file__).resolve().parents[2] / "question_bank" / "gradients" / "logistic-db.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return parse_family({**data, "mistake_credit": credit}, str(path), "logistic-db", "gradients")
+
+
+def test_a_family_can_give_a_mistake_credit_and_graders_use_it():
+    fam, errors = _family_with({"forgot_1_over_m": 0.5})
+    assert errors == []
+    q = variant(fam, 0, 0)
+    d = next(d for d in q.distractors if "forgot_1_over_m" in [d.mistake, *d.also])
+    assert d.credit == (0.5 if not d.also else 0.0)  # a value two mistakes share earns the smaller share
+    assert all(e.credit == 0.0 for e in q.distractors if e is not d)
+    assert grade(q.answer, q.distractors, format_value(d.value))["score"] == d.credit
+
+
+def test_mistake_credit_is_validated():
+    _, errors = _family_with({"forgot_1_over_m": 2, "no_such_mistake": 0.5, "sign_flipped": True})
+    assert sorted(e.key for e in errors) == ["mistake_credit.forgot_1_over_m", "mistake_credit.no_such_mistake",
+                                             "mistake_credit.sign_flipped"]
+    _, errors = _family_with([1, 2])
+    assert [e.key for e in errors] == ["mistake_credit"]
