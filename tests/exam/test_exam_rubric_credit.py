@@ -27,6 +27,8 @@ def test_a_catalogued_wrong_answer_scores_its_credit_not_half():
     assert typed_points(5, q, q.answer.display) == 5
     credited = replace(q, distractors=[replace(d, credit=0.5) if d is flipped else d for d in q.distractors])
     assert typed_points(5, credited, format_value(flipped.value)) == 2.5  # a family's own credit is kept
+    assert typed_points(5, q, format_value(flipped.value), credit={"sign_flipped": 0.2}) == 1  # the exam's
+    assert typed_points(5, credited, format_value(flipped.value), credit={}) == 2.5
 
 
 def test_a_transposed_square_gradient_scores_nothing_from_its_diagonal():
