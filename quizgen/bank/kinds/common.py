@@ -121,6 +121,7 @@ class Distractors:
         self._tol = (np.asarray(answer.tol, dtype=float) if answer.tol is not None
                      else answer.atol + answer.rtol * np.abs(self._target))
         self._widen = np.maximum(self._tol - precision.tolerance(self._target, p), 0.0)
+        self._arrays: list[tuple[np.ndarray, np.ndarray]] = []  # (value, tol) of each kept distractor
 
     def add(self, value, mistake_id: str, strict: bool = True) -> None:
         arr = clean(value)
@@ -136,9 +137,8 @@ class Distractors:
         mine_tol = np.maximum(precision.tolerance(arr, self._p, self._widen),
                               precision.tolerance(arr, precision.precision("sig", precision.CARRY), self._widen))
         m = mistakes.describe(mistake_id)
-        for kept in self.kept:
-            if (precision.within(arr, kept.value, np.asarray(kept.tol, dtype=float))
-                    or precision.within(kept.value, arr, mine_tol)):
+        for kept, (value, tol) in zip(self.kept, self._arrays):
+            if np.all(np.abs(arr - value) <= tol) or np.all(np.abs(arr - value) <= mine_tol):
                 if mistake_id != kept.mistake and mistake_id not in kept.also:
                     kept.also.append(mistake_id)
                     kept.name = t("answer.mistakes_or", first=kept.name, second=m.name)
@@ -147,6 +147,7 @@ class Distractors:
         plain = float(arr) if arr.ndim == 0 else arr.tolist()
         tol = float(mine_tol) if arr.ndim == 0 else mine_tol.tolist()
         self.kept.append(Distractor(plain, mistake_id, m.name, m.explanation, [], tol))
+        self._arrays.append((arr, mine_tol))  # converted once, not at every comparison
 
 
 def require(found: list, minimum: int, what: str = "distinct distractors") -> None:
