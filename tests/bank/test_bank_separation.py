@@ -13,8 +13,8 @@ from bankcheck import family, family_ids
 
 from quizgen.bank.generate import variant
 from quizgen.bank.kinds import precision
-from quizgen.engine import mistakes, parse_activation
 from quizgen.bank.latex import act_tex
+from quizgen.engine import mistakes, parse_activation
 from quizgen.grading import format_value, grade
 from quizgen.problem import parse_problem
 from quizgen.render.numbers import fmt
