@@ -191,6 +191,10 @@ def grade(answer: Any, distractors: Sequence[Any], text: str, lang: str = DEFAUL
 
     Returns {correct, score, message, mistake, mistake_name, explanation, wrong_entries,
     expected_shape, parse_error}. Never raises on the text; a malformed answer is a ValueError.
+    In order: correct; the right value given to fewer digits than asked; a catalogued wrong
+    answer (its credit, 0 unless the record says otherwise); else the share of the informative
+    entries that are right (entries where a catalogued wrong answer agrees with the right one
+    say nothing about the student's work).
     """
     kind = _get(answer, "kind")
     if kind == "choice":
@@ -201,6 +205,7 @@ def grade(answer: Any, distractors: Sequence[Any], text: str, lang: str = DEFAUL
     if want is None:
         raise ValueError(f"answer value is not a number, vector or matrix: {_get(answer, 'value')!r}")
     rtol, atol = float(_get(answer, "rtol") or 0.0), float(_get(answer, "atol") or 0.0)
+    tol = _tolerances(_get(answer, "tol"), want[0], rtol, atol)
     shape = want[1]
     try:
         parsed = parse_answer(text, lang)
@@ -211,38 +216,47 @@ def grade(answer: Any, distractors: Sequence[Any], text: str, lang: str = DEFAUL
         message = t("grading.unreadable_here", lang, snippet=_snippet(text, lang), reason=reason)
         return _verdict(message=message, expected_shape=shape, parse_error=True)
     got = _array(parsed["value"])
-    hits = _hits(want, got, rtol, atol)
+    hits = _hits(want, got, tol)
     if hits is not None and all(hits):
         return _verdict(correct=True, score=1.0, message=t("grading.correct", lang), expected_shape=shape)
+    distractors = distractors or []
     size = len(want[0])
-    score = sum(hits) / size if hits is not None else 0.0
     wrong = [_index(i, shape) for i, hit in enumerate(hits) if not hit] if hits and shape else []
+    precision = _get(answer, "precision")
+    if hits is not None and _rounded_short(want[0], got[0], hits, precision):
+        message = t("grading.give_precision", lang, precision=str(_get(precision, "text")))
+        return _verdict(message=message, wrong_entries=wrong, expected_shape=shape)
+    found = _match_distractor(distractors, got, rtol, atol)
+    if found is not None:
+        message = _mistake_message(found, lang)
+        if hits is None:
+            message = t("grading.two_sentences", lang, first=message, second=_shape_message(want, got, tol, lang))
+        return _verdict(
+            score=float(_get(found, "credit") or 0.0),
+            message=message,
+            mistake=_get(found, "mistake"),
+            mistake_name=_get(found, "name"),
+            explanation=_get(found, "explanation"),
+            wrong_entries=wrong,
+            expected_shape=shape,
+        )
+    if hits is not None and _transposed(want, got, tol):
+        return _verdict(message=t("grading.transposed", lang), wrong_entries=wrong, expected_shape=shape)
+    informative = _informative(want, distractors, tol)
+    counted = [hit for hit, use in zip(hits, informative) if use] if hits is not None else []
+    score = sum(counted) / len(counted) if counted else 0.0
     if hits is None and not shape and _DECIMAL_COMMA.fullmatch(text.replace("\u2212", "-").strip(_WS)):
         expected, typed = _describe(want[1], lang), _describe(got[1], lang)
         detail = t("grading.wrong_shape_decimal_comma", lang, expected=expected, got=typed)
     elif hits is None:
-        detail = _shape_message(want, got, rtol, atol, lang)
+        detail = _shape_message(want, got, tol, lang)
     elif size == 1:
         detail = t("grading.not_quite", lang)
-    elif score == 0:
+    elif not any(hits):
         detail = t("grading.none_right", lang, size=size)
     else:
         detail = t("grading.some_right", lang, right=sum(hits), size=size, where=_where(wrong, lang))
-    found = _match_distractor(distractors or [], got, rtol, atol)
-    if found is None:
-        return _verdict(score=score, message=detail, wrong_entries=wrong, expected_shape=shape)
-    message = _mistake_message(found, lang)
-    if hits is None:
-        message = t("grading.two_sentences", lang, first=message, second=detail)
-    return _verdict(
-        score=score,
-        message=message,
-        mistake=_get(found, "mistake"),
-        mistake_name=_get(found, "name"),
-        explanation=_get(found, "explanation"),
-        wrong_entries=wrong,
-        expected_shape=shape,
-    )
+    return _verdict(score=score, message=detail, wrong_entries=wrong, expected_shape=shape)
 
 
 def _grade_choice(answer: Any, distractors: Sequence[Any], text: str, lang: str) -> dict:
@@ -337,15 +351,99 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, numbers.Real) and not isinstance(v, bool)
 
 
-def _hits(want, got, rtol: float, atol: float) -> list[bool] | None:
-    """Entry-by-entry closeness, |x - v| <= atol + rtol*|v|; None if the shapes cannot line up."""
+def _tolerances(tol: Any, want_flat: list[float], rtol: float, atol: float) -> list[float]:
+    """Per-entry tolerance: the record's `tol` (a number, or the value's shape), else atol + rtol·|v|."""
+    if tol is not None:
+        if hasattr(tol, "tolist"):
+            tol = tol.tolist()
+        if _is_number(tol):
+            return [float(tol)] * len(want_flat)
+        flat = _array(tol)
+        if flat is not None and len(flat[0]) == len(want_flat):
+            return flat[0]
+    return [atol + rtol * abs(v) for v in want_flat]
+
+
+def _hits(want, got, tol: list[float]) -> list[bool] | None:
+    """Entry-by-entry closeness, |x - v| <= tol; None if the shapes cannot line up."""
     (want_flat, want_shape), (got_flat, got_shape) = want, got
     if want_shape != got_shape:
         if len(want_shape) == 2 and len(got_shape) == 2:
             return None  # two explicit matrices: orientation matters
         if not (_vector_like(want_shape) and _vector_like(got_shape) and len(want_flat) == len(got_flat)):
             return None
-    return [abs(x - v) <= atol + rtol * abs(v) for x, v in zip(got_flat, want_flat)]
+    return [abs(x - v) <= e for x, v, e in zip(got_flat, want_flat, tol)]
+
+
+def _rounded_short(want_flat: list[float], got_flat: list[float], hits: list[bool], precision: Any) -> bool:
+    """Every entry right or the right value rounded to fewer digits than asked (but to two
+    significant figures at least), at least one short."""
+    rule, digits = _get(precision, "rule"), _get(precision, "digits")
+    if rule not in ("sig", "dec", "exact") or not isinstance(digits, int) or isinstance(digits, bool):
+        return False
+    digits = min(digits, _MAX_DIGITS)
+    short = False
+    for x, v, hit in zip(got_flat, want_flat, hits):
+        if hit:
+            continue
+        if rule == "sig":
+            tries = [_round_sig(v, k) for k in range(2, digits)]
+        else:  # roundings that keep at least two significant figures
+            first = max(0, 1 - math.floor(math.log10(abs(v)))) if v else 0
+            tries = [_round_dec(v, k) for k in range(first, digits if rule == "dec" else _EXACT_DECIMALS)]
+        if not any(abs(x - r) <= 1e-9 * max(1.0, abs(r)) for r in tries):
+            return False
+        short = True
+    return short
+
+
+_EXACT_DECIMALS = 9  # decimals tried when an exact answer was typed rounded
+_MAX_DIGITS = 17  # a double holds no more; a record asking for more is read as asking for 17
+
+
+def _round_dec(v: float, k: int) -> float:
+    """v rounded half away from zero to k decimals (the same arithmetic as grader.js)."""
+    if k > 300:
+        return math.nan  # a subnormal answer: no rounding of it is worth comparing with
+    scale = 10.0**k
+    if not math.isfinite(abs(v) * scale + 0.5):
+        return math.nan  # beyond a double's range: no rounding to compare with
+    return math.copysign(math.floor(abs(v) * scale + 0.5), v) / scale
+
+
+def _round_sig(v: float, k: int) -> float:
+    """v rounded half away from zero to k significant figures."""
+    if v == 0:
+        return 0.0
+    shift = k - 1 - math.floor(math.log10(abs(v)))
+    if shift >= 0:
+        return _round_dec(v, shift)
+    scale = 10.0**-shift
+    return math.copysign(math.floor(abs(v) / scale + 0.5), v) * scale  # |v| ≥ 10^k here: finite
+
+
+def _transposed(want, got, tol: list[float]) -> bool:
+    """A square matrix typed as the transpose of the right one (and not symmetric)."""
+    (want_flat, shape), (got_flat, _) = want, got
+    if len(shape) != 2 or shape[0] != shape[1] or shape[0] < 2:
+        return False
+    n = shape[0]
+    back = [got_flat[j * n + i] for i in range(n) for j in range(n)]
+    return all(_hits(want, (back, shape), tol))
+
+
+def _informative(want, distractors: Sequence[Any], tol: list[float]) -> list[bool]:
+    """Entries where no catalogued wrong answer agrees with the right one."""
+    want_flat = want[0]
+    use = [True] * len(want_flat)
+    for distractor in distractors:
+        value = _array(_get(distractor, "value"))
+        if value is None or len(value[0]) != len(want_flat):
+            continue
+        for i, (d, v, e) in enumerate(zip(value[0], want_flat, tol)):
+            if abs(d - v) <= e:
+                use[i] = False
+    return use
 
 
 def _vector_like(shape: list[int]) -> bool:
@@ -374,7 +472,7 @@ def _describe(shape: list[int], lang: str) -> str:
     return t("grading.a_matrix", lang, rows=shape[0], cols=shape[1])
 
 
-def _shape_message(want, got, rtol: float, atol: float, lang: str) -> str:
+def _shape_message(want, got, tol: list[float], lang: str) -> str:
     (_, want_shape), (got_flat, got_shape) = want, got
     expected = _describe(want_shape, lang)
     if len(want_shape) != 2 or len(got_shape) != 2:
@@ -383,7 +481,7 @@ def _shape_message(want, got, rtol: float, atol: float, lang: str) -> str:
     rows, cols = want_shape
     if got_shape == [cols, rows]:
         transposed = [got_flat[j * rows + i] for i in range(rows) for j in range(cols)]  # (rows, cols)
-        if all(_hits(want, (transposed, want_shape), rtol, atol)):
+        if all(_hits(want, (transposed, want_shape), tol)):
             return t("grading.wrong_shape_transposed", lang, expected=expected, got=typed)
     return t("grading.wrong_shape", lang, expected=expected, got=typed)
 
@@ -397,12 +495,13 @@ def _mistake_message(distractor: Any, lang: str) -> str:
 
 
 def _match_distractor(distractors: Sequence[Any], got, rtol: float, atol: float) -> Any:
-    """The first distractor whose every entry is within tolerance of the student's."""
+    """The first distractor whose every entry is within its tolerance of the student's."""
     for distractor in distractors:
         value = _array(_get(distractor, "value"))
         if value is None:
             continue
-        hits = _hits(value, got, rtol, atol)
+        tol = _tolerances(_get(distractor, "tol"), value[0], rtol, atol)
+        hits = _hits(value, got, tol)
         if hits is not None and all(hits):
             return distractor
     return None

@@ -1,5 +1,6 @@
 """Regression guard: a student who carries the worked solution's displayed values (4 significant
-digits at every step) lands inside the question's tolerance."""
+digits at every step) lands inside the question's tolerance (or, for an exact answer, is told
+they rounded too early)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from quizgen.bank.generate import variant
 from quizgen.bank.load import load_bank
 from quizgen.engine.backprop import Backward, backward
 from quizgen.engine.tape import LayerTape, Tape
+from quizgen.grading import format_value, grade
+from quizgen.messages import t
 from quizgen.problem import parse_problem
 from quizgen.render.numbers import round_sig
 
@@ -66,5 +69,13 @@ def test_carried_values_land_inside_tolerance(family):
         net = parse_problem(q.problem)
         got = np.asarray(carried_tape(net).value_at(q.target), dtype=float)
         want = np.asarray(q.answer.value, dtype=float)
-        assert np.all(np.abs(got - want) <= q.answer.atol + q.answer.rtol * np.abs(want)), (
-            f"{q.id}: carrying 4 digits gives {got}, answer {want} ± (atol {q.answer.atol}, rtol {q.answer.rtol})")
+        if q.answer.precision["rule"] == "exact":
+            # issue 14: an exact answer asks for no rounding; carrying 4 digits is then "rounded
+            # too early" (or the right value rounded), and the grader says which
+            verdict = grade(q.answer, q.distractors, format_value(got))
+            short = t("grading.give_precision", precision=q.answer.precision["text"])
+            assert verdict["correct"] or verdict["mistake"] == "rounded_too_early" or verdict["message"] == short, (
+                q.id, verdict["message"])
+            continue
+        assert np.all(np.abs(got - want) <= np.asarray(q.answer.tol)), (
+            f"{q.id}: carrying 4 digits gives {got}, answer {want} ± {q.answer.tol}")

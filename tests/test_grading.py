@@ -226,6 +226,33 @@ def test_arbitrary_text_never_raises_anything_but_answer_error(text):
         assert verdict["correct"] == (verdict["score"] == 1.0)
 
 
+SIG3 = {"rule": "sig", "digits": 3, "carry": 4, "text": "3 significant figures"}
+
+
+@settings(max_examples=300)
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False).filter(lambda v: abs(v) > 1e-6),
+       st.floats(allow_nan=False, allow_infinity=False))
+def test_a_stated_precision_accepts_its_own_rounding_and_is_exact_about_its_window(value, typed):
+    """Issue 14: at 3 significant figures, the value rounded to 3 figures is correct, to 2 figures it
+    is "the right value, give 3 figures", and any typed number is correct iff within `tol`."""
+    half = 0.5 * 10 ** (math.floor(math.log10(abs(value))) - 2)
+    answer = {"kind": "number", "value": value, "precision": SIG3, "tol": half * (1 + 1e-9)}
+    assert grade(answer, [], f"{value:.3g}")["correct"]
+    short = grade(answer, [], f"{value:.2g}")
+    assert short["correct"] or short["message"] == "Right value — give 3 significant figures."
+    verdict = grade(answer, [], repr(typed))
+    assert verdict["correct"] == (abs(typed - value) <= half * (1 + 1e-9))
+    assert 0.0 <= verdict["score"] <= 1.0
+
+
+def test_a_record_asking_for_absurd_precision_is_still_graded():
+    for precision in ({"rule": "sig", "digits": 10**9, "text": "x"}, {"rule": "dec", "digits": -5, "text": "x"},
+                      {"rule": "exact", "digits": True, "text": "x"}, {"rule": "nope"}, "3 figures", None):
+        verdict = grade({"kind": "number", "value": 1e-300, "precision": precision, "tol": 0}, [], "1e-300")
+        assert verdict["correct"]
+        assert not grade({"kind": "number", "value": 5e-324, "precision": precision, "tol": 0}, [], "1")["correct"]
+
+
 finite = st.floats(allow_nan=False, allow_infinity=False)
 vectors = st.lists(finite, min_size=1, max_size=6)
 matrices = st.integers(1, 4).flatmap(

@@ -8,6 +8,7 @@ import numpy as np
 
 from quizgen.bank.conventions import with_conventions
 from quizgen.bank.kinds import BUILDERS
+from quizgen.bank.kinds.precision import sentence
 from quizgen.bank.prompts import DEFAULTS, prompt_context, render_prompt
 from quizgen.bank.question import Question, question_id
 from quizgen.bank.sample import Degenerate
@@ -30,6 +31,11 @@ def cause_key(cause: str) -> str:
 
 def variant(family: Family, index: int, bank_seed: int = 0) -> Question:
     """The index-th question of a family: the same on every machine for the same seed."""
+    return draw(family, index, bank_seed)[0]
+
+
+def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Counter]:
+    """`variant`, with the reasons of the draws it rejected on the way (for `quizgen check`)."""
     seed = stable_seed(bank_seed, family.id, index)
     rng = np.random.default_rng(seed)
     build = BUILDERS[family.kind]
@@ -53,7 +59,11 @@ def variant(family: Family, index: int, bank_seed: int = 0) -> Question:
     except ValueError as exc:
         raise BankError(str(exc), file=family.path, key="prompt") from None
     prompt = with_conventions(prompt.strip(), family.kind, context, draft.problem)  # issue 14: one notation
-    return Question(
+    for d in draft.distractors:  # a family may give a mistake credit; a shared value earns the least
+        d.credit = min(family.mistake_credit.get(mid, 0.0) for mid in [d.mistake, *d.also])
+    asked = sentence(draft.answer.precision)  # what to give, stated where the question is asked
+    prompt = prompt.strip() + ("\n\n" + asked if asked else "")
+    question = Question(
         id=question_id(family.id, bank_seed, index), family=family.id, seed=seed, index=index,
         bank_seed=bank_seed, kind=family.kind, title=family.title, summary=family.summary, topic=family.topic,
         tags=list(family.tags), difficulty=family.difficulty, source=family.source,
@@ -62,3 +72,4 @@ def variant(family: Family, index: int, bank_seed: int = 0) -> Question:
         answer=draft.answer, choices=draft.choices, distractors=draft.distractors, steps=draft.steps,
         hints=list(family.hints),
     )
+    return question, reasons

@@ -10,9 +10,11 @@ Schema "quizgen.questions/1" (`Question.to_dict()`), documented in docs/schema.m
     problem      the network in `quizgen solve`'s problem-file form, or null
     target       dotted path into `solve --json` output the answer equals, or null
     answer       {kind: number|vector|matrix|choice|shape_table, value, display, latex, rtol, atol,
-                  shape}
+                  shape, precision, tol}; precision = {rule: exact|sig|dec, digits, carry, text}
+                  states what is asked, tol (per entry, the value's shape) is how close counts
     choices      [{label, text, correct, mistake}] for multiple choice, else []
-    distractors  [{value, mistake, name, explanation}] wrong answers real mistakes produce
+    distractors  [{value, mistake, name, explanation, also, tol, credit}] wrong answers real mistakes
+                 produce; `also` lists further mistakes giving the same value within tolerance
     steps        [{title, symbolic, substituted, parts, result, result_display, shape,
                    explanation}]; parts = [{"tex": ...} | {"num": ...}] is `substituted` with its
                    numbers kept as values, so writers can typeset matrices without re-parsing
@@ -48,6 +50,8 @@ class Answer:
     rtol: float = 0.0
     atol: float = 0.0
     shape: list[int] | None = None
+    precision: dict | None = None  # {rule: exact|sig|dec, digits, carry, text}; None: rtol/atol only
+    tol: Any = None  # per-entry absolute tolerance, the value's shape; None: atol + rtol·|value|
 
 
 @dataclass
@@ -56,6 +60,9 @@ class Distractor:
     mistake: str  # mistake id from quizgen.engine.mistakes
     name: str  # one line
     explanation: str  # what the student did, in words a student understands
+    also: list[str] = field(default_factory=list)  # further mistake ids giving this value
+    tol: Any = None  # per-entry tolerance around `value`, like Answer.tol
+    credit: float = 0.0  # the share of the answer's points this mistake earns
 
 
 @dataclass

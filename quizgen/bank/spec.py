@@ -6,15 +6,17 @@ question building read it, nothing else mutates it.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
 from quizgen.bank.prompts import PLACEHOLDER, prompt_problems
 from quizgen.bank.fields import Collector, grid_holds_points, number_range, one_of, table, text
 from quizgen.bank.texcheck import text_problems
-from quizgen.datafile import key_name
+from quizgen.datafile import clip, key_name
 from quizgen.engine.activations import parse_activation
 from quizgen.engine.losses import NAMES as LOSS_NAMES
+from quizgen.engine.mistakes import CATALOG, OTHER
 from quizgen.errors import BankError
 from quizgen.limits import (MAX_BATCH, MAX_DISTRACTORS, MAX_HIDDEN, MAX_HINTS, MAX_ID_LENGTH, MAX_LEARNING_RATE,
                             MAX_PROMPT, MAX_SHAPE_UNITS, MAX_TAGS, MAX_TEXT, MAX_UNITS, MAX_VALUE)
@@ -32,8 +34,9 @@ PROMPT_NAMES = frozenset({
     "reduction", "learning_rate", "eps", "z", "activation", "activation_latex", "entry", "known",
     "param", "examples", "reduced",
 })
+MISTAKE_IDS = set(CATALOG) | set(OTHER)
 TOP_KEYS = {"id", "title", "topic", "tags", "difficulty", "source", "kind", "notation", "prompt",
-            "summary", "network", "values", "ask", "min_distractors", "hints"}
+            "summary", "network", "values", "ask", "min_distractors", "hints", "mistake_credit"}
 NETWORK_KEYS = {"inputs", "hidden", "outputs", "batch", "activations", "bias", "loss", "reduction",
                 "learning_rate"}
 VALUE_KEYS = {"grid", "X", "W", "b", "labels", "nonzero_weights", "z", "eps"}
@@ -74,6 +77,7 @@ class Family:
     ask_activation: tuple[str, ...] = ()
     min_distractors: int = 1
     hints: tuple[str, ...] = ()
+    mistake_credit: dict = field(default_factory=dict)  # mistake id -> share of the points it earns (else 0)
 
     @property
     def layers(self) -> int:
@@ -248,6 +252,17 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     min_d = data.get("min_distractors", 1)
     if not isinstance(min_d, int) or isinstance(min_d, bool) or not 0 <= min_d <= MAX_DISTRACTORS:
         c.add("min_distractors", f"must be a whole number from 0 to {MAX_DISTRACTORS}, got {min_d!r}")
+    credit = data.get("mistake_credit", {})
+    if not isinstance(credit, dict):
+        c.add("mistake_credit", "must be a table of mistake id = share of the points (0 to 1)")
+        credit = {}
+    for mid, share in sorted(credit.items()):
+        if mid not in MISTAKE_IDS:
+            near = difflib.get_close_matches(str(mid), sorted(MISTAKE_IDS), n=1)
+            c.add(f"mistake_credit.{key_name(mid)}", "unknown mistake id" + (f" (did you mean {near[0]}?)" if near else "")
+                  + "; the ids are listed under Mistakes in question_bank/README.md")
+        elif isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+            c.add(f"mistake_credit.{key_name(mid)}", f"must be a share of the points from 0 to 1, got {clip(repr(share))}")
     hints = data.get("hints", [])
     if not isinstance(hints, list) or not all(isinstance(h, str) for h in hints):
         c.add("hints", "must be a list of strings")
@@ -270,5 +285,6 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         labels=labels, nonzero_weights=nonzero_weights,
         z_range=z_range, eps=float(eps), quantity=quantity, layer=layer, entry=entry,
         ask_activation=ask_acts, min_distractors=min_d, hints=tuple(hints),
+        mistake_credit={k: float(v) for k, v in sorted(credit.items())},
     )
     return family, []

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 
-from quizgen.bank.generate import variant
+from quizgen.bank.generate import draw
 from quizgen.bank.load import default_bank, load_files, scan_bank
 from quizgen.errors import BankError, QuizgenError
 from quizgen.limits import check_variants
+from quizgen.messages import t
+
+INSEPARABLE = "the mistake "  # the start of an Inseparable draw's reason (quizgen/bank/kinds/common.py)
+RARELY_SEPARATE = 0.5  # share of draws with a mistake inside the answer's tolerance that check reports
 
 
 def register(sub):
@@ -31,12 +36,21 @@ def run(args) -> int:
     families, problems = load_files(files, root)
     errors += problems
     for family in families:
+        drawn, inseparable = 0, Counter()
         for index in range(args.variants):
             try:
-                variant(family, index, args.seed)
+                _, rejected = draw(family, index, args.seed)
             except QuizgenError as exc:
                 errors.append(exc)
                 break
+            drawn += 1 + sum(rejected.values())
+            inseparable.update({k: v for k, v in rejected.items() if k.startswith(INSEPARABLE)})
+        else:
+            count = sum(inseparable.values())
+            if drawn and count / drawn > RARELY_SEPARATE:  # most draws are thrown away: the ranges need work
+                cause = inseparable.most_common(1)[0][0]
+                errors.append(BankError(t("answer.rarely_separate", count=count, drawn=drawn, cause=cause),
+                                        file=family.path, key="network"))
     for error in errors:
         print(clean(str(error)), file=sys.stderr)
     if errors:

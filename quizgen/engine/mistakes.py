@@ -362,6 +362,9 @@ OTHER: dict[str, Misconception] = {m.id: m for m in [
     Misconception("other_notation_shapes", "use the other notation's orientation",
                   "In column notation data are (features, examples) and W is (units out, units "
                   "in); in row notation both are transposed. This mixes the two."),
+    Misconception("rounded_too_early", "round intermediate results too early",
+                  "Every step was right, but rounding intermediate values to few digits moved the "
+                  "result outside the tolerance; carry more significant figures than you give."),
     Misconception("wrong_order", "multiply the factors in the wrong order",
                   "Matrix products do not commute: check the shapes — the result must have the "
                   "shape of W, so the factors must be ordered (and transposed) to give it."),

@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from quizgen.bank.question import Question, Step
 from quizgen.exam.rubric import RubricLine
+from quizgen.messages import t
 from quizgen.render import mathml, safe
 from quizgen.render.numbers import fmt
 
@@ -184,9 +185,19 @@ def answer(q: Question) -> dict:
     if a.kind == "choice":
         right = next((c for c in q.choices if c.label == a.value), None)
         return {"math": Markup("<strong>{}</strong>").format(a.value), "display": a.display,
-                "choice": md(right.text, inline=True) if right else None, "rtol": None, "atol": None}
+                "choice": md(right.text, inline=True) if right else None, "rtol": None, "atol": None,
+                "precision": None}
+    asked = None
+    if a.precision and a.precision["rule"] == "exact":
+        asked = a.precision["text"]
+    elif a.precision and a.tol is not None:  # the statement the prompt makes, and the per-entry window
+        tol = a.tol if isinstance(a.tol, list) else [a.tol]
+        flat = [x for row in tol for x in (row if isinstance(row, list) else [row])]
+        window = fmt(flat[0], 2) if len({fmt(x, 2) for x in flat}) == 1 else "[" + ", ".join(
+            "[" + ", ".join(fmt(x, 2) for x in row) + "]" if isinstance(row, list) else fmt(row, 2) for row in tol) + "]"
+        asked = t("exam.precision", text=a.precision["text"], tol=window)
     return {"math": value(a.value) if a.kind in NUMERIC else tex(a.latex), "display": a.display,
-            "choice": None, "rtol": fmt(a.rtol), "atol": fmt(a.atol)}
+            "choice": None, "rtol": fmt(a.rtol), "atol": fmt(a.atol), "precision": asked}
 
 
 def distractors(q: Question) -> list[dict]:

@@ -82,6 +82,10 @@ def solution_text(q: Question) -> str:
     lines = ["Worked solution"]
     for i, step in enumerate(q.steps, start=1):
         lines += step_lines(step, i)
-    tol = f" (tolerance: rtol {q.answer.rtol:g}, atol {q.answer.atol:g})" if q.answer.kind not in ("choice",) else ""
+    a = q.answer
+    if a.precision:
+        tol = f" ({a.precision['text']})"
+    else:
+        tol = f" (tolerance: rtol {a.rtol:g}, atol {a.atol:g})" if a.kind not in ("choice",) else ""
     lines += ["", f"Answer: {q.answer.display}{tol}"]
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from quizgen.bank.question import Question, Step, question_id
+from quizgen.messages import t
 from quizgen.render import mathml
 from quizgen.render.numbers import example_answer, fmt
 from quizgen.writers.site_env import View
@@ -94,6 +95,9 @@ def format_hint(q: Question, m: dict) -> str:
 
 def tolerance(q: Question, m: dict) -> str:
     a = q.answer
+    if a.kind in NUMERIC and a.precision:  # what is asked, the same statement as the prompt's
+        p = a.precision
+        return t(f"answer.ask_{p['rule']}", digits=p["digits"], text=p["text"])
     if a.kind not in NUMERIC or (not a.rtol and not a.atol):
         return ""
     if a.rtol and a.atol:
@@ -115,12 +119,13 @@ def final_answer(q: Question) -> Markup:
 def grading(q: Question) -> dict:
     """What QuizgenGrader.grade needs, embedded as JSON next to the answer box."""
     a = q.answer
-    answer = {"kind": a.kind, "value": a.value, "rtol": a.rtol, "atol": a.atol, "shape": a.shape}
+    answer = {"kind": a.kind, "value": a.value, "rtol": a.rtol, "atol": a.atol, "shape": a.shape,
+              "precision": a.precision, "tol": a.tol}
     if a.kind == "choice":
         answer["choices"] = [{"label": c.label, "mistake": c.mistake} for c in q.choices]
     return {"answer": answer,
-            "distractors": [{"value": d.value, "mistake": d.mistake, "name": d.name, "explanation": d.explanation}
-                            for d in q.distractors]}
+            "distractors": [{"value": d.value, "mistake": d.mistake, "name": d.name, "explanation": d.explanation,
+                             "tol": d.tol, "credit": d.credit} for d in q.distractors]}
 
 
 def wrong_answers(q: Question) -> list[dict]:
@@ -162,7 +167,7 @@ def entry(q: Question, m: dict, body: str | None = None) -> dict:
             "tags": list(q.tags), "difficulty": q.difficulty, "kind": q.kind, "source": q.source,
             "notation": q.notation, "answer_kind": q.answer.kind, "practice": practice, "card": _card(q, m),
             "mistakes": [(d.mistake, d.name, d.explanation, _example(q, d.value)) for d in q.distractors
-                         if d.name and d.explanation]}
+                         if d.name and d.explanation and not d.also]}  # a card names one mistake
 
 
 def _example(q: Question, wrong) -> dict | None:

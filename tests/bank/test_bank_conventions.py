@@ -44,8 +44,9 @@ def test_family_text_uses_the_one_notation(family):
 def test_network_prompts_state_the_conventions(family):
     for index in range(3):
         q = variant(family, index, 0)
-        last = q.prompt.split("\n\n")[-1]
-        assert last.startswith("Notation:") and r"\hat{Y} = A^{[" in last, q.id
+        # the notation paragraph, just before the precision sentence (issue 14: both in the prompt)
+        last = next((p for p in q.prompt.split("\n\n") if p.startswith("Notation:")), "")
+        assert r"\hat{Y} = A^{[" in last, q.id
         if q.problem["loss"] == "mse":
             assert "number of outputs" in last, f"{q.id}: the k of the MSE is not defined"
         if re.search(r"_\{\d+,\d+\}", q.prompt.split("\n\n")[-2]):

@@ -147,8 +147,8 @@ def test_grading_data_is_embedded_as_json(site):
     html = next(p for p in sorted((site / "questions").glob("*.html")) if "<mtable>" in p.read_text(encoding="utf-8")
                 and '"kind":"matrix"' in p.read_text(encoding="utf-8")).read_text(encoding="utf-8")
     data = json.loads(re.search(r'<script type="application/json" id="quizgen-question">(.*?)</script>', html).group(1))
-    assert data["answer"]["kind"] == "matrix" and data["answer"]["rtol"] > 0
-    assert data["distractors"] and {"value", "mistake", "name", "explanation"} <= set(data["distractors"][0])
+    assert data["answer"]["kind"] == "matrix" and data["answer"]["tol"] and data["answer"]["precision"]["text"]
+    assert data["distractors"] and {"value", "mistake", "name", "explanation", "tol", "credit"} <= set(data["distractors"][0])
     practice = (site / "practice.html").read_text(encoding="utf-8")
     pool = json.loads(re.search(r'id="quizgen-practice">(.*?)</script>', practice).group(1))
     assert {q["id"] for q in pool} == {p.stem for p in (site / "questions").glob("*.html")}

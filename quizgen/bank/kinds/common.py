@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from quizgen.bank.kinds import precision
 from quizgen.bank.latex import LOSS_TEX, act_tex, num_tex, sym
 from quizgen.bank.question import Answer, Choice, Distractor, Given, Step
 from quizgen.bank.sample import Degenerate
 from quizgen.engine import mistakes
 from quizgen.engine.network import Network, Notation
 from quizgen.engine.tape import Tape
+from quizgen.messages import t
 from quizgen.render.numbers import fmt
 
 EXACT_ACTS = {"identity", "relu", "leaky_relu"}
-EXACT_TOL = (1e-3, 5e-4)  # rtol, atol: grid arithmetic, short decimals
-ROUNDED_TOL = (2e-2, 2e-3)  # transcendental values carried at 4 significant digits
 DISPLAY_FLOOR = 5e-4  # an asked value smaller than this underflows the 4-digit display
 
 
@@ -53,18 +52,32 @@ def clean(value) -> np.ndarray:
     return arr + 0.0
 
 
-def make_answer(value, rtol: float, atol: float) -> Answer:
+def make_answer(value, p: dict, widen=0.0) -> Answer:
+    """The Answer for `value` asked at precision `p` (see precision.py), its display inside the
+    tolerance: exact answers in full, decimals with every asked decimal, else CARRY figures."""
     arr = clean(value)
+    tol = precision.tolerance(arr, p, widen)
+    digits = (precision.EXACT_DECIMALS + 6 if p["rule"] == "exact"
+              else precision.needed_sig(arr, p["digits"]) if p["rule"] == "dec" else precision.CARRY)
+    atol = float(np.max(tol)) if tol.size else 0.0
     if arr.ndim == 0:
-        return Answer("number", float(arr), fmt(arr), fmt(arr), rtol, atol, [])
+        return Answer("number", float(arr), fmt(arr, digits), fmt(arr, digits), 0.0, atol, [], p, float(tol))
     kind = "vector" if arr.ndim == 1 else "matrix"
-    display = ("[" + ", ".join(fmt(v) for v in arr) + "]" if arr.ndim == 1
-               else "[" + ", ".join("[" + ", ".join(fmt(v) for v in row) + "]" for row in arr) + "]")
-    return Answer(kind, arr.tolist(), display, num_tex(arr), rtol, atol, list(arr.shape))
+    display = ("[" + ", ".join(fmt(v, digits) for v in arr) + "]" if arr.ndim == 1
+               else "[" + ", ".join("[" + ", ".join(fmt(v, digits) for v in row) + "]" for row in arr) + "]")
+    return Answer(kind, arr.tolist(), display, num_tex(arr, digits), 0.0, atol, list(arr.shape), p, tol.tolist())
 
 
-def engine_distractors(tape: Tape, target: str, answer: Answer) -> list[Distractor]:
-    """Run every applicable mistake's backward pass; keep values distinct beyond tolerance."""
+def asked_precision(value, exact_arithmetic: bool, carry: int | None = precision.CARRY) -> dict:
+    """Exact if the arithmetic is exact and the value has few decimals, else SIG figures."""
+    if exact_arithmetic and precision.exact_decimals(value) is not None:
+        return precision.precision("exact")
+    return precision.precision("sig", precision.SIG, carry)
+
+
+def engine_distractors(tape: Tape, target: str, answer: Answer) -> "Distractors":
+    """Every applicable mistake's backward pass, separated from the answer and merged where two
+    agree (Degenerate if one lies within the answer's tolerance)."""
     stop = int(target.split(".")[1]) if target.startswith("layers.") else 0
     found = Distractors(answer)
     for mistake in mistakes.CATALOG.values():
@@ -73,59 +86,68 @@ def engine_distractors(tape: Tape, target: str, answer: Answer) -> list[Distract
         except (mistakes.NotApplicable, KeyError, IndexError, TypeError):
             continue
         found.add(value, mistake.id)
-    return found.kept
+    return found
+
+
+def add_rounded_too_early(found: "Distractors", net: Network, target: str) -> None:
+    """The value of a student who carries too few figures (exact answers: the usual CARRY)."""
+    p = found.answer.precision
+    digits = precision.CARRY if p["rule"] == "exact" else precision.EARLY
+    found.add(precision.carried(net, target, digits), "rounded_too_early", strict=False)
+
+
+class Inseparable(Degenerate):
+    """A catalogued mistake lands within the answer's tolerance: the draw cannot tell them apart."""
+
+    def __init__(self, mistake_id: str):
+        super().__init__(f"the mistake {mistake_id} lies within the answer's tolerance")
+        self.mistake = mistake_id
 
 
 class Distractors:
-    """Wrong values kept for one answer: finite, its shape, and apart from it and from each other."""
+    """Wrong values kept for one answer: finite, its shape, outside its tolerance, one per value.
+
+    A catalogued mistake within the answer's tolerance raises Degenerate (the draw cannot be told
+    apart from the mistake); a value within tolerance of a kept one joins it, naming both.
+    """
 
     def __init__(self, answer: Answer):
         self.answer = answer
         self.kept: list[Distractor] = []
         self._shape = np.shape(answer.value)
-        self._target = _comparable(np.asarray(answer.value, dtype=float))
-        self._values: list = []  # each kept value, converted once rather than at every comparison
+        self._target = np.asarray(answer.value, dtype=float)
+        p = answer.precision or {"rule": "exact", "digits": 0}
+        self._p = p
+        self._tol = (np.asarray(answer.tol, dtype=float) if answer.tol is not None
+                     else answer.atol + answer.rtol * np.abs(self._target))
+        self._widen = np.maximum(self._tol - precision.tolerance(self._target, p), 0.0)
+        self._arrays: list[tuple[np.ndarray, np.ndarray]] = []  # (value, tol) of each kept distractor
 
-    def add(self, value, mistake_id: str) -> None:
-        if isinstance(value, float):  # a single entry (NumPy scalars included): no array round trip
-            mine = _clean_float(value)
-            fits = self._shape == () and math.isfinite(mine)
-        else:
-            arr = clean(value)
-            mine = _comparable(arr)
-            fits = arr.shape == self._shape and bool(np.all(np.isfinite(arr)))
-        if not fits:
+    def add(self, value, mistake_id: str, strict: bool = True) -> None:
+        arr = clean(value)
+        if arr.shape != self._shape or not np.all(np.isfinite(arr)):
             return
-        rtol, atol = self.answer.rtol, self.answer.atol
-        if close(mine, self._target, rtol, atol) or self._near_kept(mine, rtol, atol):
+        if precision.within(arr, self._target, precision.FUZZ * np.maximum(1.0, np.abs(self._target))):
+            return  # the mistake does not change this quantity
+        if precision.within(arr, self._target, self._tol):
+            if strict:
+                raise Inseparable(mistake_id)
             return
+        # a mistake is recognised as asked and at the CARRY figures a student writes it with
+        mine_tol = np.maximum(precision.tolerance(arr, self._p, self._widen),
+                              precision.tolerance(arr, precision.precision("sig", precision.CARRY), self._widen))
         m = mistakes.describe(mistake_id)
-        self.kept.append(Distractor(mine if isinstance(mine, float) else mine.tolist(), mistake_id, m.name,
-                                    m.explanation))
-        self._values.append(mine)
-
-    def _near_kept(self, mine, rtol: float, atol: float) -> bool:
-        """close(mine, v) for any kept v; arrays are compared against all kept ones in one pass."""
-        if not self._values:
-            return False
-        if isinstance(mine, float):
-            return any(close(mine, v, rtol, atol) for v in self._values)
-        kept = np.stack(self._values)  # (kept, *shape)
-        within = np.abs(mine - kept) <= atol + rtol * np.abs(kept)
-        return bool(within.all(axis=tuple(range(1, within.ndim))).any())
-
-
-def _clean_float(x: float) -> float:
-    """`clean` for one number."""
-    x = float(x)
-    return 0.0 if abs(x) < 1e-12 else x + 0.0
-
-
-def _comparable(arr: np.ndarray):
-    """A 0-d array as a float (close() then skips NumPy); other arrays as they are."""
-    return float(arr) if arr.ndim == 0 else arr
-
-
+        for kept, (value, tol) in zip(self.kept, self._arrays):
+            if np.all(np.abs(arr - value) <= tol) or np.all(np.abs(arr - value) <= mine_tol):
+                if mistake_id != kept.mistake and mistake_id not in kept.also:
+                    kept.also.append(mistake_id)
+                    kept.name = t("answer.mistakes_or", first=kept.name, second=m.name)
+                    kept.explanation = t("answer.explanations_or", first=kept.explanation, second=m.explanation)
+                return
+        plain = float(arr) if arr.ndim == 0 else arr.tolist()
+        tol = float(mine_tol) if arr.ndim == 0 else mine_tol.tolist()
+        self.kept.append(Distractor(plain, mistake_id, m.name, m.explanation, [], tol))
+        self._arrays.append((arr, mine_tol))  # converted once, not at every comparison
 
 
 def require(found: list, minimum: int, what: str = "distinct distractors") -> None:

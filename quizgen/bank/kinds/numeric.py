@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from quizgen.bank.kinds import precision
 from quizgen.bank.kinds.common import (
-    DISPLAY_FLOOR, EXACT_TOL, ROUNDED_TOL, Draft, approximations, base_context, engine_distractors,
-    is_exact, make_answer, network_given, require,
+    DISPLAY_FLOOR, Distractors, Draft, add_rounded_too_early, approximations, asked_precision, base_context,
+    engine_distractors, is_exact, make_answer, network_given, require,
 )
 from quizgen.bank.latex import sym
 from quizgen.bank.sample import Degenerate, draw_network, solved
@@ -79,12 +80,16 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
 
     forward_kind = quantity in ("Z", "A")
     exact = is_exact(net) and not (quantity == "loss" and net.loss.name in ("bce", "cross_entropy"))
-    rtol, atol = EXACT_TOL if exact else ROUNDED_TOL
-    if quantity.endswith("_new"):
-        # W − η·dW: the uncertainty is η times the gradient's, not a share of W itself.
+    if quantity.endswith("_new") and not (exact and precision.exact_decimals(value) is not None):
+        # W − η·dW: ask for the decimals that show the step η·dW to SIG figures, not a share of W.
         grad = np.asarray(tape.value_at(target.replace("W_new", "dW").replace("b_new", "db")))
-        rtol, atol = 0.0, float(net.learning_rate * (atol + rtol * np.max(np.abs(grad))))
-    answer = make_answer(value, rtol, atol)
+        step = float(net.learning_rate * np.max(np.abs(grad)))
+        decimals = max(0, precision.SIG - 1 - int(np.floor(np.log10(step)))) if step > 0 else precision.SIG
+        asked = precision.precision("dec", decimals, precision.CARRY)
+    else:
+        asked = asked_precision(value, exact)
+    widen = 0.0 if asked["rule"] == "exact" else precision.carried(net, target, precision.CARRY) - value
+    answer = make_answer(value, asked, widen)
 
     writer = StepWriter(tape)
     if quantity == "Z":
@@ -102,8 +107,10 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
                                  f"Take row {index[0] + 1}" + (f", column {index[1] + 1}" if len(index) > 1 else "")
                                  + f" of {last.title.lower()}."))
 
-    distractors = [] if forward_kind or quantity == "loss" else engine_distractors(tape, target, answer)
-    require(distractors, family.min_distractors)
+    found = Distractors(answer) if forward_kind or quantity == "loss" else engine_distractors(tape, target, answer)
+    require(found.kept, family.min_distractors)
+    add_rounded_too_early(found, net, target)
+    distractors = found.kept
 
     upto = l if forward_kind else len(net.layers)
     given = network_given(net, upto=upto, labels=not forward_kind)

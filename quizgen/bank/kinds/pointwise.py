@@ -7,8 +7,9 @@ import copy
 
 import numpy as np
 
+from quizgen.bank.kinds import precision
 from quizgen.bank.kinds.common import (
-    EXACT_ACTS, EXACT_TOL, Distractors, Draft, base_context, make_answer, network_given, require,
+    EXACT_ACTS, Distractors, Draft, asked_precision, base_context, make_answer, network_given, require,
 )
 from quizgen.bank.latex import act_tex, deriv_tex, num_tex, sym
 from quizgen.bank.question import Given, Step
@@ -18,6 +19,8 @@ from quizgen.engine import mistakes, parse_activation
 from quizgen.engine.gradcheck import network_loss
 from quizgen.engine.network import Notation
 from quizgen.render.numbers import exact_digits, fmt, round_sig
+
+GRADCHECK_CARRY = 6  # significant figures of J(w ± ε) that a central difference with ε ~ 0.01 needs
 
 
 def _step(title, symbolic, parts, value, explanation, shape=None) -> Step:
@@ -36,7 +39,13 @@ def activation_derivative(family: Family, rng: np.random.Generator) -> Draft:
     a = act.forward(zz)
     value = float(act.derivative(zz, a)[0, 0])
     exact = act.name in EXACT_ACTS
-    answer = make_answer(value, *(EXACT_TOL if exact else (1e-2, 1e-3)))
+
+    def from_given(digits: int) -> float:  # the derivative from a rounded to `digits` figures
+        shown = precision.round_sig(a, digits)
+        return float(precision.round_sig(act.derivative(zz, shown), digits)[0, 0])
+
+    asked = asked_precision(value, exact)
+    answer = make_answer(value, asked, 0.0 if exact else from_given(precision.CARRY) - value)
     f = act_tex(act)
     d_tex = deriv_tex(act, "z", f"{f}(z)")
     given = [Given("z", "z", z)]
@@ -58,6 +67,8 @@ def activation_derivative(family: Family, rng: np.random.Generator) -> Draft:
     for mid, wrong in mistakes.activation_mistakes(act, z).items():
         found.add(wrong, mid)
     require(found.kept, family.min_distractors)
+    if not exact:
+        found.add(from_given(precision.EARLY), "rounded_too_early", strict=False)
     context = {"z": fmt(z), "activation": act.label, "activation_latex": f,
                "asked": f"{f}'\\left({fmt(z)}\\right)", "asked_text": f"{act.label}'({fmt(z)})", "param": act.param}
     return Draft(answer=answer, steps=steps, given=given, context=context, distractors=found.kept)
@@ -91,7 +102,12 @@ def gradient_check(family: Family, rng: np.random.Generator) -> Draft:
     probe.layers[0].W[r, c] -= 2 * eps
     j_minus = network_loss(probe)
     estimate = (j_plus - j_minus) / (2 * eps)
-    answer = make_answer(estimate, 2e-2, 1e-2)
+    # the quotient of a small difference: the losses must be carried to GRADCHECK_CARRY figures
+    def quotient(digits: int) -> float:
+        return float((precision.round_sig(j_plus, digits) - precision.round_sig(j_minus, digits)) / (2 * eps))
+
+    asked = precision.precision("sig", precision.SIG, GRADCHECK_CARRY)
+    answer = make_answer(estimate, asked, quotient(GRADCHECK_CARRY) - estimate)
     # the entry's place in the file's orientation
     fr, fc = (r, c) if net.notation is Notation.COLUMN else (c, r)
     wsym = sym("W", 1, f"{fr + 1},{fc + 1}")
@@ -101,7 +117,7 @@ def gradient_check(family: Family, rng: np.random.Generator) -> Draft:
     exact = abs(shown_plus - j_plus) + abs(shown_minus - j_minus) <= 1e-12 * (abs(j_plus) + abs(j_minus))
     rel = "=" if exact else r"\approx"
     # an exact difference shows whole (0.578125), without the float noise of the subtraction
-    quotient = float(round_sig((shown_plus - shown_minus) / (2 * eps), 12)) if exact else estimate
+    shown_quotient = float(round_sig((shown_plus - shown_minus) / (2 * eps), 12)) if exact else estimate
     steps = [
         _step("Loss with the weight nudged up", f"J^{{+}} = J({wsym} + \\varepsilon)",
               [{"tex": f"J({wsym} + {fmt(eps)}) {rel}"}, {"num": shown_plus}], shown_plus,
@@ -111,7 +127,7 @@ def gradient_check(family: Family, rng: np.random.Generator) -> Draft:
               "The same with the weight decreased by ε.", shape=[]),
         _step("Central difference", r"\frac{J^{+} - J^{-}}{2\varepsilon}",
               [{"tex": "("}, {"num": shown_plus}, {"tex": "-"}, {"num": shown_minus},
-               {"tex": f") / (2 \\cdot {fmt(eps)}) ="}, {"num": quotient}], quotient,
+               {"tex": f") / (2 \\cdot {fmt(eps)}) ="}, {"num": shown_quotient}], shown_quotient,
               "Divide the change in loss by the total width 2ε.", shape=[]),
         _step("Compare with backprop", f"\\frac{{\\partial J}}{{\\partial {wsym}}}",
               [{"tex": f"\\frac{{\\partial J}}{{\\partial {wsym}}} ="}, {"num": analytic}], analytic,
@@ -122,6 +138,7 @@ def gradient_check(family: Family, rng: np.random.Generator) -> Draft:
     found.add((j_plus - j_minus) / eps, "eps_not_doubled")
     found.add((j_minus - j_plus) / (2 * eps), "difference_reversed")
     require(found.kept, family.min_distractors)
+    found.add(quotient(precision.CARRY), "rounded_too_early", strict=False)
     context = base_context(net)
     context.update(asked=f"\\frac{{J({wsym} + \\varepsilon) - J({wsym} - \\varepsilon)}}{{2\\varepsilon}}",
                    asked_text=f"the central-difference estimate of ∂J/∂W1({fr + 1},{fc + 1})",
@@ -149,7 +166,7 @@ def shapes_table(family: Family, rng: np.random.Generator) -> Draft:
             rows.append(list(shape))
             names.append((f"{name}{l}", sym(name, l)))
     value = np.array(rows, dtype=float)
-    answer = make_answer(value, 0.0, 0.0)
+    answer = make_answer(value, precision.precision("exact"))
     other = Notation.ROW if notation is Notation.COLUMN else Notation.COLUMN
     found = Distractors(answer)
     found.add(value[:, ::-1], "other_notation_shapes")

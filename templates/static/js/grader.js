@@ -246,8 +246,10 @@
 
   // --- grading ------------------------------------------------------------------------------
 
-  // Grade typed `text` against an answer {kind, value, rtol, atol, shape, choices} and its
-  // distractors [{value, mistake, name, explanation}]. Never throws on the text.
+  // Grade typed `text` against an answer {kind, value, rtol, atol, tol, precision, shape, choices}
+  // and its distractors [{value, mistake, name, explanation, tol, credit}]. Never throws on the
+  // text. In order: correct; the right value given to fewer digits than asked; a catalogued wrong
+  // answer (its credit); else the share of the informative entries that are right.
   function grade(answer, distractors, text) {
     distractors = distractors || [];
     var kind = get(answer, 'kind');
@@ -259,6 +261,7 @@
     if (want === null) throw new Error('answer value is not a number, vector or matrix');
     var rtol = Number(get(answer, 'rtol')) || 0;
     var atol = Number(get(answer, 'atol')) || 0;
+    var tol = tolerances(get(answer, 'tol'), want[0], rtol, atol);
     var shape = want[1];
     var parsed = parseAnswer(text);
     if (parsed.error !== undefined) return verdict({ message: parsed.error, expected_shape: shape, parse_error: true });
@@ -268,42 +271,59 @@
       return verdict({ message: unreadable, expected_shape: shape, parse_error: true });
     }
     var got = toArray(parsed.value);
-    var hits = entryHits(want, got, rtol, atol);
+    var hits = entryHits(want, got, tol);
     if (hits !== null && hits.every(Boolean)) {
       return verdict({ correct: true, score: 1, message: msg('correct'), expected_shape: shape });
     }
     var size = want[0].length;
-    var right = hits === null ? 0 : hits.filter(Boolean).length;
-    var score = hits === null ? 0 : right / size;
     var wrong = [];
     if (hits !== null && shape.length) {
       hits.forEach(function (hit, i) { if (!hit) wrong.push(index(i, shape)); });
     }
+    var precision = get(answer, 'precision');
+    if (hits !== null && roundedShort(want[0], got[0], hits, precision)) {
+      var give = msg('give_precision', { precision: String(get(precision, 'text')) });
+      return verdict({ message: give, wrong_entries: wrong, expected_shape: shape });
+    }
+    var found = matchDistractor(distractors, got, rtol, atol);
+    if (found !== null) {
+      var message = mistakeMessage(found);
+      if (hits === null) message = msg('two_sentences', { first: message, second: shapeMessage(want, got, tol) });
+      return verdict({
+        score: Number(get(found, 'credit')) || 0,
+        message: message,
+        mistake: get(found, 'mistake'),
+        mistake_name: get(found, 'name'),
+        explanation: get(found, 'explanation'),
+        wrong_entries: wrong,
+        expected_shape: shape
+      });
+    }
+    if (hits !== null && transposedSquare(want, got, tol)) {
+      return verdict({ message: msg('transposed'), wrong_entries: wrong, expected_shape: shape });
+    }
+    var informative = informativeEntries(want, distractors, tol);
+    var counted = 0, right = 0;
+    if (hits !== null) {
+      hits.forEach(function (hit, i) {
+        if (informative[i]) { counted += 1; if (hit) right += 1; }
+      });
+    }
+    var score = counted ? right / counted : 0;
     var detail;
+    var hitCount = hits === null ? 0 : hits.filter(Boolean).length;
     if (hits === null && !shape.length && DECIMAL_COMMA.test(strip(text.split('\u2212').join('-')))) {
       detail = msg('wrong_shape_decimal_comma', { expected: describe(want[1]), got: describe(got[1]) });
     } else if (hits === null) {
-      detail = shapeMessage(want, got, rtol, atol);
+      detail = shapeMessage(want, got, tol);
     } else if (size === 1) {
       detail = msg('not_quite');
-    } else if (score === 0) {
+    } else if (hitCount === 0) {
       detail = msg('none_right', { size: size });
     } else {
-      detail = msg('some_right', { right: right, size: size, where: where(wrong) });
+      detail = msg('some_right', { right: hitCount, size: size, where: where(wrong) });
     }
-    var found = matchDistractor(distractors, got, rtol, atol);
-    if (found === null) return verdict({ score: score, message: detail, wrong_entries: wrong, expected_shape: shape });
-    var message = mistakeMessage(found);
-    if (hits === null) message = msg('two_sentences', { first: message, second: detail });
-    return verdict({
-      score: score,
-      message: message,
-      mistake: get(found, 'mistake'),
-      mistake_name: get(found, 'name'),
-      explanation: get(found, 'explanation'),
-      wrong_entries: wrong,
-      expected_shape: shape
-    });
+    return verdict({ score: score, message: detail, wrong_entries: wrong, expected_shape: shape });
   }
 
   function gradeChoice(answer, distractors, text) {
@@ -407,17 +427,91 @@
     return a.length === b.length && a.every(function (d, i) { return d === b[i]; });
   }
 
-  // Entry-by-entry closeness, |x - v| <= atol + rtol*|v|; null if the shapes cannot line up.
-  function entryHits(want, got, rtol, atol) {
+  // Per-entry tolerance: the record's `tol` (a number, or the value's shape), else atol + rtol*|v|.
+  function tolerances(tol, wantFlat, rtol, atol) {
+    if (tol !== null && tol !== undefined) {
+      if (isNumber(tol)) return wantFlat.map(function () { return tol; });
+      var flat = toArray(tol);
+      if (flat !== null && flat[0].length === wantFlat.length) return flat[0];
+    }
+    return wantFlat.map(function (v) { return atol + rtol * Math.abs(v); });
+  }
+
+  // Entry-by-entry closeness, |x - v| <= tol; null if the shapes cannot line up.
+  function entryHits(want, got, tol) {
     var wantFlat = want[0], wantShape = want[1], gotFlat = got[0], gotShape = got[1];
     if (!sameShape(wantShape, gotShape)) {
       if (wantShape.length === 2 && gotShape.length === 2) return null; // orientation matters
       if (!(vectorLike(wantShape) && vectorLike(gotShape) && wantFlat.length === gotFlat.length)) return null;
     }
     return gotFlat.map(function (x, i) {
-      var v = wantFlat[i];
-      return Math.abs(x - v) <= atol + rtol * Math.abs(v);
+      return Math.abs(x - wantFlat[i]) <= tol[i];
     });
+  }
+
+  var EXACT_DECIMALS = 9; // decimals tried when an exact answer was typed rounded
+  var MAX_DIGITS = 17; // a double holds no more; a record asking for more is read as asking for 17
+
+  // v rounded half away from zero to k decimals (the same arithmetic as grading.py).
+  function roundDec(v, k) {
+    if (k > 300) return NaN; // a subnormal answer: no rounding of it is worth comparing with
+    var scale = Math.pow(10, k);
+    if (!isFinite(Math.abs(v) * scale + 0.5)) return NaN; // beyond a double's range: nothing to compare
+    var r = Math.floor(Math.abs(v) * scale + 0.5) / scale;
+    return v < 0 ? -r : r;
+  }
+
+  function roundSig(v, k) {
+    if (v === 0) return 0;
+    var shift = k - 1 - Math.floor(Math.log10(Math.abs(v)));
+    if (shift >= 0) return roundDec(v, shift);
+    var scale = Math.pow(10, -shift);
+    var r = Math.floor(Math.abs(v) / scale + 0.5) * scale;
+    return v < 0 ? -r : r;
+  }
+
+  // Every entry right or the right value rounded to fewer digits than asked (but to two
+  // significant figures at least), at least one short.
+  function roundedShort(wantFlat, gotFlat, hits, precision) {
+    var rule = get(precision, 'rule'), digits = get(precision, 'digits');
+    if ((rule !== 'sig' && rule !== 'dec' && rule !== 'exact') || !Number.isInteger(digits)) return false;
+    digits = Math.min(digits, MAX_DIGITS);
+    var short = false;
+    for (var i = 0; i < gotFlat.length; i++) {
+      if (hits[i]) continue;
+      var x = gotFlat[i], v = wantFlat[i], tries = [], k;
+      if (rule === 'sig') {
+        for (k = 2; k < digits; k++) tries.push(roundSig(v, k));
+      } else { // roundings that keep at least two significant figures
+        var first = v ? Math.max(0, 1 - Math.floor(Math.log10(Math.abs(v)))) : 0;
+        for (k = first; k < (rule === 'dec' ? digits : EXACT_DECIMALS); k++) tries.push(roundDec(v, k));
+      }
+      var any = tries.some(function (r) { return Math.abs(x - r) <= 1e-9 * Math.max(1, Math.abs(r)); });
+      if (!any) return false;
+      short = true;
+    }
+    return short;
+  }
+
+  // A square matrix typed as the transpose of the right one (and not symmetric).
+  function transposedSquare(want, got, tol) {
+    var shape = want[1], gotFlat = got[0];
+    if (shape.length !== 2 || shape[0] !== shape[1] || shape[0] < 2) return false;
+    var n = shape[0], back = [];
+    for (var i = 0; i < n; i++) for (var j = 0; j < n; j++) back.push(gotFlat[j * n + i]);
+    return entryHits(want, [back, shape], tol).every(Boolean);
+  }
+
+  // Entries where no catalogued wrong answer agrees with the right one.
+  function informativeEntries(want, distractors, tol) {
+    var wantFlat = want[0];
+    var use = wantFlat.map(function () { return true; });
+    distractors.forEach(function (d) {
+      var value = toArray(get(d, 'value'));
+      if (value === null || value[0].length !== wantFlat.length) return;
+      value[0].forEach(function (x, i) { if (Math.abs(x - wantFlat[i]) <= tol[i]) use[i] = false; });
+    });
+    return use;
   }
 
   function vectorLike(shape) {
@@ -443,7 +537,7 @@
     return msg('a_matrix', { rows: shape[0], cols: shape[1] });
   }
 
-  function shapeMessage(want, got, rtol, atol) {
+  function shapeMessage(want, got, tol) {
     var wantShape = want[1], gotFlat = got[0], gotShape = got[1];
     var expected = describe(wantShape);
     if (wantShape.length !== 2 || gotShape.length !== 2) {
@@ -454,7 +548,7 @@
     if (gotShape[0] === cols && gotShape[1] === rows) {
       var transposed = []; // (rows, cols)
       for (var i = 0; i < rows; i++) for (var j = 0; j < cols; j++) transposed.push(gotFlat[j * rows + i]);
-      if (entryHits(want, [transposed, wantShape], rtol, atol).every(Boolean)) {
+      if (entryHits(want, [transposed, wantShape], tol).every(Boolean)) {
         return msg('wrong_shape_transposed', { expected: expected, got: typed });
       }
     }
@@ -468,12 +562,12 @@
     return mistake ? msg('mistake_unnamed', { mistake: mistake }) : msg('not_quite');
   }
 
-  // The first distractor whose every entry is within tolerance of the student's.
+  // The first distractor whose every entry is within its tolerance of the student's.
   function matchDistractor(distractors, got, rtol, atol) {
     for (var i = 0; i < distractors.length; i++) {
       var value = toArray(get(distractors[i], 'value'));
       if (value === null) continue;
-      var hits = entryHits(value, got, rtol, atol);
+      var hits = entryHits(value, got, tolerances(get(distractors[i], 'tol'), value[0], rtol, atol));
       if (hits !== null && hits.every(Boolean)) return distractors[i];
     }
     return null;

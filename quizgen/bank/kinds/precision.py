@@ -1,0 +1,131 @@
+"""What an answer asks for (exact, N significant figures, N decimals) and the tolerance it implies.
+
+The tolerance is half a unit in the last asked digit, widened per entry only by the documented
+rounding a student is told to do: approximate givens and intermediates carried at CARRY
+significant figures. `carried` recomputes a target that way, so the widening is a computation,
+not a guess; the same model carried at fewer digits gives the "rounded too early" value.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from quizgen.engine.backprop import Backward, backward
+from quizgen.engine.tape import LayerTape, Tape
+from quizgen.messages import t
+
+SIG = 3  # significant figures asked of an answer that is not exact
+CARRY = 4  # significant figures of approximate givens and of carried intermediates
+EARLY = 2  # significant figures of a student who rounds intermediates too early
+EXACT_DECIMALS = 8  # an exact answer needing more decimals than this is asked to SIG figures
+FUZZ = 1e-9  # relative: floating-point noise at a tolerance boundary
+
+
+def precision(rule: str, digits: int = 0, carry: int | None = None) -> dict:
+    """The Answer.precision record: the rule, its digits, and the statement every writer shows."""
+    text = t(f"answer.precision_{rule}", digits=digits)
+    return {"rule": rule, "digits": int(digits), "carry": carry, "text": text}
+
+
+def sentence(p: dict | None) -> str:
+    """The sentence appended to a prompt: what to give, and what to carry."""
+    if not p:
+        return ""
+    ask = t(f"answer.ask_{p['rule']}", digits=p["digits"], text=p["text"])
+    return ask + (" " + t("answer.ask_carry", carry=p["carry"]) if p.get("carry") else "")
+
+
+def exact_decimals(value) -> int | None:
+    """Decimals that write every entry exactly, or None if some entry needs more than EXACT_DECIMALS."""
+    arr = np.abs(np.asarray(value, dtype=float))
+    for d in range(EXACT_DECIMALS + 1):
+        scaled = arr * 10.0**d
+        if np.all(scaled <= 1e12) and np.all(np.abs(scaled - np.round(scaled)) <= 1e-4):  # float noise only
+            return d
+    return None
+
+
+def half_unit(value, rule: str, digits: int) -> np.ndarray:
+    """Half a unit in the last asked digit of each entry (0 for an exact answer)."""
+    arr = np.abs(np.asarray(value, dtype=float))
+    if rule == "sig":
+        with np.errstate(divide="ignore"):
+            exponent = np.floor(np.log10(np.where(arr > 0, arr, 1.0)))
+        return np.where(arr > 0, 0.5 * 10.0 ** (exponent - digits + 1), 0.0)
+    if rule == "dec":
+        return np.full(arr.shape, 0.5 * 10.0**-digits)
+    return np.zeros(arr.shape)
+
+
+def tolerance(value, p: dict, widen=0.0) -> np.ndarray:
+    """Per-entry tolerance: half a unit, the carried-rounding widening, and float noise."""
+    arr = np.asarray(value, dtype=float)
+    return half_unit(arr, p["rule"], p["digits"]) + np.abs(widen) + FUZZ * np.maximum(1.0, np.abs(arr))
+
+
+def within(value, centre, tol) -> bool:
+    """Every entry of `value` within `tol` of `centre` (same shapes)."""
+    a, c = np.asarray(value, dtype=float), np.asarray(centre, dtype=float)
+    return a.shape == c.shape and bool(np.all(np.abs(a - c) <= tol))
+
+
+def round_sig(x, digits: int):
+    """Round to `digits` significant figures, elementwise (0 stays 0)."""
+    arr = np.asarray(x, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mag = np.where(arr == 0, 0, np.floor(np.log10(np.abs(arr))))
+    scale = 10.0 ** (digits - 1 - mag)
+    return np.round(arr * scale) / scale
+
+
+class _Carried(Backward):
+    """The correct rules with every intermediate rounded to `digits` significant figures."""
+
+    def __init__(self, digits: int):
+        self.digits = digits
+
+    def r(self, x):
+        return round_sig(x, self.digits)
+
+    def output_gradient(self, loss, A, Y):
+        return self.r(super().output_gradient(loss, A, Y))
+
+    def activation_backward(self, layer, act, z, a, da):
+        if act.elementwise:
+            return self.r(da * self.r(act.derivative(z, a)))
+        return self.r(super().activation_backward(layer, act, z, a, da))
+
+    def weight_gradient(self, layer, dZ, A_prev):
+        return self.r(super().weight_gradient(layer, dZ, A_prev))
+
+    def bias_gradient(self, layer, dZ):
+        return self.r(super().bias_gradient(layer, dZ))
+
+    def propagate(self, net, layer, dZ):
+        return self.r(super().propagate(net, layer, dZ))
+
+
+def carried(net, target: str, digits: int) -> np.ndarray:
+    """The target as a student computes it carrying `digits` significant figures at every step."""
+    rules, records, A = _Carried(digits), [], net.X
+    for layer in net.layers:  # (n_out, n_in)·(n_in, m) -> (n_out, m)
+        Z = rules.r(layer.W @ A + (layer.b[:, None] if layer.b is not None else 0.0))
+        H, h = [], Z
+        for act in layer.activations:
+            h = rules.r(act.forward(h))
+            H.append(h)
+        records.append(LayerTape(A_prev=A, Z=Z, H=H))
+        A = H[-1]
+    loss = float(rules.r(net.loss.value(records[-1].A, net.Y)))
+    stop = int(target.split(".")[1]) if target.startswith("layers.") and target.split(".")[2][0] == "d" else 0
+    dX = backward(net, records, rules, stop=stop) if target != "loss" else None
+    return np.asarray(Tape(network=net, layers=records, loss=loss, dX=dX).value_at(target), dtype=float)
+
+
+def needed_sig(value, decimals: int) -> int:
+    """Significant figures that show `decimals` decimals of the largest entry (at least 4)."""
+    top = float(np.max(np.abs(np.asarray(value, dtype=float)))) if np.size(value) else 0.0
+    lead = int(math.floor(math.log10(top))) + 1 if top > 0 else 1
+    return max(4, lead + decimals)
