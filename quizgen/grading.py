@@ -386,11 +386,12 @@ def _rounded_short(want_flat: list[float], got_flat: list[float], hits: list[boo
     for x, v, hit in zip(got_flat, want_flat, hits):
         if hit:
             continue
+        near = (v * (1 - _TIE), v * (1 + _TIE))  # a value exactly halfway rounds either way
         if rule == "sig":
-            tries = [_round_sig(v, k) for k in range(2, digits)]
+            tries = [_round_sig(u, k) for k in range(2, digits) for u in near]
         else:  # roundings that keep at least two significant figures
             first = max(0, 1 - math.floor(math.log10(abs(v)))) if v else 0
-            tries = [_round_dec(v, k) for k in range(first, digits if rule == "dec" else _EXACT_DECIMALS)]
+            tries = [_round_dec(u, k) for k in range(first, digits if rule == "dec" else _EXACT_DECIMALS) for u in near]
         if not any(abs(x - r) <= 1e-9 * max(1.0, abs(r)) for r in tries):
             return False
         short = True
@@ -398,6 +399,7 @@ def _rounded_short(want_flat: list[float], got_flat: list[float], hits: list[boo
 
 
 _EXACT_DECIMALS = 9  # decimals tried when an exact answer was typed rounded
+_TIE = 1e-12  # relative nudge that sends a halfway value to each of its two roundings
 _MAX_DIGITS = 17  # a double holds no more; a record asking for more is read as asking for 17
 
 

@@ -450,6 +450,8 @@
   }
 
   var EXACT_DECIMALS = 9; // decimals tried when an exact answer was typed rounded
+
+  var TIE = 1e-12; // relative nudge that sends a halfway value to each of its two roundings
   var MAX_DIGITS = 17; // a double holds no more; a record asking for more is read as asking for 17
 
   // v rounded half away from zero to k decimals (the same arithmetic as grading.py).
@@ -480,11 +482,12 @@
     for (var i = 0; i < gotFlat.length; i++) {
       if (hits[i]) continue;
       var x = gotFlat[i], v = wantFlat[i], tries = [], k;
+      var near = [v * (1 - TIE), v * (1 + TIE)]; // a value exactly halfway rounds either way
       if (rule === 'sig') {
-        for (k = 2; k < digits; k++) tries.push(roundSig(v, k));
+        for (k = 2; k < digits; k++) tries.push(roundSig(near[0], k), roundSig(near[1], k));
       } else { // roundings that keep at least two significant figures
         var first = v ? Math.max(0, 1 - Math.floor(Math.log10(Math.abs(v)))) : 0;
-        for (k = first; k < (rule === 'dec' ? digits : EXACT_DECIMALS); k++) tries.push(roundDec(v, k));
+        for (k = first; k < (rule === 'dec' ? digits : EXACT_DECIMALS); k++) tries.push(roundDec(near[0], k), roundDec(near[1], k));
       }
       var any = tries.some(function (r) { return Math.abs(x - r) <= 1e-9 * Math.max(1, Math.abs(r)); });
       if (!any) return false;
