@@ -1,0 +1,119 @@
+"""One headless Chromium (driven by Playwright) prints every page of a run, confined to its folder.
+
+A page is printed with JavaScript off and every request routed: only regular files inside the
+folder being printed load; anything else (file:// elsewhere, http(s), ws, ...) is aborted, so
+an `<iframe src="file:///etc/passwd">` in exam text prints as an empty frame. Pages print in
+parallel, as many at a time as there are cores, each within a time limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from quizgen.errors import BuildError
+from quizgen.messages import t
+from quizgen.writers.pdf_profile import profile
+
+FLAGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--no-default-browser-check", "--disable-extensions")
+
+
+def cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def allowed(url: str, root: Path) -> bool:
+    """True for a file:// URL naming a regular file inside `root` (symlinks resolved)."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return False
+    try:
+        path = Path(url2pathname(parts.path)).resolve()
+        return path.is_relative_to(root) and path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+async def _guard(route, root: Path) -> None:
+    if allowed(route.request.url, root):
+        await route.continue_()
+    else:
+        await route.abort("blockedbyclient")
+
+
+async def _print_one(context, html: Path, timeout: float) -> bytes:
+    page = await context.new_page()
+    try:
+        await page.goto(html.as_uri(), wait_until="load", timeout=timeout * 1000)
+        # tagged: an accessible PDF, as Chromium's own --print-to-pdf made (pdf.stable_ids
+        # renumbers its structure ids); page size and margins come from the CSS @page rule.
+        return await page.pdf(prefer_css_page_size=True, tagged=True, outline=False)
+    finally:
+        await page.close()
+
+
+async def _print_pages(chromium: str, jobs: list[tuple[Path, Callable[[bytes], None]]], root: Path,
+                       timeout: float, workers: int, tick: Callable[[int], object] | None) -> None:
+    from playwright.async_api import Error as PlaywrightError
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+    from playwright.async_api import async_playwright
+
+    root = root.resolve()
+    limit = asyncio.Semaphore(workers)
+
+    async def one(context, html: Path, done: Callable[[bytes], None]) -> None:
+        async with limit:
+            try:
+                data = await asyncio.wait_for(_print_one(context, html, timeout), timeout)
+            except (TimeoutError, asyncio.TimeoutError, PlaywrightTimeout):
+                raise BuildError(t("pdf.timeout", seconds=f"{timeout:g}"), file=str(html)) from None
+            except PlaywrightError as exc:
+                raise BuildError(t("pdf.failed", why=_first_line(exc)), file=str(html)) from None
+        done(data)
+        if tick:
+            tick(1)
+
+    with profile() as user_data:
+        async with async_playwright() as pw:
+            try:
+                context = await pw.chromium.launch_persistent_context(
+                    str(user_data), executable_path=chromium, headless=True, args=list(FLAGS),
+                    chromium_sandbox=False, java_script_enabled=False, service_workers="block",
+                    accept_downloads=False)
+            except PlaywrightError as exc:
+                raise BuildError(t("pdf.cannot_start", why=_first_line(exc)), file=chromium) from None
+            try:
+                await context.route("**/*", lambda route: _guard(route, root))
+                tasks = [asyncio.create_task(one(context, html, done)) for html, done in jobs]
+                try:
+                    await asyncio.gather(*tasks)
+                except BaseException:
+                    for task in tasks:
+                        task.cancel()
+                    await asyncio.gather(*tasks, return_exceptions=True)
+                    raise
+            finally:
+                await context.close()
+
+
+def print_pages(chromium: str, jobs: list[tuple[Path, Callable[[bytes], None]]], root: Path,
+                timeout: float, workers: int | None = None,
+                tick: Callable[[int], object] | None = None) -> None:
+    """Print each (html, done) job in one browser; `done` receives the PDF bytes."""
+    if jobs:
+        asyncio.run(_print_pages(chromium, jobs, Path(root), timeout, workers or cores(), tick))
+
+
+def _first_line(exc: BaseException) -> str:
+    """Playwright's message without its call-log lines or its `Class.method: ` prefix."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip() and not set(line.strip()) <= set("=")]
+    return re.sub(r"^[A-Za-z]+\.[A-Za-z_]+: ", "", lines[0]) if lines else type(exc).__name__
