@@ -64,7 +64,7 @@ def stable(pdf: bytes, date: str = "20000101") -> bytes:
     return stable_ids(pin_dates(pdf, date))
 
 
-def print_all(chromium: str, htmls: list[Path], date: str = "20000101", *, timeout: float = TIMEOUT,
+def print_all(chromium: str, htmls: list[Path], date: str = "20000101", *, timeout: float | None = None,
               workers: int | None = None, progress: Progress | None = None) -> list[Path]:
     """Print every file (name.html -> name.pdf beside it) in one browser; return the PDFs.
 
@@ -90,7 +90,7 @@ def print_all(chromium: str, htmls: list[Path], date: str = "20000101", *, timeo
         return done
 
     tick = progress(len(htmls)) if progress else None
-    print_pages(chromium, [(h, writer(p)) for h, p in zip(htmls, pdfs)], root, timeout, workers, tick)
+    print_pages(chromium, [(h, writer(p)) for h, p in zip(htmls, pdfs)], root, timeout or TIMEOUT, workers, tick)
     return pdfs
 
 
