@@ -65,10 +65,12 @@ def stable(pdf: bytes, date: str = "20000101") -> bytes:
 
 
 def print_all(chromium: str, htmls: list[Path], date: str = "20000101", *, timeout: float | None = None,
-              workers: int | None = None, progress: Progress | None = None) -> list[Path]:
+              workers: int | None = None, progress: Progress | None = None,
+              printed: Callable[[Path], None] | None = None) -> list[Path]:
     """Print every file (name.html -> name.pdf beside it) in one browser; return the PDFs.
 
     All files must sit in one folder: it is the only place the pages may load anything from.
+    `printed(pdf)` is called as each PDF is written.
     """
     from quizgen.writers.pdf_browser import print_pages
 
@@ -87,6 +89,8 @@ def print_all(chromium: str, htmls: list[Path], date: str = "20000101", *, timeo
                 pdf.write_bytes(stable(data, date))
             except OSError as exc:
                 raise BuildError(t("pdf.cannot_write", why=exc.strerror or exc), file=str(pdf)) from None
+            if printed:
+                printed(pdf)
         return done
 
     tick = progress(len(htmls)) if progress else None
@@ -96,17 +100,25 @@ def print_all(chromium: str, htmls: list[Path], date: str = "20000101", *, timeo
 
 def print_exam(chromium: str, folder: Path, codes: list[str], date: str = "20000101", *,
                progress: Progress | None = None) -> list[str]:
-    """Print exam-<V>.pdf and key-<V>.pdf for each version, then print-all.pdf and keys-all.pdf.
+    """Print exam-<V>.pdf and key-<V>.pdf for each version, joining print-all.pdf and keys-all.pdf.
 
     print-all.pdf holds the exams in version order, each padded to an even page count so that
     duplex printing starts every exam on a fresh sheet; keys-all.pdf holds the keys.
     """
-    from quizgen.writers.pdf_merge import merge
+    from quizgen.writers.pdf_merge import Joiner
 
     folder = Path(folder)
-    exams = [folder / f"exam-{code}.html" for code in codes]
-    keys = [folder / f"key-{code}.html" for code in codes]
-    pdfs = print_all(chromium, [x for pair in zip(exams, keys) for x in pair], date, progress=progress)
-    merge([p.with_suffix(".pdf") for p in exams], folder / "print-all.pdf", pad_even=True)
-    merge([p.with_suffix(".pdf") for p in keys], folder / "keys-all.pdf", pad_even=False)
+    exams = [folder / f"exam-{code}.pdf" for code in codes]
+    keys = [folder / f"key-{code}.pdf" for code in codes]
+    joiners = {"exam": Joiner(exams, folder / "print-all.pdf", pad_even=True),
+               "key": Joiner(keys, folder / "keys-all.pdf")}
+    htmls = [p.with_suffix(".html") for pair in zip(exams, keys) for p in pair]
+    try:
+        pdfs = print_all(chromium, htmls, date, progress=progress,
+                         printed=lambda pdf: joiners[pdf.name.split("-")[0]].ready(pdf))
+        for joiner in joiners.values():
+            joiner.finish()
+    finally:
+        for joiner in joiners.values():
+            joiner.cancel()
     return [p.name for p in pdfs] + ["print-all.pdf", "keys-all.pdf"]

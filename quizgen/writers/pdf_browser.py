@@ -3,7 +3,7 @@
 A page is printed with JavaScript off and every request routed: only regular files inside the
 folder being printed load; anything else (file:// elsewhere, http(s), ws, ...) is aborted, so
 an `<iframe src="file:///etc/passwd">` in exam text prints as an empty frame. Pages print in
-parallel, as many at a time as there are cores, each within a time limit.
+parallel, one tab per core, each within a time limit.
 """
 
 from __future__ import annotations
@@ -50,15 +50,11 @@ async def _guard(route, root: Path) -> None:
         await route.abort("blockedbyclient")
 
 
-async def _print_one(context, html: Path, timeout: float) -> bytes:
-    page = await context.new_page()
-    try:
-        await page.goto(html.as_uri(), wait_until="load", timeout=timeout * 1000)
-        # tagged: an accessible PDF, as Chromium's own --print-to-pdf made (pdf.stable_ids
-        # renumbers its structure ids); page size and margins come from the CSS @page rule.
-        return await page.pdf(prefer_css_page_size=True, tagged=True, outline=False)
-    finally:
-        await page.close()
+async def _print_one(page, html: Path, timeout: float) -> bytes:
+    await page.goto(html.as_uri(), wait_until="load", timeout=timeout * 1000)
+    # tagged: an accessible PDF, as Chromium's own --print-to-pdf made (pdf.stable_ids
+    # renumbers its structure ids); page size and margins come from the CSS @page rule.
+    return await page.pdf(prefer_css_page_size=True, tagged=True, outline=False)
 
 
 async def _print_pages(chromium: str, jobs: list[tuple[Path, Callable[[bytes], None]]], root: Path,
@@ -68,19 +64,22 @@ async def _print_pages(chromium: str, jobs: list[tuple[Path, Callable[[bytes], N
     from playwright.async_api import async_playwright
 
     root = root.resolve()
-    limit = asyncio.Semaphore(workers)
+    queue = list(reversed(jobs))  # popped from the end: first job first
 
-    async def one(context, html: Path, done: Callable[[bytes], None]) -> None:
-        async with limit:
+    async def worker(context) -> None:
+        """One tab, reused for file after file: a new tab per file costs a third more CPU."""
+        page = await context.new_page()
+        while queue:
+            html, done = queue.pop()
             try:
-                data = await asyncio.wait_for(_print_one(context, html, timeout), timeout)
+                data = await asyncio.wait_for(_print_one(page, html, timeout), timeout)
             except (TimeoutError, asyncio.TimeoutError, PlaywrightTimeout):
                 raise BuildError(t("pdf.timeout", seconds=f"{timeout:g}"), file=str(html)) from None
             except PlaywrightError as exc:
                 raise BuildError(t("pdf.failed", why=_first_line(exc)), file=str(html)) from None
-        done(data)
-        if tick:
-            tick(1)
+            done(data)
+            if tick:
+                tick(1)
 
     with profile() as user_data:
         async with async_playwright() as pw:
@@ -93,7 +92,7 @@ async def _print_pages(chromium: str, jobs: list[tuple[Path, Callable[[bytes], N
                 raise BuildError(t("pdf.cannot_start", why=_first_line(exc)), file=chromium) from None
             try:
                 await context.route("**/*", lambda route: _guard(route, root))
-                tasks = [asyncio.create_task(one(context, html, done)) for html, done in jobs]
+                tasks = [asyncio.create_task(worker(context)) for _ in range(min(workers, len(jobs)))]
                 try:
                     await asyncio.gather(*tasks)
                 except BaseException:
