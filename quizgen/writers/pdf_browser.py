@@ -12,6 +12,7 @@ import asyncio
 import os
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -38,7 +39,7 @@ def allowed(url: str, root: Path) -> bool:
         return False
     try:
         path = Path(url2pathname(parts.path)).resolve()
-        return path.is_relative_to(root) and path.is_file()
+        return path.is_relative_to(Path(root).resolve()) and path.is_file()
     except (OSError, ValueError):
         return False
 
@@ -108,8 +109,19 @@ def print_pages(chromium: str, jobs: list[tuple[Path, Callable[[bytes], None]]],
                 timeout: float, workers: int | None = None,
                 tick: Callable[[int], object] | None = None) -> None:
     """Print each (html, done) job in one browser; `done` receives the PDF bytes."""
-    if jobs:
+    if not jobs:
+        return
+
+    def run() -> None:
         asyncio.run(_print_pages(chromium, jobs, Path(root), timeout, workers or cores(), tick))
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return run()
+    # Called inside a running event loop (a notebook, a Playwright sync session): use a thread.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="quizgen-print") as pool:
+        return pool.submit(run).result()
 
 
 def _first_line(exc: BaseException) -> str:

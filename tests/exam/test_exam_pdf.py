@@ -69,11 +69,21 @@ def three_printed(tmp_path_factory):
     """The one-question exam in three versions, printed once: 3-page exams, 1-page keys."""
     if not CHROMIUM.exists():
         pytest.skip("PDF tests need Chromium at /usr/bin/chromium (apt-get install chromium)")
-    from quizgen.cli import main
+    from quizgen.exam.build import build
 
     out = tmp_path_factory.mktemp("exam-pdf") / "out"
-    assert main(["exam", str(ONE), "--versions", "3", "--pdf", "--out", str(out)]) == 0
+    TICKS.clear()
+    result = build(ONE, out, versions=3, pdf=True, progress=lambda total: TICKS.append(total) or TICKS.append)
+    assert result.pdf_missing is None and "print-all.pdf" in result.files and "keys-all.pdf" in result.files
     return out
+
+
+TICKS: list[int] = []
+
+
+@needs_chromium
+def test_the_progress_bar_counts_every_pdf(three_printed):
+    assert TICKS == [6] + [1] * 6  # the total, then one tick per exam and key
 
 
 def _texts(path: Path) -> list[str]:

@@ -290,3 +290,22 @@ def test_pdfs_are_identical_for_identical_inputs(printed, tmp_path):
     assert main(["exam", str(ONE), "--pdf", "--out", str(tmp_path / "again")]) == 0
     for name in ("exam-A.pdf", "key-A.pdf", "print-all.pdf", "keys-all.pdf"):
         assert (tmp_path / "again" / name).read_bytes() == (printed / "one" / name).read_bytes(), name
+
+
+@needs_chromium
+def test_printing_works_inside_a_running_event_loop(tmp_path):
+    """Guards: asyncio.run() refused to start under a Playwright sync session or a notebook."""
+    import asyncio
+
+    html = tmp_path / "exam-A.html"
+    html.write_text("<!doctype html><title>x</title><p>inside a loop</p>")
+
+    async def inside():
+        return pdf.print_all(str(CHROMIUM), [html])
+
+    results = []  # a thread of its own: the browser tests may leave a loop running in this one
+    thread = threading.Thread(target=lambda: results.append(asyncio.run(inside())))
+    thread.start()
+    thread.join()
+    [[printed]] = results
+    assert printed.read_bytes().startswith(b"%PDF")
