@@ -32,27 +32,60 @@ def cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def allowed(url: str, root: Path) -> bool:
-    """True for a file:// URL naming a regular file inside `root` (symlinks resolved)."""
+def _path(url: str) -> Path | None:
+    """The local file a file:// URL names (symlinks resolved), or None for anything else."""
     parts = urlsplit(url)
     if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-        return False
+        return None
     try:
-        path = Path(url2pathname(parts.path)).resolve()
-        return path.is_relative_to(Path(root).resolve()) and path.is_file()
+        return Path(url2pathname(parts.path)).resolve()
     except (OSError, ValueError):
+        return None
+
+
+def allowed(url: str, root: Path) -> bool:
+    """True for a file:// URL naming a regular file inside `root`."""
+    path = _path(url)
+    try:
+        return path is not None and path.is_relative_to(Path(root).resolve()) and path.is_file()
+    except OSError:
         return False
 
 
-async def _guard(route, root: Path) -> None:
-    if allowed(route.request.url, root):
-        await route.continue_()
-    else:
-        await route.abort("blockedbyclient")
+class Guard:
+    """Decides every request of every tab: the folder's files load, nothing else does.
+
+    A refused navigation is answered 204 No Content rather than aborted: an aborted one would
+    replace the page (or frame) with Chromium's error page, and printing that fails. For the
+    same reason a tab's own document may navigate only while it is being opened, so a
+    `<meta http-equiv="refresh">` cannot swap the page out while it prints.
+    """
+
+    def __init__(self, root: Path):
+        self.root = Path(root).resolve()
+        self.opening: dict[object, Path] = {}  # tab -> the file it is opening now
+
+    async def __call__(self, route) -> None:
+        request = route.request
+        ok = allowed(request.url, self.root)
+        if request.is_navigation_request():
+            frame = request.frame
+            if ok and frame.parent_frame is None:
+                ok = self.opening.get(frame.page) == _path(request.url)
+            if not ok:
+                return await route.fulfill(status=204)
+        if ok:
+            await route.continue_()
+        else:
+            await route.abort("blockedbyclient")
 
 
-async def _print_one(page, html: Path, timeout: float) -> bytes:
-    await page.goto(html.as_uri(), wait_until="load", timeout=timeout * 1000)
+async def _print_one(page, html: Path, timeout: float, guard: Guard) -> bytes:
+    guard.opening[page] = html.resolve()
+    try:
+        await page.goto(html.as_uri(), wait_until="load", timeout=timeout * 1000)
+    finally:
+        guard.opening.pop(page, None)
     # tagged: an accessible PDF, as Chromium's own --print-to-pdf made (pdf.stable_ids
     # renumbers its structure ids); page size and margins come from the CSS @page rule.
     return await page.pdf(prefer_css_page_size=True, tagged=True, outline=False)
@@ -64,7 +97,7 @@ async def _print_pages(chromium: str, jobs: list[tuple[Path, Callable[[bytes], N
     from playwright.async_api import TimeoutError as PlaywrightTimeout
     from playwright.async_api import async_playwright
 
-    root = root.resolve()
+    guard = Guard(root)
     queue = list(reversed(jobs))  # popped from the end: first job first
 
     async def worker(context) -> None:
@@ -73,7 +106,7 @@ async def _print_pages(chromium: str, jobs: list[tuple[Path, Callable[[bytes], N
         while queue:
             html, done = queue.pop()
             try:
-                data = await asyncio.wait_for(_print_one(page, html, timeout), timeout)
+                data = await asyncio.wait_for(_print_one(page, html, timeout, guard), timeout)
             except (TimeoutError, asyncio.TimeoutError, PlaywrightTimeout):
                 raise BuildError(t("pdf.timeout", seconds=f"{timeout:g}"), file=str(html)) from None
             except PlaywrightError as exc:
@@ -92,7 +125,7 @@ async def _print_pages(chromium: str, jobs: list[tuple[Path, Callable[[bytes], N
             except PlaywrightError as exc:
                 raise BuildError(t("pdf.cannot_start", why=_first_line(exc)), file=chromium) from None
             try:
-                await context.route("**/*", lambda route: _guard(route, root))
+                await context.route("**/*", guard)
                 tasks = [asyncio.create_task(worker(context)) for _ in range(min(workers, len(jobs)))]
                 try:
                     await asyncio.gather(*tasks)

@@ -212,6 +212,21 @@ def test_a_hostile_page_prints_nothing_from_outside_its_folder(tmp_path, loopbac
 
 
 @needs_chromium
+def test_a_refresh_cannot_swap_the_page_out_while_it_prints(tmp_path):
+    """Guards: a <meta refresh> to a blocked URL turned the tab into Chromium's error page
+    ("Printing failed"); one to another file of the folder would print that file instead."""
+    from pypdf import PdfReader
+
+    (tmp_path / "other.html").write_text("<p>OTHER-PAGE</p>")
+    htmls = []
+    for name, target in [("exam-A", "file:///etc/passwd"), ("exam-B", "other.html"), ("exam-C", "exam-C.html")]:
+        htmls.append(tmp_path / f"{name}.html")
+        htmls[-1].write_text(f'<!doctype html><meta http-equiv="refresh" content="0;url={target}"><p>{name}-TEXT</p>')
+    for html, printed in zip(htmls, pdf.print_all(str(CHROMIUM), htmls)):
+        assert PdfReader(printed).pages[0].extract_text() == f"{html.stem}-TEXT"
+
+
+@needs_chromium
 def test_a_page_that_does_not_finish_in_time_fails_with_one_line_naming_it(tmp_path):
     html = tmp_path / "exam-A.html"
     html.write_text("<!doctype html><title>x</title><p>slow</p>")
