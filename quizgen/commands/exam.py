@@ -25,18 +25,35 @@ def register(sub):
 def run(args) -> int:
     from quizgen.exam.build import build
 
+    bars = []
+
+    def progress(total: int):
+        if not sys.stderr.isatty():
+            return None
+        from tqdm import tqdm
+
+        # No elapsed time or rate in the bar: nothing quizgen prints depends on the clock.
+        bars.append(tqdm(total=total, file=sys.stderr, leave=False, desc=t("pdf.progress"),
+                         bar_format="{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt}"))
+        return bars[-1].update
+
     try:
-        result = build(args.spec, args.out, versions=args.versions, pdf=args.pdf)
+        result = build(args.spec, args.out, versions=args.versions, pdf=args.pdf, progress=progress)
     except ErrorList as exc:  # one `file: key: what is wrong` line each, as `quizgen check` prints them
         for error in exc.errors:
             print(clean(str(error)), file=sys.stderr)
         return exc.exit_code
-    if result.pdf_skipped:
-        print(f"quizgen: {t('exam.pdf_needs_chromium', out=args.out)}", file=sys.stderr)
+    finally:
+        for bar in bars:
+            bar.close()
     exam = result.exam
     first = exam.versions[0]
     print(t("exam.written", versions=len(exam.versions), title=clean(exam.spec.title), questions=len(first.items),
             points=fmt(first.total), out=str(args.out).rstrip("/")))
     for name in result.files:
         print(f"  {name}")
+    if result.pdf_missing:  # asked for PDFs it could not make: say how to get them, and fail
+        needs = "exam.pdf_needs_chromium" if result.pdf_missing == "chromium" else "pdf.needs_playwright"
+        print(f"quizgen: {t(needs, out=args.out)}", file=sys.stderr)
+        return 2
     return 0

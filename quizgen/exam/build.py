@@ -27,7 +27,7 @@ from quizgen.writers.destination import Owner
 
 
 # What `quizgen exam` writes; a folder holding anything else is not replaced.
-OURS = re.compile(r"(exam|key)-[A-Z0-9]+\.(html|pdf)|roster\.(csv|json)|README\.md")
+OURS = re.compile(r"(exam|key)-[A-Z0-9]+\.(html|pdf)|(print|keys)-all\.pdf|roster\.(csv|json)|README\.md")
 EXAM = Owner("quizgen exam", "exam-out", OURS)
 
 
@@ -36,7 +36,7 @@ class Result:
     exam: Exam
     out: Path
     files: list[str]  # names inside `out`, in version order (see file_order)
-    pdf_skipped: bool  # --pdf asked but no Chromium found: HTML only
+    pdf_missing: str | None  # --pdf asked but "chromium" or "playwright" is missing: HTML only
 
 
 def prepare(spec_path: str | Path, versions: int = 1) -> Exam:
@@ -87,20 +87,31 @@ def check_out(out: Path) -> None:
     destination.folder(out, EXAM)
 
 
-def build(spec_path: str | Path, out: str | Path, versions: int = 1, pdf: bool = False) -> Result:
+def build(spec_path: str | Path, out: str | Path, versions: int = 1, pdf: bool = False,
+          progress: pdf_writer.Progress | None = None) -> Result:
     exam = prepare(spec_path, versions)
     out = Path(out)
     check_out(out)
-    chromium = pdf_writer.find_chromium() if pdf else None
+    missing = pdf_writer.missing() if pdf else None
     with atomic_directory(out, EXAM) as tmp:
         files = exam_writer.write(exam, tmp)
-        if chromium:
-            htmls = [tmp / name for name in files if name.endswith(".html")]
-            files += [p.name for p in pdf_writer.print_all(chromium, htmls, pdf_date(exam.spec.date))]
-    return Result(exam, out, sorted(files, key=file_order), pdf_skipped=pdf and not chromium)
+        if pdf and not missing:
+            files += print_pdfs(exam, tmp, out, progress)
+    return Result(exam, out, sorted(files, key=file_order), pdf_missing=missing)
 
 
 def file_order(name: str) -> tuple:
     """exam-A … exam-Z, exam-AA, … (by version, as printed), then keys, then the roster."""
     match = re.fullmatch(r"(exam|key)-([A-Z]+)(\..+)", name)
     return (match.group(1), len(match.group(2)), match.group(2), match.group(3)) if match else (name,)
+
+
+def print_pdfs(exam: Exam, tmp: Path, out: Path, progress: pdf_writer.Progress | None) -> list[str]:
+    """Print every exam and key, and the combined files; errors name `out`, not the build folder."""
+    try:
+        return pdf_writer.print_exam(pdf_writer.find_chromium(), tmp, [v.code for v in exam.versions],
+                                     pdf_date(exam.spec.date), progress=progress)
+    except QuizgenError as exc:
+        if exc.file and Path(exc.file).parent == tmp:
+            exc.file = str(out / Path(exc.file).name)
+        raise

@@ -1,26 +1,29 @@
-"""Print HTML files to PDF with headless Chromium; page size comes from the CSS @page rule.
+"""Print HTML files to PDF through one headless Chromium; the same input gives the same bytes.
 
-Chromium stamps the current time into /CreationDate and /ModDate; both are overwritten in
-place (same length, so the cross-reference offsets stay valid) with a fixed date, which makes
-the PDFs byte-identical for identical inputs.
+Chromium stamps the current time into /CreationDate and /ModDate, and numbers the tagged PDF's
+structure elements (`/ID (node00000037)`) from a counter that runs on across pages and runs.
+Both are rewritten in place at the same length, so the cross-reference offsets stay valid: the
+dates to a fixed day, the ids to their rank (order kept, so the sorted /IDTree stays sorted).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
-import subprocess
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from pathlib import Path
 
 from quizgen.errors import BuildError
+from quizgen.messages import t
 
 NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-TIMEOUT = 120  # seconds per file
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-         "--no-default-browser-check", "--disable-extensions", "--no-pdf-header-footer")
+TIMEOUT = 60  # seconds per page
 _DATE = re.compile(rb"(/(?:CreationDate|ModDate) \(D:)[0-9]{14}")
+_ID_DEFINED = re.compile(rb"/ID \(node([0-9]+)\)")
+_ID_USED = re.compile(rb"\(node([0-9]+)\)")
+
+Progress = Callable[[int], Callable[[int], object] | None]  # progress(total) -> tick(n), as in commands
 
 
 def find_chromium() -> str | None:
@@ -32,35 +35,90 @@ def find_chromium() -> str | None:
     return None
 
 
+def missing() -> str | None:
+    """What --pdf lacks on this machine ("chromium" or "playwright"), or None when it can print."""
+    if find_chromium() is None:
+        return "chromium"
+    if importlib.util.find_spec("playwright") is None:
+        return "playwright"
+    return None
+
+
 def pin_dates(pdf: bytes, date: str = "20000101") -> bytes:
     """Set each date stamp to `date` (YYYYMMDD) at midnight: same length, so offsets hold."""
     stamp = (date + "000000").encode()
     return _DATE.sub(lambda m: m.group(1) + stamp, pdf)
 
 
-def print_pdf(chromium: str, html: Path, pdf: Path, date: str = "20000101", timeout: int = TIMEOUT) -> None:
-    """Print one HTML file to `pdf`; raise BuildError naming the file if Chromium fails."""
-    with tempfile.TemporaryDirectory(prefix="quizgen-chromium-") as profile:
-        cmd = [chromium, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf.resolve()}",
-               html.resolve().as_uri()]
-        try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                                  stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired:
-            raise BuildError(f"Chromium did not finish within {timeout} s", file=str(pdf)) from None
-        except OSError as exc:
-            raise BuildError(f"cannot run Chromium ({chromium}): {exc.strerror or exc}", file=str(pdf)) from None
-    if done.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
-        lines = [line for line in (done.stderr or "").splitlines() if line.strip()]
-        why = lines[-1] if lines else f"exit status {done.returncode}"
-        raise BuildError(f"Chromium could not print {html.name}: {why}", file=str(pdf))
-    pdf.write_bytes(pin_dates(pdf.read_bytes(), date))
+def stable_ids(pdf: bytes) -> bytes:
+    """Renumber the tagged PDF's structure ids by rank, keeping each id's length and order."""
+    ids = sorted(set(_ID_DEFINED.findall(pdf)), key=int)
+    rank = {old: str(n).zfill(len(old)).encode() for n, old in enumerate(ids, 1)}
+    if any(len(new) != len(old) for old, new in rank.items()):  # more ids than digits: leave as is
+        return pdf
+    return _ID_USED.sub(lambda m: b"(node" + rank.get(m.group(1), m.group(1)) + b")", pdf)
 
 
-def print_all(chromium: str, htmls: list[Path], date: str = "20000101", workers: int = 3) -> list[Path]:
-    """Print every file (name.html -> name.pdf beside it), a few at a time; return the PDFs."""
+def stable(pdf: bytes, date: str = "20000101") -> bytes:
+    """Chromium's PDF with nothing in it that depends on the clock or the run."""
+    return stable_ids(pin_dates(pdf, date))
+
+
+def print_all(chromium: str, htmls: list[Path], date: str = "20000101", *, timeout: float | None = None,
+              workers: int | None = None, progress: Progress | None = None,
+              printed: Callable[[Path], None] | None = None) -> list[Path]:
+    """Print every file (name.html -> name.pdf beside it) in one browser; return the PDFs.
+
+    All files must sit in one folder: it is the only place the pages may load anything from.
+    `printed(pdf)` is called as each PDF is written.
+    """
+    from quizgen.writers.pdf_browser import print_pages
+
+    htmls = [Path(h) for h in htmls]
+    if not htmls:
+        return []
+    root = htmls[0].parent
+    strays = [h for h in htmls if h.parent != root]
+    if strays:
+        raise BuildError(t("pdf.one_folder", folder=str(root)), file=str(strays[0]))
     pdfs = [h.with_suffix(".pdf") for h in htmls]
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(htmls)))) as pool:
-        for future in [pool.submit(print_pdf, chromium, h, p, date) for h, p in zip(htmls, pdfs)]:
-            future.result()
+
+    def writer(pdf: Path) -> Callable[[bytes], None]:
+        def done(data: bytes) -> None:
+            try:
+                pdf.write_bytes(stable(data, date))
+            except OSError as exc:
+                raise BuildError(t("pdf.cannot_write", why=exc.strerror or exc), file=str(pdf)) from None
+            if printed:
+                printed(pdf)
+        return done
+
+    tick = progress(len(htmls)) if progress else None
+    print_pages(chromium, [(h, writer(p)) for h, p in zip(htmls, pdfs)], root, timeout or TIMEOUT, workers, tick)
     return pdfs
+
+
+def print_exam(chromium: str, folder: Path, codes: list[str], date: str = "20000101", *,
+               progress: Progress | None = None) -> list[str]:
+    """Print exam-<V>.pdf and key-<V>.pdf for each version, joining print-all.pdf and keys-all.pdf.
+
+    print-all.pdf holds the exams in version order, each padded to an even page count so that
+    duplex printing starts every exam on a fresh sheet; keys-all.pdf holds the keys.
+    """
+    from quizgen.writers.pdf_merge import Joiner
+
+    folder = Path(folder)
+    exams = [folder / f"exam-{code}.pdf" for code in codes]
+    keys = [folder / f"key-{code}.pdf" for code in codes]
+    joiners = {"exam": Joiner(exams, folder / "print-all.pdf", pad_even=True),
+               "key": Joiner(keys, folder / "keys-all.pdf")}
+    htmls = [p.with_suffix(".html") for pair in zip(exams, keys) for p in pair]
+    try:
+        pdfs = print_all(chromium, htmls, date, progress=progress,
+                         printed=lambda pdf: joiners[pdf.name.split("-")[0]].ready(pdf))
+        for joiner in joiners.values():
+            joiner.finish()
+    finally:
+        for joiner in joiners.values():
+            joiner.cancel()
+    return [p.name for p in pdfs] + ["print-all.pdf", "keys-all.pdf"]
