@@ -99,7 +99,7 @@ class StepWriter:
         source, source_val = sym("Z", l), t.Z
         for act, h, name in zip(layer.activations, t.H, names):
             f = act_tex(act)
-            how = "over the units of each example" if act.name == "softmax" else "entrywise"
+            how = "entrywise" if act.elementwise else "over the units of each example"
             parts = [{"tex": f"{name} = {f}"}, OPEN, {"num": self.o(source_val)}, CLOSE]
             steps.append(self.step(f"Activation {act.label} of layer {l}", f"{name} = {f}({source})",
                                    parts, self.o(h), f"Apply {act.label} {how}."))
@@ -130,8 +130,7 @@ class StepWriter:
         over_m = r"\frac{1}{m}" if net.loss.reduction == "mean" else ""
         last = layer.activations[-1]
         names = self.chain_names(L)
-        shortcut = (net.loss.name, last.name) in (("cross_entropy", "softmax"), ("bce", "sigmoid"),
-                                                    ("half_sse", "identity"))
+        shortcut = net.loss.pairs_with(last)  # the loss's registry entry names its paired output
         steps = []
         k = len(layer.activations)
         if shortcut:
