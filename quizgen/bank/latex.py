@@ -58,6 +58,11 @@ def deriv_tex(act, z: str, a: str) -> str:
     return text.replace("{z}", z).replace("{a}", a).replace("{p}", fmt(act.param or 0))
 
 
+def vjp_tex(act, a: str, da: str) -> str:
+    """The VJP of a non-elementwise activation (softmax's full Jacobian) in the given symbols."""
+    return act.rule.vjp_tex.replace("{a}", a).replace("{da}", da)
+
+
 def transpose(tex: str) -> str:
     """Xᵀ in LaTeX without a double superscript: W^{[2]} -> W^{[2]\\top}."""
     if tex.endswith("]}"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from quizgen.bank.latex import LOSS_TEX, act_tex, deriv_tex, num_tex, parts_tex, sym, transpose
+from quizgen.bank.latex import LOSS_TEX, act_tex, deriv_tex, num_tex, parts_tex, sym, transpose, vjp_tex
 from quizgen.bank.question import Step
 from quizgen.engine.network import Network, Notation
 from quizgen.engine.tape import Tape
@@ -179,9 +179,7 @@ class StepWriter:
                 parts = [{"tex": f"{out} ="}, {"num": self.o(up_val)}, {"tex": r"\odot"}, {"num": self.o(deriv)}]
                 why = f"Multiply entrywise by the derivative of {act.label} at {self._plain(z_name)}."
             else:
-                s = names[j]
-                symbolic = (f"{out} = {s} \\odot \\left({upstream} - \\mathbf{{1}}\\,"
-                            f"(\\mathbf{{1}}^{{\\top}}({s} \\odot {upstream}))\\right)")
+                symbolic = f"{out} = " + vjp_tex(act, names[j], upstream)  # softmax: the full Jacobian
                 parts = [{"tex": f"{out} ="}, {"num": self.o(result)}]
                 why = "Apply the full softmax Jacobian diag(s) − s sᵀ to each example."
             steps.append(self.step(f"Back through {act.label} (layer {l})", symbolic, parts, self.o(result), why))

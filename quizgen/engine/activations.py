@@ -36,6 +36,7 @@ class ActivationRule:
     deriv_tex: str | None  # f'(z) in closed form with {z} input, {a} output, {p} parameter
     text: str  # the terminal's backward rule with {dz}, {da}, {z}, {a}
     vjp: Callable[[Array, Array, Array, float | None], Array] | None = None  # dz from da; default da ⊙ f'(z)
+    vjp_tex: str | None = None  # a non-elementwise activation's VJP with {a} output, {da} upstream
     param: float | None = None  # the default parameter; None: takes no parameter
     exact: bool = False  # piecewise linear: grid inputs give exactly representable answers
     degenerate: Check | None = None  # why a drawn (z, a) makes a poor question
@@ -47,6 +48,8 @@ class ActivationRule:
             raise ValueError(f"activation {self.name!r}: give a derivative (elementwise) or a vjp, not both")
         if self.deriv_tex is None and self.derivative is not None:
             raise ValueError(f"activation {self.name!r}: an elementwise activation needs deriv_tex")
+        if self.vjp_tex is None and self.vjp is not None:
+            raise ValueError(f"activation {self.name!r}: a vjp needs its vjp_tex")
 
     @property
     def applies(self) -> tuple[str, ...]:
@@ -186,6 +189,7 @@ register(ActivationRule(
            "tanh_sigmoid_swapped": lambda z, a, da, p: da * a * (1.0 - a)}))
 register(ActivationRule(
     "softmax", _softmax, None, vjp=_softmax_vjp,
+    vjp_tex=r"{a} \odot \left({da} - \mathbf{1}\,(\mathbf{1}^{\top}({a} \odot {da}))\right)",
     tex=r"\mathrm{softmax}", deriv_tex=None,
     text="{dz} = {a} ⊙ ({da} − Σ_units {a} ⊙ {da})   (full softmax Jacobian)",
     degenerate=_softmax_near_zero,

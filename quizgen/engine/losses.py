@@ -40,6 +40,7 @@ class LossRule:
     exact: bool = False  # its value is exact for exact outputs (no logarithm)
     one_hot: bool = False  # its labels are one-hot whatever the family says
     pairs_with: str | None = None  # the output activation whose pair gives dZ = (A − Y)/m
+    labels: Callable[[Array], str | None] | None = None  # why labels y are not this loss's
     problem: Callable[[Array, Array], str | None] | None = None  # why it cannot be evaluated at (a, y)
     degenerate: Callable[[Array, Array], str | None] | None = None  # why (output, Y) is a poor draw
     slips: Mapping[str, Callable[[Array], Array]] = field(default_factory=dict)  # dA -> the wrong dA
@@ -85,9 +86,13 @@ def _bce_gradient(a, y):
         return _pull(a, y) + np.where(y != 1, (1.0 - y) / (1.0 - a), 0.0)
 
 
+def _bce_labels(y):
+    return "bce labels must lie in [0, 1]" if np.any((y < 0) | (y > 1)) else None
+
+
 def _bce_problem(a, y):
-    if np.any((y < 0) | (y > 1)):
-        return "bce labels must lie in [0, 1]"
+    if _bce_labels(y):
+        return _bce_labels(y)
     if np.any(((a <= 0) & (y > 0)) | ((a >= 1) & (y < 1))):
         return "bce would take log(0): an output is exactly 0 or 1"
     return None
@@ -124,7 +129,7 @@ register(LossRule(
 register(LossRule(
     "bce", _bce, _bce_gradient,
     tex=r"-\sum_{j}\left[y_j \log a_j + (1 - y_j)\log(1 - a_j)\right]", title="binary cross-entropy",
-    text="dA = −Y/A + (1 − Y)/(1 − A)", pairs_with="sigmoid", problem=_bce_problem,
+    text="dA = −Y/A + (1 − Y)/(1 − A)", pairs_with="sigmoid", labels=_bce_labels, problem=_bce_problem,
     degenerate=_bce_near_zero))
 register(LossRule(
     "cross_entropy", _cross_entropy, _pull,
@@ -163,6 +168,11 @@ class Loss:
     def gradient(self, a: Array, y: Array) -> Array:
         """dJ/dA, shape (k, m), including the reduction."""
         return self.local_gradient(a, y) * self.scale(a.shape[1])
+
+    def label_problem(self, y: Array) -> str | None:
+        """Why `y` cannot be this loss's labels (bce: outside [0, 1]), or None."""
+        check = RULES[self.name].labels
+        return None if check is None else check(y)
 
     def problem_with(self, a: Array, y: Array) -> str | None:
         """Why this loss cannot be evaluated at (a, y), or None if it can."""

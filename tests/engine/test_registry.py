@@ -168,3 +168,60 @@ def test_every_registered_entry_has_every_facet():
         assert tex_problem(rule.tex) is None, name
         assert rule.pairs_with is None or rule.pairs_with in activations.RULES, name
         assert set(rule.slips) <= set(mistakes.CATALOG) and set(rule.mistakes) <= set(mistakes.CATALOG), name
+
+
+def _poisson(a, y):
+    return np.sum(a - y * np.log(a), axis=0)
+
+
+POISSON = losses.LossRule(
+    "poisson", _poisson, lambda a, y: 1.0 - y / a,
+    tex=r"\sum_{j}\left(a_j - y_j \log a_j\right)", title="Poisson negative log-likelihood",
+    text="dA = 1 − Y/A",
+    labels=lambda y: "poisson labels must be counts (≥ 0)" if np.any(y < 0) else None,
+    degenerate=lambda out, y: "the loss takes log of a value near 0" if np.any(out < 0.01) else None,
+)
+
+
+@pytest.fixture
+def poisson():
+    """A toy loss registered for one test: one entry, like an activation."""
+    losses.register(POISSON)
+    try:
+        yield POISSON
+    finally:
+        losses.unregister("poisson")
+
+
+def test_a_registered_loss_solves_checks_prints_and_is_asked(poisson):
+    data = {**_problem(), "loss": "poisson", "Y": [[2, 0]]}
+    data["layers"][0]["activation"], data["layers"][1]["activation"] = "tanh", "softplus"
+    net = parse_problem(data)
+    tape = solve(net)
+    numeric = numerical_gradients(net)
+    np.testing.assert_allclose(tape.layers[0].dW, numeric["layers"][0]["dW"], rtol=1e-5, atol=1e-8)
+    assert "dA2 (1, 2)   dA = 1 − Y/A / m" in render_solution(tape)
+    with pytest.raises(Exception, match="poisson labels must be counts"):
+        parse_problem({**data, "Y": [[-1, 0]]})
+    family = _family(
+        "gradient_entry",
+        network={"inputs": [2, 2], "outputs": [1, 1], "batch": [2, 2], "activations": ["softplus"],
+                 "loss": "poisson"},
+        values={"grid": "halves", "X": [-1, 1], "W": [-1, 1], "b": [-0.5, 0.5], "labels": "binary"},
+        ask={"quantity": "dW", "layer": 1, "entry": "random"},
+    )
+    q = variant(family, 0)
+    assert r"\sum_{j}\left(a_j - y_j \log a_j\right)" in q.prompt
+    assert np.isclose(q.answer.value, solve(parse_problem(q.problem)).layers[0].dW[
+        tuple(int(i) for i in q.target.split(".")[3:])], rtol=1e-9, atol=0)
+
+
+def test_the_pairing_table_is_read_from_the_loss_entries():
+    assert losses.pairings() == [("identity", "half_sse"), ("sigmoid", "bce"), ("softmax", "cross_entropy")]
+    family, errors = parse_family(
+        {"title": "t", "summary": "s", "kind": "formula_choice", "notation": "column", "difficulty": 2,
+         "source": "s", "network": {"hidden": [[2, 2]], "activations": ["relu", "sigmoid"], "loss": "mse"}},
+        "f.toml", "f", "toy")
+    assert [str(e) for e in errors] == [
+        "f.toml: network.activations: formula_choice writes dZ2 = (A2 − Y)/m, which is wrong for a 'sigmoid' "
+        "output with the 'mse' loss (use identity + half_sse, sigmoid + bce or softmax + cross_entropy)"]
