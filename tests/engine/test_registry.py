@@ -225,3 +225,40 @@ def test_the_pairing_table_is_read_from_the_loss_entries():
     assert [str(e) for e in errors] == [
         "f.toml: network.activations: formula_choice writes dZ2 = (A2 − Y)/m, which is wrong for a 'sigmoid' "
         "output with the 'mse' loss (use identity + half_sse, sigmoid + bce or softmax + cross_entropy)"]
+
+
+def _name_comparisons(path):
+    """(line, name) of each comparison of something with a registered activation or loss name."""
+    import ast
+
+    names = set(activations.RULES) | set(losses.RULES)
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Compare):
+            continue
+        for side in [node.left, *node.comparators]:
+            found += [(node.lineno, c.value) for c in ast.walk(side)
+                      if isinstance(c, ast.Constant) and c.value in names]
+    return found
+
+
+# Left for their owners (issue 15 split), wherever their code moves: a formula choice that drops
+# the g(z)-for-g'(z) options at an identity layer, and the conventions sentence defining k for mse.
+KNOWN = {"identity": 1, "mse": 1}
+
+
+def test_no_module_branches_on_an_activation_or_loss_name():
+    """Guards the registry: a facet written as `if act.name == "tanh"` elsewhere misses a new entry."""
+    from pathlib import Path
+
+    import quizgen
+
+    root = Path(quizgen.__file__).parent
+    found = {}
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if rel not in ("engine/activations.py", "engine/losses.py"):
+            for line, name in _name_comparisons(path):
+                found.setdefault(name, []).append(f"{rel}:{line}")
+    extra = {name: where for name, where in found.items() if len(where) > KNOWN.get(name, 0)}
+    assert not extra, f"compares with a name instead of asking its registry entry: {extra}"
