@@ -157,8 +157,8 @@ def parse_problem(data: dict, source: str = "<problem>") -> Network:
     if Y.shape != expected:
         fail("Y", f"is {_shape(Y.shape)} but the network outputs {_shape(expected)} "
              f"({units} units × {m} examples in {notation.value} notation)")
-    if loss.name == "bce" and np.any((Y < 0) | (Y > 1)):
-        fail("Y", "bce labels must lie in [0, 1]")
+    if loss.label_problem(Y):  # the loss's registry entry knows its labels
+        fail("Y", loss.label_problem(Y))
 
     net = Network.from_arrays(notation, weights, biases, chains, loss, X, Y, lr)
     from quizgen.engine.backprop import solve

@@ -7,50 +7,21 @@ from functools import lru_cache
 
 import numpy as np
 
+from quizgen.engine import activations, losses
 from quizgen.render.numbers import fmt, fmt_floats
 
-ACT_TEX = {
-    "identity": r"\mathrm{id}",
-    "relu": r"\mathrm{ReLU}",
-    "leaky_relu": r"\mathrm{LeakyReLU}",
-    "sigmoid": r"\sigma",
-    "tanh": r"\tanh",
-    "softmax": r"\mathrm{softmax}",
-    "softplus": r"\mathrm{softplus}",
-    "elu": r"\mathrm{ELU}",
-}
-
-# g'(Z) in closed form, written with the layer's symbols: {z} input, {a} output, {p} parameter.
-DERIV_TEX = {
-    "identity": r"1",
-    "relu": r"\mathbb{1}[{z} > 0]",
-    "leaky_relu": r"\mathbb{1}[{z} > 0] + {p}\,\mathbb{1}[{z} \le 0]",
-    "sigmoid": r"{a} \odot (1 - {a})",
-    "tanh": r"1 - \left({a}\right)^{2}",
-    "softplus": r"\sigma({z})",
-    "elu": r"\mathbb{1}[{z} > 0] + ({a} + {p})\,\mathbb{1}[{z} \le 0]",
-}
-
-LOSS_TEX = {
-    "mse": r"\frac{1}{k}\sum_{j=1}^{k}(a_j - y_j)^2",  # k = number of outputs (stated in the prompt)
-    "half_sse": r"\frac{1}{2}\sum_{j}(a_j - y_j)^2",
-    "bce": r"-\sum_{j}\left[y_j \log a_j + (1 - y_j)\log(1 - a_j)\right]",
-    "cross_entropy": r"-\sum_{j} y_j \log a_j",
-}
-
-LOSS_NAME = {
-    "mse": "mean squared error",
-    "half_sse": "half sum of squared errors",
-    "bce": "binary cross-entropy",
-    "cross_entropy": "cross-entropy",
-}
+# Every activation's and loss's notation lives in its registry entry; these read it live.
+ACT_TEX = activations.RULES.facet("tex")
+DERIV_TEX = activations.RULES.facet("deriv_tex")  # g'(Z) with {z} input, {a} output, {p} parameter
+LOSS_TEX = losses.RULES.facet("tex")
+LOSS_NAME = losses.RULES.facet("title")
 
 
 def act_tex(act) -> str:
-    base = ACT_TEX[act.name]
-    if act.name in ("leaky_relu", "elu"):
-        return f"{base}_{{{fmt(act.param)}}}"
-    return base
+    rule = act.rule
+    if rule.param is not None:  # a parametrized activation shows its parameter: LeakyReLU_{0.1}
+        return f"{rule.tex}_{{{fmt(act.param)}}}"
+    return rule.tex
 
 
 @lru_cache(maxsize=4096)  # a few hundred distinct symbols, asked for ~40 times per question
@@ -83,8 +54,13 @@ def parts_tex(parts: list[dict]) -> str:
 
 def deriv_tex(act, z: str, a: str) -> str:
     """g'(z) for an elementwise activation, in the given symbols (str.replace: LaTeX has braces)."""
-    text = DERIV_TEX[act.name]
+    text = act.rule.deriv_tex
     return text.replace("{z}", z).replace("{a}", a).replace("{p}", fmt(act.param or 0))
+
+
+def vjp_tex(act, a: str, da: str) -> str:
+    """The VJP of a non-elementwise activation (softmax's full Jacobian) in the given symbols."""
+    return act.rule.vjp_tex.replace("{a}", a).replace("{da}", da)
 
 
 def transpose(tex: str) -> str:

@@ -15,7 +15,7 @@ from quizgen.bank.fields import Collector, grid_holds_points, number_range, one_
 from quizgen.bank.texcheck import text_problems
 from quizgen.datafile import clip, key_name
 from quizgen.engine.activations import parse_activation
-from quizgen.engine.losses import NAMES as LOSS_NAMES
+from quizgen.engine.losses import NAMES as LOSS_NAMES, pairings
 from quizgen.engine.mistakes import CATALOG, OTHER
 from quizgen.errors import BankError
 from quizgen.limits import (MAX_BATCH, MAX_DISTRACTORS, MAX_HIDDEN, MAX_HINTS, MAX_ID_LENGTH, MAX_LEARNING_RATE,
@@ -241,14 +241,14 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     if kind == "formula_choice" and acts:
         if len(hidden) != 1:
             c.add("network.hidden", "a formula_choice family needs exactly one hidden layer (its formulas are for dW1 of two layers)")
-        pairs = {("softmax", "cross_entropy"), ("sigmoid", "bce"), ("identity", "half_sse")}
+        pairs = [f"{act} + {loss}" for act, loss in pairings()]  # each loss's entry names its output
         for choice in acts[-1]:
             last = choice.split("+")[-1].split("(")[0]
             for name in losses:
-                if (last, name) not in pairs:
+                if (last, name) not in pairings():
                     c.add("network.activations", f"formula_choice writes dZ2 = (A2 − Y)/m, which is wrong for "
-                                                 f"a {last!r} output with the {name!r} loss (use softmax + cross_entropy, "
-                                                 "sigmoid + bce or identity + half_sse)")
+                                                 f"a {last!r} output with the {name!r} loss (use "
+                                                 f"{', '.join(pairs[:-1])} or {pairs[-1]})")
     min_d = data.get("min_distractors", 1)
     if not isinstance(min_d, int) or isinstance(min_d, bool) or not 0 <= min_d <= MAX_DISTRACTORS:
         c.add("min_distractors", f"must be a whole number from 0 to {MAX_DISTRACTORS}, got {min_d!r}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from quizgen.bank.latex import LOSS_TEX, act_tex, deriv_tex, num_tex, parts_tex, sym, transpose
+from quizgen.bank.latex import LOSS_TEX, act_tex, deriv_tex, num_tex, parts_tex, sym, transpose, vjp_tex
 from quizgen.bank.question import Step
 from quizgen.engine.network import Network, Notation
 from quizgen.engine.tape import Tape
@@ -99,7 +99,7 @@ class StepWriter:
         source, source_val = sym("Z", l), t.Z
         for act, h, name in zip(layer.activations, t.H, names):
             f = act_tex(act)
-            how = "over the units of each example" if act.name == "softmax" else "entrywise"
+            how = "entrywise" if act.elementwise else "over the units of each example"
             parts = [{"tex": f"{name} = {f}"}, OPEN, {"num": self.o(source_val)}, CLOSE]
             steps.append(self.step(f"Activation {act.label} of layer {l}", f"{name} = {f}({source})",
                                    parts, self.o(h), f"Apply {act.label} {how}."))
@@ -130,8 +130,7 @@ class StepWriter:
         over_m = r"\frac{1}{m}" if net.loss.reduction == "mean" else ""
         last = layer.activations[-1]
         names = self.chain_names(L)
-        shortcut = (net.loss.name, last.name) in (("cross_entropy", "softmax"), ("bce", "sigmoid"),
-                                                    ("half_sse", "identity"))
+        shortcut = net.loss.pairs_with(last)  # the loss's registry entry names its paired output
         steps = []
         k = len(layer.activations)
         if shortcut:
@@ -180,9 +179,7 @@ class StepWriter:
                 parts = [{"tex": f"{out} ="}, {"num": self.o(up_val)}, {"tex": r"\odot"}, {"num": self.o(deriv)}]
                 why = f"Multiply entrywise by the derivative of {act.label} at {self._plain(z_name)}."
             else:
-                s = names[j]
-                symbolic = (f"{out} = {s} \\odot \\left({upstream} - \\mathbf{{1}}\\,"
-                            f"(\\mathbf{{1}}^{{\\top}}({s} \\odot {upstream}))\\right)")
+                symbolic = f"{out} = " + vjp_tex(act, names[j], upstream)  # softmax: the full Jacobian
                 parts = [{"tex": f"{out} ="}, {"num": self.o(result)}]
                 why = "Apply the full softmax Jacobian diag(s) − s sᵀ to each example."
             steps.append(self.step(f"Back through {act.label} (layer {l})", symbolic, parts, self.o(result), why))

@@ -1,4 +1,11 @@
-"""Losses: a per-example value summed over output units, reduced over examples by mean or sum.
+"""Losses: one registry entry per loss holds everything quizgen knows of it.
+
+A per-example value summed over output units, reduced over examples by mean or sum. An entry
+(`LossRule`) keeps the value and its gradient side by side with its notation (LaTeX, English
+name, the terminal's text rule), whether its value on the grid is exact, the labels it needs, the
+output activation it pairs with (the pair's dZ is A − Y), the degeneracy rule for a drawn network
+(log of a value near 0) and its slips: the catalogued mistakes that apply, each with the wrong
+output gradient it produces. Adding a loss is one `register(...)`.
 
 Arrays are (units k, examples m) in the engine's internal orientation.
     mse            (1/k) Σ_j (a_j − y_j)²
@@ -9,12 +16,125 @@ Arrays are (units k, examples m) in the engine's internal orientation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
-NAMES = ("mse", "half_sse", "bce", "cross_entropy")
+from quizgen.engine.registry import Registry
+
+Array = np.ndarray
 REDUCTIONS = ("mean", "sum")
+
+
+@dataclass(frozen=True)
+class LossRule:
+    """One loss's every facet."""
+
+    name: str
+    per_example: Callable[[Array, Array], Array]  # (k, m), (k, m) -> (m,)
+    local_gradient: Callable[[Array, Array], Array]  # d(per-example loss)/da, (k, m)
+    tex: str  # the per-example loss with a_j, y_j
+    title: str  # "mean squared error"
+    text: str  # the terminal's rule for dA
+    exact: bool = False  # its value is exact for exact outputs (no logarithm)
+    one_hot: bool = False  # its labels are one-hot whatever the family says
+    pairs_with: str | None = None  # the output activation whose pair gives dZ = (A − Y)/m
+    labels: Callable[[Array], str | None] | None = None  # why labels y are not this loss's
+    problem: Callable[[Array, Array], str | None] | None = None  # why it cannot be evaluated at (a, y)
+    degenerate: Callable[[Array, Array], str | None] | None = None  # why (output, Y) is a poor draw
+    slips: Mapping[str, Callable[[Array], Array]] = field(default_factory=dict)  # dA -> the wrong dA
+    mistakes: tuple[str, ...] = ()  # further mistake ids that apply (their rule lives in mistakes.py)
+
+    @property
+    def applies(self) -> tuple[str, ...]:
+        return tuple(self.slips) + self.mistakes
+
+
+RULES: Registry[LossRule] = Registry("loss")
+register, unregister = RULES.register, RULES.unregister
+NAMES = RULES.names()  # live: a registered loss shows up here
+
+
+def _mse(a, y):
+    return np.mean((a - y) ** 2, axis=0)
+
+
+def _half_sse(a, y):
+    return 0.5 * np.sum((a - y) ** 2, axis=0)
+
+
+def _bce(a, y):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(y > 0, y * np.log(a), 0.0) + np.where(y < 1, (1 - y) * np.log1p(-a), 0.0)
+    return -np.sum(terms, axis=0)
+
+
+def _cross_entropy(a, y):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(y != 0, y * np.log(a), 0.0)
+    return -np.sum(terms, axis=0)
+
+
+def _pull(a, y):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(y != 0, -y / a, 0.0)  # a term whose label is 0 has no gradient
+
+
+def _bce_gradient(a, y):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _pull(a, y) + np.where(y != 1, (1.0 - y) / (1.0 - a), 0.0)
+
+
+def _bce_labels(y):
+    return "bce labels must lie in [0, 1]" if np.any((y < 0) | (y > 1)) else None
+
+
+def _bce_problem(a, y):
+    if _bce_labels(y):
+        return _bce_labels(y)
+    if np.any(((a <= 0) & (y > 0)) | ((a >= 1) & (y < 1))):
+        return "bce would take log(0): an output is exactly 0 or 1"
+    return None
+
+
+def _cross_entropy_problem(a, y):
+    if np.any((a <= 0) & (y != 0)):
+        return "cross_entropy would take log(0): an output is 0 where its label is not"
+    return None
+
+
+def _log_near_zero(out, y):
+    if np.any((out < 0.01) & (y > 0)):
+        return "the loss takes log of a value near 0"
+    return None
+
+
+def _bce_near_zero(out, y):
+    if _log_near_zero(out, y) or np.any((out > 0.99) & (y < 1)):
+        return "the loss takes log of a value near 0"
+    return None
+
+
+register(LossRule(
+    "mse", _mse, lambda a, y: 2.0 * (a - y) / a.shape[0],
+    tex=r"\frac{1}{k}\sum_{j=1}^{k}(a_j - y_j)^2",  # k = number of outputs (stated in the prompt)
+    title="mean squared error", text="dA = 2(A − Y)/k", exact=True,
+    slips={"factor2_dropped": lambda g: g / 2.0}, mistakes=("shortcut_on_squared_error",)))
+register(LossRule(
+    "half_sse", _half_sse, lambda a, y: a - y,
+    tex=r"\frac{1}{2}\sum_{j}(a_j - y_j)^2", title="half sum of squared errors", text="dA = A − Y",
+    exact=True, pairs_with="identity",
+    slips={"factor2_doubled": lambda g: g * 2.0}, mistakes=("shortcut_on_squared_error",)))
+register(LossRule(
+    "bce", _bce, _bce_gradient,
+    tex=r"-\sum_{j}\left[y_j \log a_j + (1 - y_j)\log(1 - a_j)\right]", title="binary cross-entropy",
+    text="dA = −Y/A + (1 − Y)/(1 − A)", pairs_with="sigmoid", labels=_bce_labels, problem=_bce_problem,
+    degenerate=_bce_near_zero))
+register(LossRule(
+    "cross_entropy", _cross_entropy, _pull,
+    tex=r"-\sum_{j} y_j \log a_j", title="cross-entropy", text="dA = −Y/A", one_hot=True,
+    pairs_with="softmax", problem=_cross_entropy_problem, degenerate=_log_near_zero))
 
 
 @dataclass(frozen=True)
@@ -22,58 +142,65 @@ class Loss:
     name: str
     reduction: str = "mean"
 
+    @property
+    def rule(self) -> LossRule:
+        return RULES[self.name]
+
+    @property
+    def exact(self) -> bool:
+        return RULES[self.name].exact
+
     def scale(self, m: int) -> float:
         """The factor the reduction applies to each example: 1/m for mean, 1 for sum."""
         return 1.0 / m if self.reduction == "mean" else 1.0
 
-    def per_example(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def per_example(self, a: Array, y: Array) -> Array:
         """Loss of each example, shape (m,)."""
-        if self.name == "mse":
-            return np.mean((a - y) ** 2, axis=0)
-        if self.name == "half_sse":
-            return 0.5 * np.sum((a - y) ** 2, axis=0)
-        if self.name == "bce":
-            with np.errstate(divide="ignore", invalid="ignore"):
-                terms = np.where(y > 0, y * np.log(a), 0.0) + np.where(y < 1, (1 - y) * np.log1p(-a), 0.0)
-            return -np.sum(terms, axis=0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            terms = np.where(y != 0, y * np.log(a), 0.0)
-        return -np.sum(terms, axis=0)
+        return RULES[self.name].per_example(a, y)
 
-    def value(self, a: np.ndarray, y: np.ndarray) -> float:
+    def value(self, a: Array, y: Array) -> float:
         return float(np.sum(self.per_example(a, y)) * self.scale(a.shape[1]))
 
-    def local_gradient(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def local_gradient(self, a: Array, y: Array) -> Array:
         """d(per-example loss)/da, before the reduction's 1/m."""
-        k = a.shape[0]
-        if self.name == "mse":
-            return 2.0 * (a - y) / k
-        if self.name == "half_sse":
-            return a - y
-        with np.errstate(divide="ignore", invalid="ignore"):
-            pull = np.where(y != 0, -y / a, 0.0)  # a term whose label is 0 has no gradient
-            if self.name == "bce":
-                return pull + np.where(y != 1, (1.0 - y) / (1.0 - a), 0.0)
-        return pull
+        return RULES[self.name].local_gradient(a, y)
 
-    def gradient(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def gradient(self, a: Array, y: Array) -> Array:
         """dJ/dA, shape (k, m), including the reduction."""
         return self.local_gradient(a, y) * self.scale(a.shape[1])
 
-    def problem_with(self, a: np.ndarray, y: np.ndarray) -> str | None:
+    def label_problem(self, y: Array) -> str | None:
+        """Why `y` cannot be this loss's labels (bce: outside [0, 1]), or None."""
+        check = RULES[self.name].labels
+        return None if check is None else check(y)
+
+    def problem_with(self, a: Array, y: Array) -> str | None:
         """Why this loss cannot be evaluated at (a, y), or None if it can."""
-        if self.name == "bce":
-            if np.any((y < 0) | (y > 1)):
-                return "bce labels must lie in [0, 1]"
-            if np.any(((a <= 0) & (y > 0)) | ((a >= 1) & (y < 1))):
-                return "bce would take log(0): an output is exactly 0 or 1"
-        if self.name == "cross_entropy" and np.any((a <= 0) & (y != 0)):
-            return "cross_entropy would take log(0): an output is 0 where its label is not"
-        return None
+        check = RULES[self.name].problem
+        return None if check is None else check(a, y)
+
+    def degenerate(self, out: Array, y: Array) -> str | None:
+        """Why the network's output makes a poor question under this loss (log near 0), or None."""
+        check = RULES[self.name].degenerate
+        return None if check is None else check(out, y)
+
+    def pairs_with(self, act) -> bool:
+        """Whether `act` (an Activation or a name) at the output pairs with this loss: dZ = A − Y."""
+        return RULES[self.name].pairs_with == getattr(act, "name", act)
+
+    def slip(self, mistake_id: str, gradient: Array) -> Array | None:
+        """The output gradient a student making `mistake_id` writes, or None if it does not apply."""
+        wrong = RULES[self.name].slips.get(mistake_id)
+        return None if wrong is None else wrong(gradient)
+
+
+def pairings() -> list[tuple[str, str]]:
+    """Every (output activation, loss) pair whose dZ is A − Y, in registration order of the losses."""
+    return [(r.pairs_with, r.name) for r in RULES.values() if r.pairs_with is not None]
 
 
 def get_loss(name: str, reduction: str = "mean") -> Loss:
-    if name not in NAMES:
+    if name not in RULES:
         raise ValueError(f"unknown loss {name!r} (known: {', '.join(NAMES)})")
     if reduction not in REDUCTIONS:
         raise ValueError(f"unknown reduction {reduction!r} (known: mean, sum)")

@@ -101,50 +101,34 @@ class _Rules(Backward):
         return True
 
 
-class ActivationForDerivative(_Rules):
-    @staticmethod
-    def applies(net):
-        return any(a.elementwise and a.name != "identity" for a in _acts(net))
+class _ActivationSlip(_Rules):
+    """The mistake as each activation's registry entry computes it (`slips`); correct elsewhere."""
+
+    mistake_id = ""
+
+    @classmethod
+    def applies(cls, net):
+        return any(cls.mistake_id in a.rule.slips for a in _acts(net))
 
     def activation_backward(self, layer, act, z, a, da):
-        if act.elementwise and act.name != "identity":
-            return da * act.forward(z)
-        return super().activation_backward(layer, act, z, a, da)
+        wrong = act.slip(self.mistake_id, z, a, da)
+        return super().activation_backward(layer, act, z, a, da) if wrong is None else wrong
 
 
-class DerivativeDropped(_Rules):
-    @staticmethod
-    def applies(net):
-        return any(a.elementwise and a.name != "identity" for a in _acts(net))
-
-    def activation_backward(self, layer, act, z, a, da):
-        if act.elementwise:
-            return da
-        return super().activation_backward(layer, act, z, a, da)
+class ActivationForDerivative(_ActivationSlip):
+    mistake_id = "sigma_for_derivative"
 
 
-class TanhSigmoidSwapped(_Rules):
-    @staticmethod
-    def applies(net):
-        return any(a.name in ("tanh", "sigmoid") for a in _acts(net))
-
-    def activation_backward(self, layer, act, z, a, da):
-        if act.name == "sigmoid":
-            return da * (1.0 - a * a)
-        if act.name == "tanh":
-            return da * a * (1.0 - a)
-        return super().activation_backward(layer, act, z, a, da)
+class DerivativeDropped(_ActivationSlip):
+    mistake_id = "derivative_dropped"
 
 
-class DerivativeAtOutput(_Rules):
-    @staticmethod
-    def applies(net):
-        return any(a.name in ("sigmoid", "tanh", "softplus", "elu", "leaky_relu") for a in _acts(net))
+class TanhSigmoidSwapped(_ActivationSlip):
+    mistake_id = "tanh_sigmoid_swapped"
 
-    def activation_backward(self, layer, act, z, a, da):
-        if act.elementwise:
-            return da * act.derivative(a, act.forward(a))  # f'(A) instead of f'(Z)
-        return super().activation_backward(layer, act, z, a, da)
+
+class DerivativeAtOutput(_ActivationSlip):
+    mistake_id = "derivative_at_output"
 
 
 class ForgotOneOverM(_Rules):
@@ -226,27 +210,26 @@ class SignFlipped(_Rules):
         return -loss.gradient(A, Y)
 
 
-class SoftmaxDiagonal(_Rules):
-    @staticmethod
-    def applies(net):
-        return any(a.name == "softmax" for a in _acts(net)) and net.Y.shape[0] > 1
+class SoftmaxDiagonal(_ActivationSlip):
+    mistake_id = "softmax_diagonal"
 
-    def activation_backward(self, layer, act, z, a, da):
-        if act.name == "softmax":
-            return da * a * (1.0 - a)
-        return super().activation_backward(layer, act, z, a, da)
+    @classmethod
+    def applies(cls, net):
+        return super().applies(net) and net.Y.shape[0] > 1  # one unit has no cross terms
 
 
 class ShortcutOnSquaredError(_Rules):
     """dZ = A − Y at a sigmoid output under a squared-error loss (the BCE shortcut)."""
 
-    @staticmethod
-    def applies(net):
+    mistake_id = "shortcut_on_squared_error"
+
+    @classmethod
+    def applies(cls, net):
         last = net.layers[-1].activations[-1]
-        return net.loss.name in ("mse", "half_sse") and last.name == "sigmoid"
+        return cls.mistake_id in net.loss.rule.applies and cls.mistake_id in last.rule.applies
 
     def activation_backward(self, layer, act, z, a, da):
-        if act.name == "sigmoid" and a is self._output:  # the network's own output array
+        if self.mistake_id in act.rule.applies and a is self._output:  # the network's own output array
             return (a - self._Y) * self._scale
         return super().activation_backward(layer, act, z, a, da)
 
@@ -255,22 +238,27 @@ class ShortcutOnSquaredError(_Rules):
         return super().output_gradient(loss, A, Y)
 
 
-class FactorTwoDropped(_Rules):
-    @staticmethod
-    def applies(net):
-        return net.loss.name == "mse"
+class _LossSlip(_Rules):
+    """The mistake as the loss's registry entry computes it from the right output gradient."""
+
+    mistake_id = ""
+
+    @classmethod
+    def applies(cls, net):
+        return cls.mistake_id in net.loss.rule.slips
 
     def output_gradient(self, loss, A, Y):
-        return super().output_gradient(loss, A, Y) / 2.0
+        right = super().output_gradient(loss, A, Y)
+        wrong = loss.slip(self.mistake_id, right)
+        return right if wrong is None else wrong
 
 
-class FactorTwoDoubled(_Rules):
-    @staticmethod
-    def applies(net):
-        return net.loss.name == "half_sse"
+class FactorTwoDropped(_LossSlip):
+    mistake_id = "factor2_dropped"
 
-    def output_gradient(self, loss, A, Y):
-        return super().output_gradient(loss, A, Y) * 2.0
+
+class FactorTwoDoubled(_LossSlip):
+    mistake_id = "factor2_doubled"
 
 
 CATALOG: dict[str, Mistake] = {m.id: m for m in [
@@ -329,18 +317,19 @@ def get(mistake_id: str) -> Mistake:
     return CATALOG[mistake_id]
 
 
+POINTWISE = ("sigma_for_derivative", "derivative_at_output", "tanh_sigmoid_swapped")
+
+
 def activation_mistakes(act: Activation, z: float) -> dict[str, float]:
     """Wrong values of act'(z) for the 'derivative at a point' kind, computed, keyed by mistake id."""
     zz = np.array([[float(z)]])
     a = act.forward(zz)
+    one = np.ones_like(zz)
     out = {}
-    if act.name != "identity":
-        out["sigma_for_derivative"] = float(a[0, 0])
-        out["derivative_at_output"] = float(act.derivative(a, act.forward(a))[0, 0])
-    if act.name == "sigmoid":
-        out["tanh_sigmoid_swapped"] = float(1.0 - a[0, 0] ** 2)
-    if act.name == "tanh":
-        out["tanh_sigmoid_swapped"] = float(a[0, 0] * (1.0 - a[0, 0]))
+    for mid in POINTWISE:
+        wrong = act.slip(mid, zz, a, one)
+        if wrong is not None:
+            out[mid] = float(wrong[0, 0])
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from quizgen.engine import activations, losses
 from quizgen.engine.network import Notation
 from quizgen.engine.tape import Tape
 from quizgen.render.numbers import fmt, matrix_lines, shape_text
@@ -26,23 +27,9 @@ RULES = {
     },
 }
 
-LOSS_RULE = {
-    "mse": "dA = 2(A − Y)/k",
-    "half_sse": "dA = A − Y",
-    "bce": "dA = −Y/A + (1 − Y)/(1 − A)",
-    "cross_entropy": "dA = −Y/A",
-}
-
-ACT_RULE = {
-    "identity": "{dz} = {da}",
-    "relu": "{dz} = {da} ⊙ [{z} > 0]",
-    "leaky_relu": "{dz} = {da} ⊙ (1 where {z} > 0, else α)",
-    "sigmoid": "{dz} = {da} ⊙ {a}(1 − {a})",
-    "tanh": "{dz} = {da} ⊙ (1 − {a}²)",
-    "softplus": "{dz} = {da} ⊙ sigmoid({z})",
-    "elu": "{dz} = {da} ⊙ (1 where {z} > 0, else {a} + α)",
-    "softmax": "{dz} = {a} ⊙ ({da} − Σ_units {a} ⊙ {da})   (full softmax Jacobian)",
-}
+# The backward rule of each loss and activation, from its registry entry (read live).
+LOSS_RULE = losses.RULES.facet("text")
+ACT_RULE = activations.RULES.facet("text")
 
 
 def _block(name: str, value, rule: str, notation: Notation, oriented: bool = True) -> list[str]:

@@ -10,13 +10,13 @@ from quizgen.bank.kinds import precision
 from quizgen.bank.latex import LOSS_TEX, act_tex, num_tex, sym
 from quizgen.bank.question import Answer, Choice, Distractor, Given, Step
 from quizgen.bank.sample import Degenerate
-from quizgen.engine import mistakes
+from quizgen.engine import activations, mistakes
 from quizgen.engine.network import Network, Notation
 from quizgen.engine.tape import Tape
 from quizgen.messages import t
 from quizgen.render.numbers import fmt
 
-EXACT_ACTS = {"identity", "relu", "leaky_relu"}
+EXACT_ACTS = activations.EXACT  # live: each activation's registry entry says whether it is exact
 DISPLAY_FLOOR = 5e-4  # an asked value smaller than this underflows the 4-digit display
 
 

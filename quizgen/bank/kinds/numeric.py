@@ -79,7 +79,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
         raise Degenerate("the asked quantity is all zeros")
 
     forward_kind = quantity in ("Z", "A")
-    exact = is_exact(net) and not (quantity == "loss" and net.loss.name in ("bce", "cross_entropy"))
+    exact = is_exact(net) and not (quantity == "loss" and not net.loss.exact)
     if quantity.endswith("_new") and not (exact and precision.exact_decimals(value) is not None):
         # W − η·dW: ask for the decimals that show the step η·dW to SIG figures, not a share of W.
         grad = np.asarray(tape.value_at(target.replace("W_new", "dW").replace("b_new", "db")))
