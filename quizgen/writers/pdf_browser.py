@@ -81,7 +81,8 @@ class Guard:
 
 
 async def _print_one(page, html: Path, timeout: float, guard: Guard) -> bytes:
-    guard.opening[page] = html.resolve()
+    html = html.resolve()  # a relative --out (the default exam-out) has no file:// URL of its own
+    guard.opening[page] = html
     try:
         await page.goto(html.as_uri(), wait_until="load", timeout=timeout * 1000)
     finally:

@@ -117,3 +117,13 @@ def test_a_folder_with_combined_pdfs_can_be_rebuilt(three_printed, run_exam, tmp
     code, stdout, err = run_exam(ONE, "--versions", "3", "--out", out)
     assert code == 0 and err == []
     assert "print-all.pdf" not in stdout and not (out / "print-all.pdf").exists()
+
+
+@needs_chromium
+def test_a_relative_out_prints(monkeypatch, tmp_path, run_exam):
+    """Guards the fresh-eyes run: the README's own `--pdf` (default, relative `exam-out`) crashed
+    with "relative path can't be expressed as a file URI"."""
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_exam(ONE.resolve(), "--pdf", "--out", "exam-out")
+    assert (code, err) == (0, [])
+    assert {"exam-A.pdf", "key-A.pdf", "print-all.pdf", "keys-all.pdf"} <= {p.name for p in (tmp_path / "exam-out").iterdir()}
