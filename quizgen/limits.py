@@ -29,9 +29,12 @@ MAX_VARIANTS = 1000             # --variants of build, export and check
 
 MAX_DIMENSION = 100             # rows or columns of a matrix in a problem file (`quizgen solve`)
 MAX_LAYERS = 20                 # [[layers]] in a problem file
+MAX_CHAIN = 4                   # activations chained in one layer ("relu+softmax"), in a problem file or a family
 
 MAX_POINTS = 1000               # points per question in an exam section
 MAX_DURATION = 10_000           # minutes of an exam
+MAX_LINE = 200                  # characters of an exam's title, course, date and each section title
+MAX_INSTRUCTIONS = 5000         # characters of an exam's instructions (Markdown + math, like a prompt)
 
 
 def check_variants(value: int) -> None:

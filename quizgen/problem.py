@@ -24,7 +24,7 @@ from quizgen.engine.activations import parse_activation
 from quizgen.engine.losses import NAMES as LOSS_NAMES, get_loss
 from quizgen.engine.network import Network, Notation
 from quizgen.errors import ProblemError
-from quizgen.limits import MAX_DIMENSION, MAX_LAYERS
+from quizgen.limits import MAX_CHAIN, MAX_DIMENSION, MAX_LAYERS
 
 KEYS = {"notation", "loss", "reduction", "learning_rate", "X", "Y", "layers"}
 LAYER_KEYS = {"W", "b", "activation"}
@@ -141,6 +141,8 @@ def parse_problem(data: dict, source: str = "<problem>") -> Network:
         specs = spec if isinstance(spec, list) else [spec]
         if not specs:
             fail(f"{where}.activation", "empty list")
+        if len(specs) > MAX_CHAIN:  # each one is a whole pass over the layer's values
+            fail(f"{where}.activation", f"chains {len(specs)} activations; at most {MAX_CHAIN} are allowed")
         try:
             chain = [parse_activation(s) for s in specs]
         except ValueError as exc:

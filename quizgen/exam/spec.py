@@ -25,7 +25,8 @@ from pathlib import Path
 
 from quizgen import datafile
 from quizgen.errors import ErrorList, SpecError
-from quizgen.limits import MAX_DURATION, MAX_POINTS
+from quizgen.bank.texcheck import text_problems
+from quizgen.limits import MAX_DURATION, MAX_INSTRUCTIONS, MAX_LINE, MAX_POINTS
 
 TOP_KEYS = {"title", "course", "date", "duration", "instructions", "paper", "seed", "shuffle_questions",
             "shuffle_choices", "formula_sheet", "bank", "sections"}
@@ -95,8 +96,18 @@ def _text(c: _Collector, data: dict, key: str, required: bool = False) -> str:
     if isinstance(value, (dt.date, dt.datetime)) and key == "date":
         return value.isoformat()
     if not isinstance(value, str) or (required and not value.strip()):
-        c.add(key, f"must be a {'non-empty ' if required else ''}string, got {value!r}")
+        c.add(key, f"must be a {'non-empty ' if required else ''}string, got {datafile.clip(repr(value))}")
         return ""
+    return _checked_text(c, key, value, MAX_INSTRUCTIONS if key == "instructions" else MAX_LINE)
+
+
+def _checked_text(c: _Collector, key: str, value: str, limit: int) -> str:
+    """Spec text is Markdown + math like bank text: bounded, and its LaTeX checked as a prompt's is."""
+    if len(value) > limit:
+        c.add(key, f"has {len(value)} characters; at most {limit}")
+        return ""
+    for problem in text_problems(value):
+        c.add(key, problem)
     return value
 
 
@@ -132,7 +143,9 @@ def _section(c: _Collector, number: int, data) -> SectionSpec | None:
         c.add(f"{key}.{datafile.key_name(name)}", f"unknown key (known: {', '.join(sorted(SECTION_KEYS))})")
     title = data.get("title", f"Section {number}")
     if not isinstance(title, str):
-        c.add(f"{key}.title", f"must be a string, got {title!r}")
+        c.add(f"{key}.title", f"must be a string, got {datafile.clip(repr(title))}")
+    else:
+        title = _checked_text(c, f"{key}.title", title, MAX_LINE)
     families = data.get("families")
     if families is not None:
         if not (isinstance(families, list) and families and all(isinstance(f, str) and f for f in families)):

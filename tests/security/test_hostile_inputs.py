@@ -350,3 +350,41 @@ def test_hints_are_capped(run, tmp_path):
     bank = family_bank(tmp_path, "hints = [" + ", ".join(['"$x$"'] * 11) + "]\n" + text)
     assert check_lines(run, bank) == [
         f"{bank / 'topic' / 'fam.toml'}: hints: must be at most 10 hints of at most 2000 characters each"]
+
+
+# --- found by the fresh-eyes hostile pass ------------------------------------------------------
+
+def test_a_long_activation_chain_is_refused(run, tmp_path):
+    """1,000 chained softmaxes in a 10 KB problem file took 18 s and 760 MB; 90,000 ran away."""
+    path = tmp_path / "chain.json"
+    path.write_text(json.dumps({"X": [[1.0]], "Y": [[1.0]], "loss": "mse",
+                                "layers": [{"W": [[1.0]], "activation": ["sigmoid"] * 1000}]}), encoding="utf-8")
+    refused(run("solve", path), f"{path}: layers[1].activation: chains 1000 activations; at most 4 are allowed")
+
+
+def spec_with(tmp_path: Path, **text: str) -> Path:
+    bank = ROOT / "tests" / "fixtures" / "exam_specs" / "bank"
+    path = tmp_path / "spec.toml"
+    fields = "".join(f"{key} = {json.dumps(value)}\n" for key, value in text.items())
+    path.write_text(f'bank = "{bank}"\n{fields}[[sections]]\nfamilies = ["activation-derivative"]\npoints = 1\n',
+                    encoding="utf-8")
+    return path
+
+
+def test_exam_instructions_are_bounded(run, tmp_path):
+    """10,000 unmatched `[` in instructions took python-markdown 119 s; a 1 MiB spec would never end."""
+    path = spec_with(tmp_path, title="T", instructions="[" * 10_000)
+    refused(run("exam", path, "--out", tmp_path / "exam"), f"{path}: instructions: has 10000 characters; at most 5000")
+
+
+def test_an_exam_title_is_bounded(run, tmp_path):
+    """A 50,000-character title made Chromium shrink every printed page to fit it."""
+    path = spec_with(tmp_path, title="x" * 50_000)
+    refused(run("exam", path, "--out", tmp_path / "exam"), f"{path}: title: has 50000 characters; at most 200")
+
+
+def test_wrong_latex_in_exam_text_is_refused_as_in_a_prompt(run, tmp_path):
+    path = spec_with(tmp_path, title="T", instructions=r"Use $\foo{x}$.")
+    code, out, err = run("exam", path, "--out", tmp_path / "exam")
+    assert (code, out) == (2, "") and err.startswith(f"{path}: instructions: ") and "\\foo" in err
+    assert len(err.splitlines()) == 1 and not (tmp_path / "exam").exists()
