@@ -7,6 +7,7 @@ a table belongs) and reports it as `file: key: what is wrong` rather than crashi
 from __future__ import annotations
 
 import math
+import unicodedata
 
 from quizgen.bank.texcheck import text_problems
 from quizgen.datafile import clip, key_name
@@ -49,6 +50,13 @@ def one_of(c: Collector, key: str, value, known, what: str):
         c.add(key, f"unknown {what} {value!r} (known: {', '.join(known)})")
         return None
     return value
+
+
+def visible(value: str) -> str:
+    """What a reader tells titles apart by: NFKC-folded, case-folded, without spaces or invisible
+    format characters (a title of zero-width spaces is empty; "T", "T\u200b" and "Ｔ" are one)."""
+    folded = unicodedata.normalize("NFKC", value).casefold()
+    return "".join(ch for ch in folded if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc", "Mn"))
 
 
 def text(c: Collector, data: dict, key: str, default: str | None = None) -> str:

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from quizgen import datafile
+from quizgen.bank.fields import visible
 from quizgen.bank.spec import Family, parse_family
 from quizgen.resources import shipped
 from quizgen.errors import BankError, ErrorList
@@ -90,9 +91,10 @@ def load_files(paths: list[Path], root: Path | None = None) -> tuple[list[Family
                 errors.append(BankError(f"duplicate family id (also {seen[family.id]})", file=str(path), key="id"))
                 continue
             seen[family.id] = str(path)
-            if family.title in titles:  # a student tells questions apart by their titles
-                errors.append(BankError(f"the same title as {titles[family.title]}", file=str(path), key="title"))
+            seen_as = visible(family.title)  # "T", "T\u200b" and "Ｔ" read the same
+            if seen_as in titles:  # a student tells questions apart by their titles
+                errors.append(BankError(f"the same title as {titles[seen_as]}", file=str(path), key="title"))
                 continue
-            titles[family.title] = str(path)
+            titles[seen_as] = str(path)
             families.append(family)
     return sorted(families, key=lambda f: f.id), errors

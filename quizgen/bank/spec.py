@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from quizgen.bank.prompts import PLACEHOLDER, prompt_problems
-from quizgen.bank.fields import Collector, grid_holds_points, number_range, one_of, table, text
+from quizgen.bank.fields import Collector, grid_holds_points, number_range, one_of, table, text, visible
 from quizgen.bank.texcheck import text_problems
 from quizgen.datafile import clip, key_name
 from quizgen.engine.activations import parse_activation
@@ -100,7 +100,7 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     for key in sorted(set(data) - TOP_KEYS):
         c.add(key_name(key), f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")
     title = text(c, data, "title")
-    if "title" in data and isinstance(data["title"], str) and not data["title"].strip():
+    if "title" in data and isinstance(data["title"], str) and not visible(data["title"]):
         c.add("title", "must not be empty")
     for key in ("kind", "difficulty"):
         if key not in data:

@@ -388,3 +388,19 @@ def test_wrong_latex_in_exam_text_is_refused_as_in_a_prompt(run, tmp_path):
     code, out, err = run("exam", path, "--out", tmp_path / "exam")
     assert (code, out) == (2, "") and err.startswith(f"{path}: instructions: ") and "\\foo" in err
     assert len(err.splitlines()) == 1 and not (tmp_path / "exam").exists()
+
+
+def test_titles_that_read_the_same_are_duplicates(run, tmp_path):
+    """A zero-width space, a trailing space or a full-width letter does not make a title new."""
+    bank = family_bank(tmp_path, BASE, "first")
+    title = BASE.split('title = "', 1)[1].split('"', 1)[0]
+    lookalike = "\uff34" + title[1:] + "\u200b " if title[0] == "T" else title.upper() + "\u200b "
+    (bank / "topic" / "second.toml").write_text(BASE.replace(f'title = "{title}"', f'title = "{lookalike}"'),
+                                                encoding="utf-8")
+    assert check_lines(run, bank) == [
+        f"{bank / 'topic' / 'second.toml'}: title: the same title as {bank / 'topic' / 'first.toml'}"]
+
+
+def test_an_invisible_title_is_empty(run, tmp_path):
+    bank = family_bank(tmp_path, BASE.replace('title = "', 'title = "\u200b\u200c\u200d\ufeff" #', 1))
+    assert check_lines(run, bank) == [f"{bank / 'topic' / 'fam.toml'}: title: must not be empty"]
