@@ -7,9 +7,9 @@ from collections import Counter
 import numpy as np
 
 from quizgen.bank.conventions import with_conventions
-from quizgen.bank.kinds import BUILDERS
+from quizgen.bank.kinds import KINDS
 from quizgen.bank.kinds.precision import sentence
-from quizgen.bank.prompts import DEFAULTS, prompt_context, render_prompt
+from quizgen.bank.prompts import prompt_context, render_prompt
 from quizgen.bank.question import Question, question_id
 from quizgen.bank.sample import Degenerate
 from quizgen.bank.seeds import stable_seed
@@ -38,7 +38,8 @@ def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Coun
     """`variant`, with the reasons of the draws it rejected on the way (for `quizgen check`)."""
     seed = stable_seed(bank_seed, family.id, index)
     rng = np.random.default_rng(seed)
-    build = BUILDERS[family.kind]
+    kind = KINDS[family.kind]
+    build = kind.build
     reasons: Counter = Counter()
     draft = None
     with np.errstate(all="ignore"):  # once per question: the engine's passes inside set none of their own
@@ -55,7 +56,7 @@ def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Coun
     context = dict.fromkeys(sorted(PROMPT_NAMES), "")  # every placeholder a family may use
     context.update(prompt_context(draft.context))
     try:
-        prompt = render_prompt(family.prompt or DEFAULTS[family.kind], context)
+        prompt = render_prompt(family.prompt or kind.prompt(), context)
     except ValueError as exc:
         raise BankError(str(exc), file=family.path, key="prompt") from None
     prompt = with_conventions(prompt.strip(), family.kind, context, draft.problem)  # issue 14: one notation
@@ -72,4 +73,5 @@ def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Coun
         answer=draft.answer, choices=draft.choices, distractors=draft.distractors, steps=draft.steps,
         hints=list(family.hints),
     )
+    question.layout = kind.layout(question)
     return question, reasons

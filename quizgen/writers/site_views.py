@@ -148,8 +148,8 @@ def question_page(q: Question, variants: int, m: dict) -> dict:
 
 
 def _card(q: Question, m: dict) -> dict | None:
-    """A numeric flashcard from an activation_derivative question: prompt in front, answer behind."""
-    if q.kind != "activation_derivative" or q.index >= CARD_VARIANTS:
+    """A numeric flashcard (kinds whose layout asks for one): prompt in front, answer behind."""
+    if not q.layout.get("flashcard") or q.index >= CARD_VARIANTS:
         return None
     worked = [step(s, i, m)["worked"] for i, s in enumerate(q.steps, start=1)]
     return {"id": f"n-{q.id}", "kind": "number", "front": str(md(q.prompt)),
