@@ -15,6 +15,7 @@ from quizgen.bank.sample import Degenerate
 from quizgen.bank.seeds import stable_seed
 from quizgen.bank.spec import PROMPT_NAMES, Family
 from quizgen.errors import BankError, FamilyExhausted
+from quizgen.messages.text import say
 
 MAX_DRAWS = 200
 # The family key to change when a rejection reason keeps coming back (first match wins).
@@ -22,6 +23,18 @@ CAUSES = (("distractors", "min_distractors"), ("value range", "values"), ("satur
           ("kink", "values"), ("nearly 0", "values"), ("log of a value", "values"),
           ("not finite", "values"), ("too small", "values"), ("is 0", "values"), ("all zeros", "values"),
           ("underflows", "values"))
+
+
+def worded(draft) -> None:
+    """Word the kind's text(...) fields in English, in place.
+
+    Kinds write prose as message keys (quizgen/messages/en/kinds.toml); until every writer calls
+    messages.text.say() on every text field, the record keeps them worded. Dropping this call is
+    the one change that makes records language-neutral."""
+    for s in draft.steps:
+        s.title, s.explanation = say(s.title), say(s.explanation)
+    for c in draft.choices:
+        c.text, c.rationale = say(c.text), say(c.rationale)
 
 
 def cause_key(cause: str) -> str:
@@ -53,6 +66,7 @@ def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Coun
         cause, count = reasons.most_common(1)[0]
         raise FamilyExhausted(f"no valid variant in {MAX_DRAWS} draws (most often: {cause}, {count}×)",
                               file=family.path, key=cause_key(cause))
+    worded(draft)
     context = dict.fromkeys(sorted(PROMPT_NAMES), "")  # every placeholder a family may use
     context.update(prompt_context(draft.context))
     try:

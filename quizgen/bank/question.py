@@ -32,6 +32,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from quizgen.messages import t
+
 SCHEMA = "quizgen.questions/2"
 
 
@@ -136,6 +138,18 @@ class Question:
         d["distractors"] = [Distractor(**x) for x in d.get("distractors", [])]
         d["steps"] = [Step(**s) for s in d.get("steps", [])]
         return cls(**d)
+
+
+def shown_steps(q: Question) -> list[Step]:
+    """The worked solution as writers show it: the record's steps, then a "Why not B" row for each
+    wrong option as printed (found by its mistake, so a shuffled exam names the right letter)."""
+    rows = []
+    for c in q.choices:
+        d = next((d for d in q.distractors if c.mistake and not c.correct and d.mistake == c.mistake), None)
+        if d is not None:
+            rows.append(Step(t("kinds.why_not", label=c.label), "", "", [], None, "", None,
+                             t("kinds.option_would", label=c.label, name=d.name, explanation=d.explanation), "rationale"))
+    return list(q.steps) + rows
 
 
 def question_id(family: str, bank_seed: int, index: int) -> str:

@@ -10,7 +10,7 @@ import re
 
 from markupsafe import Markup
 
-from quizgen.bank.question import Question, Step
+from quizgen.bank.question import Question, Step, shown_steps
 from quizgen.exam.rubric import RubricLine
 from quizgen.messages import t
 from quizgen.render import mathml, safe
@@ -158,7 +158,7 @@ def step(s: Step, number: int, points: float | None) -> dict:
 
 def steps(q: Question, rubric: tuple[RubricLine, ...]) -> list[dict]:
     per_step = {line.step: line.points for line in rubric if line.step is not None}
-    return [step(s, i, per_step.get(i)) for i, s in enumerate(q.steps, start=1)]
+    return [step(s, i, per_step.get(i)) for i, s in enumerate(shown_steps(q), start=1)]
 
 
 def answer(q: Question) -> dict:

@@ -14,6 +14,7 @@ from quizgen.bank.question import Given
 from quizgen.bank.sample import grid_values
 from quizgen.bank.spec import GRIDS, Family
 from quizgen.engine import mistakes, parse_activation
+from quizgen.messages.text import text
 from quizgen.render.numbers import fmt, round_sig
 
 
@@ -35,20 +36,20 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     f = act_tex(act)
     d_tex = deriv_tex(act, "z", f"{f}(z)")
     given = [Given("z", "z", z)]
-    steps = [value_step("Derivative rule", f"{f}'(z) = {d_tex}", [{"tex": f"{f}'(z) = {d_tex}"}], value,
-                   f"Differentiate {act.label} in closed form.", shape=[], role="rule")]
+    steps = [value_step(text("kinds.derivative_rule_title"), f"{f}'(z) = {d_tex}", [{"tex": f"{f}'(z) = {d_tex}"}], value,
+                   text("kinds.derivative_rule_explanation", activation=act.label), shape=[], role="rule")]
     if not exact:
         a_val = float(round_sig(a[0, 0], 4))
         given.append(Given("a", f"{f}({fmt(z)})", a_val, approx=True))
-        steps.insert(0, value_step("Activation value", f"a = {f}(z)",
+        steps.insert(0, value_step(text("kinds.activation_value_title"), f"a = {f}(z)",
                               [{"tex": f"{f}\\left({fmt(z)}\\right) \\approx"}, {"num": a_val}], a[0, 0],
-                              "Evaluate the activation at z (given in the question).", shape=[], role="given"))
+                              text("kinds.activation_value_explanation"), shape=[], role="given"))
     # the rule with z (and the given a) written in: a step that shows the substitution it makes
     a_text = fmt(round_sig(a[0, 0], 4)) if not exact else f"{f}({fmt(z)})"
     filled = deriv_tex(act, fmt(z), a_text).replace(r"\odot", r"\cdot")
-    steps.append(value_step("Substitute", f"{f}'({fmt(z)})",
+    steps.append(value_step(text("kinds.substitute_title"), f"{f}'({fmt(z)})",
                        [{"tex": f"{f}'\\left({fmt(z)}\\right) = {filled} ="}, {"num": value}],
-                       value, "Put the numbers into the rule.", shape=[], role="substitute"))
+                       value, text("kinds.substitute_explanation"), shape=[], role="substitute"))
     found = Distractors(answer)
     for mid, wrong in mistakes.activation_mistakes(act, z).items():
         found.add(wrong, mid)

@@ -14,6 +14,7 @@ from quizgen.bank.sample import Degenerate, draw_network, solved
 from quizgen.bank.spec import Family
 from quizgen.bank.steps import StepWriter
 from quizgen.engine import mistakes
+from quizgen.messages.text import say, text
 
 
 # Which slips each kind of step can carry: a step shown as (A − Y)/m cannot hold a σ′ mix-up.
@@ -31,6 +32,7 @@ STEP_MISTAKES = {
 
 def fits(mistake_id: str, title: str) -> bool:
     """Whether a step with this title is where that slip shows."""
+    title = say(title)  # worded: a title may be a text(...) from the step writer
     return any(title.startswith(kind) and mistake_id in ids for kind, ids in STEP_MISTAKES.items())
 
 
@@ -62,17 +64,18 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     # the wrong step varies across variants: first which step, then which slip made it
     diverge = sorted(options)[int(rng.integers(len(options)))]
     mistake, wrong_steps = options[diverge][int(rng.integers(len(options[diverge])))]
-    why = f"It would {mistake.name}. {mistake.explanation}"
-    choices = [Choice(LABELS[i], f"**{s.title}**: ${s.symbolic} = {s.result_display}$", i == diverge,
+    why = text("kinds.find_error_rationale", name=mistake.name, explanation=mistake.explanation)
+    choices = [Choice(LABELS[i], text("kinds.find_error_option", title=s.title, formula=f"{s.symbolic} = {s.result_display}"),
+                      i == diverge,
                       mistake.id if i == diverge else None, why if i == diverge else None)
                for i, s in enumerate(wrong_steps[: len(LABELS)])]
     answer = Answer("choice", LABELS[diverge], LABELS[diverge], LABELS[diverge])
     fixed = right_steps[diverge]
     steps = with_role("backward", list(right_steps)) + with_role("error", [Step(
-        f"The error is in step {LABELS[diverge]}", fixed.symbolic, fixed.substituted, fixed.parts, fixed.result,
+        text("kinds.find_error_title", label=LABELS[diverge]), fixed.symbolic, fixed.substituted, fixed.parts, fixed.result,
         fixed.result_display, fixed.shape,
-        f"Step {LABELS[diverge]} went wrong: it would {mistake.name}. {mistake.explanation} "
-        "The steps after it follow correctly from the wrong value.")])
+        text("kinds.find_error_explanation", label=LABELS[diverge], name=mistake.name,
+             explanation=mistake.explanation))])
     context = base_context(net)
     context.update(asked=f"\\frac{{\\partial J}}{{\\partial {sym(quantity[1:], l)}}}",
                    asked_text=f"the derivation of d{quantity[1:]}{l}")

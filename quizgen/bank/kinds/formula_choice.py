@@ -15,6 +15,7 @@ from quizgen.bank.steps import StepWriter
 from quizgen.engine import mistakes
 from quizgen.engine.network import Notation
 from quizgen.engine.tape import Tape
+from quizgen.messages.text import text
 
 LABELS = "ABCDEFGH"
 # Output activation and loss whose output error is (A − Y)/m, the one the formulas write.
@@ -75,15 +76,15 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     choices = []
     for label, i in zip(LABELS, order):
         entry = picks[int(i)]
-        text = "$\\mathrm{d}W^{[1]} = " + formula_text(entry, net.notation, act, mean) + "$"
-        choices.append(Choice(label, text, entry[0] is None, entry[0]))
+        formula = "$\\mathrm{d}W^{[1]} = " + formula_text(entry, net.notation, act, mean) + "$"
+        choices.append(Choice(label, formula, entry[0] is None, entry[0]))
     right = next(c for c in choices if c.correct)
     answer = Answer("choice", right.label, right.label, right.label)
     distractors = []
     for c in choices:  # a wrong option is known by its mistake, never by its letter (exams relabel them)
         if c.mistake:
             m = mistakes.describe(c.mistake)
-            c.rationale = f"This option would {m.name}: {m.explanation}"
+            c.rationale = text("kinds.formula_choice_rationale", name=m.name, explanation=m.explanation)
             distractors.append(Distractor(None, c.mistake, m.name, m.explanation))
     writer = StepWriter(tape)
     steps = writer.output_steps() + [writer.propagate_step(1)]

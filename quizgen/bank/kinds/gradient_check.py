@@ -16,6 +16,7 @@ from quizgen.bank.sample import Degenerate, draw_network, solved
 from quizgen.bank.spec import Family
 from quizgen.engine.gradcheck import network_loss
 from quizgen.engine.network import Notation
+from quizgen.messages.text import text
 from quizgen.render.numbers import exact_digits, fmt, round_sig
 
 GRADCHECK_CARRY = 6  # significant figures of J(w ± ε) that a central difference with ε ~ 0.01 needs
@@ -66,20 +67,20 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     # an exact difference shows whole (0.578125), without the float noise of the subtraction
     shown_quotient = float(round_sig((shown_plus - shown_minus) / (2 * eps), 12)) if exact else estimate
     steps = [
-        value_step("Loss with the weight nudged up", f"J^{{+}} = J({wsym} + \\varepsilon)",
+        value_step(text("kinds.nudged_up_title"), f"J^{{+}} = J({wsym} + \\varepsilon)",
               [{"tex": f"J({wsym} + {fmt(eps)}) {rel}"}, {"num": shown_plus}], shown_plus,
-              "Run the forward pass again with the one weight increased by ε.", shape=[], role="check"),
-        value_step("Loss with the weight nudged down", f"J^{{-}} = J({wsym} - \\varepsilon)",
+              text("kinds.nudged_up_explanation"), shape=[], role="check"),
+        value_step(text("kinds.nudged_down_title"), f"J^{{-}} = J({wsym} - \\varepsilon)",
               [{"tex": f"J({wsym} - {fmt(eps)}) {rel}"}, {"num": shown_minus}], shown_minus,
-              "The same with the weight decreased by ε.", shape=[], role="check"),
-        value_step("Central difference", r"\frac{J^{+} - J^{-}}{2\varepsilon}",
+              text("kinds.nudged_down_explanation"), shape=[], role="check"),
+        value_step(text("kinds.central_difference_title"), r"\frac{J^{+} - J^{-}}{2\varepsilon}",
               [{"tex": "("}, {"num": shown_plus}, {"tex": "-"}, {"num": shown_minus},
                {"tex": f") / (2 \\cdot {fmt(eps)}) ="}, {"num": shown_quotient}], shown_quotient,
-              "Divide the change in loss by the total width 2ε.", shape=[], role="check"),
-        value_step("Compare with backprop", f"\\frac{{\\partial J}}{{\\partial {wsym}}}",
+              text("kinds.central_difference_explanation"), shape=[], role="check"),
+        value_step(text("kinds.compare_title"), f"\\frac{{\\partial J}}{{\\partial {wsym}}}",
               [{"tex": f"\\frac{{\\partial J}}{{\\partial {wsym}}} ="}, {"num": analytic}], analytic,
-              f"Backprop gives {fmt(analytic)}; the relative difference "
-              f"{fmt(abs(estimate - analytic) / abs(analytic), 2)} is tiny, so the gradient checks out.", shape=[], role="check"),
+              text("kinds.compare_explanation", analytic=fmt(analytic),
+                   difference=fmt(abs(estimate - analytic) / abs(analytic), 2)), shape=[], role="check"),
     ]
     found = Distractors(answer)
     found.add((j_plus - j_minus) / eps, "eps_not_doubled")

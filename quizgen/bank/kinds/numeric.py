@@ -15,14 +15,7 @@ from quizgen.bank.latex import sym
 from quizgen.bank.sample import Degenerate, draw_network, solved
 from quizgen.bank.spec import Family
 from quizgen.bank.steps import StepWriter
-
-VERB = {
-    "Z": "the pre-activation", "A": "the activation", "dA": "the gradient of J with respect to",
-    "dZ": "the gradient of J with respect to", "dW": "the gradient of J with respect to",
-    "db": "the gradient of J with respect to", "W_new": "the updated weights", "b_new": "the updated bias",
-    "dX": "the gradient of J with respect to the input",
-}
-
+from quizgen.messages.text import say, text
 
 def asked_tex(quantity: str, l: int, index: tuple | None) -> str:
     sub = ",".join(str(i + 1) for i in index) if index else ""
@@ -101,10 +94,12 @@ def build(family: Family, rng: np.random.Generator, quantity: str | None = None,
             steps[-1].role = "update"
     if index is not None:
         last = steps[-1]
-        steps += with_role("read", [writer.step("Read off the entry", f"{asked_tex(quantity, l, index)}",
+        steps += with_role("read", [writer.step(text("kinds.read_entry_title"), f"{asked_tex(quantity, l, index)}",
                                  [{"tex": f"{asked_tex(quantity, l, index)} ="}, {"num": value}], value,
-                                 f"Take row {index[0] + 1}" + (f", column {index[1] + 1}" if len(index) > 1 else "")
-                                 + f" of {last.title.lower()}.")])
+                                 text("kinds.read_entry_row", row=index[0] + 1, what=say(last.title).lower())
+                                 if len(index) == 1 else
+                                 text("kinds.read_entry_cell", row=index[0] + 1, col=index[1] + 1,
+                                      what=say(last.title).lower()))])
 
     found = Distractors(answer) if forward_kind or quantity == "loss" else engine_distractors(tape, target, answer)
     require(found.kept, family.min_distractors)

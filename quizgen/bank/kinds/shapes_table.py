@@ -14,6 +14,7 @@ from quizgen.bank.question import Step
 from quizgen.bank.spec import Family
 from quizgen.engine.network import Notation
 from quizgen.limits import MAX_SHAPE_UNITS
+from quizgen.messages.text import text
 
 
 def build(family: Family, rng: np.random.Generator) -> Draft:
@@ -42,17 +43,14 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     listing = ", ".join(f"${tex}$" for _, tex in names)
     steps = []
     for (plain, tex), shape in zip(names, rows):
-        why = {"X": "one " + ("column" if notation is Notation.COLUMN else "row") + " per example",
-               "W": "(units in, units out)" if notation is Notation.ROW else "(units out, units in)",
-               "b": "one entry per unit, broadcast over the batch",
-               "Z": "one " + ("column" if notation is Notation.COLUMN else "row") + " per example",
-               "A": "same shape as Z (activations act entrywise or per example)"}[plain[0]]
+        why = text(f"kinds.shape_why_{plain[0]}" + (f"_{notation.value}" if plain[0] in "XZW" else ""))
         size = f"{shape[0]} \\times {shape[1]}"  # rows × columns, not a [rows; columns] vector
-        steps.append(Step(f"Shape of {plain}", f"{tex} \\in \\mathbb{{R}}^{{{size}}}", f"{tex}: {size}",
-                          [{"tex": f"{tex}:"}, {"tex": size}], None, size, None, f"{plain}: {why}.", "shape"))
-    steps.append(value_step("Gradients", r"\mathrm{d}W^{[l]} \text{ has the shape of } W^{[l]}",
+        steps.append(Step(text("kinds.shape_title", name=plain), f"{tex} \\in \\mathbb{{R}}^{{{size}}}", f"{tex}: {size}",
+                          [{"tex": f"{tex}:"}, {"tex": size}], None, size, None,
+                          text("kinds.shape_explanation", name=plain, why=why), "shape"))
+    steps.append(value_step(text("kinds.gradients_title"), r"\mathrm{d}W^{[l]} \text{ has the shape of } W^{[l]}",
                        [{"tex": r"\mathrm{d}W^{[l]} \sim W^{[l]},\ \mathrm{d}b^{[l]} \sim b^{[l]}"}], value,
-                       "Every gradient has exactly the shape of the quantity it differentiates.",
+                       text("kinds.gradients_explanation"),
                        shape=list(value.shape), role="rule"))
     context = {"notation": notation.value, "m": m, "L": len(sizes) - 1, "sizes": sizes,
                "asked": listing, "asked_text": "the shape (rows, columns) of " + ", ".join(p for p, _ in names),
