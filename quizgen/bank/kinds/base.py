@@ -13,7 +13,9 @@ from typing import Any, Callable
 from quizgen.limits import MAX_BATCH, MAX_UNITS
 
 # Step roles (docs/schema.md, `steps[].role`): what a worked step does, for writers and graders.
-ROLES = ("forward", "loss", "backward", "update", "read", "given", "rule", "substitute", "check", "shape", "error")
+# "rationale" marks the "Why not B" rows writers add from the choices (bank.question.shown_steps).
+ROLES = ("forward", "loss", "backward", "update", "read", "given", "rule", "substitute", "check", "shape", "error",
+         "rationale")
 # How an exam key spreads a question's points (docs/schema.md, `layout.rubric`).
 RUBRICS = ("steps", "rows", "all")
 
