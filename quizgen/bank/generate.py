@@ -7,14 +7,15 @@ from collections import Counter
 import numpy as np
 
 from quizgen.bank.conventions import with_conventions
-from quizgen.bank.kinds import BUILDERS
+from quizgen.bank.kinds import KINDS
 from quizgen.bank.kinds.precision import sentence
-from quizgen.bank.prompts import DEFAULTS, prompt_context, render_prompt
+from quizgen.bank.prompts import prompt_context, render_prompt
 from quizgen.bank.question import Question, question_id
 from quizgen.bank.sample import Degenerate
 from quizgen.bank.seeds import stable_seed
 from quizgen.bank.spec import PROMPT_NAMES, Family
 from quizgen.errors import BankError, FamilyExhausted
+from quizgen.messages.text import say
 
 MAX_DRAWS = 200
 # The family key to change when a rejection reason keeps coming back (first match wins).
@@ -22,6 +23,18 @@ CAUSES = (("distractors", "min_distractors"), ("value range", "values"), ("satur
           ("kink", "values"), ("nearly 0", "values"), ("log of a value", "values"),
           ("not finite", "values"), ("too small", "values"), ("is 0", "values"), ("all zeros", "values"),
           ("underflows", "values"))
+
+
+def worded(draft) -> None:
+    """Word the kind's text(...) fields in English, in place.
+
+    Kinds write prose as message keys (quizgen/messages/en/kinds.toml); until every writer calls
+    messages.text.say() on every text field, the record keeps them worded. Dropping this call is
+    the one change that makes records language-neutral."""
+    for s in draft.steps:
+        s.title, s.explanation = say(s.title), say(s.explanation)
+    for c in draft.choices:
+        c.text, c.rationale = say(c.text), say(c.rationale)
 
 
 def cause_key(cause: str) -> str:
@@ -38,7 +51,8 @@ def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Coun
     """`variant`, with the reasons of the draws it rejected on the way (for `quizgen check`)."""
     seed = stable_seed(bank_seed, family.id, index)
     rng = np.random.default_rng(seed)
-    build = BUILDERS[family.kind]
+    kind = KINDS[family.kind]
+    build = kind.build
     reasons: Counter = Counter()
     draft = None
     with np.errstate(all="ignore"):  # once per question: the engine's passes inside set none of their own
@@ -52,10 +66,11 @@ def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Coun
         cause, count = reasons.most_common(1)[0]
         raise FamilyExhausted(f"no valid variant in {MAX_DRAWS} draws (most often: {cause}, {count}×)",
                               file=family.path, key=cause_key(cause))
+    worded(draft)
     context = dict.fromkeys(sorted(PROMPT_NAMES), "")  # every placeholder a family may use
     context.update(prompt_context(draft.context))
     try:
-        prompt = render_prompt(family.prompt or DEFAULTS[family.kind], context)
+        prompt = render_prompt(family.prompt or kind.prompt(), context)
     except ValueError as exc:
         raise BankError(str(exc), file=family.path, key="prompt") from None
     prompt = with_conventions(prompt.strip(), family.kind, context, draft.problem)  # issue 14: one notation
@@ -72,4 +87,5 @@ def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Coun
         answer=draft.answer, choices=draft.choices, distractors=draft.distractors, steps=draft.steps,
         hints=list(family.hints),
     )
+    question.layout = kind.layout(question)
     return question, reasons

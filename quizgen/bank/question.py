@@ -1,6 +1,6 @@
 """The Question record: the one thing every renderer, writer and grader reads.
 
-Schema "quizgen.questions/1" (`Question.to_dict()`), documented in docs/schema.md:
+Schema "quizgen.questions/2" (`Question.to_dict()`), documented in docs/schema.md:
     id           stable across runs and machines: "<family>--s<bank_seed>-v<index>"
     family, seed (the variant's derived seed), index, bank_seed, kind, title, summary, topic, tags,
     difficulty (1–5), source, notation
@@ -9,16 +9,22 @@ Schema "quizgen.questions/1" (`Question.to_dict()`), documented in docs/schema.m
                  supplied so the question can be done by hand)
     problem      the network in `quizgen solve`'s problem-file form, or null
     target       dotted path into `solve --json` output the answer equals, or null
-    answer       {kind: number|vector|matrix|choice|shape_table, value, display, latex, rtol, atol,
-                  shape, precision, tol}; precision = {rule: exact|sig|dec, digits, carry, text}
-                  states what is asked, tol (per entry, the value's shape) is how close counts
-    choices      [{label, text, correct, mistake}] for multiple choice, else []
+    answer       {kind: number|vector|matrix|choice, value, display, latex, rtol, atol,
+                  shape, precision, tol, labels}; precision = {rule: exact|sig|dec, digits, carry, text}
+                  states what is asked, tol (per entry, the value's shape) is how close counts;
+                  labels = [{name, latex}] names a shapes table's rows, else null
+    choices      [{label, text, correct, mistake, rationale}] for multiple choice, else []; a
+                 choice is known by its mistake id (or `correct`), never by its letter
     distractors  [{value, mistake, name, explanation, also, tol, credit}] wrong answers real mistakes
-                 produce; `also` lists further mistakes giving the same value within tolerance
+                 produce; `also` lists further mistakes giving the same value within tolerance;
+                 value is null for multiple choice (the choice carrying that mistake is the wrong one)
     steps        [{title, symbolic, substituted, parts, result, result_display, shape,
-                   explanation}]; parts = [{"tex": ...} | {"num": ...}] is `substituted` with its
-                   numbers kept as values, so writers can typeset matrices without re-parsing
+                   explanation, role}]; parts = [{"tex": ...} | {"num": ...}] is `substituted` with its
+                   numbers kept as values, so writers can typeset matrices without re-parsing;
+                   role = what the step does (bank/kinds/base.py ROLES)
     hints        short nudges, in order
+    layout       {answer_box, space_cm, rubric, ordered_choices, flashcard}: what writers need from
+                 the kind, so none of them branches on its name
 """
 
 from __future__ import annotations
@@ -26,7 +32,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA = "quizgen.questions/1"
+from quizgen.messages import t
+
+SCHEMA = "quizgen.questions/2"
 
 
 @dataclass
@@ -39,12 +47,13 @@ class Step:
     result_display: str  # LaTeX of the result as displayed
     shape: list[int] | None
     explanation: str
+    role: str = ""  # forward | loss | backward | update | read | given | rule | substitute | check | shape | error
 
 
 @dataclass
 class Answer:
-    kind: str  # number | vector | matrix | choice | shape_table
-    value: Any  # float | list[float] | list[list[float]] | "B" | {name: [r, c]}
+    kind: str  # number | vector | matrix | choice
+    value: Any  # float | list[float] | list[list[float]] | "B"
     display: str  # plain text as a student would type it
     latex: str  # LaTeX for printed keys
     rtol: float = 0.0
@@ -52,11 +61,12 @@ class Answer:
     shape: list[int] | None = None
     precision: dict | None = None  # {rule: exact|sig|dec, digits, carry, text}; None: rtol/atol only
     tol: Any = None  # per-entry absolute tolerance, the value's shape; None: atol + rtol·|value|
+    labels: list | None = None  # [{name, latex}] per row of a shapes table; None otherwise
 
 
 @dataclass
 class Distractor:
-    value: Any
+    value: Any  # None for multiple choice: the choice whose `mistake` is this one
     mistake: str  # mistake id from quizgen.engine.mistakes
     name: str  # one line
     explanation: str  # what the student did, in words a student understands
@@ -70,7 +80,8 @@ class Choice:
     label: str  # "A", "B", ...
     text: str  # Markdown + LaTeX
     correct: bool
-    mistake: str | None = None
+    mistake: str | None = None  # its identity: the misconception it stands for (None: the right one)
+    rationale: Any = None  # why it is wrong (or, for find_error, what went wrong there); None: nothing to say
 
 
 @dataclass
@@ -105,6 +116,7 @@ class Question:
     steps: list[Step] = field(default_factory=list)
     hints: list[str] = field(default_factory=list)
     summary: str = ""  # what the family trains, one sentence
+    layout: dict = field(default_factory=dict)  # the kind's hints for writers (bank/kinds/base.py Kind.layout)
 
     def to_dict(self) -> dict:
         """The schema form. Plain values are shared, not copied (asdict's deep copy is the
@@ -126,6 +138,18 @@ class Question:
         d["distractors"] = [Distractor(**x) for x in d.get("distractors", [])]
         d["steps"] = [Step(**s) for s in d.get("steps", [])]
         return cls(**d)
+
+
+def shown_steps(q: Question) -> list[Step]:
+    """The worked solution as writers show it: the record's steps, then a "Why not B" row for each
+    wrong option as printed (found by its mistake, so a shuffled exam names the right letter)."""
+    rows = []
+    for c in q.choices:
+        d = next((d for d in q.distractors if c.mistake and not c.correct and d.mistake == c.mistake), None)
+        if d is not None:
+            rows.append(Step(t("kinds.why_not", label=c.label), "", "", [], None, "", None,
+                             t("kinds.option_would", label=c.label, name=d.name, explanation=d.explanation), "rationale"))
+    return list(q.steps) + rows
 
 
 def question_id(family: str, bank_seed: int, index: int) -> str:

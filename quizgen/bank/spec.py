@@ -15,17 +15,12 @@ from quizgen.bank.fields import Collector, grid_holds_points, number_range, one_
 from quizgen.bank.texcheck import text_problems
 from quizgen.datafile import clip, key_name
 from quizgen.engine.activations import parse_activation
-from quizgen.engine.losses import NAMES as LOSS_NAMES, pairings
+from quizgen.engine.losses import NAMES as LOSS_NAMES
 from quizgen.engine.mistakes import CATALOG, OTHER
 from quizgen.errors import BankError
-from quizgen.limits import (MAX_BATCH, MAX_DISTRACTORS, MAX_HIDDEN, MAX_HINTS, MAX_ID_LENGTH, MAX_LEARNING_RATE,
-                            MAX_PROMPT, MAX_SHAPE_UNITS, MAX_TAGS, MAX_TEXT, MAX_UNITS, MAX_VALUE)
+from quizgen.limits import (MAX_CHAIN, MAX_BATCH, MAX_DISTRACTORS, MAX_HIDDEN, MAX_HINTS, MAX_ID_LENGTH, MAX_LEARNING_RATE,
+                            MAX_PROMPT, MAX_TAGS, MAX_TEXT, MAX_UNITS, MAX_VALUE)
 
-KINDS = (
-    "forward_value", "loss_value", "output_delta", "gradient_entry", "gradient_matrix",
-    "shapes_table", "sgd_update", "activation_derivative", "gradient_check",
-    "formula_choice", "find_error",
-)
 QUANTITIES = ("Z", "A", "dA", "dZ", "dW", "db", "W_new", "b_new", "loss", "dX")
 GRIDS = {"integers": 1.0, "halves": 0.5, "tenths": 0.1, "quarters": 0.25}
 LABELS = ("one_hot", "binary", "grid")
@@ -84,7 +79,23 @@ class Family:
         return len(self.hidden) + 1
 
 
+def __getattr__(name: str):
+    """`KINDS`: the registered kinds' names, in registration order (quizgen.bank.kinds)."""
+    if name == "KINDS":
+        return tuple(_kinds())
+    raise AttributeError(name)
+
+
+def _kinds() -> dict:
+    from quizgen.bank.kinds import KINDS  # the kind modules read Family from here: import late
+
+    return KINDS
+
+
 def _chain_ok(c: Collector, key: str, choice: str) -> bool:
+    if choice.count("+") >= MAX_CHAIN:  # each activation is a pass over the layer (a 100,000-long chain ran away)
+        c.add(key, f"chains {choice.count('+') + 1} activations; at most {MAX_CHAIN} are allowed")
+        return False
     try:
         for part in choice.split("+"):
             parse_activation(part)
@@ -113,9 +124,10 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         c.add("id", f"{family_id!r}: use lowercase letters, digits, '-' and '_' in the file name")
     elif len(family_id) > MAX_ID_LENGTH:
         c.add("id", f"is {len(family_id)} characters long; at most {MAX_ID_LENGTH} (it names files and pages)")
+    kinds = _kinds()
     kind = data.get("kind")
     if kind is not None:
-        kind = one_of(c, "kind", kind, KINDS, "kind")
+        kind = one_of(c, "kind", kind, tuple(kinds), "kind")
     if "topic" in data and not (isinstance(data["topic"], str) and data["topic"].strip()):
         c.add("topic", f"must be a non-empty string, got {data['topic']!r}")
     difficulty = data.get("difficulty", 1)
@@ -143,7 +155,7 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
                 c.add("prompt", problem)
 
     net = table(c, data, "network", NETWORK_KEYS)
-    units, examples = (MAX_SHAPE_UNITS, MAX_SHAPE_UNITS) if kind == "shapes_table" else (MAX_UNITS, MAX_BATCH)
+    units, examples = kinds[kind].limits if kind in kinds else (MAX_UNITS, MAX_BATCH)
     inputs = number_range(c, "network.inputs", net.get("inputs", [2, 2]), low=1, high=units)
     outputs = number_range(c, "network.outputs", net.get("outputs", [2, 2]), low=1, high=units)
     batch = number_range(c, "network.batch", net.get("batch", [1, 1]), low=1, high=examples)
@@ -228,27 +240,9 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         _chain_ok(c, "ask.activation", a)
     if quantity in ("db", "b_new") and not bias:
         c.add("ask.quantity", f"asks for {quantity} but network.bias is false")
-    if quantity in ("W_new", "b_new") and lr is None and kind in ("sgd_update",):
-        c.add("network.learning_rate", "an sgd_update family needs a learning rate")
-    if kind == "sgd_update" and lr is None:
-        if not any(e.key == "network.learning_rate" for e in c.errors):
-            c.add("network.learning_rate", "an sgd_update family needs a learning rate")
-    if kind in ("gradient_entry", "gradient_matrix") and entry != ("random" if kind == "gradient_entry" else "all"):
-        c.add("ask.entry", f"a {kind} family asks {'one entry' if kind == 'gradient_entry' else 'the whole array'}: "
-                           f"set entry = {'random' if kind == 'gradient_entry' else 'all'!r}")
-    if kind == "forward_value" and quantity not in ("Z", "A"):
-        c.add("ask.quantity", f"a forward_value family asks Z or A, got {quantity!r}")
-    if kind == "formula_choice" and acts:
-        if len(hidden) != 1:
-            c.add("network.hidden", "a formula_choice family needs exactly one hidden layer (its formulas are for dW1 of two layers)")
-        pairs = [f"{act} + {loss}" for act, loss in pairings()]  # each loss's entry names its output
-        for choice in acts[-1]:
-            last = choice.split("+")[-1].split("(")[0]
-            for name in losses:
-                if (last, name) not in pairings():
-                    c.add("network.activations", f"formula_choice writes dZ2 = (A2 − Y)/m, which is wrong for "
-                                                 f"a {last!r} output with the {name!r} loss (use "
-                                                 f"{', '.join(pairs[:-1])} or {pairs[-1]})")
+    if kind in kinds:  # the kind's own rules (quizgen/bank/kinds/<kind>.py)
+        kinds[kind].validate(c, {"hidden": hidden, "activations": acts, "losses": losses, "quantity": quantity,
+                                 "entry": entry, "learning_rate": lr, "bias": bias, "layer": layer})
     min_d = data.get("min_distractors", 1)
     if not isinstance(min_d, int) or isinstance(min_d, bool) or not 0 <= min_d <= MAX_DISTRACTORS:
         c.add("min_distractors", f"must be a whole number from 0 to {MAX_DISTRACTORS}, got {min_d!r}")

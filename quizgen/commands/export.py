@@ -13,8 +13,8 @@ from quizgen.writers.atomic import atomic_write_text
 
 
 def register(sub):
-    p = sub.add_parser("export", help="export the bank's questions (JSON schema quizgen.questions/1)",
-                       description="Write every family × N variants as {\"schema\": \"quizgen.questions/1\", "
+    p = sub.add_parser("export", help="export the bank's questions (JSON schema quizgen.questions/2)",
+                       description="Write every family × N variants as {\"schema\": \"quizgen.questions/2\", "
                                    "\"questions\": [...]} (see docs/schema.md).")
     p.add_argument("--format", choices=["json"], default="json", help="output format (default: json)")
     p.add_argument("--bank", metavar="DIR", help="question bank directory (default: ./question_bank or the shipped bank)")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import string
 from dataclasses import dataclass, replace
 
@@ -15,10 +14,6 @@ from quizgen.exam.spec import ExamSpec, SectionSpec
 
 MAX_VERSIONS = 99
 LABELS = string.ascii_uppercase
-# find_error's options are the derivation's steps: their order is part of the question.
-ORDERED_CHOICES = frozenset({"find_error"})
-# Worked solutions of multiple-choice kinds name options ("Why not B", "Option B would ...").
-_LABEL_REF = re.compile(r"\b(Why not|Option) ([A-Z])\b")
 
 
 @dataclass(frozen=True)
@@ -78,21 +73,16 @@ def version_codes(n: int) -> list[str]:
 
 
 def shuffle_choices(q: Question, rng: np.random.Generator) -> tuple[Question, tuple[str, ...]]:
-    """The question with its options in a new order and relabelled A, B, ...; the answer and
-    the worked solution's references follow. Kinds whose option order matters are unchanged."""
-    if not q.choices or q.kind in ORDERED_CHOICES:
+    """The question with its options in a new order and relabelled A, B, ...; the answer follows.
+    A choice carries its mistake and rationale by identity, so nothing else names a letter.
+    Questions whose option order is part of the question (`layout.ordered_choices`) are unchanged."""
+    if not q.choices or (q.layout or {}).get("ordered_choices"):
         return q, ()
     shown = [q.choices[int(i)] for i in rng.permutation(len(q.choices))]
-    new = {c.label: LABELS[i] for i, c in enumerate(shown)}
     choices = [replace(c, label=LABELS[i]) for i, c in enumerate(shown)]
     right = next(c.label for c in choices if c.correct)
-
-    def relabel(text: str) -> str:
-        return _LABEL_REF.sub(lambda m: f"{m.group(1)} {new.get(m.group(2), m.group(2))}", text)
-
-    steps = [replace(s, title=relabel(s.title), explanation=relabel(s.explanation)) for s in q.steps]
     answer = replace(q.answer, value=right, display=right, latex=right)
-    return replace(q, choices=choices, answer=answer, steps=steps), tuple(c.label for c in shown)
+    return replace(q, choices=choices, answer=answer), tuple(c.label for c in shown)
 
 
 def assemble(spec: ExamSpec, drawn: list[list[list[Question]]], bank: Bank) -> Exam:

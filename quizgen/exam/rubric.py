@@ -18,14 +18,15 @@ class RubricLine:
 
 
 def rubric(points: float, q: Question) -> tuple[RubricLine, ...]:
-    """Lines that add up to `points` exactly: multiple choice is all or nothing; otherwise
-    the final answer gets ~40 % and the rest goes to the steps, later steps first for any
-    half point left over (they build on everything before them); a shapes table is graded
-    row by row (its rows are its steps)."""
+    """Lines that add up to `points` exactly, as the record's `layout.rubric` says: "all" (multiple
+    choice) is all or nothing; "rows" (a shapes table, whose first steps are its rows) is graded
+    row by row; "steps": the final answer gets ~40 % and the rest goes to the steps, later steps
+    first for any half point left over (they build on everything before them)."""
     units = round(points * 2)  # half points
-    if q.answer.kind == "choice" or not q.steps:
+    how = (q.layout or {}).get("rubric", "steps")
+    if how == "all" or q.answer.kind == "choice" or not q.steps:
         return (RubricLine(None, units / 2),)
-    if q.kind == "shapes_table" and q.answer.shape:  # one step per row of the table: the rows are the answer
+    if how == "rows" and q.answer.shape:  # one step per row of the table: the rows are the answer
         return _spread(units, min(len(q.steps), q.answer.shape[0]))
     final = min(units, max(1, math.ceil(units * FINAL_SHARE)))
     return _spread(units - final, len(q.steps)) + (RubricLine(None, final / 2),)
@@ -46,7 +47,10 @@ def typed_points(points: float, q: Question, typed: str, credit: dict | None = N
     if credit is not None:  # the exam's word wins; a value two mistakes share earns the smaller share
         distractors = [replace(d, credit=min(credit.get(m, d.credit) for m in [d.mistake, *d.also]))
                        for d in distractors]
-    verdict = grade(q.answer, distractors, typed)
+    answer = q.answer
+    if q.choices:  # a typed letter names the option printed under it, whatever it was in the bank
+        answer = dict(q.answer.__dict__, choices=[dict(c.__dict__) for c in q.choices])
+    verdict = grade(answer, distractors, typed)
     if verdict["correct"]:
         return float(points)
     return math.floor(verdict["score"] * points * 2 + 1e-9) / 2

@@ -10,7 +10,7 @@ import re
 
 from markupsafe import Markup
 
-from quizgen.bank.question import Question, Step
+from quizgen.bank.question import Question, Step, shown_steps
 from quizgen.exam.rubric import RubricLine
 from quizgen.messages import t
 from quizgen.render import mathml, safe
@@ -116,36 +116,18 @@ def choices(q: Question) -> list[dict]:
     return [{"label": c.label, "html": md(c.text, inline=True)} for c in q.choices]  # never which is right
 
 
-def _grid(shape: list[int], notation: str | None) -> tuple[int, int]:
-    if len(shape) == 1:  # a vector prints as a row in row notation, as a column in column notation
-        return (1, shape[0]) if notation == "row" else (shape[0], 1)
-    return shape[0], shape[1]
-
-
 def answer_box(q: Question) -> dict:
-    """What the student fills in: a bubble per option, one box, a bracketed grid, or a shapes table."""
-    a = q.answer
-    if a.kind == "choice":
-        return {"kind": "choice"}
-    if a.kind == "shape_table" and isinstance(a.value, dict):  # {name: [rows, columns]}
-        return {"kind": "shapes", "labels": [Markup.escape(name) for name in a.value]}
-    if q.kind == "shapes_table" and a.shape:  # its first steps are "X: (rows, columns)", one per row
-        heads = [s.parts[0]["tex"] for s in q.steps[: a.shape[0]] if s.parts and "tex" in s.parts[0]]
-        if len(heads) == a.shape[0]:
-            return {"kind": "shapes", "labels": [tex(h.rstrip(": ")) for h in heads]}
-    if a.kind == "number" or not a.shape:
-        return {"kind": "number"}
-    rows, cols = _grid(a.shape, q.notation)
-    return {"kind": "matrix", "rows": rows, "cols": cols}
+    """What the student fills in, as the record's layout says: a bubble per option, one box, a
+    bracketed grid, or a shapes table with its rows labelled."""
+    box = dict(q.layout.get("answer_box") or {"kind": "number"})
+    if box["kind"] == "shapes":
+        box["labels"] = [tex(label) for label in box["labels"]]
+    return box
 
 
 def space_cm(q: Question) -> float:
-    """Room to work, in cm: more steps, more room; a find-the-error still needs checking room."""
-    if q.answer.kind == "choice":
-        return 6.0 if q.given else 1.5
-    if q.kind == "shapes_table":
-        return 1.5
-    return min(2.5 + 0.7 * len(q.steps), 11.0)
+    """Room to work, in cm (the record's layout: more steps, more room)."""
+    return q.layout.get("space_cm", 2.5)
 
 
 def _same(a, b) -> bool:
@@ -176,7 +158,7 @@ def step(s: Step, number: int, points: float | None) -> dict:
 
 def steps(q: Question, rubric: tuple[RubricLine, ...]) -> list[dict]:
     per_step = {line.step: line.points for line in rubric if line.step is not None}
-    return [step(s, i, per_step.get(i)) for i, s in enumerate(q.steps, start=1)]
+    return [step(s, i, per_step.get(i)) for i, s in enumerate(shown_steps(q), start=1)]
 
 
 def answer(q: Question) -> dict:

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text
 
-from quizgen.bank.question import Question
+from quizgen.bank.question import Question, shown_steps
 from quizgen.render.numbers import matrix_lines, shape_text
 from quizgen.render.terminal import clean
 
@@ -80,7 +80,7 @@ def question_text(q: Question) -> str:
 
 def solution_text(q: Question) -> str:
     lines = ["Worked solution"]
-    for i, step in enumerate(q.steps, start=1):
+    for i, step in enumerate(shown_steps(q), start=1):
         lines += step_lines(step, i)
     a = q.answer
     if a.precision:

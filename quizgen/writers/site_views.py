@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from quizgen.bank.question import Question, Step, question_id
+from quizgen.bank.question import Question, Step, question_id, shown_steps
 from quizgen.messages import t
 from quizgen.render import mathml
 from quizgen.render.numbers import example_answer, fmt
@@ -140,7 +140,7 @@ def question_page(q: Question, variants: int, m: dict) -> dict:
     return {
         "q": q, "prompt": md(q.prompt), "given": given(q), "choices": choices(q),
         "any_approx": any(g.approx for g in q.given), "hints": q.hints,
-        "steps": [step(s, i, m) for i, s in enumerate(q.steps, start=1)],
+        "steps": [step(s, i, m) for i, s in enumerate(shown_steps(q), start=1)],
         "answer": final_answer(q), "answer_display": q.answer.display if q.answer.kind in NUMERIC else "",
         "tolerance": tolerance(q, m), "wrong": wrong_answers(q), "format": format_hint(q, m),
         "grading": grading(q), "variant": q.index + 1, "variants": variants, "prev": prev, "next": nxt,
@@ -148,8 +148,8 @@ def question_page(q: Question, variants: int, m: dict) -> dict:
 
 
 def _card(q: Question, m: dict) -> dict | None:
-    """A numeric flashcard from an activation_derivative question: prompt in front, answer behind."""
-    if q.kind != "activation_derivative" or q.index >= CARD_VARIANTS:
+    """A numeric flashcard (kinds whose layout asks for one): prompt in front, answer behind."""
+    if not q.layout.get("flashcard") or q.index >= CARD_VARIANTS:
         return None
     worked = [step(s, i, m)["worked"] for i, s in enumerate(q.steps, start=1)]
     return {"id": f"n-{q.id}", "kind": "number", "front": str(md(q.prompt)),

@@ -10,7 +10,7 @@ import pytest
 from bankcheck import NUMERIC, allclose, family, family_ids, network_of, questions, split_target
 
 from quizgen.bank.kinds import precision
-from quizgen.bank.kinds.choice import FORMULAS
+from quizgen.bank.kinds.formula_choice import FORMULAS
 from quizgen.bank.latex import act_tex
 from quizgen.bank.steps import StepWriter
 from quizgen.engine import central_difference, mistakes, numerical_gradients, parse_activation, solve

@@ -71,7 +71,7 @@ def test_dw2_title_agrees_with_a_dz2_that_holds_the_one_over_m():
 @pytest.mark.parametrize("family", [f for f in FAMILIES if f.kind == "find_error"], ids=lambda f: f.id)
 def test_find_error_wrong_step_varies_and_its_explanation_fits_it(family):
     """find-error-tanh-sigmoid always had answer A, explained as a σ/σ′ slip inside (A − Y)/m."""
-    from quizgen.bank.kinds.choice import fits
+    from quizgen.bank.kinds.find_error import fits
 
     answers = set()
     for index in range(12):

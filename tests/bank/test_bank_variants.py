@@ -10,6 +10,7 @@ import pytest
 from bankcheck import NUMERIC, ROOT, allclose, family, family_ids, network_of, questions
 
 from quizgen.bank.generate import variant
+from quizgen.bank.kinds.base import ROLES
 from quizgen.bank.question import SCHEMA, Question
 from quizgen.bank.spec import GRIDS
 from quizgen.engine import parse_activation, solve
@@ -18,7 +19,7 @@ from quizgen.engine.tape import LayerTape, Tape
 from quizgen.render.numbers import round_sig
 
 KEYS = {"id", "family", "seed", "index", "bank_seed", "kind", "title", "summary", "topic", "tags", "difficulty", "source",
-        "notation", "prompt", "given", "problem", "target", "answer", "choices", "distractors", "steps", "hints"}
+        "notation", "prompt", "given", "problem", "target", "answer", "choices", "distractors", "steps", "hints", "layout"}
 ANSWER_KINDS = {"number": 0, "vector": 1, "matrix": 2}
 
 
@@ -34,6 +35,7 @@ def test_family_generates_valid_records(fid):
         assert Question.from_dict(json.loads(text)["questions"][0]) == q
         assert q.prompt and "{{" not in q.prompt and "{%" not in q.prompt
         assert q.steps and all(s.title and s.explanation for s in q.steps)
+        assert all(s.role in ROLES for s in q.steps), [s.role for s in q.steps]  # schema 2: every step says what it does
 
 
 @pytest.mark.parametrize("fid", family_ids())

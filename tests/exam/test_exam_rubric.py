@@ -6,14 +6,17 @@ from dataclasses import replace
 
 import pytest
 
+from quizgen.bank.kinds import KINDS
 from quizgen.bank.question import Answer, Question, Step
 from quizgen.exam.rubric import rubric
 
 
 def question(kind: str = "gradient_entry", answer_kind: str = "number", steps: int = 5, shape=None) -> Question:
     step = Step("s", "", "", [], None, "", None, "")
-    return Question("id", "fam", 0, 0, 0, kind, "t", "topic", [], 1, "src", "column", "p", [], None, None,
-                    Answer(answer_kind, 1.0, "1", "1", shape=shape), steps=[step] * steps)
+    q = Question("id", "fam", 0, 0, 0, kind, "t", "topic", [], 1, "src", "column", "p", [], None, None,
+                 Answer(answer_kind, 1.0, "1", "1", shape=shape), steps=[step] * steps)
+    q.layout = KINDS[kind].layout(q)  # the rubric reads the kind's hints from the record, never its name
+    return q
 
 
 @pytest.mark.parametrize("points", [0.5, 1, 2.5, 4, 7, 10, 12.5, 40])

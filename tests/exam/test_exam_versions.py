@@ -9,7 +9,7 @@ from exam_helpers import MIDTERM, ROOT, THREE
 
 from quizgen.bank.generate import variant
 from quizgen.bank.load import load_bank
-from quizgen.exam.assemble import MAX_VERSIONS, ORDERED_CHOICES, version_codes
+from quizgen.exam.assemble import MAX_VERSIONS, version_codes
 from quizgen.exam.build import prepare
 from quizgen.exam.roster import rows
 from quizgen.writers import exam as exam_writer
@@ -83,17 +83,17 @@ def test_shuffled_choices_keep_the_right_answer_and_the_solution_consistent(thre
             right = next(c for c in q.choices if c.correct)
             assert q.answer.value == right.label
             assert right.text == next(c for c in original.choices if c.correct).text
-            if q.kind in ORDERED_CHOICES:
+            if q.layout["ordered_choices"]:
                 assert item.choice_order == () and q.choices == original.choices
                 continue
             checked += 1
             assert [c.label for c in original.choices if c.label in item.choice_order] == sorted(item.choice_order)
             assert [c.text for c in q.choices] == [
                 next(o.text for o in original.choices if o.label == label) for label in item.choice_order]
-            for step in q.steps:  # "Why not X": X is a wrong option in the printed labels
-                if step.title.startswith("Why not "):
-                    label = step.title.removeprefix("Why not ")
-                    assert label != q.answer.value and f"Option {label} would" in step.explanation
+            for choice in q.choices:  # schema 2: each option keeps its mistake and rationale by identity
+                bank = next(o for o in original.choices if o.text == choice.text)
+                assert (choice.mistake, choice.rationale, choice.correct) == (bank.mistake, bank.rationale, bank.correct)
+                assert (choice.rationale is None) == choice.correct
     assert checked == 3
 
 
@@ -154,7 +154,7 @@ def test_neighbouring_versions_get_different_letters_for_fixed_order_choices(thr
     """find_error's options keep the derivation's order, so its letter is chosen at draw time."""
     for before, after in zip(three_exam.versions, three_exam.versions[1:]):
         for key, item in slots(after).items():
-            if item.question.kind in ORDERED_CHOICES:
+            if item.question.layout["ordered_choices"]:
                 assert item.question.answer.value != slots(before)[key].question.answer.value, key
 
 

@@ -404,3 +404,10 @@ def test_titles_that_read_the_same_are_duplicates(run, tmp_path):
 def test_an_invisible_title_is_empty(run, tmp_path):
     bank = family_bank(tmp_path, BASE.replace('title = "', 'title = "\u200b\u200c\u200d\ufeff" #', 1))
     assert check_lines(run, bank) == [f"{bank / 'topic' / 'fam.toml'}: title: must not be empty"]
+
+
+def test_a_long_activation_chain_in_a_family_is_refused(run, tmp_path):
+    """A family with a 100,000-long `sigmoid+sigmoid+…` chain kept `check` running for minutes."""
+    assert "[network]" not in BASE
+    bank = family_bank(tmp_path, BASE + '\n[network]\nactivations = ["' + "+".join(["sigmoid"] * 100) + '"]\n')
+    assert check_lines(run, bank)[0].endswith("chains 100 activations; at most 4 are allowed")

@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from quizgen.bank.question import shown_steps
 from quizgen.exam.build import prepare
 from quizgen.writers import exam as writer
 
@@ -134,7 +135,7 @@ def test_key_shows_answer_tolerance_steps_and_rubric(three):
             assert f"typed: <code>{html.escape(q.answer.display)}</code>" in block
             if q.answer.kind != "choice":
                 assert "accept each entry x within" in block or "exact" in block
-            assert block.count('<td class="n">') == len(q.steps)
+            assert block.count('<td class="n">') == len(shown_steps(q))  # schema 2: + a "Why not" row per wrong option
             points = [float(p) for p in re.findall(r'<td class="p">([\d.]+)</td>', block)]
             assert sum(points) == item.points
             assert f"quizgen show {q.family} --seed {q.bank_seed} --index {q.index}" in block

@@ -1,17 +1,15 @@
-"""Question kinds: each turns a Family and a seeded rng into a Draft (or raises Degenerate)."""
+"""Question kinds: one module each (quizgen/bank/kinds/<kind>.py), registered in `KINDS`.
 
-from quizgen.bank.kinds import choice, numeric, pointwise
+A kind turns a Family and a seeded rng into a Draft (or raises Degenerate), checks its own family
+fields, names its default prompt and tells writers, through the record's `layout`, how to place
+and mark its questions. base.py says what a kind is; importing this package registers the
+shipped ones.
+"""
 
-BUILDERS = {
-    "forward_value": numeric.build,
-    "loss_value": numeric.build,
-    "output_delta": numeric.build,
-    "gradient_entry": numeric.build,
-    "gradient_matrix": numeric.build,
-    "sgd_update": numeric.build,
-    "activation_derivative": pointwise.activation_derivative,
-    "gradient_check": pointwise.gradient_check,
-    "shapes_table": pointwise.shapes_table,
-    "formula_choice": choice.formula_choice,
-    "find_error": choice.find_error,
-}
+from quizgen.bank.kinds.base import KINDS, Kind, register, unregister, with_role
+from quizgen.bank.kinds import (  # noqa: F401  (each registers itself)
+    forward_value, loss_value, output_delta, gradient_entry, gradient_matrix, shapes_table, sgd_update,
+    activation_derivative, gradient_check, formula_choice, find_error,
+)
+
+__all__ = ["KINDS", "Kind", "register", "unregister", "with_role"]

@@ -1,10 +1,12 @@
-"""Kinds whose answer is a quantity on the tape: forward values, loss, deltas, gradients, SGD."""
+"""The builder the tape-quantity kinds share (forward values, loss, deltas, gradients, SGD): each
+kind module says which quantity of which layer it asks, this draws, solves and explains it."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from quizgen.bank.kinds import precision
+from quizgen.bank.kinds.base import with_role
 from quizgen.bank.kinds.common import (
     DISPLAY_FLOOR, Distractors, Draft, add_rounded_too_early, approximations, asked_precision, base_context,
     engine_distractors, is_exact, make_answer, network_given, require,
@@ -13,14 +15,7 @@ from quizgen.bank.latex import sym
 from quizgen.bank.sample import Degenerate, draw_network, solved
 from quizgen.bank.spec import Family
 from quizgen.bank.steps import StepWriter
-
-VERB = {
-    "Z": "the pre-activation", "A": "the activation", "dA": "the gradient of J with respect to",
-    "dZ": "the gradient of J with respect to", "dW": "the gradient of J with respect to",
-    "db": "the gradient of J with respect to", "W_new": "the updated weights", "b_new": "the updated bias",
-    "dX": "the gradient of J with respect to the input",
-}
-
+from quizgen.messages.text import say, text
 
 def asked_tex(quantity: str, l: int, index: tuple | None) -> str:
     sub = ",".join(str(i + 1) for i in index) if index else ""
@@ -47,14 +42,9 @@ def asked_text(quantity: str, l: int, index: tuple | None) -> str:
     return (f"∂J/∂{name[1:]}" if quantity.startswith("d") else name) + entry
 
 
-def build(family: Family, rng: np.random.Generator) -> Draft:
-    quantity, l = family.quantity, family.layer
-    if family.kind == "loss_value":
-        quantity = "loss"
-    elif family.kind == "output_delta":
-        quantity, l = "dZ", family.layers
-    elif family.kind == "sgd_update" and quantity not in ("W_new", "b_new"):
-        quantity = "W_new" if quantity != "db" else "b_new"
+def build(family: Family, rng: np.random.Generator, quantity: str | None = None, l: int | None = None) -> Draft:
+    """The question asking `quantity` of layer `l` (default: the family's ask.quantity and ask.layer)."""
+    quantity, l = quantity or family.quantity, l or family.layer
     net = draw_network(family, rng)
     tape = solved(net)
 
@@ -93,19 +83,23 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
 
     writer = StepWriter(tape)
     if quantity == "Z":
-        steps = writer.forward(l - 1) + writer.forward_layer(l, through_activation=False)
+        steps = with_role("forward", writer.forward(l - 1) + writer.forward_layer(l, through_activation=False))
     elif quantity == "A":
-        steps = writer.forward(l)
+        steps = with_role("forward", writer.forward(l))
     elif quantity == "loss":
-        steps = writer.forward() + [writer.loss_step()]
+        steps = with_role("forward", writer.forward()) + with_role("loss", [writer.loss_step()])
     else:
-        steps = writer.forward() + writer.backward_to(l, quantity)
+        steps = with_role("forward", writer.forward()) + with_role("backward", writer.backward_to(l, quantity))
+        if quantity.endswith("_new"):
+            steps[-1].role = "update"
     if index is not None:
         last = steps[-1]
-        steps.append(writer.step("Read off the entry", f"{asked_tex(quantity, l, index)}",
+        steps += with_role("read", [writer.step(text("kinds.read_entry_title"), f"{asked_tex(quantity, l, index)}",
                                  [{"tex": f"{asked_tex(quantity, l, index)} ="}, {"num": value}], value,
-                                 f"Take row {index[0] + 1}" + (f", column {index[1] + 1}" if len(index) > 1 else "")
-                                 + f" of {last.title.lower()}."))
+                                 text("kinds.read_entry_row", row=index[0] + 1, what=say(last.title).lower())
+                                 if len(index) == 1 else
+                                 text("kinds.read_entry_cell", row=index[0] + 1, col=index[1] + 1,
+                                      what=say(last.title).lower()))])
 
     found = Distractors(answer) if forward_kind or quantity == "loss" else engine_distractors(tape, target, answer)
     require(found.kept, family.min_distractors)

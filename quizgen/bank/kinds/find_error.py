@@ -1,0 +1,89 @@
+"""find_error: a derivation with one wrong step (a catalogued slip); which step is it?"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from quizgen.bank.kinds.base import Kind, register, with_role
+from quizgen.bank.kinds.common import Draft, base_context, close, network_given
+from quizgen.bank.kinds.formula_choice import LABELS, choice_space
+from quizgen.bank.latex import sym
+from quizgen.bank.prompts import DEFAULTS
+from quizgen.bank.question import Answer, Choice, Step
+from quizgen.bank.sample import Degenerate, draw_network, solved
+from quizgen.bank.spec import Family
+from quizgen.bank.steps import StepWriter
+from quizgen.engine import mistakes
+from quizgen.messages.text import say, text
+
+
+# Which slips each kind of step can carry: a step shown as (A − Y)/m cannot hold a σ′ mix-up.
+STEP_MISTAKES = {
+    "Output error": {"forgot_1_over_m", "sign_flipped"},
+    "Loss gradient at the output": {"forgot_1_over_m", "sign_flipped", "factor2_dropped", "factor2_doubled"},
+    "Back through": {"sigma_for_derivative", "derivative_dropped", "tanh_sigmoid_swapped", "derivative_at_output",
+                     "softmax_diagonal"},
+    "Gradient reaching": {"transposed_weight", "wrong_weight"},
+    "Weight gradient": {"input_summed", "double_1_over_m"},
+    "Bias gradient": {"bias_not_summed", "double_1_over_m"},
+    "Gradient with respect to the input": {"transposed_weight"},
+}
+
+
+def fits(mistake_id: str, title: str) -> bool:
+    """Whether a step with this title is where that slip shows."""
+    title = say(title)  # worded: a title may be a text(...) from the step writer
+    return any(title.startswith(kind) and mistake_id in ids for kind, ids in STEP_MISTAKES.items())
+
+
+def build(family: Family, rng: np.random.Generator) -> Draft:
+    net = draw_network(family, rng)
+    tape = solved(net)
+    l, quantity = family.layer, family.quantity
+    right_steps = StepWriter(tape).backward_to(l, quantity)
+    candidates = [m for m in mistakes.CATALOG.values() if m.applies(net)]
+    # (mistake, layer index): the mistake is made in one layer only, so exactly one step is wrong.
+    # Every such slip whose first wrong step is a step that could carry it, grouped by that step.
+    options: dict[int, list] = {}
+    for mistake in candidates:
+        for only in range(len(net.layers)):
+            try:
+                wrong_tape = mistake.backward(tape, only=only)
+                wrong_steps = StepWriter(wrong_tape).backward_to(l, quantity)
+            except (mistakes.NotApplicable, ValueError, IndexError):
+                continue
+            if len(wrong_steps) != len(right_steps):
+                continue
+            diverge = next((i for i, (a, b) in enumerate(zip(right_steps, wrong_steps))
+                            if not close(b.result, a.result, 1e-2, 1e-3)), None)
+            if (diverge is not None and diverge < len(LABELS) and fits(mistake.id, right_steps[diverge].title)
+                    and np.all(np.isfinite(np.asarray(wrong_steps[-1].result, dtype=float)))):
+                options.setdefault(diverge, []).append((mistake, wrong_steps))
+    if not options:
+        raise Degenerate("no catalogued mistake changes this derivation")
+    # the wrong step varies across variants: first which step, then which slip made it
+    diverge = sorted(options)[int(rng.integers(len(options)))]
+    mistake, wrong_steps = options[diverge][int(rng.integers(len(options[diverge])))]
+    why = text("kinds.find_error_rationale", name=mistake.name, explanation=mistake.explanation)
+    choices = [Choice(LABELS[i], text("kinds.find_error_option", title=s.title, formula=f"{s.symbolic} = {s.result_display}"),
+                      i == diverge,
+                      mistake.id if i == diverge else None, why if i == diverge else None)
+               for i, s in enumerate(wrong_steps[: len(LABELS)])]
+    answer = Answer("choice", LABELS[diverge], LABELS[diverge], LABELS[diverge])
+    fixed = right_steps[diverge]
+    steps = with_role("backward", list(right_steps)) + with_role("error", [Step(
+        text("kinds.find_error_title", label=LABELS[diverge]), fixed.symbolic, fixed.substituted, fixed.parts, fixed.result,
+        fixed.result_display, fixed.shape,
+        text("kinds.find_error_explanation", label=LABELS[diverge], name=mistake.name,
+             explanation=mistake.explanation))])
+    context = base_context(net)
+    context.update(asked=f"\\frac{{\\partial J}}{{\\partial {sym(quantity[1:], l)}}}",
+                   asked_text=f"the derivation of d{quantity[1:]}{l}")
+    given = network_given(net)
+    return Draft(answer=answer, steps=steps, given=given, context=context, problem=net.to_problem(),
+                 target=None, choices=choices)
+
+
+# Its options are the derivation's steps: their order is part of the question.
+KIND = register(Kind("find_error", build, lambda: DEFAULTS["find_error"], answer_box=lambda q: {"kind": "choice"},
+                     work_space=choice_space, rubric="all", ordered_choices=True))

@@ -1,0 +1,15 @@
+"""gradient_matrix: a whole gradient array of one layer."""
+
+from __future__ import annotations
+
+from quizgen.bank.kinds import numeric
+from quizgen.bank.kinds.base import Kind, register
+from quizgen.bank.prompts import DEFAULTS
+
+
+def validate(c, seen: dict) -> None:
+    if seen["entry"] != "all":
+        c.add("ask.entry", "a gradient_matrix family asks the whole array: set entry = 'all'")
+
+
+KIND = register(Kind("gradient_matrix", numeric.build, lambda: DEFAULTS["gradient_matrix"], validate))

@@ -1,0 +1,15 @@
+"""A worked step from a plain value: what the kinds without a tape (derivative at a point,
+gradient check, shapes table) build their solutions from."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from quizgen.bank.latex import num_tex, parts_tex
+from quizgen.bank.question import Step
+
+
+def value_step(title, symbolic, parts, value, explanation, shape=None, role: str = "") -> Step:
+    arr = np.asarray(value, dtype=float) + 0.0
+    return Step(title, symbolic, parts_tex(parts), parts, arr.tolist() if arr.ndim else float(arr),
+                num_tex(arr), shape if shape is not None else list(arr.shape), explanation, role)
