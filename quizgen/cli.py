@@ -31,7 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _line(error: QuizgenError) -> str:
     """The one line a user sees; messages can hold bank text and file names, so it is cleaned."""
-    return clean(str(error) if error.location else f"quizgen: {error}")
+    line = clean(str(error) if error.location else f"quizgen: {error}")
+    return line.replace("\n", "\\n").replace("\t", " ")  # a newline in a file name must not split the line
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -142,3 +142,14 @@ def test_check_error_lines_are_clean(tmp_path):
     assert run.returncode == 2
     assert not CONTROL.search(run.stderr), repr(run.stderr)
     assert f"{bank}/gradients/bad.toml: " in run.stderr
+
+
+def test_a_newline_in_a_file_name_keeps_the_error_on_one_line(tmp_path, capsys):
+    """Found by the hostile pass: a bank file or folder named with a newline split the one line."""
+    from quizgen.cli import main
+
+    path = tmp_path / "two\nlines.toml"
+    path.write_text("X = [[1.0]]\n", encoding="utf-8")
+    assert main(["solve", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "two\\nlines.toml" in err
