@@ -56,11 +56,12 @@ def main() -> None:
         subprocess.run(command, check=True, cwd=ROOT)
         seconds, after = time.perf_counter() - start, children()
     count = n * variants
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+    cpu = user + system
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"export --format {args.format}: {count} questions ({n} families × {variants}) in {seconds:.2f} s"
           f" = {count / seconds:.0f} questions/s wall; CPU (user+sys, all processes) {cpu:.2f} s"
-          f" = {1000 * cpu / count:.2f} s per 1,000 questions; peak RSS {after.ru_maxrss / 1024:.0f} MB"
+          f" = {1000 * cpu / count:.2f} s per 1,000 questions (user {user:.2f} s, sys {system:.2f} s); peak RSS {after.ru_maxrss / 1024:.0f} MB"
           f" (largest process); {os.cpu_count()} CPUs, load average {load}")
 
 

@@ -51,13 +51,14 @@ def check_out(out: Path) -> None:
 
 
 def build(bank: str | Path | None, out: str | Path, variants: int = 3, seed: int = 0, progress=None,
-          jobs: int | None = None) -> Result:
-    """`progress(total)` may return a callable told of each finished question."""
+          jobs: int | None = None, lang: str | None = None) -> Result:
+    """`progress(total)` may return a callable told of each finished question; `jobs` worker
+    processes (None: every core), the same bytes for any number."""
     check_variants(variants)
     check_jobs(jobs)
     check_out(Path(out))
     families = load_bank(bank)                                      # load: every error at once
-    done = publish(get("site"), families, variants, seed, out, jobs=jobs, progress=progress)
+    done = publish(get("site"), families, variants, seed, out, jobs=jobs, options={"lang": lang}, progress=progress)
     return Result(Path(out), done.files, done.questions, done.families)
 
 
@@ -75,7 +76,8 @@ def run(args) -> int:
         return bars[-1].update
 
     try:
-        result = build(args.bank, args.out, args.variants, args.seed, progress=progress, jobs=args.jobs)
+        result = build(args.bank, args.out, args.variants, args.seed, progress=progress, jobs=args.jobs,
+                       lang=getattr(args, "lang", None))
     finally:
         for bar in bars:
             bar.close()
