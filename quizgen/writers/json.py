@@ -13,6 +13,10 @@ from quizgen.bank.question import SCHEMA, Question
 from quizgen.writers import Context, Option, register
 
 
+# One encoder for every question: json.dumps with these options would build a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 class JsonWriter:
     name = "json"
     output = "file"
@@ -26,7 +30,7 @@ class JsonWriter:
         pass
 
     def render(self, question: Question, context: Context) -> str:
-        return json.dumps(question.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        return _ENCODER.encode(question.to_dict())
 
     def write(self, rendered: list[str], context: Context) -> Iterator[str]:
         yield '{"schema":' + json.dumps(SCHEMA) + ',"questions":['
