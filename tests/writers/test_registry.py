@@ -105,3 +105,12 @@ def test_export_as_a_site_goes_through_the_same_folder_guard(tmp_path, capsys):
     assert "thesis.tex" in capsys.readouterr().err and (out / "thesis.tex").read_text() == "keep me"
     assert main(["export", "--bank", str(MINIMAL), "--format", "site", "--out", str(tmp_path / "new")]) == 0
     assert (tmp_path / "new" / "index.html").is_file()
+
+
+def test_jobs_sets_the_pool_size_and_the_default_is_every_core_once_it_pays(monkeypatch):
+    from quizgen.bank import collection
+
+    monkeypatch.delenv("QUIZGEN_WORKERS", raising=False)
+    assert collection.workers(10, jobs=2) == 2 and collection.workers(1, jobs=4) == 1
+    assert collection.workers(10) == 1  # below PARALLEL_FROM a pool costs more than it saves
+    assert collection.workers(collection.PARALLEL_FROM) == min(collection.cores(), 8)
