@@ -93,7 +93,9 @@ def _map_variants(families, variants, bank_seed, job, progress, method, jobs):
                 progress(1)
         return out
     ctx = multiprocessing.get_context(method)
-    chunk = max(1, min(64, len(todo) // (n * 8)))
+    # Small chunks: a chunk is one family's variants, and one of the costly families (find_error
+    # takes ~3× the average) left alone at the end would idle the other workers; ~100 µs per chunk.
+    chunk = max(1, min(16, len(todo) // (n * 8)))
     out = []
     # fork hands the arguments over in memory; spawn pickles them once per worker, not per task.
     with ctx.Pool(n, initializer=_start, initargs=(families, job, bank_seed)) as pool:
