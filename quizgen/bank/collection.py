@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import gc
-import json
 import multiprocessing
 import os
 import sys
 from contextlib import contextmanager
 
 from quizgen.bank.generate import variant
-from quizgen.bank.question import SCHEMA, Question
+from quizgen.bank.question import Question
 from quizgen.bank.spec import Family
 
 PARALLEL_FROM = 400  # below this many questions a worker pool costs more than it saves
@@ -21,10 +20,21 @@ def tasks(families: list[Family], variants: int) -> list[tuple[int, int]]:
     return [(f, i) for f in range(len(families)) for i in range(variants)]
 
 
-def workers(total: int) -> int:
-    if total < PARALLEL_FROM or os.environ.get("QUIZGEN_WORKERS") == "1":
+def cores() -> int:
+    """The cores this process may run on (the default of `--jobs`)."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def workers(total: int, jobs: int | None = None) -> int:
+    """Processes for `total` tasks: `jobs` if given (never more than the tasks), else every core
+    once there are enough tasks to pay for a pool. QUIZGEN_WORKERS=1 forces one process."""
+    if os.environ.get("QUIZGEN_WORKERS") == "1":
         return 1
-    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))
+    if jobs is not None:
+        return max(1, min(jobs, total))
+    if total < PARALLEL_FROM:
+        return 1
+    return min(cores(), 8)
 
 
 @contextmanager
@@ -60,20 +70,21 @@ def start_method() -> str:
     return "spawn"
 
 
-def map_variants(families, variants, bank_seed, job, progress=None, method=None):
+def map_variants(families, variants, bank_seed, job, progress=None, method=None, jobs=None):
     """Map `job(family, index, seed)` over every task, in order, in a pool when it pays.
 
     `job` must be picklable (a module-level function or an instance of a module-level class);
     if it has a `warm_up()` method, each worker calls it once before its first task.
-    `method` overrides `start_method()` (tests run the spawn path on Linux with it).
+    `method` overrides `start_method()` (tests run the spawn path on Linux with it); `jobs` is
+    `--jobs` (see `workers`). The results come back in task order whatever the number of jobs.
     """
     with no_gc():
-        return _map_variants(families, variants, bank_seed, job, progress, method or start_method())
+        return _map_variants(families, variants, bank_seed, job, progress, method or start_method(), jobs)
 
 
-def _map_variants(families, variants, bank_seed, job, progress, method):
+def _map_variants(families, variants, bank_seed, job, progress, method, jobs):
     todo = tasks(families, variants)
-    n = workers(len(todo))
+    n = workers(len(todo), jobs)
     if n == 1:
         out = []
         for f, i in todo:
@@ -82,7 +93,9 @@ def _map_variants(families, variants, bank_seed, job, progress, method):
                 progress(1)
         return out
     ctx = multiprocessing.get_context(method)
-    chunk = max(1, min(64, len(todo) // (n * 8)))
+    # Small chunks: a chunk is one family's variants, and one of the costly families (find_error
+    # takes ~3× the average) left alone at the end would idle the other workers; ~100 µs per chunk.
+    chunk = max(1, min(16, len(todo) // (n * 8)))
     out = []
     # fork hands the arguments over in memory; spawn pickles them once per worker, not per task.
     with ctx.Pool(n, initializer=_start, initargs=(families, job, bank_seed)) as pool:
@@ -115,13 +128,3 @@ def _run(task: tuple[int, int]):
 def generate(families: list[Family], variants: int, bank_seed: int = 0, progress=None) -> list[Question]:
     """Questions in family-id order, then index order; `progress(n)` is told after each one."""
     return map_variants(families, variants, bank_seed, variant, progress)
-
-
-def _question_json(family: Family, index: int, bank_seed: int) -> str:
-    return json.dumps(variant(family, index, bank_seed).to_dict(), ensure_ascii=False, separators=(",", ":"))
-
-
-def export_json(families: list[Family], variants: int, bank_seed: int = 0, progress=None) -> str:
-    """The export document as text; each question is encoded where it was generated."""
-    parts = map_variants(families, variants, bank_seed, _question_json, progress)
-    return '{"schema":' + json.dumps(SCHEMA) + ',"questions":[' + ",".join(parts) + "]}\n"

@@ -1,27 +1,24 @@
 """`quizgen build`: the static study site, as named stages: load -> generate + render -> write.
 
-Every question page is rendered right where its question is generated (in worker processes
-for large banks), so only HTML and a small summary per question travel back. The site is
-written into a folder beside `--out` and swapped in at the end: a failed build leaves the
-previous site intact.
+The site is the `site` writer driven by `quizgen.publish`: every question page is rendered
+right where its question is generated (in `--jobs` worker processes), so only HTML and a small
+summary per question travel back. The site is written into a folder beside `--out` and swapped
+in at the end: a failed build leaves the previous site intact.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from quizgen.bank import collection
-from quizgen.bank.generate import variant
+from quizgen.bank.collection import cores
 from quizgen.bank.load import load_bank
-from quizgen.bank.spec import Family
 from quizgen.limits import check_variants
 from quizgen.messages import t
-from quizgen.writers import destination, site
-from quizgen.writers.atomic import atomic_directory
-from quizgen.writers.destination import Owner
+from quizgen.publish import check_jobs, publish
+from quizgen.writers import destination, get
+from quizgen.writers.site import OWNER as SITE
 
 PROGRESS_FROM = 200  # questions; fewer finish before a bar would be worth drawing
 
@@ -32,6 +29,7 @@ def register(sub):
     p.add_argument("--out", default="site", metavar="DIR", help=t("site.opt_out"))
     p.add_argument("--variants", type=int, default=3, metavar="N", help=t("site.opt_variants"))
     p.add_argument("--seed", type=int, default=0, metavar="S", help=t("site.opt_seed"))
+    p.add_argument("--jobs", type=int, metavar="N", help=t("writers.opt_jobs", cores=cores()))
     return p
 
 
@@ -47,43 +45,21 @@ class Result:
         return sum(1 for name in self.files if name.endswith(".html"))
 
 
-class _Job:
-    """Generate one variant, write its page, return its entry (picklable, for worker processes)."""
-
-    def __init__(self, variants: int, folder: Path):
-        self.variants, self.folder = variants, folder
-
-    def __call__(self, family: Family, index: int, bank_seed: int) -> dict:
-        return site.write_question(variant(family, index, bank_seed), self.variants, self.folder)
-
-    def warm_up(self) -> None:
-        site.warm_up()  # a spawned worker compiles the templates once, not per task
-
-
-MARKER = ".quizgen-site"
-SITE = Owner("quizgen build", "site", re.compile(r"README\.md"), MARKER)
-
-
 def check_out(out: Path) -> None:
     """The output folder is replaced whole: refuse one that holds anything a build did not write."""
     destination.folder(out, SITE)
 
 
-def build(bank: str | Path | None, out: str | Path, variants: int = 3, seed: int = 0, progress=None) -> Result:
-    """`progress(total)` may return a callable told of each finished question."""
+def build(bank: str | Path | None, out: str | Path, variants: int = 3, seed: int = 0, progress=None,
+          jobs: int | None = None, lang: str | None = None) -> Result:
+    """`progress(total)` may return a callable told of each finished question; `jobs` worker
+    processes (None: every core), the same bytes for any number."""
     check_variants(variants)
+    check_jobs(jobs)
     check_out(Path(out))
     families = load_bank(bank)                                      # load: every error at once
-    site.warm_up()                                                  # compile templates before workers fork
-    tick = progress(len(families) * variants) if progress else None
-    with atomic_directory(out, SITE) as tmp:                        # built beside `out`, swapped in at the end
-        site.prepare(tmp)
-        (tmp / MARKER).write_text("This folder is written whole by `quizgen build`.\n", encoding="utf-8")
-        # generate + render + write each question page; keep only its entry
-        entries = collection.map_variants(families, variants, seed, _Job(variants, tmp), tick)
-        pages = site.collection_pages(entries, {f.id: f.summary for f in families})  # index, practice, ...
-        files = site.write_files(tmp, pages) + [f"questions/{e['id']}.html" for e in entries]
-    return Result(Path(out), sorted(files), len(entries), len(families))
+    done = publish(get("site"), families, variants, seed, out, jobs=jobs, options={"lang": lang}, progress=progress)
+    return Result(Path(out), done.files, done.questions, done.families)
 
 
 def run(args) -> int:
@@ -100,7 +76,8 @@ def run(args) -> int:
         return bars[-1].update
 
     try:
-        result = build(args.bank, args.out, args.variants, args.seed, progress=progress)
+        result = build(args.bank, args.out, args.variants, args.seed, progress=progress, jobs=args.jobs,
+                       lang=getattr(args, "lang", None))
     finally:
         for bar in bars:
             bar.close()

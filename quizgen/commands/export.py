@@ -1,35 +1,50 @@
-"""`quizgen export --format json`: every family × N variants as one JSON document."""
+"""`quizgen export --format F`: every family × N variants through one registered writer."""
 
 from __future__ import annotations
 
-import sys
-
-from quizgen.bank.collection import export_json
+from quizgen import writers
+from quizgen.bank.collection import cores
 from quizgen.bank.load import load_bank
-from quizgen.errors import BuildError
 from quizgen.messages import t
-from quizgen.writers import destination
-from quizgen.writers.atomic import atomic_write_text
+from quizgen.publish import check_jobs, publish
 
 
 def register(sub):
     p = sub.add_parser("export", help="export the bank's questions (JSON schema quizgen.questions/2)",
                        description="Write every family × N variants as {\"schema\": \"quizgen.questions/2\", "
                                    "\"questions\": [...]} (see docs/schema.md).")
-    p.add_argument("--format", choices=["json"], default="json", help="output format (default: json)")
+    p.add_argument("--format", default="json", metavar="FORMAT",
+                   help=t("writers.opt_format", formats=", ".join(writers.names())))
     p.add_argument("--bank", metavar="DIR", help="question bank directory (default: ./question_bank or the shipped bank)")
     p.add_argument("--variants", type=int, default=1, metavar="N", help="variants per family (default: 1)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="bank seed (default: 0)")
     p.add_argument("--family", action="append", metavar="ID", help="only these families (repeatable)")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output (- for standard output)")
+    p.add_argument("--jobs", type=int, metavar="N", help=t("writers.opt_jobs", cores=cores()))
+    add_writer_options(p)
     return p
+
+
+def add_writer_options(p) -> None:
+    """A `--NAME` flag for every option any registered writer declares (once, unless the
+    command already has it)."""
+    for name in writers.names():
+        for option in writers.get(name).options:
+            flag = "--" + option.name.replace("_", "-")
+            if flag not in p._option_string_actions:
+                p.add_argument(flag, dest=option.name, type=option.type, metavar=option.name.upper(),
+                               help=f"{option.help} ({name})")
 
 
 def run(args) -> int:
     from quizgen.errors import QuizgenError
     from quizgen.limits import check_variants
 
+    if args.format not in writers.names():
+        raise QuizgenError(t("writers.unknown_format", name=args.format, formats=", ".join(writers.names())))
     check_variants(args.variants)
+    check_jobs(args.jobs)
+    writer = writers.get(args.format)
     families = load_bank(args.bank)
     if args.family:
         known = {f.id for f in families}
@@ -37,23 +52,7 @@ def run(args) -> int:
         if missing:
             raise QuizgenError(f"--family: unknown family {missing[0]!r}")
         families = [f for f in families if f.id in set(args.family)]
-    target = destination.file(args.out) if args.out else None  # before the work: a bad --out fails fast
-    text = export_json(families, args.variants, args.seed)
-    write(text, target, args.out)
+    options = {o.name: getattr(args, o.name, None) for o in writer.options}
+    out = None if args.out in (None, "-") else args.out
+    publish(writer, families, args.variants, args.seed, out, jobs=args.jobs, options=options)
     return 0
-
-
-def write(text: str, target: destination.FileTarget | None, out: str | None) -> None:
-    """Write the document where `destination.file` said: a stream, a device, or a replaced file."""
-    if target is None or target.how in ("stdout", "stderr"):
-        stream = sys.stderr if target is not None and target.how == "stderr" else sys.stdout
-        stream.write(text)
-        stream.flush()
-    elif target.how == "direct":  # a device or FIFO: written to, never replaced
-        try:
-            with open(target.path, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-        except OSError as exc:
-            raise BuildError(t("output.cannot_write", reason=exc.strerror or exc), file=out) from None
-    else:
-        atomic_write_text(target.path, text, shown=out)

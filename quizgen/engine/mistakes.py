@@ -9,7 +9,7 @@ the right one is decided by whoever asks, at the grading tolerance.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache
 
 import numpy as np
 
@@ -67,28 +67,38 @@ class Mistake:
 
 def in_one_layer(rules: type[Backward], only: int, last: int) -> Backward:
     """`rules` applied in layer index `only` alone; every other layer uses the correct rule."""
+    return _one_layer(rules, only, last)()  # a fresh instance: some rules keep state in it
+
+
+@lru_cache(maxsize=None)
+def _one_layer(rules: type[Backward], only: int, last: int) -> type[Backward]:
+    """The class of `in_one_layer`, made once per (rules, layer, last layer), not once per call."""
     class OneLayer(rules):
         def output_gradient(self, loss, A, Y):
             wrong = super().output_gradient(loss, A, Y)  # always called: some rules keep state here
             return wrong if only == last else Backward.output_gradient(self, loss, A, Y)
 
         def activation_backward(self, layer, act, z, a, da):
-            rule = super().activation_backward if layer == only else partial(Backward.activation_backward, self)
-            return rule(layer, act, z, a, da)
+            if layer == only:
+                return super().activation_backward(layer, act, z, a, da)
+            return Backward.activation_backward(self, layer, act, z, a, da)
 
         def weight_gradient(self, layer, dZ, A_prev):
-            rule = super().weight_gradient if layer == only else partial(Backward.weight_gradient, self)
-            return rule(layer, dZ, A_prev)
+            if layer == only:
+                return super().weight_gradient(layer, dZ, A_prev)
+            return Backward.weight_gradient(self, layer, dZ, A_prev)
 
         def bias_gradient(self, layer, dZ):
-            rule = super().bias_gradient if layer == only else partial(Backward.bias_gradient, self)
-            return rule(layer, dZ)
+            if layer == only:
+                return super().bias_gradient(layer, dZ)
+            return Backward.bias_gradient(self, layer, dZ)
 
         def propagate(self, net, layer, dZ):
-            rule = super().propagate if layer == only else partial(Backward.propagate, self)
-            return rule(net, layer, dZ)
+            if layer == only:
+                return super().propagate(net, layer, dZ)
+            return Backward.propagate(self, net, layer, dZ)
 
-    return OneLayer()
+    return OneLayer
 
 
 def _acts(net: Network):

@@ -10,6 +10,7 @@ processes); the collection pages are rendered from the small per-question `entry
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections import defaultdict
 from functools import lru_cache
@@ -20,9 +21,12 @@ from markupsafe import Markup
 from quizgen.bank.question import Question
 from quizgen.errors import BuildError
 from quizgen.messages import area
-from quizgen.writers import site_cards, site_env, site_views
+from quizgen.writers import Context, Option, register, site_cards, site_env, site_views
+from quizgen.writers.destination import Owner
 from quizgen.writers.site_env import json_script, messages, render, templates_root, topic_name
 
+MARKER = ".quizgen-site"
+OWNER = Owner("quizgen build", "site", re.compile(r"README\.md"), MARKER)
 STATIC = ("css/site.css", "js/flashcards.js", "js/grader.js", "js/practice.js", "js/question.js", "js/site.js")
 
 
@@ -162,3 +166,31 @@ def warm_up(lang: str = "en") -> None:
         site_env.environment().get_template(name)
     _header("question", "../", lang)
     script_messages(lang)
+
+
+class SiteWriter:
+    """The study site as a registered writer: each question page is written by the worker that
+    generated it, and only its small entry comes back for the collection pages."""
+
+    name = "site"
+    output = "folder"
+    options = (Option("lang", "language of the pages", "en"),)
+    owner = OWNER
+
+    def warm_up(self, context: Context) -> None:
+        warm_up(context.options.get("lang", "en"))
+
+    def start(self, context: Context) -> None:
+        prepare(context.folder)
+        (context.folder / MARKER).write_text("This folder is written whole by `quizgen build`.\n", encoding="utf-8")
+
+    def render(self, question: Question, context: Context) -> dict:
+        return write_question(question, context.variants, context.folder, context.options.get("lang", "en"))
+
+    def write(self, entries: list[dict], context: Context) -> list[str]:
+        pages = collection_pages(entries, context.summaries, context.options.get("lang", "en"))
+        files = write_files(context.folder, pages) + [f"questions/{e['id']}.html" for e in entries]
+        return sorted(files)
+
+
+WRITER = register(SiteWriter())

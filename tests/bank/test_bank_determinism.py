@@ -13,7 +13,8 @@ import sys
 import pytest
 from bankcheck import MINIMAL, ROOT, family, family_ids
 
-from quizgen.bank.collection import export_json, generate
+from quizgen.bank.collection import generate
+from quizgen.publish import export_json
 from quizgen.bank.generate import variant
 from quizgen.bank.load import load_bank
 from quizgen.bank.question import question_id

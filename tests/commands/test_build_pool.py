@@ -14,6 +14,8 @@ import pytest
 from quizgen.bank import collection
 from quizgen.bank.load import load_bank
 from quizgen.commands.build import build
+from quizgen.publish import _Render
+from quizgen.writers import context, get
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = ROOT / "tests" / "fixtures" / "bank_minimal"
@@ -26,7 +28,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 @pytest.fixture
 def two_workers(monkeypatch):
     """Force a pool of two whatever the machine's core count (the threshold still applies)."""
-    monkeypatch.setattr(collection, "workers", lambda total: 2 if total >= collection.PARALLEL_FROM else 1)
+    monkeypatch.setattr(collection, "workers", lambda total, jobs=None: 2 if total >= collection.PARALLEL_FROM else 1)
 
 
 def test_start_method_is_fork_on_linux_and_spawn_elsewhere(monkeypatch):
@@ -42,7 +44,7 @@ def test_spawned_workers_build_the_same_site_as_one_process(tmp_path, monkeypatc
     variants = -(-collection.PARALLEL_FROM // len(load_bank(MINIMAL)))  # just enough for a pool
     monkeypatch.setattr(collection, "start_method", lambda: "spawn")
     build(MINIMAL, tmp_path / "spawn", variants=variants)
-    monkeypatch.setattr(collection, "workers", lambda total: 1)
+    monkeypatch.setattr(collection, "workers", lambda total, jobs=None: 1)
     build(MINIMAL, tmp_path / "one", variants=variants)
     spawned, single = tree(tmp_path / "spawn"), tree(tmp_path / "one")
     assert list(spawned) == list(single) and [name for name in spawned if spawned[name] != single[name]] == []
@@ -51,6 +53,7 @@ def test_spawned_workers_build_the_same_site_as_one_process(tmp_path, monkeypatc
 def test_spawned_workers_export_the_same_bytes(two_workers):
     families = load_bank(MINIMAL)
     variants = -(-collection.PARALLEL_FROM // len(families))
-    pooled = "".join(collection.map_variants(families, variants, 3, collection._question_json, method="spawn"))
-    single = "".join(collection._question_json(f, i, 3) for f in families for i in range(variants))
+    job = _Render(get("json"), context(get("json"), variants))
+    pooled = "".join(collection.map_variants(families, variants, 3, job, method="spawn"))
+    single = "".join(job(f, i, 3) for f in families for i in range(variants))
     assert pooled == single

@@ -42,7 +42,7 @@ def close(a, b, rtol: float, atol: float) -> bool:
     if isinstance(a, (float, int)) and isinstance(b, (float, int)):
         return abs(a - b) <= atol + rtol * abs(b)
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return a.shape == b.shape and bool(np.all(np.abs(a - b) <= atol + rtol * np.abs(b)))
+    return a.shape == b.shape and bool((np.abs(a - b) <= atol + rtol * np.abs(b)).all())  # .all(): no np.all wrapper
 
 
 def clean(value) -> np.ndarray:
@@ -122,23 +122,27 @@ class Distractors:
                      else answer.atol + answer.rtol * np.abs(self._target))
         self._widen = np.maximum(self._tol - precision.tolerance(self._target, p), 0.0)
         self._arrays: list[tuple[np.ndarray, np.ndarray]] = []  # (value, tol) of each kept distractor
+        self._carry = precision.precision("sig", precision.CARRY)  # made once, not per added value
+        self._fuzz = precision.FUZZ * np.maximum(1.0, np.abs(self._target))
 
     def add(self, value, mistake_id: str, strict: bool = True) -> None:
         arr = clean(value)
-        if arr.shape != self._shape or not np.all(np.isfinite(arr)):
+        if arr.shape != self._shape or not np.isfinite(arr).all():
             return
-        if precision.within(arr, self._target, precision.FUZZ * np.maximum(1.0, np.abs(self._target))):
+        off = np.abs(arr - self._target)
+        if (off <= self._fuzz).all():
             return  # the mistake does not change this quantity
-        if precision.within(arr, self._target, self._tol):
+        if (off <= self._tol).all():
             if strict:
                 raise Inseparable(mistake_id)
             return
         # a mistake is recognised as asked and at the CARRY figures a student writes it with
         mine_tol = np.maximum(precision.tolerance(arr, self._p, self._widen),
-                              precision.tolerance(arr, precision.precision("sig", precision.CARRY), self._widen))
+                              precision.tolerance(arr, self._carry, self._widen))
         m = mistakes.describe(mistake_id)
         for kept, (value, tol) in zip(self.kept, self._arrays):
-            if np.all(np.abs(arr - value) <= tol) or np.all(np.abs(arr - value) <= mine_tol):
+            apart = np.abs(arr - value)
+            if (apart <= tol).all() or (apart <= mine_tol).all():
                 if mistake_id != kept.mistake and mistake_id not in kept.also:
                     kept.also.append(mistake_id)
                     kept.name = t("answer.mistakes_or", first=kept.name, second=m.name)

@@ -42,7 +42,7 @@ def exact_decimals(value) -> int | None:
     arr = np.abs(np.asarray(value, dtype=float))
     for d in range(EXACT_DECIMALS + 1):
         scaled = arr * 10.0**d
-        if np.all(scaled <= 1e12) and np.all(np.abs(scaled - np.round(scaled)) <= 1e-4):  # float noise only
+        if (scaled <= 1e12).all() and (np.abs(scaled - np.rint(scaled)) <= 1e-4).all():  # float noise only
             return d
     return None
 
@@ -51,8 +51,7 @@ def half_unit(value, rule: str, digits: int) -> np.ndarray:
     """Half a unit in the last asked digit of each entry (0 for an exact answer)."""
     arr = np.abs(np.asarray(value, dtype=float))
     if rule == "sig":
-        with np.errstate(divide="ignore"):
-            exponent = np.floor(np.log10(np.where(arr > 0, arr, 1.0)))
+        exponent = np.floor(np.log10(np.where(arr > 0, arr, 1.0)))  # never log10(0): no errstate needed
         return np.where(arr > 0, 0.5 * 10.0 ** (exponent - digits + 1), 0.0)
     if rule == "dec":
         return np.full(arr.shape, 0.5 * 10.0**-digits)
@@ -68,16 +67,17 @@ def tolerance(value, p: dict, widen=0.0) -> np.ndarray:
 def within(value, centre, tol) -> bool:
     """Every entry of `value` within `tol` of `centre` (same shapes)."""
     a, c = np.asarray(value, dtype=float), np.asarray(centre, dtype=float)
-    return a.shape == c.shape and bool(np.all(np.abs(a - c) <= tol))
+    return a.shape == c.shape and bool((np.abs(a - c) <= tol).all())
 
 
 def round_sig(x, digits: int):
     """Round to `digits` significant figures, elementwise (0 stays 0)."""
     arr = np.asarray(x, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mag = np.where(arr == 0, 0, np.floor(np.log10(np.abs(arr))))
+    # log10 of 1 where x is 0 gives magnitude 0 with no divide warning, so no errstate is needed
+    # (an errstate per call cost as much as the rounding); rint is round()'s own half-to-even.
+    mag = np.floor(np.log10(np.where(arr == 0, 1.0, np.abs(arr))))
     scale = 10.0 ** (digits - 1 - mag)
-    return np.round(arr * scale) / scale
+    return np.rint(arr * scale) / scale
 
 
 class _Carried(Backward):

@@ -1,0 +1,69 @@
+"""`quizgen export` throughput and memory, end to end as a user runs it:
+
+    python benchmarks/bench_export.py                         # json, ≥ 2,000 questions, target ≥ 2,000/s
+    python benchmarks/bench_export.py --questions 10000       # the memory target: < 500 MB peak
+    python benchmarks/bench_export.py --format site --jobs 1  # any registered writer, any --jobs
+
+Runs `python -m quizgen export` in a subprocess (interpreter start-up, bank loading and writing
+included) and prints wall-clock questions/s, user+sys CPU seconds per 1,000 questions over every
+process (steady on a shared machine, unlike the wall clock), the peak resident memory of the
+largest process, and the load average when it ran.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def children() -> resource.struct_rusage:
+    return resource.getrusage(resource.RUSAGE_CHILDREN)
+
+
+def families(bank: Path) -> int:
+    from quizgen.bank.load import load_bank
+
+    return len(load_bank(bank))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bank", type=Path, default=ROOT / "question_bank")
+    parser.add_argument("--questions", type=int, default=2000, help="at least this many (default: 2000)")
+    parser.add_argument("--format", default="json")
+    parser.add_argument("--jobs", type=int, help="worker processes (default: the command's own default)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    n = families(args.bank)
+    variants = math.ceil(args.questions / n)
+    with tempfile.TemporaryDirectory(prefix="quizgen-bench-") as folder:
+        out = Path(folder) / ("questions.json" if args.format == "json" else "out")
+        command = [sys.executable, "-m", "quizgen", "export", "--format", args.format, "--bank", str(args.bank),
+                   "--variants", str(variants), "--seed", str(args.seed), "--out", str(out)]
+        if args.jobs:
+            command += ["--jobs", str(args.jobs)]
+        before, start = children(), time.perf_counter()
+        subprocess.run(command, check=True, cwd=ROOT)
+        seconds, after = time.perf_counter() - start, children()
+    count = n * variants
+    user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+    cpu = user + system
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"export --format {args.format}: {count} questions ({n} families × {variants}) in {seconds:.2f} s"
+          f" = {count / seconds:.0f} questions/s wall; CPU (user+sys, all processes) {cpu:.2f} s"
+          f" = {1000 * cpu / count:.2f} s per 1,000 questions (user {user:.2f} s, sys {system:.2f} s); peak RSS {after.ru_maxrss / 1024:.0f} MB"
+          f" (largest process); {os.cpu_count()} CPUs, load average {load}")
+
+
+if __name__ == "__main__":
+    main()

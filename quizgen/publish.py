@@ -1,0 +1,113 @@
+"""Every question through one writer: generate and render each (in workers), then write the
+collection. `quizgen build` and `quizgen export` are thin drivers over `publish`.
+
+A file writer's document goes to standard output, a device, or a file written beside `--out`
+and renamed over it; a folder writer's folder is built beside `--out` and swapped in whole. The
+output is checked before any work, so a bad `--out` fails fast, and a failure leaves the
+previous output intact. The result is the same bytes for any `jobs`.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quizgen.bank import collection
+from quizgen.bank.generate import variant
+from quizgen.bank.spec import Family
+from quizgen.errors import BuildError, QuizgenError
+from quizgen.messages import t
+from quizgen.writers import Context, Writer, context, destination
+from quizgen.writers.atomic import atomic_directory, atomic_write_text
+
+MAX_JOBS = 64
+
+
+@dataclass(frozen=True)
+class Result:
+    out: Path | None  # None: standard output
+    files: list[str] = field(default_factory=list)  # folder writers: every path inside `out`, sorted
+    questions: int = 0
+    families: int = 0
+
+
+def check_jobs(jobs: int | None) -> None:
+    if jobs is None:
+        return
+    if jobs < 1:
+        raise QuizgenError(t("writers.bad_jobs", value=jobs))
+    if jobs > MAX_JOBS:
+        raise QuizgenError(t("writers.too_many_jobs", limit=MAX_JOBS, value=jobs))
+
+
+class _Render:
+    """Generate one variant and render it with the writer (picklable, for worker processes)."""
+
+    def __init__(self, writer: Writer, context: Context):
+        self.writer, self.context = writer, context
+
+    def __call__(self, family: Family, index: int, bank_seed: int):
+        return self.writer.render(variant(family, index, bank_seed), self.context)
+
+    def warm_up(self) -> None:
+        self.writer.warm_up(self.context)  # a spawned worker compiles its templates once, not per task
+
+
+def publish(writer: Writer, families: list[Family], variants: int, seed: int = 0, out: str | Path | None = None,
+            *, jobs: int | None = None, options: dict | None = None, progress=None) -> Result:
+    """Write `families` × `variants` with `writer` to `out`; `progress(total)` may return a
+    callable told of each finished question."""
+    check_jobs(jobs)
+    ctx = context(writer, variants, options, summaries={f.id: f.summary for f in families})
+    total = len(families) * variants
+    if writer.output == "folder":
+        if out is None:
+            raise BuildError(t("output.is_cwd", example=writer.owner.example), file=".")
+        destination.folder(Path(out), writer.owner)  # before the work: a bad --out fails fast
+        writer.warm_up(ctx)  # compile templates before workers fork
+        tick = progress(total) if progress else None
+        with atomic_directory(out, writer.owner) as tmp:
+            ctx.folder = tmp
+            writer.start(ctx)
+            rendered = collection.map_variants(families, variants, seed, _Render(writer, ctx), tick, jobs=jobs)
+            files = list(writer.write(rendered, ctx))
+        return Result(Path(out), sorted(files), len(rendered), len(families))
+    target = destination.file(str(out)) if out is not None else None
+    writer.warm_up(ctx)
+    tick = progress(total) if progress else None
+    rendered = collection.map_variants(families, variants, seed, _Render(writer, ctx), tick, jobs=jobs)
+    _write_document(writer.write(rendered, ctx), target, None if out is None else str(out))
+    return Result(None if out is None else Path(out), [], len(rendered), len(families))
+
+
+def _write_document(pieces, target: destination.FileTarget | None, out: str | None) -> None:
+    """Write the document where `destination.file` said: a stream, a device, or a replaced file."""
+    if target is None or target.how in ("stdout", "stderr"):
+        stream = sys.stderr if target is not None and target.how == "stderr" else sys.stdout
+        stream.writelines(pieces)
+        stream.flush()
+    elif target.how == "direct":  # a device or FIFO: written to, never replaced
+        try:
+            with open(target.path, "w", encoding="utf-8", newline="\n") as fh:
+                fh.writelines(pieces)
+        except OSError as exc:
+            raise BuildError(t("output.cannot_write", reason=exc.strerror or exc), file=out) from None
+    else:
+        atomic_write_text(target.path, pieces, shown=out)
+
+
+def document(writer: Writer, families: list[Family], variants: int, seed: int = 0, *, jobs: int | None = None,
+             options: dict | None = None) -> str:
+    """A file writer's whole document as one string (for tests and callers that keep it)."""
+    ctx = context(writer, variants, options, summaries={f.id: f.summary for f in families})
+    writer.warm_up(ctx)
+    rendered = collection.map_variants(families, variants, seed, _Render(writer, ctx), jobs=jobs)
+    return "".join(writer.write(rendered, ctx))
+
+
+def export_json(families: list[Family], variants: int, bank_seed: int = 0, jobs: int | None = None) -> str:
+    """The `quizgen export --format json` document as text."""
+    from quizgen.writers import get
+
+    return document(get("json"), families, variants, bank_seed, jobs=jobs)

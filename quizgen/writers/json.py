@@ -1,0 +1,42 @@
+"""JSON export: every question's record under `"schema": "quizgen.questions/1"` (docs/schema.md).
+
+Each question is encoded where it is generated (in a worker), so only its text travels back;
+the document is then written in pieces, never joined into one string.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from quizgen.bank.question import SCHEMA, Question
+from quizgen.writers import Context, Option, register
+
+
+# One encoder for every question: json.dumps with these options would build a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+class JsonWriter:
+    name = "json"
+    output = "file"
+    options: tuple[Option, ...] = ()
+    owner = None
+
+    def warm_up(self, context: Context) -> None:
+        pass
+
+    def start(self, context: Context) -> None:
+        pass
+
+    def render(self, question: Question, context: Context) -> str:
+        return _ENCODER.encode(question.to_dict())
+
+    def write(self, rendered: list[str], context: Context) -> Iterator[str]:
+        yield '{"schema":' + json.dumps(SCHEMA) + ',"questions":['
+        for n, part in enumerate(rendered):
+            yield "," + part if n else part
+        yield "]}\n"
+
+
+WRITER = register(JsonWriter())
