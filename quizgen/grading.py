@@ -15,6 +15,7 @@ from typing import Any
 
 from quizgen.errors import AnswerError
 from quizgen.messages import DEFAULT_LANG, t
+from quizgen.messages.text import say
 
 __all__ = ["MAX_CHARS", "format_value", "grade", "parse_answer"]
 
@@ -235,8 +236,8 @@ def grade(answer: Any, distractors: Sequence[Any], text: str, lang: str = DEFAUL
             score=float(_get(found, "credit") or 0.0),
             message=message,
             mistake=_get(found, "mistake"),
-            mistake_name=_get(found, "name"),
-            explanation=_get(found, "explanation"),
+            mistake_name=say(_get(found, "name"), lang),
+            explanation=say(_get(found, "explanation"), lang),
             wrong_entries=wrong,
             expected_shape=shape,
         )
@@ -296,8 +297,8 @@ def _grade_choice(answer: Any, distractors: Sequence[Any], text: str, lang: str)
     return _verdict(
         message=message,
         mistake=mistake or None,
-        mistake_name=_get(found, "name") if found is not None else None,
-        explanation=_get(found, "explanation") if found is not None else None,
+        mistake_name=say(_get(found, "name"), lang) if found is not None else None,
+        explanation=say(_get(found, "explanation"), lang) if found is not None else None,
     )
 
 

@@ -87,7 +87,9 @@ def shuffle_choices(q: Question, rng: np.random.Generator) -> tuple[Question, tu
     choices = [replace(c, label=LABELS[i]) for i, c in enumerate(shown)]
     right = next(c.label for c in choices if c.correct)
 
-    def relabel(text: str) -> str:
+    def relabel(text):
+        if not isinstance(text, str):  # a catalog text (key + params) holds no option letter
+            return text
         return _LABEL_REF.sub(lambda m: f"{m.group(1)} {new.get(m.group(2), m.group(2))}", text)
 
     steps = [replace(s, title=relabel(s.title), explanation=relabel(s.explanation)) for s in q.steps]

@@ -13,6 +13,7 @@ from quizgen.bank.steps import StepWriter
 from quizgen.engine import mistakes
 from quizgen.engine.network import Notation
 from quizgen.engine.tape import Tape
+from quizgen.messages.text import say
 
 LABELS = "ABCDEFGH"
 
@@ -87,7 +88,7 @@ def formula_choice(family: Family, rng: np.random.Generator) -> Draft:
         if c.mistake:
             m = mistakes.describe(c.mistake)
             steps.append(Step(f"Why not {c.label}", "", "", [], None, "", None,
-                              f"Option {c.label} would {m.name}: {m.explanation}"))
+                              f"Option {c.label} would {say(m.name)}: {say(m.explanation)}"))
     context = base_context(net)
     context.update(asked=r"\mathrm{d}W^{[1]} = \frac{\partial J}{\partial W^{[1]}}",
                    asked_text="which expression equals dW1", activation=act.label,
@@ -135,7 +136,7 @@ def find_error(family: Family, rng: np.random.Generator) -> Draft:
                 continue
             diverge = next((i for i, (a, b) in enumerate(zip(right_steps, wrong_steps))
                             if not close(b.result, a.result, 1e-2, 1e-3)), None)
-            if (diverge is not None and diverge < len(LABELS) and fits(mistake.id, right_steps[diverge].title)
+            if (diverge is not None and diverge < len(LABELS) and fits(mistake.id, say(right_steps[diverge].title, "en"))
                     and np.all(np.isfinite(np.asarray(wrong_steps[-1].result, dtype=float)))):
                 options.setdefault(diverge, []).append((mistake, wrong_steps))
     if not options:
@@ -143,7 +144,7 @@ def find_error(family: Family, rng: np.random.Generator) -> Draft:
     # the wrong step varies across variants: first which step, then which slip made it
     diverge = sorted(options)[int(rng.integers(len(options)))]
     mistake, wrong_steps = options[diverge][int(rng.integers(len(options[diverge])))]
-    choices = [Choice(LABELS[i], f"**{s.title}**: ${s.symbolic} = {s.result_display}$", i == diverge,
+    choices = [Choice(LABELS[i], f"**{say(s.title)}**: ${s.symbolic} = {s.result_display}$", i == diverge,
                       mistake.id if i == diverge else None)
                for i, s in enumerate(wrong_steps[: len(LABELS)])]
     answer = Answer("choice", LABELS[diverge], LABELS[diverge], LABELS[diverge])
@@ -151,7 +152,7 @@ def find_error(family: Family, rng: np.random.Generator) -> Draft:
     steps = list(right_steps) + [Step(
         f"The error is in step {LABELS[diverge]}", fixed.symbolic, fixed.substituted, fixed.parts, fixed.result,
         fixed.result_display, fixed.shape,
-        f"Step {LABELS[diverge]} went wrong: it would {mistake.name}. {mistake.explanation} "
+        f"Step {LABELS[diverge]} went wrong: it would {say(mistake.name)}. {say(mistake.explanation)} "
         "The steps after it follow correctly from the wrong value.")]
     context = base_context(net)
     context.update(asked=f"\\frac{{\\partial J}}{{\\partial {sym(quantity[1:], l)}}}",

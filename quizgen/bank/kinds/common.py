@@ -13,7 +13,7 @@ from quizgen.bank.sample import Degenerate
 from quizgen.engine import mistakes
 from quizgen.engine.network import Network, Notation
 from quizgen.engine.tape import Tape
-from quizgen.messages import t
+from quizgen.messages.text import text
 from quizgen.render.numbers import fmt
 
 EXACT_ACTS = {"identity", "relu", "leaky_relu"}
@@ -141,8 +141,8 @@ class Distractors:
             if np.all(np.abs(arr - value) <= tol) or np.all(np.abs(arr - value) <= mine_tol):
                 if mistake_id != kept.mistake and mistake_id not in kept.also:
                     kept.also.append(mistake_id)
-                    kept.name = t("answer.mistakes_or", first=kept.name, second=m.name)
-                    kept.explanation = t("answer.explanations_or", first=kept.explanation, second=m.explanation)
+                    kept.name = text("answer.mistakes_or", first=kept.name, second=m.name)
+                    kept.explanation = text("answer.explanations_or", first=kept.explanation, second=m.explanation)
                 return
         plain = float(arr) if arr.ndim == 0 else arr.tolist()
         tol = float(mine_tol) if arr.ndim == 0 else mine_tol.tolist()

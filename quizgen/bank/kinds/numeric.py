@@ -13,6 +13,7 @@ from quizgen.bank.latex import sym
 from quizgen.bank.sample import Degenerate, draw_network, solved
 from quizgen.bank.spec import Family
 from quizgen.bank.steps import StepWriter
+from quizgen.messages.text import say
 
 VERB = {
     "Z": "the pre-activation", "A": "the activation", "dA": "the gradient of J with respect to",
@@ -105,7 +106,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
         steps.append(writer.step("Read off the entry", f"{asked_tex(quantity, l, index)}",
                                  [{"tex": f"{asked_tex(quantity, l, index)} ="}, {"num": value}], value,
                                  f"Take row {index[0] + 1}" + (f", column {index[1] + 1}" if len(index) > 1 else "")
-                                 + f" of {last.title.lower()}."))
+                                 + f" of {say(last.title).lower()}."))
 
     found = Distractors(answer) if forward_kind or quantity == "loss" else engine_distractors(tape, target, answer)
     require(found.kept, family.min_distractors)
