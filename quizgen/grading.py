@@ -490,7 +490,7 @@ def _shape_message(want, got, tol: list[float], lang: str) -> str:
 
 
 def _mistake_message(distractor: Any, lang: str) -> str:
-    name = str(_get(distractor, "name") or "").strip(_WS).rstrip(".")
+    name = str(say(_get(distractor, "name"), lang) or "").strip(_WS).rstrip(".")
     mistake = _get(distractor, "mistake")
     if name:
         return t("grading.mistake_named", lang, name=name)
