@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from quizgen.errors import AnswerError
-from quizgen.messages import DEFAULT_LANG, t
+from quizgen.messages import t
 from quizgen.messages.text import say
 
 __all__ = ["MAX_CHARS", "format_value", "grade", "parse_answer"]
@@ -34,7 +34,7 @@ _DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")
 # --- reading --------------------------------------------------------------------------------
 
 
-def parse_answer(text: str, lang: str = DEFAULT_LANG) -> dict:
+def parse_answer(text: str, lang: str | None = None) -> dict:
     """Read typed input as {kind, value, shape}; raise AnswerError naming what was not understood."""
     if not isinstance(text, str):
         raise AnswerError(t("grading.not_text", lang))
@@ -187,7 +187,7 @@ def format_value(value: Any) -> str:
 # --- grading --------------------------------------------------------------------------------
 
 
-def grade(answer: Any, distractors: Sequence[Any], text: str, lang: str = DEFAULT_LANG) -> dict:
+def grade(answer: Any, distractors: Sequence[Any], text: str, lang: str | None = None) -> dict:
     """Grade typed `text` against an Answer (record or dict) and its Distractors.
 
     Returns {correct, score, message, mistake, mistake_name, explanation, wrong_entries,

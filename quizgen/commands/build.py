@@ -17,8 +17,9 @@ from quizgen.bank import collection
 from quizgen.bank.generate import variant
 from quizgen.bank.load import load_bank
 from quizgen.bank.spec import Family
+from quizgen.commands.options import add_lang
 from quizgen.limits import check_variants
-from quizgen.messages import t
+from quizgen.messages import current, t, using
 from quizgen.writers import destination, site
 from quizgen.writers.atomic import atomic_directory
 from quizgen.writers.destination import Owner
@@ -32,7 +33,7 @@ def register(sub):
     p.add_argument("--out", default="site", metavar="DIR", help=t("site.opt_out"))
     p.add_argument("--variants", type=int, default=3, metavar="N", help=t("site.opt_variants"))
     p.add_argument("--seed", type=int, default=0, metavar="S", help=t("site.opt_seed"))
-    return p
+    return add_lang(p)
 
 
 @dataclass(frozen=True)
@@ -50,14 +51,15 @@ class Result:
 class _Job:
     """Generate one variant, write its page, return its entry (picklable, for worker processes)."""
 
-    def __init__(self, variants: int, folder: Path):
-        self.variants, self.folder = variants, folder
+    def __init__(self, variants: int, folder: Path, lang: str):
+        self.variants, self.folder, self.lang = variants, folder, lang
 
     def __call__(self, family: Family, index: int, bank_seed: int) -> dict:
-        return site.write_question(variant(family, index, bank_seed), self.variants, self.folder)
+        with using(self.lang):  # a spawned worker does not inherit the parent's language
+            return site.write_question(variant(family, index, bank_seed), self.variants, self.folder, self.lang)
 
     def warm_up(self) -> None:
-        site.warm_up()  # a spawned worker compiles the templates once, not per task
+        site.warm_up(self.lang)  # a spawned worker compiles the templates once, not per task
 
 
 MARKER = ".quizgen-site"
@@ -69,19 +71,22 @@ def check_out(out: Path) -> None:
     destination.folder(out, SITE)
 
 
-def build(bank: str | Path | None, out: str | Path, variants: int = 3, seed: int = 0, progress=None) -> Result:
-    """`progress(total)` may return a callable told of each finished question."""
+def build(bank: str | Path | None, out: str | Path, variants: int = 3, seed: int = 0, progress=None,
+          lang: str | None = None) -> Result:
+    """`progress(total)` may return a callable told of each finished question; `lang`: the
+    language in use unless given."""
+    lang = lang or current()
     check_variants(variants)
     check_out(Path(out))
     families = load_bank(bank)                                      # load: every error at once
-    site.warm_up()                                                  # compile templates before workers fork
+    site.warm_up(lang)                                              # compile templates before workers fork
     tick = progress(len(families) * variants) if progress else None
     with atomic_directory(out, SITE) as tmp:                        # built beside `out`, swapped in at the end
         site.prepare(tmp)
         (tmp / MARKER).write_text("This folder is written whole by `quizgen build`.\n", encoding="utf-8")
         # generate + render + write each question page; keep only its entry
-        entries = collection.map_variants(families, variants, seed, _Job(variants, tmp), tick)
-        pages = site.collection_pages(entries, {f.id: f.summary for f in families})  # index, practice, ...
+        entries = collection.map_variants(families, variants, seed, _Job(variants, tmp, lang), tick)
+        pages = site.collection_pages(entries, {f.id: f.summary for f in families}, lang)  # index, practice, ...
         files = site.write_files(tmp, pages) + [f"questions/{e['id']}.html" for e in entries]
     return Result(Path(out), sorted(files), len(entries), len(families))
 

@@ -6,6 +6,8 @@ import sys
 
 from quizgen.bank.collection import export_json
 from quizgen.bank.load import load_bank
+from quizgen.bank.question import SCHEMA
+from quizgen.commands.options import add_lang
 from quizgen.errors import BuildError
 from quizgen.messages import t
 from quizgen.writers import destination
@@ -13,16 +15,14 @@ from quizgen.writers.atomic import atomic_write_text
 
 
 def register(sub):
-    p = sub.add_parser("export", help="export the bank's questions (JSON schema quizgen.questions/1)",
-                       description="Write every family × N variants as {\"schema\": \"quizgen.questions/1\", "
-                                   "\"questions\": [...]} (see docs/schema.md).")
-    p.add_argument("--format", choices=["json"], default="json", help="output format (default: json)")
-    p.add_argument("--bank", metavar="DIR", help="question bank directory (default: ./question_bank or the shipped bank)")
-    p.add_argument("--variants", type=int, default=1, metavar="N", help="variants per family (default: 1)")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="bank seed (default: 0)")
-    p.add_argument("--family", action="append", metavar="ID", help="only these families (repeatable)")
-    p.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output (- for standard output)")
-    return p
+    p = sub.add_parser("export", help=t("export.help", schema=SCHEMA), description=t("export.description", schema=SCHEMA))
+    p.add_argument("--format", choices=["json"], default="json", help=t("export.opt_format"))
+    p.add_argument("--bank", metavar="DIR", help=t("export.opt_bank"))
+    p.add_argument("--variants", type=int, default=1, metavar="N", help=t("export.opt_variants"))
+    p.add_argument("--seed", type=int, default=0, metavar="S", help=t("export.opt_seed"))
+    p.add_argument("--family", action="append", metavar="ID", help=t("export.opt_family"))
+    p.add_argument("--out", metavar="FILE", help=t("export.opt_out"))
+    return add_lang(p)
 
 
 def run(args) -> int:
@@ -35,7 +35,7 @@ def run(args) -> int:
         known = {f.id for f in families}
         missing = [f for f in args.family if f not in known]
         if missing:
-            raise QuizgenError(f"--family: unknown family {missing[0]!r}")
+            raise QuizgenError(t("export.unknown_family", family=missing[0]))
         families = [f for f in families if f.id in set(args.family)]
     target = destination.file(args.out) if args.out else None  # before the work: a bad --out fails fast
     text = export_json(families, args.variants, args.seed)

@@ -26,9 +26,10 @@ from pathlib import Path
 from quizgen import datafile
 from quizgen.errors import ErrorList, SpecError
 from quizgen.limits import MAX_DURATION, MAX_POINTS
+from quizgen.messages import languages, unknown_lang
 
 TOP_KEYS = {"title", "course", "date", "duration", "instructions", "paper", "seed", "shuffle_questions",
-            "shuffle_choices", "formula_sheet", "bank", "sections"}
+            "shuffle_choices", "formula_sheet", "bank", "sections", "lang"}
 SECTION_KEYS = {"title", "families", "tags", "topic", "difficulty", "count", "points"}
 PAPERS = {"a4": "A4", "letter": "Letter"}
 MAX_COUNT = 50  # questions per section
@@ -66,6 +67,7 @@ class ExamSpec:
     formula_sheet: bool
     bank: Path | None  # resolved against the spec's folder
     sections: tuple[SectionSpec, ...]
+    lang: str | None = None  # the language it is printed in; None: --lang, else the default
 
 
 class _Collector:
@@ -205,6 +207,10 @@ def parse_spec(data: dict, path: str) -> tuple[ExamSpec, list[SpecError]]:
             if not bank.is_dir():
                 c.add("bank", f"no such folder {str(bank)!r} (the path is relative to the spec file)")
                 bank = None
+    lang = data.get("lang")
+    if lang is not None and lang not in languages():
+        c.add("lang", unknown_lang(lang))
+        lang = None
     raw = data.get("sections")
     sections = []
     if raw is None:
@@ -217,7 +223,7 @@ def parse_spec(data: dict, path: str) -> tuple[ExamSpec, list[SpecError]]:
         sections = [s for s in (_section(c, i, d) for i, d in enumerate(raw, start=1)) if s]
     spec = ExamSpec(path, title, course, date, duration, instructions, PAPERS.get(str(paper).lower(), "A4"),
                     seed, flags["shuffle_questions"], flags["shuffle_choices"], flags["formula_sheet"], bank,
-                    tuple(sections))
+                    tuple(sections), lang)
     return spec, c.errors
 
 

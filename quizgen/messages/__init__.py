@@ -60,8 +60,13 @@ def check_lang(lang: str | None, where: str = "--lang") -> str:
     if lang is None or lang == "":
         return DEFAULT_LANG
     if lang not in languages():
-        raise QuizgenError(t("cli.unknown_lang", lang=lang, available=", ".join(languages())), key=where)
+        raise QuizgenError(f"{where}: " + unknown_lang(lang))
     return lang
+
+
+def unknown_lang(lang) -> str:
+    """The one-line complaint about a language without a catalog, naming those with one."""
+    return t("cli.unknown_lang", code=lang, available=", ".join(languages()))
 
 
 def current() -> str:
