@@ -26,7 +26,7 @@ from pathlib import Path
 from quizgen import datafile
 from quizgen.errors import ErrorList, SpecError
 from quizgen.limits import MAX_DURATION, MAX_POINTS
-from quizgen.messages import languages, unknown_lang
+from quizgen import messages
 
 TOP_KEYS = {"title", "course", "date", "duration", "instructions", "paper", "seed", "shuffle_questions",
             "shuffle_choices", "formula_sheet", "bank", "sections", "lang"}
@@ -208,8 +208,8 @@ def parse_spec(data: dict, path: str) -> tuple[ExamSpec, list[SpecError]]:
                 c.add("bank", f"no such folder {str(bank)!r} (the path is relative to the spec file)")
                 bank = None
     lang = data.get("lang")
-    if lang is not None and lang not in languages():
-        c.add("lang", unknown_lang(lang))
+    if lang is not None and lang not in messages.languages():
+        c.add("lang", messages.unknown_lang(lang))
         lang = None
     raw = data.get("sections")
     sections = []

@@ -3,7 +3,7 @@
 Strings live in quizgen/messages/<lang>/<area>.toml (area = site, exam, practice, grading, ...),
 each a table `key = "text with {placeholders}"`; a sub-table `[name]` holds keys "name.key"
 (mistakes.toml: `[sign_flipped] name = ...`). Keys are namespaced by area:
-`t("site.reveal_next")`. A zh-CN edition is a new folder with the same keys; a missing key
+`t("site.index_title")`. A zh-CN edition is a new folder with the same keys; a missing key
 falls back to English, so a partial translation still runs.
 
 One language is in use at a time: a command chooses it once (`--lang`, checked by
