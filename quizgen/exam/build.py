@@ -18,7 +18,7 @@ from quizgen.errors import BankError, ErrorList, QuizgenError
 from quizgen.exam.assemble import MAX_VERSIONS, Bank, Exam, assemble
 from quizgen.exam.select import draw, plan
 from quizgen.exam.spec import read_spec
-from quizgen.messages import current, using
+from quizgen.messages import current, t, using
 from quizgen.resources import shipped
 from quizgen.writers import exam as exam_writer
 from quizgen.writers import pdf as pdf_writer
@@ -44,7 +44,7 @@ def prepare(spec_path: str | Path, versions: int = 1, lang: str | None = None) -
     """The assembled exam, or ErrorList naming every problem at once; its questions are worded in
     `lang`, else the spec's `lang`, else the language in use."""
     if not 1 <= versions <= MAX_VERSIONS:
-        raise QuizgenError(f"--versions must be between 1 and {MAX_VERSIONS}, got {versions}")
+        raise QuizgenError(t("spec.bad_versions", most=MAX_VERSIONS, value=versions))
     spec, errors = read_spec(spec_path)
     if spec is None:
         raise ErrorList(errors)
@@ -74,7 +74,7 @@ def bank_identity(bank: Path | None) -> Bank:
         try:
             content = path.read_bytes()
         except OSError as exc:
-            raise BankError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+            raise BankError(t("spec.cannot_read_family", reason=exc.strerror or exc), file=str(path)) from None
         digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0" + content + b"\0")
     return Bank(Path(os.path.realpath(root)).name, is_shipped, digest.hexdigest()[:12])
 
