@@ -101,3 +101,6 @@ def test_only_english_exists_and_another_language_is_one_line_naming_it():
     with pytest.raises(Exception) as err:
         check_lang("zh")
     assert str(err.value) == "--lang: unknown language 'zh' (available: en)"
+    for hostile in ("", "../en", "en\x1b[31m", "EN"):  # no folder lookup before the check, no case folding
+        with pytest.raises(Exception):
+            check_lang(hostile)

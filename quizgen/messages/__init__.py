@@ -57,7 +57,7 @@ def check_lang(lang: str | None, where: str = "--lang") -> str:
     """`lang` if a catalog exists for it (None: the default); else a QuizgenError naming those that do."""
     from quizgen.errors import QuizgenError
 
-    if lang is None or lang == "":
+    if lang is None:
         return DEFAULT_LANG
     if lang not in languages():
         raise QuizgenError(f"{where}: " + unknown_lang(lang))
