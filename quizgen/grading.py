@@ -225,7 +225,7 @@ def grade(answer: Any, distractors: Sequence[Any], text: str, lang: str | None =
     wrong = [_index(i, shape) for i, hit in enumerate(hits) if not hit] if hits and shape else []
     precision = _get(answer, "precision")
     if hits is not None and _rounded_short(want[0], got[0], hits, precision):
-        message = t("grading.give_precision", lang, precision=str(_get(precision, "text")))
+        message = t("grading.give_precision", lang, precision=str(say(_get(precision, "text"), lang)))
         return _verdict(message=message, wrong_entries=wrong, expected_shape=shape)
     found = _match_distractor(distractors, got, rtol, atol)
     if found is not None:

@@ -98,7 +98,7 @@ def tolerance(q: Question, m: dict) -> str:
     a = q.answer
     if a.kind in NUMERIC and a.precision:  # what is asked, the same statement as the prompt's
         p = a.precision
-        return t(f"answer.ask_{p['rule']}", digits=p["digits"], text=p["text"])
+        return t(f"answer.ask_{p['rule']}", digits=p["digits"], text=say(p["text"]))
     if a.kind not in NUMERIC or (not a.rtol and not a.atol):
         return ""
     if a.rtol and a.atol:
