@@ -62,6 +62,12 @@ def test_every_key_the_code_names_is_in_the_catalog():
     assert not missing, f"keys used in quizgen/ but missing from quizgen/messages/en/: {missing}"
 
 
+def test_every_key_prefix_the_code_builds_on_names_catalog_keys():
+    """t(f"answer.ask_{rule}"): the keys it can form are there (which ones, the code's own tests say)."""
+    empty = sorted(p for p in PREFIXES if not any(key.startswith(p) for key in KEYS))
+    assert not empty, f"f-string key prefixes with no key in the catalog: {empty}"
+
+
 def test_every_catalog_key_is_used_somewhere():
     unused = sorted(key for key in KEYS if not _used(key))
     assert not unused, f"catalog keys nothing in quizgen/ or templates/ uses: {unused}"
