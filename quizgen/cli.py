@@ -7,7 +7,8 @@ import importlib
 import sys
 
 from quizgen import __version__
-from quizgen.messages import t
+from quizgen.commands.options import chosen_lang
+from quizgen.messages import current, t, using
 from quizgen.errors import ErrorList, QuizgenError
 from quizgen.render.terminal import clean
 
@@ -18,7 +19,7 @@ COMMANDS = ("build", "exam", "practice", "stats", "solve", "show", "check", "exp
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="quizgen",
-        description="Backpropagation practice problems, exams and a study site, with engine-computed answers.",
+        description=t("cli.description"),
     )
     parser.add_argument("--version", action="version", version=f"quizgen {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -42,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return args.run(args) or 0
+        with using(chosen_lang(args) or current()):  # every t() and say() below words in it
+            return args.run(args) or 0
     except ErrorList as exc:
         for error in exc.errors:  # one `file: key: what is wrong` line each
             print(_line(error), file=sys.stderr)

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from quizgen.errors import AnswerError
-from quizgen.messages import DEFAULT_LANG, t
+from quizgen.messages import t
+from quizgen.messages.text import say
 
 __all__ = ["MAX_CHARS", "format_value", "grade", "parse_answer"]
 
@@ -33,7 +34,7 @@ _DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")
 # --- reading --------------------------------------------------------------------------------
 
 
-def parse_answer(text: str, lang: str = DEFAULT_LANG) -> dict:
+def parse_answer(text: str, lang: str | None = None) -> dict:
     """Read typed input as {kind, value, shape}; raise AnswerError naming what was not understood."""
     if not isinstance(text, str):
         raise AnswerError(t("grading.not_text", lang))
@@ -186,7 +187,7 @@ def format_value(value: Any) -> str:
 # --- grading --------------------------------------------------------------------------------
 
 
-def grade(answer: Any, distractors: Sequence[Any], text: str, lang: str = DEFAULT_LANG) -> dict:
+def grade(answer: Any, distractors: Sequence[Any], text: str, lang: str | None = None) -> dict:
     """Grade typed `text` against an Answer (record or dict) and its Distractors.
 
     Returns {correct, score, message, mistake, mistake_name, explanation, wrong_entries,
@@ -224,7 +225,7 @@ def grade(answer: Any, distractors: Sequence[Any], text: str, lang: str = DEFAUL
     wrong = [_index(i, shape) for i, hit in enumerate(hits) if not hit] if hits and shape else []
     precision = _get(answer, "precision")
     if hits is not None and _rounded_short(want[0], got[0], hits, precision):
-        message = t("grading.give_precision", lang, precision=str(_get(precision, "text")))
+        message = t("grading.give_precision", lang, precision=str(say(_get(precision, "text"), lang)))
         return _verdict(message=message, wrong_entries=wrong, expected_shape=shape)
     found = _match_distractor(distractors, got, rtol, atol)
     if found is not None:
@@ -235,8 +236,8 @@ def grade(answer: Any, distractors: Sequence[Any], text: str, lang: str = DEFAUL
             score=float(_get(found, "credit") or 0.0),
             message=message,
             mistake=_get(found, "mistake"),
-            mistake_name=_get(found, "name"),
-            explanation=_get(found, "explanation"),
+            mistake_name=say(_get(found, "name"), lang),
+            explanation=say(_get(found, "explanation"), lang),
             wrong_entries=wrong,
             expected_shape=shape,
         )
@@ -296,8 +297,8 @@ def _grade_choice(answer: Any, distractors: Sequence[Any], text: str, lang: str)
     return _verdict(
         message=message,
         mistake=mistake or None,
-        mistake_name=_get(found, "name") if found is not None else None,
-        explanation=_get(found, "explanation") if found is not None else None,
+        mistake_name=say(_get(found, "name"), lang) if found is not None else None,
+        explanation=say(_get(found, "explanation"), lang) if found is not None else None,
     )
 
 
@@ -489,7 +490,7 @@ def _shape_message(want, got, tol: list[float], lang: str) -> str:
 
 
 def _mistake_message(distractor: Any, lang: str) -> str:
-    name = str(_get(distractor, "name") or "").strip(_WS).rstrip(".")
+    name = str(say(_get(distractor, "name"), lang) or "").strip(_WS).rstrip(".")
     mistake = _get(distractor, "mistake")
     if name:
         return t("grading.mistake_named", lang, name=name)

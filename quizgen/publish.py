@@ -17,7 +17,7 @@ from quizgen.bank import collection
 from quizgen.bank.generate import variant
 from quizgen.bank.spec import Family
 from quizgen.errors import BuildError, QuizgenError
-from quizgen.messages import t
+from quizgen.messages import current, t, using
 from quizgen.writers import Context, Writer, context, destination
 from quizgen.writers.atomic import atomic_directory, atomic_write_text
 
@@ -42,16 +42,19 @@ def check_jobs(jobs: int | None) -> None:
 
 
 class _Render:
-    """Generate one variant and render it with the writer (picklable, for worker processes)."""
+    """Generate one variant and render it with the writer (picklable, for worker processes),
+    in the language the command runs in: a spawned worker does not inherit it."""
 
     def __init__(self, writer: Writer, context: Context):
-        self.writer, self.context = writer, context
+        self.writer, self.context, self.lang = writer, context, current()
 
     def __call__(self, family: Family, index: int, bank_seed: int):
-        return self.writer.render(variant(family, index, bank_seed), self.context)
+        with using(self.lang):
+            return self.writer.render(variant(family, index, bank_seed), self.context)
 
     def warm_up(self) -> None:
-        self.writer.warm_up(self.context)  # a spawned worker compiles its templates once, not per task
+        with using(self.lang):
+            self.writer.warm_up(self.context)  # a spawned worker compiles its templates once, not per task
 
 
 def publish(writer: Writer, families: list[Family], variants: int, seed: int = 0, out: str | Path | None = None,

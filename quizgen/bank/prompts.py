@@ -10,35 +10,32 @@ prompt from a stranger's bank can compute nothing; words that depend on a value 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from quizgen.messages import t
 
-NETWORK = (
-    "A {{ L }}-layer network in **{{ notation }} notation** is applied to a batch of "
-    "m = {{ m }} {{ examples }}, with the {{ loss }} loss "
-    "({{ reduced }} over the batch):\n\n$$ {{ network }} $$\n\n"
-)
+# The kinds whose default prompt opens with the network paragraph (prompts.toml `network`).
+NETWORK_KINDS = ("forward_value", "loss_value", "output_delta", "gradient_entry", "gradient_matrix", "sgd_update",
+                 "gradient_check", "formula_choice", "find_error")
+KINDS = NETWORK_KINDS + ("activation_derivative", "shapes_table")
 
-DEFAULTS = {
-    "forward_value": NETWORK + "Using the values below, compute ${{ asked }}$.",
-    "loss_value": NETWORK + "Using the values below, compute the loss ${{ asked }}$.",
-    "output_delta": NETWORK + "Using the values below, compute the output-layer error ${{ asked }}$.",
-    "gradient_entry": NETWORK + "Using the values below, compute ${{ asked }}$.",
-    "gradient_matrix": NETWORK + "Using the values below, compute the whole gradient ${{ asked }}$.",
-    "sgd_update": NETWORK + "Using the values below, take one gradient-descent step with learning "
-                            "rate $\\eta = {{ learning_rate }}$ and give ${{ asked }}$.",
-    "activation_derivative": "Compute the derivative of {{ activation }} at $z = {{ z }}$, "
-                             "that is ${{ asked }}$.",
-    "gradient_check": NETWORK + "Check one gradient numerically: with $\\varepsilon = {{ eps }}$, compute the "
-                                "central-difference estimate ${{ asked }}$.",
-    "shapes_table": "A fully connected network {{ network }} is trained in **{{ notation }} notation** on "
-                    "batches of m = {{ m }} examples. Give the shape (rows, columns) of each of {{ asked }}, "
-                    "one row per quantity in that order (for example `2 3; 3 1; ...`).",
-    "formula_choice": NETWORK + "Which expression equals ${{ asked }}$?",
-    "find_error": NETWORK + "A student derived ${{ asked }}$ step by step (below). Exactly one step "
-                            "contains a mistake; the steps after it follow correctly from the wrong value. "
-                            "Which step is wrong?",
-}
+
+class _Defaults(Mapping):
+    """Each kind's default prompt, in the language in use: the words live in prompts.toml."""
+
+    def __getitem__(self, kind: str) -> str:
+        if kind not in KINDS:
+            raise KeyError(kind)
+        return (t("prompts.network") if kind in NETWORK_KINDS else "") + t(f"prompts.{kind}")
+
+    def __iter__(self):
+        return iter(KINDS)
+
+    def __len__(self) -> int:
+        return len(KINDS)
+
+
+DEFAULTS = _Defaults()
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _OPENER = re.compile(r"\{\{|\{%|\{#")
@@ -48,8 +45,8 @@ _SHOWN = 40  # characters of a bad placeholder quoted back in an error
 def prompt_context(context: dict) -> dict:
     """The kind's values plus the words a default prompt derives from them."""
     m, reduction = context.get("m"), context.get("reduction")
-    return {**context, "examples": "example" if m == 1 else "examples",
-            "reduced": "averaged" if reduction == "mean" else "summed"}
+    return {**context, "examples": t("prompts.example_one" if m == 1 else "prompts.example_many"),
+            "reduced": t("prompts.reduced_mean" if reduction == "mean" else "prompts.reduced_sum")}
 
 
 def prompt_problems(prompt: str, names) -> list[str]:

@@ -13,6 +13,7 @@ from quizgen.bank.latex import LOSS_TEX, act_tex, deriv_tex, num_tex, parts_tex,
 from quizgen.bank.question import Step
 from quizgen.engine.network import Network, Notation
 from quizgen.engine.tape import Tape
+from quizgen.messages.text import text
 from quizgen.render.numbers import fmt
 
 
@@ -89,20 +90,20 @@ class StepWriter:
         parts = [{"tex": f"{sym('Z', l)} ="}, {"num": factors[0]}, {"num": factors[1]}]
         if layer.b is not None:
             parts += [{"tex": "+"}, {"num": _bias(self.n, layer.b)}]
-        prev = "the input X" if l == 1 else f"layer {l - 1}'s output"
-        steps = [self.step(f"Pre-activation of layer {l}", r["Z"], parts, self.o(t.Z),
-                           f"Multiply {prev} by the weights of layer {l}"
-                           + (" and add the bias (to every example)." if layer.b is not None else "."))]
+        prev = text("steps.prev_input") if l == 1 else text("steps.prev_layer", layer=l - 1)
+        steps = [self.step(text("steps.pre_activation", layer=l), r["Z"], parts, self.o(t.Z),
+                           text("steps.pre_activation_why_bias" if layer.b is not None else "steps.pre_activation_why",
+                                prev=prev, layer=l))]
         if not through_activation:
             return steps
         names = self.chain_names(l)
         source, source_val = sym("Z", l), t.Z
         for act, h, name in zip(layer.activations, t.H, names):
             f = act_tex(act)
-            how = "entrywise" if act.elementwise else "over the units of each example"
+            how = "steps.activation_why" if act.elementwise else "steps.activation_why_per_example"
             parts = [{"tex": f"{name} = {f}"}, OPEN, {"num": self.o(source_val)}, CLOSE]
-            steps.append(self.step(f"Activation {act.label} of layer {l}", f"{name} = {f}({source})",
-                                   parts, self.o(h), f"Apply {act.label} {how}."))
+            steps.append(self.step(text("steps.activation", act=act.label, layer=l), f"{name} = {f}({source})",
+                                   parts, self.o(h), text(how, act=act.label)))
             source, source_val = name, h
         return steps
 
@@ -118,9 +119,9 @@ class StepWriter:
         symbolic = f"J = {red} " + LOSS_TEX[loss.name].replace("a_j", "a_{ji}").replace("y_j", "y_{ji}")
         parts = [{"tex": r"J = \mathcal{L}"}, OPEN, {"num": self.o(self.tape.output)},
                  {"tex": ","}, {"num": self.o(self.net.Y)}, CLOSE]
-        how = f"average over the m = {self.net.m} examples" if loss.reduction == "mean" else "sum over the examples"
-        return self.step("Loss", symbolic, parts, self.tape.loss,
-                         f"Evaluate the {loss.name.replace('_', ' ')} of each example, then {how}.")
+        how = "steps.loss_why_mean" if loss.reduction == "mean" else "steps.loss_why_sum"
+        return self.step(text("steps.loss"), symbolic, parts, self.tape.loss,
+                         text(how, loss=loss.name.replace('_', ' '), m=self.net.m))
 
     # -- backward ------------------------------------------------------------------------
     def output_steps(self) -> list[Step]:
@@ -136,14 +137,14 @@ class StepWriter:
         if shortcut:
             target = sym("dZ", L) if k == 1 else r"\mathrm{d}" + names[-2]
             value = t.dZ if k == 1 else t.dH[-2]
-            why = {"softmax": "Softmax with cross-entropy", "sigmoid": "Sigmoid with binary cross-entropy",
-                   "identity": "A linear output with ½ squared error"}[last.name]
+            why = {"softmax": text("steps.shortcut_softmax"), "sigmoid": text("steps.shortcut_sigmoid"),
+                   "identity": text("steps.shortcut_identity")}[last.name]
             steps.append(self.step(
-                "Output error", f"{target} = {over_m}\\left({sym('A', L)} - Y\\right)",
+                text("steps.output_error"), f"{target} = {over_m}\\left({sym('A', L)} - Y\\right)",
                 [{"tex": f"{target} = {over_m}"}, OPEN, {"num": self.o(t.A)}, {"tex": "-"}, {"num": self.o(net.Y)},
                  CLOSE],
-                self.o(value), f"{why} simplifies to the prediction Ŷ = A{L} minus the target Y"
-                + (" (÷ m for the mean)." if over_m else ".")))
+                self.o(value), text("steps.output_error_why_mean" if over_m else "steps.output_error_why",
+                                    shortcut=why, layer=L)))
             chain = list(range(k - 2, -1, -1))
         else:
             steps.append(self.loss_gradient_step())
@@ -155,10 +156,10 @@ class StepWriter:
         """dA of the output layer: the loss differentiated with respect to the network's output."""
         L, net, t = self.L, self.net, self.tape.layers[-1]
         return self.step(
-            "Loss gradient at the output", fr"{sym('dA', L)} = \frac{{\partial J}}{{\partial {sym('A', L)}}}",
+            text("steps.loss_gradient"), fr"{sym('dA', L)} = \frac{{\partial J}}{{\partial {sym('A', L)}}}",
             [{"tex": f"{sym('dA', L)} ="}, {"num": self.o(t.dA)}],
-            self.o(t.dA), f"Differentiate the {net.loss.name.replace('_', ' ')} with respect to the output"
-            + (", including the 1/m of the mean." if net.loss.reduction == "mean" else "."))
+            self.o(t.dA), text("steps.loss_gradient_why_mean" if net.loss.reduction == "mean"
+                               else "steps.loss_gradient_why", loss=net.loss.name.replace('_', ' ')))
 
     def activation_steps(self, l: int, chain: list[int]) -> list[Step]:
         layer, t = self.net.layers[l - 1], self.tape.layers[l - 1]
@@ -177,12 +178,12 @@ class StepWriter:
                 d_tex = deriv_tex(act, z_name, names[j])
                 symbolic = f"{out} = {upstream} \\odot \\left({d_tex}\\right)"
                 parts = [{"tex": f"{out} ="}, {"num": self.o(up_val)}, {"tex": r"\odot"}, {"num": self.o(deriv)}]
-                why = f"Multiply entrywise by the derivative of {act.label} at {self._plain(z_name)}."
+                why = text("steps.back_through_why", act=act.label, at=self._plain(z_name))
             else:
                 symbolic = f"{out} = " + vjp_tex(act, names[j], upstream)  # softmax: the full Jacobian
                 parts = [{"tex": f"{out} ="}, {"num": self.o(result)}]
-                why = "Apply the full softmax Jacobian diag(s) − s sᵀ to each example."
-            steps.append(self.step(f"Back through {act.label} (layer {l})", symbolic, parts, self.o(result), why))
+                why = text("steps.back_through_softmax_why")
+            steps.append(self.step(text("steps.back_through", act=act.label, layer=l), symbolic, parts, self.o(result), why))
         return steps
 
     @staticmethod
@@ -195,44 +196,43 @@ class StepWriter:
         r = _rules(self.n, l + 1, nxt.b is not None)
         W, dZ = self.o(nxt.W), self.o(t.dZ)
         factors = [{"num": W.T}, {"num": dZ}] if self.n is Notation.COLUMN else [{"num": dZ}, {"num": W.T}]
-        return self.step(f"Gradient reaching layer {l}'s output", r["back"],
+        return self.step(text("steps.propagate", layer=l), r["back"],
                          [{"tex": f"{sym('dA', l)} ="}] + factors, self.o(self.tape.layers[l - 1].dA),
-                         f"Pass the error back through W{l + 1}, transposed.")
+                         text("steps.propagate_why", weights=l + 1))
 
     def weight_step(self, l: int) -> Step:
         layer, t = self.net.layers[l - 1], self.tape.layers[l - 1]
         r = _rules(self.n, l, layer.b is not None)
         dZ, A0 = self.o(t.dZ), self.o(t.A_prev)
         factors = [{"num": dZ}, {"num": A0.T}] if self.n is Notation.COLUMN else [{"num": A0.T}, {"num": dZ}]
-        return self.step(f"Weight gradient of layer {l}", r["dW"], [{"tex": f"{sym('dW', l)} ="}] + factors,
-                         self.o(t.dW), "Each weight's gradient is its output unit's error times its input, "
-                         "summed over the examples.")
+        return self.step(text("steps.weight_gradient", layer=l), r["dW"], [{"tex": f"{sym('dW', l)} ="}] + factors,
+                         self.o(t.dW), text("steps.weight_gradient_why"))
 
     def bias_step(self, l: int) -> Step:
         t = self.tape.layers[l - 1]
         r = _rules(self.n, l, True)
-        return self.step(f"Bias gradient of layer {l}", r["db"],
+        return self.step(text("steps.bias_gradient", layer=l), r["db"],
                          [{"tex": fr"{sym('db', l)} = \sum_i"}, {"num": self.o(t.dZ)}], t.db,
-                         "The bias is added to every example, so its gradient sums dZ over the batch.")
+                         text("steps.bias_gradient_why"))
 
     def dx_step(self) -> Step:
         layer, t = self.net.layers[0], self.tape.layers[0]
         r = _rules(self.n, 1, layer.b is not None)
         W, dZ = self.o(layer.W), self.o(t.dZ)
         factors = [{"num": W.T}, {"num": dZ}] if self.n is Notation.COLUMN else [{"num": dZ}, {"num": W.T}]
-        return self.step("Gradient with respect to the input", r["back"], [{"tex": r"\mathrm{d}X ="}] + factors,
-                         self.o(self.tape.dX), "Pass the error of layer 1 back through W1, transposed.")
+        return self.step(text("steps.input_gradient"), r["back"], [{"tex": r"\mathrm{d}X ="}] + factors,
+                         self.o(self.tape.dX), text("steps.input_gradient_why"))
 
     def sgd_step(self, l: int, quantity: str) -> Step:
         layer, t = self.net.layers[l - 1], self.tape.layers[l - 1]
         eta = fmt(self.net.learning_rate)
         if quantity == "W_new":
-            return self.step(f"SGD update of W{l}", f"{sym('W', l)} \\leftarrow {sym('W', l)} - \\eta\\, {sym('dW', l)}",
+            return self.step(text("steps.sgd_weights", layer=l), f"{sym('W', l)} \\leftarrow {sym('W', l)} - \\eta\\, {sym('dW', l)}",
                              [{"num": self.o(layer.W)}, {"tex": f"- {eta}"}, {"num": self.o(t.dW)}],
-                             self.o(t.W_new), f"Step against the gradient with learning rate η = {eta}.")
-        return self.step(f"SGD update of b{l}", f"{sym('b', l)} \\leftarrow {sym('b', l)} - \\eta\\, {sym('db', l)}",
+                             self.o(t.W_new), text("steps.sgd_why", eta=eta))
+        return self.step(text("steps.sgd_bias", layer=l), f"{sym('b', l)} \\leftarrow {sym('b', l)} - \\eta\\, {sym('db', l)}",
                          [{"num": layer.b}, {"tex": f"- {eta}"}, {"num": t.db}], t.b_new,
-                         f"Step against the gradient with learning rate η = {eta}.")
+                         text("steps.sgd_why", eta=eta))
 
     def backward_to(self, l: int, quantity: str) -> list[Step]:
         """Output error down to `quantity` of layer l (dA, dZ, dW, db, W_new, b_new or dX)."""

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from quizgen.bank.collection import cores
 from quizgen.bank.load import load_bank
+from quizgen.commands.options import add_lang
 from quizgen.limits import check_variants
-from quizgen.messages import t
+from quizgen.messages import current, t
 from quizgen.publish import check_jobs, publish
 from quizgen.writers import destination, get
 from quizgen.writers.site import OWNER as SITE
@@ -30,7 +31,7 @@ def register(sub):
     p.add_argument("--variants", type=int, default=3, metavar="N", help=t("site.opt_variants"))
     p.add_argument("--seed", type=int, default=0, metavar="S", help=t("site.opt_seed"))
     p.add_argument("--jobs", type=int, metavar="N", help=t("writers.opt_jobs", cores=cores()))
-    return p
+    return add_lang(p)
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,9 @@ def check_out(out: Path) -> None:
 def build(bank: str | Path | None, out: str | Path, variants: int = 3, seed: int = 0, progress=None,
           jobs: int | None = None, lang: str | None = None) -> Result:
     """`progress(total)` may return a callable told of each finished question; `jobs` worker
-    processes (None: every core), the same bytes for any number."""
+    processes (None: every core), the same bytes for any number; `lang`: the language in use
+    unless given."""
+    lang = lang or current()
     check_variants(variants)
     check_jobs(jobs)
     check_out(Path(out))

@@ -16,11 +16,10 @@ RARELY_SEPARATE = 0.5  # share of draws with a mistake inside the answer's toler
 
 
 def register(sub):
-    p = sub.add_parser("check", help="validate the question bank",
-                       description="Check every family file; print each problem as 'file: key: what is wrong'.")
-    p.add_argument("--bank", metavar="DIR", help="question bank directory (default: ./question_bank)")
-    p.add_argument("--variants", type=int, default=5, metavar="N", help="variants generated per family (default: 5)")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="bank seed (default: 0)")
+    p = sub.add_parser("check", help=t("check.help"), description=t("check.description"))
+    p.add_argument("--bank", metavar="DIR", help=t("check.opt_bank"))
+    p.add_argument("--variants", type=int, default=5, metavar="N", help=t("check.opt_variants"))
+    p.add_argument("--seed", type=int, default=0, metavar="S", help=t("check.opt_seed"))
     return p
 
 
@@ -31,7 +30,7 @@ def run(args) -> int:
     check_variants(args.variants)
     root = Path(args.bank) if args.bank else default_bank()
     if not root.is_dir():
-        raise BankError("no such bank directory", file=str(root))
+        raise BankError(t("check.no_bank"), file=str(root))
     files, errors = scan_bank(root)
     families, problems = load_files(files, root)
     errors += problems
@@ -54,7 +53,7 @@ def run(args) -> int:
     for error in errors:
         print(clean(str(error)), file=sys.stderr)
     if errors:
-        print(f"quizgen check: {len(errors)} problem(s) in {len(files)} file(s)", file=sys.stderr)
+        print(t("check.problems", errors=len(errors), files=len(files)), file=sys.stderr)
         return 2
-    print(f"quizgen check: {len(families)} families OK ({args.variants} variants each)")
+    print(t("check.ok", families=len(families), variants=args.variants))
     return 0

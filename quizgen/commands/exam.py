@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from quizgen.commands.options import add_lang
 from quizgen.errors import ErrorList
 from quizgen.messages import t
 from quizgen.render.numbers import fmt
@@ -12,14 +13,12 @@ from quizgen.render.terminal import clean
 
 def register(sub):
     p = sub.add_parser(
-        "exam", help="print exam versions, answer keys and a roster from an exam spec",
-        description="Draw every version of the exam SPEC describes (same questions, different numbers) "
-                    "and write exam-<V>.html, key-<V>.html, roster.csv and roster.json into DIR.")
-    p.add_argument("spec", metavar="SPEC", help="exam spec (TOML), e.g. examples/midterm.toml")
-    p.add_argument("--versions", type=int, default=1, metavar="N", help="versions to draw (default: 1)")
-    p.add_argument("--out", default="exam-out", metavar="DIR", help="output folder, replaced whole (default: exam-out)")
-    p.add_argument("--pdf", action="store_true", help="also print each HTML file to PDF with headless Chromium")
-    return p
+        "exam", help=t("exam.cli_help"), description=t("exam.cli_description"))
+    p.add_argument("spec", metavar="SPEC", help=t("exam.opt_spec"))
+    p.add_argument("--versions", type=int, default=1, metavar="N", help=t("exam.opt_versions"))
+    p.add_argument("--out", default="exam-out", metavar="DIR", help=t("exam.opt_out"))
+    p.add_argument("--pdf", action="store_true", help=t("exam.opt_pdf"))
+    return add_lang(p)
 
 
 def run(args) -> int:
@@ -38,7 +37,7 @@ def run(args) -> int:
         return bars[-1].update
 
     try:
-        result = build(args.spec, args.out, versions=args.versions, pdf=args.pdf, progress=progress)
+        result = build(args.spec, args.out, versions=args.versions, pdf=args.pdf, progress=progress, lang=args.lang)
     except ErrorList as exc:  # one `file: key: what is wrong` line each, as `quizgen check` prints them
         for error in exc.errors:
             print(clean(str(error)), file=sys.stderr)

@@ -5,22 +5,23 @@ from __future__ import annotations
 from quizgen import writers
 from quizgen.bank.collection import cores
 from quizgen.bank.load import load_bank
+from quizgen.bank.question import SCHEMA
+from quizgen.commands.options import add_lang
 from quizgen.messages import t
 from quizgen.publish import check_jobs, publish
 
 
 def register(sub):
-    p = sub.add_parser("export", help="export the bank's questions (JSON schema quizgen.questions/2)",
-                       description="Write every family × N variants as {\"schema\": \"quizgen.questions/2\", "
-                                   "\"questions\": [...]} (see docs/schema.md).")
+    p = sub.add_parser("export", help=t("export.help", schema=SCHEMA), description=t("export.description", schema=SCHEMA))
     p.add_argument("--format", default="json", metavar="FORMAT",
                    help=t("writers.opt_format", formats=", ".join(writers.names())))
-    p.add_argument("--bank", metavar="DIR", help="question bank directory (default: ./question_bank or the shipped bank)")
-    p.add_argument("--variants", type=int, default=1, metavar="N", help="variants per family (default: 1)")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="bank seed (default: 0)")
-    p.add_argument("--family", action="append", metavar="ID", help="only these families (repeatable)")
-    p.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output (- for standard output)")
+    p.add_argument("--bank", metavar="DIR", help=t("export.opt_bank"))
+    p.add_argument("--variants", type=int, default=1, metavar="N", help=t("export.opt_variants"))
+    p.add_argument("--seed", type=int, default=0, metavar="S", help=t("export.opt_seed"))
+    p.add_argument("--family", action="append", metavar="ID", help=t("export.opt_family"))
+    p.add_argument("--out", metavar="FILE", help=t("export.opt_out"))
     p.add_argument("--jobs", type=int, metavar="N", help=t("writers.opt_jobs", cores=cores()))
+    add_lang(p)
     add_writer_options(p)
     return p
 
@@ -50,7 +51,7 @@ def run(args) -> int:
         known = {f.id for f in families}
         missing = [f for f in args.family if f not in known]
         if missing:
-            raise QuizgenError(f"--family: unknown family {missing[0]!r}")
+            raise QuizgenError(t("export.unknown_family", family=missing[0]))
         families = [f for f in families if f.id in set(args.family)]
     options = {o.name: getattr(args, o.name, None) for o in writer.options}
     out = None if args.out in (None, "-") else args.out

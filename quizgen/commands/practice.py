@@ -7,6 +7,7 @@ import re
 import sys
 
 from quizgen.bank.load import load_bank
+from quizgen.commands.options import add_lang
 from quizgen.errors import QuizgenError
 from quizgen.messages import t
 from quizgen.practice.history import default_path, open_history
@@ -22,6 +23,7 @@ def register(sub):
     p.add_argument("--seed", type=int, default=0, metavar="S", help=t("practice.opt_seed"))
     p.add_argument("--db", metavar="PATH", help=t("practice.opt_db"))
     p.add_argument("--bank", metavar="DIR", help=t("practice.opt_bank"))
+    add_lang(p, terminal=True)
     return p
 
 

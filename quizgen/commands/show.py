@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from quizgen.bank.generate import variant
 from quizgen.bank.load import load_bank
+from quizgen.commands.options import add_lang
 from quizgen.errors import QuizgenError
 from quizgen.messages import t
 from quizgen.render.terminal import echo
@@ -17,7 +18,7 @@ def register(sub):
     p.add_argument("--index", type=int, default=0, metavar="I", help=t("show.opt_index"))
     p.add_argument("--bank", metavar="DIR", help=t("show.opt_bank"))
     p.add_argument("--no-solution", action="store_true", help=t("show.opt_no_solution"))
-    return p
+    return add_lang(p, terminal=True)
 
 
 def run(args) -> int:

@@ -13,10 +13,9 @@ from quizgen.render.solution_text import render_solution
 
 
 def register(sub):
-    p = sub.add_parser("solve", help="solve problem files step by step (TOML or JSON)",
-                       description="Print every forward and backward quantity of each problem file.")
-    p.add_argument("files", nargs="+", metavar="FILE", help="problem file (.toml or .json)")
-    p.add_argument("--json", action="store_true", help="print one JSON object per file per line (JSON Lines)")
+    p = sub.add_parser("solve", help=t("solve.help"), description=t("solve.description"))
+    p.add_argument("files", nargs="+", metavar="FILE", help=t("solve.opt_files"))
+    p.add_argument("--json", action="store_true", help=t("solve.opt_json"))
     return p
 
 

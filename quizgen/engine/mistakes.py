@@ -18,17 +18,32 @@ from quizgen.engine.backprop import Backward, solve_backward, solve_forward
 from quizgen.engine.losses import Loss
 from quizgen.engine.network import Network
 from quizgen.engine.tape import Tape
+from quizgen.messages.text import text
 
 
 class NotApplicable(Exception):
     """The mistake cannot be made on this network (e.g. the shapes would not multiply)."""
 
 
-@dataclass(frozen=True)
-class Mistake:
+class _Worded:
+    """A catalogued mistake's words, as texts keyed by its id (mistakes.toml), worded by writers."""
+
     id: str
-    name: str  # completes "this is what you get if you ..."
-    explanation: str
+
+    @property
+    def name(self) -> dict:
+        """Completes "this is what you get if you ..."."""
+        return text(f"mistakes.{self.id}.name")
+
+    @property
+    def explanation(self) -> dict:
+        """What the student did, in words a student understands."""
+        return text(f"mistakes.{self.id}.explanation")
+
+
+@dataclass(frozen=True)
+class Mistake(_Worded):
+    id: str
     rules: type[Backward]
 
     def applies(self, net: Network) -> bool:
@@ -271,55 +286,23 @@ class FactorTwoDoubled(_LossSlip):
     mistake_id = "factor2_doubled"
 
 
+# Names and explanations: quizgen/messages/<lang>/mistakes.toml, one table per id.
 CATALOG: dict[str, Mistake] = {m.id: m for m in [
-    Mistake("sigma_for_derivative", "use the activation g(z) where its derivative g′(z) belongs",
-            "The chain rule needs the activation's derivative g′(Z), but this multiplies by the "
-            "activation's value g(Z): σ(z) instead of σ(z)(1 − σ(z)), tanh(z) instead of "
-            "1 − tanh²(z), ReLU(z) instead of the 0/1 step.", ActivationForDerivative),
-    Mistake("derivative_dropped", "leave out the activation's derivative σ′(z)",
-            "Going back through an activation you must multiply by its derivative; this skips "
-            "that factor and passes dA straight through as dZ.", DerivativeDropped),
-    Mistake("tanh_sigmoid_swapped", "mix up σ′ = a(1 − a) and tanh′ = 1 − a²",
-            "The sigmoid's derivative is a(1 − a) and tanh's is 1 − a²; this uses one in place "
-            "of the other.", TanhSigmoidSwapped),
-    Mistake("derivative_at_output", "evaluate the derivative at A instead of at Z",
-            "σ′ must be taken at the pre-activation Z; this plugs the activation's output A into "
-            "σ′ (for the sigmoid, a(1 − a) is already σ′(z) — do not apply σ′ to a again).",
-            DerivativeAtOutput),
-    Mistake("forgot_1_over_m", "forget the 1/m of the mean over the batch",
-            "The loss averages over the m examples, so every gradient carries a factor 1/m; "
-            "this leaves it out and gets m times the gradient.", ForgotOneOverM),
-    Mistake("double_1_over_m", "apply the 1/m twice",
-            "dZ of the output already contains 1/m from the mean; dividing dW and db by m "
-            "again makes them m times too small.", DoubleOneOverM),
-    Mistake("bias_not_summed", "take db from one example instead of summing over the batch",
-            "b is added to every example, so db sums dZ over all m examples (columns in column "
-            "notation, rows in row notation); this keeps only the first example's dZ.", BiasNotSummed),
-    Mistake("transposed_weight", "use W instead of Wᵀ when passing the gradient back",
-            "Going back a layer multiplies by the transpose of the weights: Wᵀ·dZ in column "
-            "notation, dZ·Wᵀ in row notation. Without the transpose the entries are mixed up.",
-            TransposedWeight),
-    Mistake("wrong_weight", "pass the chain through the wrong weight matrix",
-            "The gradient reaching a hidden layer goes through the weights of the layer after "
-            "it (W2 for layer 1); this uses the layer's own weights (W1) instead.", WrongWeight),
-    Mistake("input_summed", "sum the input over its features",
-            "∂z_j/∂W_jk is the single input x_k; this multiplies by Σ_k x_k, the sum of all "
-            "features, for every weight.", InputSummed),
-    Mistake("sign_flipped", "flip the sign (y − ŷ instead of ŷ − y)",
-            "The loss gradient at the output is ŷ − y (prediction minus target); writing "
-            "y − ŷ flips the sign of every gradient after it.", SignFlipped),
-    Mistake("softmax_diagonal", "use only the diagonal ŷ(1 − ŷ) of the softmax Jacobian",
-            "Each softmax output depends on every input, so its Jacobian is diag(ŷ) − ŷŷᵀ; "
-            "keeping only ŷ(1 − ŷ) drops the cross terms.", SoftmaxDiagonal),
-    Mistake("shortcut_on_squared_error", "apply the ŷ − y shortcut to a squared-error loss",
-            "dZ = ŷ − y holds for sigmoid with binary cross-entropy (or softmax with "
-            "cross-entropy); with a squared error the sigmoid's derivative ŷ(1 − ŷ) stays in.",
-            ShortcutOnSquaredError),
-    Mistake("factor2_dropped", "drop the factor 2 of the squared error",
-            "The derivative of (a − y)² is 2(a − y); this writes (a − y).", FactorTwoDropped),
-    Mistake("factor2_doubled", "double the factor 2 of the ½ squared error",
-            "With ½(a − y)² the 2 from the square cancels the ½, giving (a − y); this keeps "
-            "an extra factor 2.", FactorTwoDoubled),
+    Mistake("sigma_for_derivative", ActivationForDerivative),
+    Mistake("derivative_dropped", DerivativeDropped),
+    Mistake("tanh_sigmoid_swapped", TanhSigmoidSwapped),
+    Mistake("derivative_at_output", DerivativeAtOutput),
+    Mistake("forgot_1_over_m", ForgotOneOverM),
+    Mistake("double_1_over_m", DoubleOneOverM),
+    Mistake("bias_not_summed", BiasNotSummed),
+    Mistake("transposed_weight", TransposedWeight),
+    Mistake("wrong_weight", WrongWeight),
+    Mistake("input_summed", InputSummed),
+    Mistake("sign_flipped", SignFlipped),
+    Mistake("softmax_diagonal", SoftmaxDiagonal),
+    Mistake("shortcut_on_squared_error", ShortcutOnSquaredError),
+    Mistake("factor2_dropped", FactorTwoDropped),
+    Mistake("factor2_doubled", FactorTwoDoubled),
 ]}
 
 
@@ -344,32 +327,21 @@ def activation_mistakes(act: Activation, z: float) -> dict[str, float]:
 
 
 @dataclass(frozen=True)
-class Misconception:
+class Misconception(_Worded):
     """A mistake outside the backward pass (a formula, a finite difference, a shape)."""
 
     id: str
-    name: str
-    explanation: str
 
 
 OTHER: dict[str, Misconception] = {m.id: m for m in [
-    Misconception("eps_not_doubled", "divide by ε instead of 2ε",
-                  "The central difference (J(w + ε) − J(w − ε)) spans a width of 2ε, so it is "
-                  "divided by 2ε; dividing by ε doubles the estimate."),
-    Misconception("difference_reversed", "subtract in the wrong order",
-                  "The central difference is J(w + ε) − J(w − ε); reversing it flips the sign."),
-    Misconception("other_notation_shapes", "use the other notation's orientation",
-                  "In column notation data are (features, examples) and W is (units out, units "
-                  "in); in row notation both are transposed. This mixes the two."),
-    Misconception("rounded_too_early", "round intermediate results too early",
-                  "Every step was right, but rounding intermediate values to few digits moved the "
-                  "result outside the tolerance; carry more significant figures than you give."),
-    Misconception("wrong_order", "multiply the factors in the wrong order",
-                  "Matrix products do not commute: check the shapes — the result must have the "
-                  "shape of W, so the factors must be ordered (and transposed) to give it."),
+    Misconception("eps_not_doubled"),
+    Misconception("difference_reversed"),
+    Misconception("other_notation_shapes"),
+    Misconception("rounded_too_early"),
+    Misconception("wrong_order"),
 ]}
 
 
 def describe(mistake_id: str):
-    """The catalog entry (with .name and .explanation) for any mistake id."""
+    """The catalog entry (with .name and .explanation, texts to word with say()) for any mistake id."""
     return CATALOG.get(mistake_id) or OTHER[mistake_id]

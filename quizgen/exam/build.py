@@ -18,6 +18,7 @@ from quizgen.errors import BankError, ErrorList, QuizgenError
 from quizgen.exam.assemble import MAX_VERSIONS, Bank, Exam, assemble
 from quizgen.exam.select import draw, plan
 from quizgen.exam.spec import read_spec
+from quizgen.messages import current, t, using
 from quizgen.resources import shipped
 from quizgen.writers import exam as exam_writer
 from quizgen.writers import pdf as pdf_writer
@@ -39,10 +40,11 @@ class Result:
     pdf_missing: str | None  # --pdf asked but "chromium" or "playwright" is missing: HTML only
 
 
-def prepare(spec_path: str | Path, versions: int = 1) -> Exam:
-    """The assembled exam, or ErrorList naming every problem at once."""
+def prepare(spec_path: str | Path, versions: int = 1, lang: str | None = None) -> Exam:
+    """The assembled exam, or ErrorList naming every problem at once; its questions are worded in
+    `lang`, else the spec's `lang`, else the language in use."""
     if not 1 <= versions <= MAX_VERSIONS:
-        raise QuizgenError(f"--versions must be between 1 and {MAX_VERSIONS}, got {versions}")
+        raise QuizgenError(t("spec.bad_versions", most=MAX_VERSIONS, value=versions))
     spec, errors = read_spec(spec_path)
     if spec is None:
         raise ErrorList(errors)
@@ -53,12 +55,13 @@ def prepare(spec_path: str | Path, versions: int = 1) -> Exam:
         raise ErrorList(errors + exc.errors) from None
     except QuizgenError as exc:
         raise ErrorList(errors + [exc]) from None
-    plans, problems = plan(spec, families)
-    drawn, shortages = draw(spec, plans, versions)
-    errors += problems + shortages
-    if errors:
-        raise ErrorList(errors)
-    return assemble(spec, drawn, bank)
+    with using(lang or spec.lang or current()):
+        plans, problems = plan(spec, families)
+        drawn, shortages = draw(spec, plans, versions)
+        errors += problems + shortages
+        if errors:
+            raise ErrorList(errors)
+        return assemble(spec, drawn, bank)
 
 
 def bank_identity(bank: Path | None) -> Bank:
@@ -71,7 +74,7 @@ def bank_identity(bank: Path | None) -> Bank:
         try:
             content = path.read_bytes()
         except OSError as exc:
-            raise BankError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+            raise BankError(t("spec.cannot_read_family", reason=exc.strerror or exc), file=str(path)) from None
         digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0" + content + b"\0")
     return Bank(Path(os.path.realpath(root)).name, is_shipped, digest.hexdigest()[:12])
 
@@ -88,9 +91,14 @@ def check_out(out: Path) -> None:
 
 
 def build(spec_path: str | Path, out: str | Path, versions: int = 1, pdf: bool = False,
-          progress: pdf_writer.Progress | None = None) -> Result:
-    exam = prepare(spec_path, versions)
-    out = Path(out)
+          progress: pdf_writer.Progress | None = None, lang: str | None = None) -> Result:
+    exam = prepare(spec_path, versions, lang)
+    with using(lang or exam.spec.lang or current()):
+        return _write(exam, Path(out), pdf, progress)
+
+
+def _write(exam: Exam, out: Path, pdf: bool, progress: pdf_writer.Progress | None) -> Result:
+    """Write every version and key (and their PDFs) into `out`, replaced whole."""
     check_out(out)
     missing = pdf_writer.missing() if pdf else None
     with atomic_directory(out, EXAM) as tmp:

@@ -27,9 +27,11 @@ from quizgen import datafile
 from quizgen.errors import ErrorList, SpecError
 from quizgen.bank.texcheck import text_problems
 from quizgen.limits import MAX_DURATION, MAX_INSTRUCTIONS, MAX_LINE, MAX_POINTS
+from quizgen import messages
+from quizgen.messages import t
 
 TOP_KEYS = {"title", "course", "date", "duration", "instructions", "paper", "seed", "shuffle_questions",
-            "shuffle_choices", "formula_sheet", "bank", "sections"}
+            "shuffle_choices", "formula_sheet", "bank", "sections", "lang"}
 SECTION_KEYS = {"title", "families", "tags", "topic", "difficulty", "count", "points"}
 PAPERS = {"a4": "A4", "letter": "Letter"}
 MAX_COUNT = 50  # questions per section
@@ -67,6 +69,7 @@ class ExamSpec:
     formula_sheet: bool
     bank: Path | None  # resolved against the spec's folder
     sections: tuple[SectionSpec, ...]
+    lang: str | None = None  # the language it is printed in; None: --lang, else the default
 
 
 class _Collector:
@@ -91,12 +94,12 @@ def _text(c: _Collector, data: dict, key: str, required: bool = False) -> str:
     value = data.get(key)
     if value is None:
         if required:
-            c.add(key, "missing")
+            c.add(key, t("spec.missing"))
         return ""
     if isinstance(value, (dt.date, dt.datetime)) and key == "date":
         return value.isoformat()
     if not isinstance(value, str) or (required and not value.strip()):
-        c.add(key, f"must be a {'non-empty ' if required else ''}string, got {datafile.clip(repr(value))}")
+        c.add(key, t("spec.not_nonempty_string" if required else "spec.not_string", value=datafile.clip(repr(value))))
         return ""
     return _checked_text(c, key, value, MAX_INSTRUCTIONS if key == "instructions" else MAX_LINE)
 
@@ -114,7 +117,7 @@ def _checked_text(c: _Collector, key: str, value: str, limit: int) -> str:
 def _flag(c: _Collector, data: dict, key: str) -> bool:
     value = data.get(key, False)
     if not isinstance(value, bool):
-        c.add(key, f"must be true or false, got {value!r}")
+        c.add(key, t("spec.not_flag", value=value))
         return False
     return value
 
@@ -123,11 +126,11 @@ def _difficulty(c: _Collector, key: str, value) -> tuple[int, int] | None:
     if _is_int(value):
         value = [value, value]
     if not (isinstance(value, list) and len(value) == 2 and all(_is_int(v) for v in value)):
-        c.add(key, f"must be a whole number 1–5 or [min, max], got {value!r}")
+        c.add(key, t("spec.bad_difficulty", value=value))
         return None
     lo, hi = value
     if not 1 <= lo <= hi <= 5:
-        c.add(key, f"must lie within 1–5 with min ≤ max, got {value!r}")
+        c.add(key, t("spec.bad_difficulty_range", value=value))
         return None
     return (lo, hi)
 
@@ -136,48 +139,47 @@ def _section(c: _Collector, number: int, data) -> SectionSpec | None:
     """One [[sections]] table, or None when it cannot be used (its errors are collected)."""
     key = f"sections[{number}]"
     if not isinstance(data, dict):
-        c.add(key, "must be a table ([[sections]])")
+        c.add(key, t("spec.section_not_table"))
         return None
     before = len(c.errors)
     for name in sorted(set(data) - SECTION_KEYS):
-        c.add(f"{key}.{datafile.key_name(name)}", f"unknown key (known: {', '.join(sorted(SECTION_KEYS))})")
-    title = data.get("title", f"Section {number}")
+        c.add(f"{key}.{datafile.key_name(name)}", t("spec.unknown_key", known=", ".join(sorted(SECTION_KEYS))))
+    title = data.get("title", t("spec.section_title", number=number))
     if not isinstance(title, str):
-        c.add(f"{key}.title", f"must be a string, got {datafile.clip(repr(title))}")
+        c.add(f"{key}.title", t("spec.not_string", value=datafile.clip(repr(title))))
     else:
         title = _checked_text(c, f"{key}.title", title, MAX_LINE)
     families = data.get("families")
     if families is not None:
         if not (isinstance(families, list) and families and all(isinstance(f, str) and f for f in families)):
-            c.add(f"{key}.families", "must be a non-empty list of family ids")
+            c.add(f"{key}.families", t("spec.bad_families"))
             families = None
         else:
             families = tuple(families)
     tags = data.get("tags", [])
     if not (isinstance(tags, list) and all(isinstance(t, str) and t for t in tags)):
-        c.add(f"{key}.tags", "must be a list of non-empty strings")
+        c.add(f"{key}.tags", t("spec.bad_tags"))
         tags = []
     topic = data.get("topic")
     if topic is not None and not (isinstance(topic, str) and topic):
-        c.add(f"{key}.topic", f"must be a non-empty string, got {topic!r}")
+        c.add(f"{key}.topic", t("spec.not_nonempty_string", value=datafile.clip(repr(topic))))
     difficulty = None
     if "difficulty" in data:
         difficulty = _difficulty(c, f"{key}.difficulty", data["difficulty"])
     selects = bool(tags) or "topic" in data or "difficulty" in data
     if "families" in data and selects:
-        c.add(key, "give either families = [...] or a selection (tags, topic, difficulty), not both")
+        c.add(key, t("spec.families_and_selection"))
     elif "families" not in data and not selects:
-        c.add(key, "says nothing to draw: give families = [...] or a selection by tags, topic or difficulty")
+        c.add(key, t("spec.nothing_to_draw"))
     count = data.get("count")
     if count is not None and not (_is_int(count) and 1 <= count <= MAX_COUNT):
-        c.add(f"{key}.count", f"must be a whole number from 1 to {MAX_COUNT}, got {_shown(count)}")
+        c.add(f"{key}.count", t("spec.bad_count", most=MAX_COUNT, value=_shown(count)))
     points = data.get("points")
     if points is None:
-        c.add(f"{key}.points", "missing")
+        c.add(f"{key}.points", t("spec.missing"))
     elif not (isinstance(points, (int, float)) and not isinstance(points, bool)
               and 0 < points <= MAX_POINTS and float(points * 2).is_integer()):
-        c.add(f"{key}.points", f"must be a positive multiple of 0.5 up to {MAX_POINTS} (points per question), "
-                               f"got {_shown(points)}")
+        c.add(f"{key}.points", t("spec.bad_points", most=MAX_POINTS, value=_shown(points)))
     if len(c.errors) > before:
         return None
     return SectionSpec(number, title, families, tuple(tags), topic, difficulty, count, float(points))
@@ -192,45 +194,49 @@ def parse_spec(data: dict, path: str) -> tuple[ExamSpec, list[SpecError]]:
     """
     c = _Collector(path)
     for key in sorted(set(data) - TOP_KEYS):
-        c.add(datafile.key_name(key), f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")
+        c.add(datafile.key_name(key), t("spec.unknown_key", known=", ".join(sorted(TOP_KEYS))))
     title = _text(c, data, "title", required=True)
     course, date, instructions = (_text(c, data, k) for k in ("course", "date", "instructions"))
     duration = data.get("duration")
     if duration is not None and not (_is_int(duration) and 0 < duration <= MAX_DURATION):
-        c.add("duration", f"must be a whole number of minutes from 1 to {MAX_DURATION}, got {_shown(duration)}")
+        c.add("duration", t("spec.bad_duration", most=MAX_DURATION, value=_shown(duration)))
         duration = None
     paper = data.get("paper", "A4")
     if not isinstance(paper, str) or paper.lower() not in PAPERS:
-        c.add("paper", f"must be 'A4' or 'Letter', got {paper!r}")
+        c.add("paper", t("spec.bad_paper", value=paper))
         paper = "A4"
     seed = data.get("seed", 0)
     if not (_is_int(seed) and seed >= 0):
-        c.add("seed", f"must be a whole number ≥ 0, got {seed!r}")
+        c.add("seed", t("spec.bad_seed", value=seed))
         seed = 0
     flags = {k: _flag(c, data, k) for k in ("shuffle_questions", "shuffle_choices", "formula_sheet")}
     bank = data.get("bank")
     if bank is not None:
         if not (isinstance(bank, str) and bank):
-            c.add("bank", f"must be a folder path, got {bank!r}")
+            c.add("bank", t("spec.bad_bank", value=bank))
             bank = None
         else:
             bank = Path(os.path.normpath(Path(path).parent / bank))
             if not bank.is_dir():
-                c.add("bank", f"no such folder {str(bank)!r} (the path is relative to the spec file)")
+                c.add("bank", t("spec.no_bank", folder=str(bank)))
                 bank = None
+    lang = data.get("lang")
+    if lang is not None and lang not in messages.languages():
+        c.add("lang", messages.unknown_lang(lang))
+        lang = None
     raw = data.get("sections")
     sections = []
     if raw is None:
-        c.add("sections", "missing: add at least one [[sections]] table")
+        c.add("sections", t("spec.no_sections"))
     elif not isinstance(raw, list) or not raw:
-        c.add("sections", "must be one or more [[sections]] tables")
+        c.add("sections", t("spec.bad_sections"))
     elif len(raw) > MAX_SECTIONS:
-        c.add("sections", f"has {len(raw)} sections; at most {MAX_SECTIONS}")
+        c.add("sections", t("spec.too_many_sections", count=len(raw), most=MAX_SECTIONS))
     else:
         sections = [s for s in (_section(c, i, d) for i, d in enumerate(raw, start=1)) if s]
     spec = ExamSpec(path, title, course, date, duration, instructions, PAPERS.get(str(paper).lower(), "A4"),
                     seed, flags["shuffle_questions"], flags["shuffle_choices"], flags["formula_sheet"], bank,
-                    tuple(sections))
+                    tuple(sections), lang)
     return spec, c.errors
 
 

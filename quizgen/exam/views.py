@@ -13,6 +13,7 @@ from markupsafe import Markup
 from quizgen.bank.question import Question, Step, shown_steps
 from quizgen.exam.rubric import RubricLine
 from quizgen.messages import t
+from quizgen.messages.text import say
 from quizgen.render import mathml, safe
 from quizgen.render.numbers import fmt
 
@@ -152,8 +153,8 @@ def step(s: Step, number: int, points: float | None) -> dict:
     elif s.result is not None and s.shape is not None:
         worked = _parts([{"tex": "="}, {"num": s.result}])
     shape = " × ".join(str(d) for d in s.shape) if s.shape and len(s.shape) == 2 else ""
-    return {"number": number, "title": s.title, "symbolic": symbolic, "worked": worked, "shape": shape,
-            "explanation": s.explanation, "points": None if points is None else fmt(points)}
+    return {"number": number, "title": say(s.title), "symbolic": symbolic, "worked": worked, "shape": shape,
+            "explanation": say(s.explanation), "points": None if points is None else fmt(points)}
 
 
 def steps(q: Question, rubric: tuple[RubricLine, ...]) -> list[dict]:
@@ -171,17 +172,17 @@ def answer(q: Question) -> dict:
                 "precision": None}
     asked = None
     if a.precision and a.precision["rule"] == "exact":
-        asked = a.precision["text"]
+        asked = say(a.precision["text"])
     elif a.precision and a.tol is not None:  # the statement the prompt makes, and the per-entry window
         tol = a.tol if isinstance(a.tol, list) else [a.tol]
         flat = [x for row in tol for x in (row if isinstance(row, list) else [row])]
         window = fmt(flat[0], 2) if len({fmt(x, 2) for x in flat}) == 1 else "[" + ", ".join(
             "[" + ", ".join(fmt(x, 2) for x in row) + "]" if isinstance(row, list) else fmt(row, 2) for row in tol) + "]"
-        asked = t("exam.precision", text=a.precision["text"], tol=window)
+        asked = t("exam.precision", text=say(a.precision["text"]), tol=window)
     return {"math": value(a.value) if a.kind in NUMERIC else tex(a.latex), "display": a.display,
             "choice": None, "rtol": fmt(a.rtol), "atol": fmt(a.atol), "precision": asked}
 
 
 def distractors(q: Question) -> list[dict]:
-    return [{"value": value(d.value), "name": d.name} for d in q.distractors
+    return [{"value": value(d.value), "name": say(d.name)} for d in q.distractors
             if isinstance(d.value, (int, float, list))]

@@ -1,18 +1,34 @@
 """The message catalog: every user-facing string, by key, per language.
 
 Strings live in quizgen/messages/<lang>/<area>.toml (area = site, exam, practice, grading, ...),
-each a flat table `key = "text with {placeholders}"`. Keys are namespaced by area:
-`t("site.reveal_next")`. A zh-CN edition is a new folder with the same keys; a missing key
+each a table `key = "text with {placeholders}"`; a sub-table `[name]` holds keys "name.key"
+(mistakes.toml: `[sign_flipped] name = ...`). Keys are namespaced by area:
+`t("site.index_title")`. A zh-CN edition is a new folder with the same keys; a missing key
 falls back to English, so a partial translation still runs.
+
+One language is in use at a time: a command chooses it once (`--lang`, checked by
+`check_lang`) and runs inside `using(lang)`; every `t()` and `say()` without an explicit
+language words its text in it.
 """
 
 from __future__ import annotations
 
 import tomllib
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
 
 DEFAULT_LANG = "en"
+_CURRENT: ContextVar[str] = ContextVar("quizgen_lang", default=DEFAULT_LANG)
+
+
+def _flatten(table: dict, prefix: str, into: dict[str, str]) -> None:
+    for key, value in table.items():
+        if isinstance(value, dict):
+            _flatten(value, f"{prefix}{key}.", into)
+        else:
+            into[prefix + key] = value
 
 
 @lru_cache(maxsize=None)
@@ -25,19 +41,56 @@ def catalog(lang: str = DEFAULT_LANG) -> dict[str, str]:
             continue
         for entry in sorted(folder.iterdir(), key=lambda e: e.name):
             if entry.name.endswith(".toml"):
-                area = entry.name[:-5]
-                for key, text in tomllib.loads(entry.read_text(encoding="utf-8")).items():
-                    merged[f"{area}.{key}"] = text
+                _flatten(tomllib.loads(entry.read_text(encoding="utf-8")), entry.name[:-5] + ".", merged)
     return merged
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **values) -> str:
+@lru_cache(maxsize=1)
+def languages() -> tuple[str, ...]:
+    """The languages that have a folder of messages, sorted."""
+    root = resources.files("quizgen.messages")
+    return tuple(sorted(e.name for e in root.iterdir()
+                        if e.is_dir() and any(f.name.endswith(".toml") for f in e.iterdir())))
+
+
+def check_lang(lang: str | None, where: str = "--lang") -> str:
+    """`lang` if a catalog exists for it (None: the default); else a QuizgenError naming those that do."""
+    from quizgen.errors import QuizgenError
+
+    if lang is None:
+        return DEFAULT_LANG
+    if lang not in languages():
+        raise QuizgenError(f"{where}: " + unknown_lang(lang))
+    return lang
+
+
+def unknown_lang(lang) -> str:
+    """The one-line complaint about a language without a catalog, naming those with one."""
+    return t("cli.unknown_lang", code=lang, available=", ".join(languages()))
+
+
+def current() -> str:
+    """The language in use (set by `using`)."""
+    return _CURRENT.get()
+
+
+@contextmanager
+def using(lang: str):
+    """Word every message inside the block in `lang` (unless a call names its own)."""
+    token = _CURRENT.set(lang)
+    try:
+        yield lang
+    finally:
+        _CURRENT.reset(token)
+
+
+def t(key: str, lang: str | None = None, **values) -> str:
     """The message for `key`, with {placeholders} filled in; an unknown key raises KeyError."""
-    text = catalog(lang)[key]
+    text = catalog(lang or _CURRENT.get())[key]
     return text.format(**values) if values else text
 
 
-def area(name: str, lang: str = DEFAULT_LANG) -> dict[str, str]:
+def area(name: str, lang: str | None = None) -> dict[str, str]:
     """One area's messages without the prefix (e.g. to embed in a page for JavaScript)."""
     prefix = name + "."
-    return {k[len(prefix):]: v for k, v in catalog(lang).items() if k.startswith(prefix)}
+    return {k[len(prefix):]: v for k, v in catalog(lang or _CURRENT.get()).items() if k.startswith(prefix)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from quizgen.messages import DEFAULT_LANG, t
+from quizgen.messages import t
 
 
 def text(key: str, **params: Any) -> dict:
@@ -18,9 +18,15 @@ def text(key: str, **params: Any) -> dict:
     return {"key": key, "params": params}
 
 
-def say(value: Any, lang: str = DEFAULT_LANG) -> str:
-    """The words of a record's text field in `lang` (parameters that are texts are worded too)."""
-    if isinstance(value, dict) and "key" in value:
+def is_text(value: Any) -> bool:
+    """Whether `value` is a text to be worded (rather than a plain string)."""
+    return isinstance(value, dict) and "key" in value
+
+
+def say(value: Any, lang: str | None = None) -> str:
+    """The words of a record's text field in `lang` (default: the language in use; parameters
+    that are texts are worded too)."""
+    if is_text(value):
         params = {name: say(v, lang) for name, v in (value.get("params") or {}).items()}
         return t(value["key"], lang, **params)
     return value

@@ -10,6 +10,7 @@ from quizgen import grading
 from quizgen.bank.question import Question, Step
 from quizgen.errors import AnswerError
 from quizgen.messages import t
+from quizgen.messages.text import say
 from quizgen.render.numbers import example_answer
 from quizgen.practice.schedule import Card
 
@@ -41,7 +42,7 @@ def answer_format(q: Question) -> str:
         text = t("practice.format_number")
     if a.precision:  # the prompt's own statement of what is asked
         p = a.precision
-        text += " " + t(f"answer.ask_{p['rule']}", digits=p["digits"], text=p["text"])
+        text += " " + t(f"answer.ask_{p['rule']}", digits=p["digits"], text=say(p["text"]))
     elif a.rtol:
         text += " " + t("practice.format_tolerance", percent=f"{a.rtol * 100:g}%")
     return text
@@ -122,7 +123,7 @@ def _choice_reason(q: Question, text: str) -> Step | None:
         letter = grading.parse_answer(text)["value"]
     except AnswerError:
         return None
-    return next((s for s in q.steps if s.title == f"Why not {letter}"), None)
+    return next((s for s in q.steps if say(s.title) == f"Why not {letter}"), None)
 
 
 def verdict_lines(q: Question, result: dict, text: str) -> tuple[list[str], str | None]:
@@ -133,8 +134,8 @@ def verdict_lines(q: Question, result: dict, text: str) -> tuple[list[str], str 
     if result["mistake"] and not name and q.answer.kind == "choice":
         step = _choice_reason(q, text)
         if step is not None:
-            message, explanation = t("practice.not_quite"), step.explanation
-            head, _, rest = step.explanation.partition(": ")
+            message, explanation = t("practice.not_quite"), say(step.explanation)
+            head, _, rest = explanation.partition(": ")
             name = head.split(" would ", 1)[-1] if rest else result["mistake"]
     lines = [wrap(t("practice.wrong", message=message))]
     if explanation:

@@ -8,6 +8,8 @@ from functools import lru_cache
 from pylatexenc.latex2text import LatexNodes2Text
 
 from quizgen.bank.question import Question, shown_steps
+from quizgen.messages import t
+from quizgen.messages.text import say
 from quizgen.render.numbers import matrix_lines, shape_text
 from quizgen.render.terminal import clean
 
@@ -42,7 +44,7 @@ def value_lines(value, indent: str = "    ") -> list[str]:
 def given_lines(q: Question) -> list[str]:
     lines = []
     for g in q.given:
-        label = f"{tex_text(g.latex)}" + (" ≈ (rounded, use these values)" if g.approx else "")
+        label = f"{tex_text(g.latex)}" + (t("terminal.approx") if g.approx else "")
         if isinstance(g.value, (int, float)):
             lines.append(f"  {label} = {value_lines(g.value, '')[0]}")
         else:
@@ -56,36 +58,36 @@ def choice_lines(q: Question) -> list[str]:
 
 
 def step_lines(step, number: int) -> list[str]:
-    lines = [f"Step {number}. {step.title}"]
+    lines = [t("terminal.step", number=number, title=say(step.title))]
     if step.symbolic:
         lines.append(f"    {tex_text(step.symbolic)}")
     if step.result is not None and step.shape is not None:
-        shape = f"  shape {shape_text(step.shape)}" if step.shape else ""
+        shape = t("terminal.shape", shape=shape_text(step.shape)) if step.shape else ""
         lines.append(f"    ={shape}")
         lines += value_lines(step.result, "      ")
     if step.explanation:
-        lines.append(f"    {step.explanation}")
+        lines.append(f"    {say(step.explanation)}")
     return lines
 
 
 def question_text(q: Question) -> str:
-    head = f"{q.title}  [{q.family} · difficulty {q.difficulty}]"
+    head = t("terminal.head", title=q.title, family=q.family, difficulty=q.difficulty)
     lines = [head, "-" * min(len(clean(head)), 78), markdown_text(q.prompt)]  # as wide as it shows
     if q.given:
-        lines += ["", "Given:"] + given_lines(q)
+        lines += ["", t("terminal.given")] + given_lines(q)
     if q.choices:
         lines += [""] + choice_lines(q)
     return "\n".join(lines)
 
 
 def solution_text(q: Question) -> str:
-    lines = ["Worked solution"]
+    lines = [t("terminal.worked_solution")]
     for i, step in enumerate(shown_steps(q), start=1):
         lines += step_lines(step, i)
     a = q.answer
     if a.precision:
-        tol = f" ({a.precision['text']})"
+        tol = f" ({say(a.precision['text'])})"
     else:
-        tol = f" (tolerance: rtol {a.rtol:g}, atol {a.atol:g})" if a.kind not in ("choice",) else ""
-    lines += ["", f"Answer: {q.answer.display}{tol}"]
+        tol = t("terminal.tolerance", rtol=f"{a.rtol:g}", atol=f"{a.atol:g}") if a.kind not in ("choice",) else ""
+    lines += ["", t("terminal.answer", answer=q.answer.display, tolerance=tol)]
     return "\n".join(lines)

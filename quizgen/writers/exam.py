@@ -17,7 +17,7 @@ from markupsafe import Markup
 from quizgen.exam import views
 from quizgen.exam.assemble import Exam, Item, Version
 from quizgen.exam.roster import roster_csv, roster_json
-from quizgen.messages import area
+from quizgen.messages import area, current
 from quizgen.render import safe
 from quizgen.render.numbers import fmt
 from quizgen.resources import templates_root
@@ -103,7 +103,7 @@ def _context(exam: Exam, version: Version, key: bool) -> dict:
                          "items": [_item(exam, item, m, key) for item in items]})
     kind = m["answer_key"] if key else spec.title
     return {
-        "lang": "en", "m": m, "spec": spec, "version": version, "paper": spec.paper,
+        "lang": current(), "m": m, "spec": spec, "version": version, "paper": spec.paper,
         "doc_title": f"{spec.title} · {kind} · {m['version']} {version.code}" if key else
                      f"{spec.title} · {m['version']} {version.code}",
         "footer": f"{spec.title} · {m['answer_key'] + ' · ' if key else ''}{m['version']} {version.code}",

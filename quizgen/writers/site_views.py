@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 
 from quizgen.bank.question import Question, Step, question_id, shown_steps
 from quizgen.messages import t
+from quizgen.messages.text import say
 from quizgen.render import mathml
 from quizgen.render.numbers import example_answer, fmt
 from quizgen.writers.site_env import View
@@ -70,8 +71,8 @@ def step(s: Step, number: int, m: dict) -> dict:
             worked = parts(s.parts)
         if s.result is not None:
             result = value(_tidy(s.result), display=True)
-    return View(number=number, label=m.step_n.format(n=number), title=s.title, symbolic=symbolic, worked=worked,
-                result=result, shape=shape_text(s.shape, m), explanation=s.explanation)
+    return View(number=number, label=m.step_n.format(n=number), title=say(s.title), symbolic=symbolic, worked=worked,
+                result=result, shape=shape_text(s.shape, m), explanation=say(s.explanation))
 
 
 def _format_example(shape) -> dict:
@@ -97,7 +98,7 @@ def tolerance(q: Question, m: dict) -> str:
     a = q.answer
     if a.kind in NUMERIC and a.precision:  # what is asked, the same statement as the prompt's
         p = a.precision
-        return t(f"answer.ask_{p['rule']}", digits=p["digits"], text=p["text"])
+        return t(f"answer.ask_{p['rule']}", digits=p["digits"], text=say(p["text"]))
     if a.kind not in NUMERIC or (not a.rtol and not a.atol):
         return ""
     if a.rtol and a.atol:
@@ -124,12 +125,12 @@ def grading(q: Question) -> dict:
     if a.kind == "choice":
         answer["choices"] = [{"label": c.label, "mistake": c.mistake} for c in q.choices]
     return {"answer": answer,
-            "distractors": [{"value": d.value, "mistake": d.mistake, "name": d.name, "explanation": d.explanation,
+            "distractors": [{"value": d.value, "mistake": d.mistake, "name": say(d.name), "explanation": say(d.explanation),
                              "tol": d.tol, "credit": d.credit} for d in q.distractors]}
 
 
 def wrong_answers(q: Question) -> list[dict]:
-    return [View(name=d.name, explanation=d.explanation, value=value(_tidy(d.value))) for d in q.distractors
+    return [View(name=say(d.name), explanation=say(d.explanation), value=value(_tidy(d.value))) for d in q.distractors
             if isinstance(d.value, (int, float, list))]
 
 
@@ -166,7 +167,7 @@ def entry(q: Question, m: dict, body: str | None = None) -> dict:
     return {"id": q.id, "family": q.family, "index": q.index, "title": q.title, "topic": q.topic,
             "tags": list(q.tags), "difficulty": q.difficulty, "kind": q.kind, "source": q.source,
             "notation": q.notation, "answer_kind": q.answer.kind, "practice": practice, "card": _card(q, m),
-            "mistakes": [(d.mistake, d.name, d.explanation, _example(q, d.value)) for d in q.distractors
+            "mistakes": [(d.mistake, say(d.name), say(d.explanation), _example(q, d.value)) for d in q.distractors
                          if d.name and d.explanation and not d.also]}  # a card names one mistake
 
 

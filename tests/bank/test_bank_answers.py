@@ -18,6 +18,7 @@ from quizgen.engine.backprop import Backward
 from quizgen.engine.gradcheck import network_loss
 from quizgen.engine.network import Layer, Network
 from quizgen.engine.tape import lookup
+from quizgen.messages.text import say
 
 FD_RTOL, FD_ATOL = 1e-5, 1e-8
 
@@ -111,7 +112,7 @@ def assert_names(d) -> None:
     """A merged distractor names each of its mistakes, in catalog wording, in order."""
     for mid in named(d):
         m = mistakes.describe(mid)
-        assert m.name in d.name and m.explanation in d.explanation, (d.mistake, mid)
+        assert say(m.name) in say(d.name) and say(m.explanation) in say(d.explanation), (d.mistake, mid)
 
 
 @pytest.mark.parametrize("fid", family_ids(NUMERIC))
@@ -142,7 +143,7 @@ def test_activation_derivative_answer_and_distractors(fid):
     f = family(fid)
     for q in questions(fid):
         z = next(g.value for g in q.given if g.name == "z")
-        rule = next(s.symbolic for s in q.steps if s.title == "Derivative rule")
+        rule = next(s.symbolic for s in q.steps if say(s.title) == "Derivative rule")
         act = next(a for a in map(parse_activation, f.ask_activation) if rule.startswith(act_tex(a) + "'(z)"))
         zz = np.array([[z]])
         assert allclose(q.answer.value, act.derivative(zz, act.forward(zz))[0, 0], 1e-12, 1e-12), q.id
@@ -191,7 +192,7 @@ def test_shapes_table_chains_layer_to_layer_and_its_distractor_is_transposed(fid
     f = family(fid)
     for q in questions(fid):
         assert q.problem is None and q.target is None  # nothing to solve: the sizes are the question
-        names = [s.title.removeprefix("Shape of ") for s in q.steps[:-1]]
+        names = [say(s.title).removeprefix("Shape of ") for s in q.steps[:-1]]
         table = {n: tuple(int(v) for v in row) for n, row in zip(names, q.answer.value)}
         assert len(table) == len(q.answer.value) == len(names)
         col = f.notation == "column"
@@ -287,7 +288,7 @@ def shown_derivation(q):
     candidates.append((mistake.rules(), False))
     for rules, single in candidates:
         wrong = StepWriter(solve(net, rules, reuse=tape)).backward_to(f.layer, f.quantity)
-        if len(wrong) == len(right) and all(f"**{s.title}**: ${s.symbolic} = {s.result_display}$" == c.text
+        if len(wrong) == len(right) and all(f"**{say(s.title)}**: ${s.symbolic} = {s.result_display}$" == c.text
                                             for s, c in zip(wrong, q.choices)):
             return right, wrong, single
     raise AssertionError(f"{q.id}: the choices show no derivation with the mistake {mistake.id}")

@@ -14,6 +14,7 @@ import pytest
 from quizgen.bank.generate import variant
 from quizgen.bank.load import load_bank
 from quizgen.render.solution_text import ACT_RULE
+from quizgen.messages.text import say
 
 FAMILIES = load_bank("question_bank")
 
@@ -63,7 +64,7 @@ def test_dw2_title_agrees_with_a_dz2_that_holds_the_one_over_m():
     """course-tanh-sigmoid-dw2 said dW2 = (1/m)·dZ2·A1ᵀ above a solution whose dZ2 holds the 1/m."""
     family = next(f for f in FAMILIES if f.id == "course-tanh-sigmoid-dw2")
     q = variant(family, 0, 0)
-    output_error = next(s for s in q.steps if s.title == "Output error")
+    output_error = next(s for s in q.steps if say(s.title) == "Output error")
     assert r"\frac{1}{m}" in output_error.symbolic
     assert "1/m" not in family.title.split("(")[0], family.title
 
@@ -78,5 +79,5 @@ def test_find_error_wrong_step_varies_and_its_explanation_fits_it(family):
         q = variant(family, index, 0)
         answers.add(q.answer.value)
         wrong = next(c for c in q.choices if c.correct)
-        assert fits(wrong.mistake, q.steps["ABCDEFGH".index(wrong.label)].title), (q.id, wrong.mistake)
+        assert fits(wrong.mistake, say(q.steps["ABCDEFGH".index(wrong.label)].title)), (q.id, wrong.mistake)
     assert len(answers) >= 3, f"{family.id}: the wrong step is always one of {sorted(answers)}"

@@ -18,6 +18,7 @@ from quizgen.engine import mistakes, parse_activation
 from quizgen.grading import format_value, grade
 from quizgen.problem import parse_problem
 from quizgen.render.numbers import fmt
+from quizgen.messages.text import say
 
 SEEDS = 20
 NUMERIC_ANSWERS = ("number", "vector", "matrix")
@@ -61,7 +62,7 @@ def catalogued(q) -> dict[str, np.ndarray]:
                 continue
     elif q.kind == "activation_derivative":
         f = family(q.family)
-        rule = next(s.symbolic for s in q.steps if s.title == "Derivative rule")
+        rule = next(s.symbolic for s in q.steps if say(s.title) == "Derivative rule")
         act = next(a for a in map(parse_activation, f.ask_activation) if rule.startswith(act_tex(a) + "'(z)"))
         z = next(g.value for g in q.given if g.name == "z")
         out = {k: np.asarray(v) for k, v in mistakes.activation_mistakes(act, z).items()}
@@ -123,8 +124,8 @@ def test_two_mistakes_within_tolerance_are_one_distractor_naming_both():
     assert merged, "some variant has two mistakes giving one value"
     for d in merged:
         for mid in [d.mistake, *d.also]:
-            assert mistakes.describe(mid).name in d.name
-        assert ", or " in d.name
+            assert say(mistakes.describe(mid).name) in say(d.name)
+        assert ", or " in say(d.name)
 
 
 def _family_with(credit):

@@ -22,6 +22,7 @@ from quizgen.engine.gradcheck import network_loss
 from quizgen.engine.network import Notation
 from quizgen.problem import parse_problem
 from quizgen.render.numbers import fmt
+from quizgen.messages.text import say
 
 # A step's own tolerance (rtol, atol): exact grid arithmetic, or values carried at 4 significant digits.
 EXACT_TOL = (1e-3, 5e-4)
@@ -127,9 +128,9 @@ class Recompute:
 
 def step_kind(q, s) -> str:
     """The arithmetic a step performs (a restated step does what the step it restates did)."""
-    if m := re.match(r"The error is in step ([A-H])", s.title):
-        return q.steps[LABELS.index(m.group(1))].title
-    return s.title
+    if m := re.match(r"The error is in step ([A-H])", say(s.title)):
+        return say(q.steps[LABELS.index(m.group(1))].title)
+    return say(s.title)
 
 
 def failures(q, family) -> list[str]:
@@ -196,7 +197,7 @@ def test_gradcheck_logistic_quotient_from_shown_losses():
     family = next(f for f in FAMILIES if f.id == "gradcheck-logistic")
     for index in range(6):
         q = variant(family, index, 0)
-        diff = next(s for s in q.steps if s.title == "Central difference")
+        diff = next(s for s in q.steps if say(s.title) == "Central difference")
         j_plus, j_minus = nums(diff)[:2]
         quotient = float((j_plus - j_minus) / (2 * family.eps))
         assert fmt(quotient) == fmt(diff.result), (q.id, fmt(j_plus), fmt(j_minus), fmt(diff.result))

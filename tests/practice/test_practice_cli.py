@@ -21,6 +21,7 @@ from quizgen.bank.load import load_bank
 from quizgen.cli import main
 from quizgen.grading import format_value
 from quizgen.practice.schedule import pick
+from quizgen.messages.text import say
 
 
 def quizgen(*args, stdin="", env=None, cwd=ROOT):
@@ -65,7 +66,7 @@ def test_stats_lists_mistakes_by_frequency(tmp_path, capsys, number_family):
     play(db, [family], [format_value(wrong.value), format_value(wrong.value)])
     assert main(["stats", "--db", str(db)]) == 0
     out = capsys.readouterr().out
-    assert f"  2× {wrong.name}" in out
+    assert f"  2× {say(wrong.name)}" in out
     assert re.search(rf"  {q.topic}\s+1\s+0\s+0%", out)  # one question, wrong at its first answer
     assert re.search(rf"  {family.id}\s+\d{{4}}-\d\d-\d\d \d\d:\d\d UTC", out)
 

@@ -16,6 +16,7 @@ from quizgen.messages import t
 from quizgen.practice.feedback import hint_items
 from quizgen.practice.history import open_history
 from quizgen.practice.session import Session
+from quizgen.messages.text import say
 
 from practice_support import CTRL_C, FULL, NOW, Terminal, assert_in_order, play
 
@@ -57,11 +58,11 @@ def test_distractor_names_and_explains_the_mistake_then_retry(tmp_path, number_f
     wrong = q.distractors[0]
     db = tmp_path / "h.sqlite"
     out, summary = play(db, [family], [format_value(wrong.value), q.answer.display])
-    assert_in_order(out, [f"✗ Not quite — this is what you get if you {wrong.name.rstrip('.')}",
-                          wrong.explanation.split()[0], t("practice.retry"), "✓ Correct"])
+    assert_in_order(out, [f"✗ Not quite — this is what you get if you {say(wrong.name).rstrip('.')}",
+                          say(wrong.explanation).split()[0], t("practice.retry"), "✓ Correct"])
     assert [(r[2], r[3], r[5], r[7]) for r in rows(db)] == [("answered", 0, wrong.mistake, 1), ("answered", 1, None, 2)]
     assert card(db, family.id)[2] == 2  # right only on the retry: below the pass mark, back soon
-    assert summary.mistakes == {wrong.name: 1}
+    assert summary.mistakes == {say(wrong.name): 1}
 
 
 def test_two_wrong_answers_show_the_solution(tmp_path, number_family):
@@ -185,7 +186,7 @@ def test_matrix_distractor_is_named(tmp_path, matrix_family):
     family, q = matrix_family
     wrong = q.distractors[0]
     out, _ = play(tmp_path / "h.sqlite", [family], [format_value(wrong.value)])
-    assert f"this is what you get if you {wrong.name.rstrip('.')}" in " ".join(out.split())
+    assert f"this is what you get if you {say(wrong.name).rstrip('.')}" in " ".join(out.split())
 
 
 def test_choice_right_and_wrong_letters(tmp_path, choice_family):

@@ -13,7 +13,7 @@ from quizgen.bank.sample import Degenerate
 from quizgen.engine import activations, mistakes
 from quizgen.engine.network import Network, Notation
 from quizgen.engine.tape import Tape
-from quizgen.messages import t
+from quizgen.messages.text import text
 from quizgen.render.numbers import fmt
 
 EXACT_ACTS = activations.EXACT  # live: each activation's registry entry says whether it is exact
@@ -145,8 +145,8 @@ class Distractors:
             if (apart <= tol).all() or (apart <= mine_tol).all():
                 if mistake_id != kept.mistake and mistake_id not in kept.also:
                     kept.also.append(mistake_id)
-                    kept.name = t("answer.mistakes_or", first=kept.name, second=m.name)
-                    kept.explanation = t("answer.explanations_or", first=kept.explanation, second=m.explanation)
+                    kept.name = text("answer.mistakes_or", first=kept.name, second=m.name)
+                    kept.explanation = text("answer.explanations_or", first=kept.explanation, second=m.explanation)
                 return
         plain = float(arr) if arr.ndim == 0 else arr.tolist()
         tol = float(mine_tol) if arr.ndim == 0 else mine_tol.tolist()

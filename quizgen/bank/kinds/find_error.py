@@ -32,7 +32,7 @@ STEP_MISTAKES = {
 
 def fits(mistake_id: str, title: str) -> bool:
     """Whether a step with this title is where that slip shows."""
-    title = say(title)  # worded: a title may be a text(...) from the step writer
+    title = say(title, "en")  # the English title (a text(...) from the step writer): the slips match its words
     return any(title.startswith(kind) and mistake_id in ids for kind, ids in STEP_MISTAKES.items())
 
 

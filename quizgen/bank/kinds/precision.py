@@ -15,6 +15,7 @@ import numpy as np
 from quizgen.engine.backprop import Backward, backward
 from quizgen.engine.tape import LayerTape, Tape
 from quizgen.messages import t
+from quizgen.messages.text import say
 
 SIG = 3  # significant figures asked of an answer that is not exact
 CARRY = 4  # significant figures of approximate givens and of carried intermediates
@@ -33,7 +34,7 @@ def sentence(p: dict | None) -> str:
     """The sentence appended to a prompt: what to give, and what to carry."""
     if not p:
         return ""
-    ask = t(f"answer.ask_{p['rule']}", digits=p["digits"], text=p["text"])
+    ask = t(f"answer.ask_{p['rule']}", digits=p["digits"], text=say(p["text"]))
     return ask + (" " + t("answer.ask_carry", carry=p["carry"]) if p.get("carry") else "")
 
 
