@@ -13,7 +13,6 @@ from quizgen.exam.assemble import MAX_VERSIONS, version_codes
 from quizgen.exam.build import prepare
 from quizgen.exam.roster import rows
 from quizgen.writers import exam as exam_writer
-from quizgen.messages.text import say
 
 
 def slots(version):
