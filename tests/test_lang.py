@@ -103,7 +103,7 @@ def test_an_exam_spec_chooses_the_language_and_lang_overrides_it(pseudo, tmp_pat
     spec.write_text(_spec("xx"))
     assert main(["exam", str(spec), "--out", str(tmp_path / "xx")]) == 0
     key = (tmp_path / "xx" / "key-A.html").read_text(encoding="utf-8")
-    assert '<html lang="xx"' in key and f"{MARK}Derivative rule" not in key  # bank-kind prose is `kinds`'
+    assert '<html lang="xx"' in key and f"{MARK}Derivative rule" in key  # the kinds' prose follows the language too
     assert f"{MARK}Answer key" in key
     assert main(["exam", str(spec), "--out", str(tmp_path / "en"), "--lang", "en"]) == 0
     assert MARK not in (tmp_path / "en" / "key-A.html").read_text(encoding="utf-8")

@@ -31,10 +31,15 @@ def worded(draft) -> None:
     Kinds write prose as message keys (quizgen/messages/en/kinds.toml); until every writer calls
     messages.text.say() on every text field, the record keeps them worded. Dropping this call is
     the one change that makes records language-neutral."""
-    for s in draft.steps:
-        s.title, s.explanation = say(s.title), say(s.explanation)
+    for s in draft.steps:  # the step writer's own texts (steps.*) stay keys: every writer words those
+        s.title, s.explanation = _kind_worded(s.title), _kind_worded(s.explanation)
     for c in draft.choices:
         c.text, c.rationale = say(c.text), say(c.rationale)
+
+
+def _kind_worded(value):
+    """A kind's own text (kinds.*) in English; any other text stays a key."""
+    return say(value) if isinstance(value, dict) and str(value.get("key", "")).startswith("kinds.") else value
 
 
 def cause_key(cause: str) -> str:
