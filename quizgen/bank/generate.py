@@ -81,7 +81,8 @@ def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Coun
     prompt = with_conventions(prompt.strip(), family.kind, context, draft.problem)  # issue 14: one notation
     for d in draft.distractors:  # a family may give a mistake credit; a shared value earns the least
         d.credit = min(family.mistake_credit.get(mid, 0.0) for mid in [d.mistake, *d.also])
-    asked = sentence(draft.answer.precision)  # what to give, stated where the question is asked
+    # what to give, stated where the question is asked (unless the kind's own prompt says it)
+    asked = sentence(draft.answer.precision) if kind.states_precision else ""
     prompt = prompt.strip() + ("\n\n" + asked if asked else "")
     question = Question(
         id=question_id(family.id, bank_seed, index), family=family.id, seed=seed, index=index,

@@ -56,6 +56,7 @@ class Kind:
     ordered_choices: bool = False  # its options' order is part of the question (never shuffled)
     flashcard: bool = False  # the site makes a numeric flashcard of its first variants
     limits: tuple[int, int] = (MAX_UNITS, MAX_BATCH)  # largest units per layer and batch size
+    states_precision: bool = True  # the prompt ends with what precision to give (a shapes table asks whole numbers)
 
     def layout(self, q) -> dict:
         """The record's `layout`: what writers need to place and mark a question of this kind."""

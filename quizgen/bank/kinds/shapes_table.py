@@ -63,5 +63,5 @@ def answer_box(q) -> dict:
     return {"kind": "shapes", "labels": [row["latex"] for row in q.answer.labels or []]}
 
 
-KIND = register(Kind("shapes_table", build, lambda: DEFAULTS["shapes_table"], answer_box=answer_box,
+KIND = register(Kind("shapes_table", build, lambda: DEFAULTS["shapes_table"], answer_box=answer_box, states_precision=False,
                      work_space=lambda q: 1.5, rubric="rows", limits=(MAX_SHAPE_UNITS, MAX_SHAPE_UNITS)))
