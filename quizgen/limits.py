@@ -26,6 +26,7 @@ MAX_HINTS = 10                  # hints of a family
 MAX_TAGS = 20                   # tags of a family
 
 MAX_VARIANTS = 1000             # --variants of build, export and check
+MAX_SEED = 2**63 - 1            # --seed (it is part of every question id and page name)
 
 MAX_DIMENSION = 100             # rows or columns of a matrix in a problem file (`quizgen solve`)
 MAX_LAYERS = 20                 # [[layers]] in a problem file
@@ -46,3 +47,17 @@ def check_variants(value: int) -> None:
         raise QuizgenError(t("site.bad_variants", value=value))
     if value > MAX_VARIANTS:
         raise QuizgenError(t("input.too_many_variants", limit=MAX_VARIANTS, value=value))
+
+
+def seed_arg(text: str) -> int:
+    """argparse type of --seed: a whole number from 0 to MAX_SEED (a 300-digit seed made page
+    names too long for the file system)."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text[:40]!r}") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_SEED}")
+    return value

@@ -15,7 +15,7 @@ from pathlib import Path
 from quizgen.bank.collection import cores
 from quizgen.bank.load import load_bank
 from quizgen.commands.options import add_lang
-from quizgen.limits import check_variants
+from quizgen.limits import check_variants, seed_arg
 from quizgen.messages import current, t
 from quizgen.publish import check_jobs, publish
 from quizgen.writers import destination, get
@@ -29,7 +29,7 @@ def register(sub):
     p.add_argument("--bank", metavar="DIR", help=t("site.opt_bank"))
     p.add_argument("--out", default="site", metavar="DIR", help=t("site.opt_out"))
     p.add_argument("--variants", type=int, default=3, metavar="N", help=t("site.opt_variants"))
-    p.add_argument("--seed", type=int, default=0, metavar="S", help=t("site.opt_seed"))
+    p.add_argument("--seed", type=seed_arg, default=0, metavar="S", help=t("site.opt_seed"))
     p.add_argument("--jobs", type=int, metavar="N", help=t("writers.opt_jobs", cores=cores()))
     return add_lang(p)
 

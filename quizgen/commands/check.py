@@ -8,7 +8,7 @@ from collections import Counter
 from quizgen.bank.generate import draw
 from quizgen.bank.load import default_bank, load_files, scan_bank
 from quizgen.errors import BankError, QuizgenError
-from quizgen.limits import check_variants
+from quizgen.limits import check_variants, seed_arg
 from quizgen.messages import t
 
 INSEPARABLE = "the mistake "  # the start of an Inseparable draw's reason (quizgen/bank/kinds/common.py)
@@ -19,7 +19,7 @@ def register(sub):
     p = sub.add_parser("check", help=t("check.help"), description=t("check.description"))
     p.add_argument("--bank", metavar="DIR", help=t("check.opt_bank"))
     p.add_argument("--variants", type=int, default=5, metavar="N", help=t("check.opt_variants"))
-    p.add_argument("--seed", type=int, default=0, metavar="S", help=t("check.opt_seed"))
+    p.add_argument("--seed", type=seed_arg, default=0, metavar="S", help=t("check.opt_seed"))
     return p
 
 
@@ -55,5 +55,8 @@ def run(args) -> int:
     if errors:
         print(t("check.problems", errors=len(errors), files=len(files)), file=sys.stderr)
         return 2
-    print(t("check.ok", families=len(families), variants=args.variants))
+    def count(what: str, n: int) -> str:
+        return t(f"check.{what}_{'one' if n == 1 else 'many'}", n=n)
+
+    print(t("check.ok", families=count("families", len(families)), variants=count("variants", args.variants)))
     return 0

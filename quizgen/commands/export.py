@@ -9,6 +9,7 @@ from quizgen.bank.question import SCHEMA
 from quizgen.commands.options import add_lang
 from quizgen.messages import t
 from quizgen.publish import check_jobs, publish
+from quizgen.limits import seed_arg
 
 
 def register(sub):
@@ -17,7 +18,7 @@ def register(sub):
                    help=t("writers.opt_format", formats=", ".join(writers.names())))
     p.add_argument("--bank", metavar="DIR", help=t("export.opt_bank"))
     p.add_argument("--variants", type=int, default=1, metavar="N", help=t("export.opt_variants"))
-    p.add_argument("--seed", type=int, default=0, metavar="S", help=t("export.opt_seed"))
+    p.add_argument("--seed", type=seed_arg, default=0, metavar="S", help=t("export.opt_seed"))
     p.add_argument("--family", action="append", metavar="ID", help=t("export.opt_family"))
     p.add_argument("--out", metavar="FILE", help=t("export.opt_out"))
     p.add_argument("--jobs", type=int, metavar="N", help=t("writers.opt_jobs", cores=cores()))

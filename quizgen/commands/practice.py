@@ -12,6 +12,7 @@ from quizgen.errors import QuizgenError
 from quizgen.messages import t
 from quizgen.practice.history import default_path, open_history
 from quizgen.practice.session import Session
+from quizgen.limits import seed_arg
 
 
 def register(sub):
@@ -20,7 +21,7 @@ def register(sub):
     p.add_argument("--tag", action="append", metavar="T", help=t("practice.opt_tag"))
     p.add_argument("--difficulty", metavar="D", help=t("practice.opt_difficulty"))
     p.add_argument("--count", type=int, default=10, metavar="N", help=t("practice.opt_count"))
-    p.add_argument("--seed", type=int, default=0, metavar="S", help=t("practice.opt_seed"))
+    p.add_argument("--seed", type=seed_arg, default=0, metavar="S", help=t("practice.opt_seed"))
     p.add_argument("--db", metavar="PATH", help=t("practice.opt_db"))
     p.add_argument("--bank", metavar="DIR", help=t("practice.opt_bank"))
     add_lang(p, terminal=True)

@@ -411,3 +411,13 @@ def test_a_long_activation_chain_in_a_family_is_refused(run, tmp_path):
     assert "[network]" not in BASE
     bank = family_bank(tmp_path, BASE + '\n[network]\nactivations = ["' + "+".join(["sigmoid"] * 100) + '"]\n')
     assert check_lines(run, bank)[0].endswith("chains 100 activations; at most 4 are allowed")
+
+
+@pytest.mark.parametrize("command", ["build", "export", "check", "show", "practice"])
+@pytest.mark.parametrize("seed", ["-1", "1" + "0" * 300])
+def test_a_seed_outside_the_documented_range_is_refused(command, seed, capsys):
+    """A 300-digit --seed made every page name too long for the file system."""
+    with pytest.raises(SystemExit) as stop:
+        main([command, *(["xor"] if command == "show" else []), "--seed", seed])
+    assert stop.value.code == 2
+    assert f"argument --seed: must be from 0 to {2**63 - 1}" in capsys.readouterr().err
