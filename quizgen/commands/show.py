@@ -7,7 +7,7 @@ from quizgen.bank.load import load_bank
 from quizgen.errors import QuizgenError
 from quizgen.messages import t
 from quizgen.render.terminal import echo
-from quizgen.render.text import question_text, solution_text
+from quizgen.present.terminal import question_text, solution_text
 
 
 def register(sub):
