@@ -60,10 +60,16 @@ def polish(html: str) -> str:
 
 
 def clean(v):
-    """A number, vector or matrix with floating-point noise (|x| < 1e-12) set to 0."""
+    """A number, vector or matrix with floating-point noise (|x| < 1e-12) set to 0 (the same
+    object when it holds none: the common case copies nothing)."""
     if isinstance(v, list):
+        if v and isinstance(v[0], list):
+            rows = [clean(row) for row in v]
+            return v if all(a is b for a, b in zip(rows, v)) else rows
+        if not any(-TINY < x < TINY for x in v if x and isinstance(x, float)):
+            return v
         return [clean(x) for x in v]
-    if isinstance(v, float) and abs(v) < TINY:
+    if isinstance(v, float) and -TINY < v < TINY:
         return 0.0
     return v
 

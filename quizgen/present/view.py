@@ -19,7 +19,7 @@ from quizgen.render.numbers import fmt
 NUMERIC = ("number", "vector", "matrix")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class GivenView:
     name: str
     latex: str
@@ -27,7 +27,7 @@ class GivenView:
     approx: bool
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ChoiceView:
     label: str
     text: str  # Markdown + $math$
@@ -35,7 +35,7 @@ class ChoiceView:
     mistake: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StepView:
     number: int
     title: str
@@ -49,7 +49,7 @@ class StepView:
     shows_result: bool  # the last value in `parts` already prints as `result`
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class DistractorView:
     value: object
     mistake: str
@@ -57,7 +57,7 @@ class DistractorView:
     explanation: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class AnswerView:
     kind: str
     value: object
@@ -71,7 +71,7 @@ class AnswerView:
     choice: ChoiceView | None  # the right option of a multiple-choice question
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class QuestionView:
     title: str
     prompt: str  # Markdown + $math$

@@ -77,8 +77,7 @@ def format_hint(q: Question, m: dict) -> str:
     return m["format_number"]
 
 
-def tolerance(v: present.QuestionView, m: dict) -> str:
-    a = v.answer
+def tolerance(a: present.AnswerView, m: dict) -> str:
     if a.kind in NUMERIC and a.precision:  # what is asked, the same statement as the prompt's
         p = a.precision
         return t(f"answer.ask_{p['rule']}", digits=p["digits"], text=p["text"])
@@ -118,9 +117,9 @@ def wrong_answers(v: present.QuestionView) -> list[dict]:
     return [View(name=d.name, explanation=d.explanation, value=value(d.value)) for d in v.distractors]
 
 
-def question_page(q: Question, variants: int, m: dict, v: present.QuestionView | None = None) -> dict:
+def question_page(q: Question, variants: int, m: dict) -> dict:
     """The template context of questions/<id>.html."""
-    v = v or present.view(q)
+    v = present.view(q)
     prev = question_id(q.family, q.bank_seed, q.index - 1) if q.index > 0 else None
     nxt = question_id(q.family, q.bank_seed, q.index + 1) if q.index + 1 < variants else None
     return {
@@ -128,31 +127,33 @@ def question_page(q: Question, variants: int, m: dict, v: present.QuestionView |
         "any_approx": any(g.approx for g in v.given), "hints": list(v.hints),
         "steps": [step(s, m) for s in v.steps],
         "answer": final_answer(v), "answer_display": v.answer.display if v.answer.kind in NUMERIC else "",
-        "tolerance": tolerance(v, m), "wrong": wrong_answers(v), "format": format_hint(q, m),
+        "tolerance": tolerance(v.answer, m), "wrong": wrong_answers(v), "format": format_hint(q, m),
         "grading": grading(q), "variant": q.index + 1, "variants": variants, "prev": prev, "next": nxt,
     }
 
 
-def _card(q: Question, v: present.QuestionView, m: dict) -> dict | None:
+def _card(q: Question, m: dict) -> dict | None:
     """A numeric flashcard from an activation_derivative question: prompt in front, answer behind."""
     if q.kind != "activation_derivative" or q.index >= CARD_VARIANTS:
         return None
+    v = present.view(q)
     worked = [step(s, m)["worked"] for s in v.steps]
     return {"id": f"n-{q.id}", "kind": "number", "front": str(md(v.prompt, scroll=True)),
             "back": str(value(v.answer.value, display=True)), "worked": [str(w) for w in worked if w],
             "href": f"questions/{q.id}.html"}
 
 
-def entry(q: Question, m: dict, body: str | None = None, v: present.QuestionView | None = None) -> dict:
+def entry(q: Question, m: dict, body: str | None = None) -> dict:
     """The summary of a question the collection pages are built from (plain, picklable)."""
-    v = v or present.view(q)
+    title = say(q.title)
     practice = None
     if q.index < PRACTICE_VARIANTS and body is not None:
-        practice = {"id": q.id, "topic": q.topic, "difficulty": q.difficulty, "title": v.title,
-                    "format": format_hint(q, m), "tolerance": tolerance(v, m), "body": body, **grading(q)}
-    return {"id": q.id, "family": q.family, "index": q.index, "title": v.title, "topic": q.topic,
+        practice = {"id": q.id, "topic": q.topic, "difficulty": q.difficulty, "title": title,
+                    "format": format_hint(q, m), "tolerance": tolerance(present.answer(q), m), "body": body,
+                    **grading(q)}
+    return {"id": q.id, "family": q.family, "index": q.index, "title": title, "topic": q.topic,
             "tags": list(q.tags), "difficulty": q.difficulty, "kind": q.kind, "source": q.source,
-            "notation": q.notation, "answer_kind": q.answer.kind, "practice": practice, "card": _card(q, v, m),
+            "notation": q.notation, "answer_kind": q.answer.kind, "practice": practice, "card": _card(q, m),
             "mistakes": [(d.mistake, say(d.name), say(d.explanation), _example(q, d.value)) for d in q.distractors
                          if d.name and d.explanation and not d.also]}  # a card names one mistake
 
