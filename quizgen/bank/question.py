@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quizgen.messages import t
+from quizgen.messages.text import say
 
 SCHEMA = "quizgen.questions/2"
 
@@ -148,7 +149,8 @@ def shown_steps(q: Question) -> list[Step]:
         d = next((d for d in q.distractors if c.mistake and not c.correct and d.mistake == c.mistake), None)
         if d is not None:
             rows.append(Step(t("kinds.why_not", label=c.label), "", "", [], None, "", None,
-                             t("kinds.option_would", label=c.label, name=d.name, explanation=d.explanation), "rationale"))
+                             t("kinds.option_would", label=c.label, name=say(d.name), explanation=say(d.explanation)),
+                             "rationale"))
     return list(q.steps) + rows
 
 

@@ -10,7 +10,7 @@ from quizgen.commands.options import add_lang
 from quizgen.errors import QuizgenError
 from quizgen.messages import t
 from quizgen.render.terminal import echo
-from quizgen.render.text import question_text, solution_text
+from quizgen.present.terminal import question_text, solution_text
 from quizgen.limits import seed_arg
 
 

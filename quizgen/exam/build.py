@@ -16,6 +16,7 @@ from pathlib import Path
 from quizgen.bank.load import default_bank, family_files, load_bank
 from quizgen.errors import BankError, ErrorList, QuizgenError
 from quizgen.exam.assemble import MAX_VERSIONS, Bank, Exam, assemble
+from quizgen.exam.roster import roster_csv, roster_json
 from quizgen.exam.select import draw, plan
 from quizgen.exam.spec import read_spec
 from quizgen.messages import current, t, using
@@ -102,7 +103,7 @@ def _write(exam: Exam, out: Path, pdf: bool, progress: pdf_writer.Progress | Non
     check_out(out)
     missing = pdf_writer.missing() if pdf else None
     with atomic_directory(out, EXAM) as tmp:
-        files = exam_writer.write(exam, tmp)
+        files = exam_writer.write(exam, tmp, {"files": {"roster.csv": roster_csv(exam), "roster.json": roster_json(exam)}})
         if pdf and not missing:
             files += print_pdfs(exam, tmp, out, progress)
     return Result(exam, out, sorted(files, key=file_order), pdf_missing=missing)

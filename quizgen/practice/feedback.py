@@ -11,6 +11,7 @@ from quizgen.bank.question import Question, Step
 from quizgen.errors import AnswerError
 from quizgen.messages import t
 from quizgen.messages.text import say
+from quizgen.present import view as present
 from quizgen.render.numbers import example_answer
 from quizgen.practice.schedule import Card
 
@@ -95,20 +96,22 @@ def _reveals(q: Question, step: Step) -> bool:
 
 
 def hint_items(q: Question) -> list:
-    """What :hint reveals, in order: the family's nudges, then solution steps as (number, Step).
+    """What :hint reveals, in order: the family's nudges (worded), then solution steps as
+    (number, present.StepView).
 
     Hints stop before the first step whose result is the answer (that is what :solution is
     for); for a multiple-choice question only the leading worked steps are hints, not "why not B",
     and never the last step, which names the answer.
     """
+    v = present.view(q)
     steps = []
-    for number, step in enumerate(q.steps, start=1):
+    for number, (step, shown) in enumerate(zip(q.steps, v.steps), start=1):
         if (q.answer.kind == "choice" and step.result is None) or number == len(q.steps):
             break
         if q.answer.kind != "choice" and _reveals(q, step):
             break
-        steps.append((number, step))
-    return list(q.hints) + steps
+        steps.append((number, shown))
+    return list(v.hints) + steps
 
 
 def _entries(wrong: list[list[int]], limit: int = 6) -> str:
@@ -117,20 +120,20 @@ def _entries(wrong: list[list[int]], limit: int = 6) -> str:
     return ", ".join(parts) + (", …" if len(wrong) > limit else "")
 
 
-def _choice_reason(q: Question, text: str) -> Step | None:
+def _choice_reason(q: Question, text: str) -> present.StepView | None:
     """The "Why not X" step a multiple-choice question carries for the letter typed, if any."""
     try:
         letter = grading.parse_answer(text)["value"]
     except AnswerError:
         return None
-    return next((s for s in q.steps if say(s.title) == f"Why not {letter}"), None)
+    return next((s for s in present.view(q).steps if s.title == t("kinds.why_not", label=letter)), None)
 
 
 def verdict_lines(q: Question, result: dict, text: str) -> tuple[list[str], str | None]:
     """The lines that judge one graded answer, and the name of the mistake it matched (or None)."""
     if result["correct"]:
         return [t("practice.correct", answer=q.answer.display)], None
-    message, name, explanation = result["message"], result["mistake_name"], result["explanation"]
+    message, name, explanation = result["message"], say(result["mistake_name"]), say(result["explanation"])
     if result["mistake"] and not name and q.answer.kind == "choice":
         step = _choice_reason(q, text)
         if step is not None:

@@ -24,7 +24,7 @@ from quizgen.practice.feedback import answer_format, hint_items, prose, summary_
 from quizgen.practice.history import Attempt, History
 from quizgen.practice.schedule import Card, pick, quality
 from quizgen.render.terminal import clean
-from quizgen.render.text import question_text, solution_text, step_lines
+from quizgen.present.terminal import question_text, solution_text, step_lines
 
 Reader = Callable[[str], str]
 Writer = Callable[[str], None]

@@ -10,18 +10,21 @@ from __future__ import annotations
 import tomllib
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup
 
-from quizgen.exam import views
-from quizgen.exam.assemble import Exam, Item, Version
-from quizgen.exam.roster import roster_csv, roster_json
 from quizgen.messages import area, current
+from quizgen.present import view as present
 from quizgen.render import safe
 from quizgen.render.numbers import fmt
 from quizgen.resources import templates_root
+from quizgen.writers import exam_views as views
 from quizgen.writers.atomic import atomic_write_text
+
+if TYPE_CHECKING:  # types only: the exam package drives this writer, so it never imports it back
+    from quizgen.exam.assemble import Exam, Item, Version
 
 
 def css_string(text: str) -> Markup:
@@ -79,15 +82,16 @@ def bank_line(exam: Exam, m: dict) -> str:
 
 def _item(exam: Exam, item: Item, m: dict, key: bool) -> dict:
     q = item.question
-    view = {"number": item.number, "points": fmt(item.points), "prompt": views.md(q.prompt),
-            "given": views.given(q), "choices": views.choices(q), "box": views.answer_box(q),
-            "space": fmt(views.space_cm(q))}
+    v = present.view(q)
+    view = {"number": item.number, "points": fmt(item.points), "prompt": views.md(v.prompt),
+            "given": views.given(q, v), "choices": views.choices(q, v), "box": views.answer_box(q, v),
+            "space": fmt(views.space_cm(q, v))}
     if key:
         final = next((line.points for line in item.rubric if line.step is None), None)
-        view.update(title=q.title, family=q.family, index=q.index, regenerate=_regenerate(exam, item),
+        view.update(title=v.title, family=q.family, index=q.index, regenerate=_regenerate(exam, item),
                     choice_order=(m["choice_order"].format(order="".join(item.choice_order))
                                   if item.choice_order else ""),
-                    answer=views.answer(q), steps=views.steps(q, item.rubric), wrong=views.distractors(q),
+                    answer=views.answer(q, v), steps=views.steps(q, item.rubric, v), wrong=views.distractors(q, v),
                     final_label=m["correct_choice"] if q.answer.kind == "choice" else m["final_answer"],
                     final_points=None if final is None else fmt(final))
     return view
@@ -125,14 +129,13 @@ def key_html(exam: Exam, version: Version) -> str:
 
 
 def write(exam: Exam, out: str | Path, options: dict | None = None) -> list[str]:
-    """Write every version's exam and key and the roster into `out`; return the file names."""
+    """Write every version's exam and key, and the extra files `options["files"]` names (the
+    roster, which the exam package makes), into `out`; return the file names."""
     out = Path(out)
-    files = {}
+    files = dict((options or {}).get("files", {}))
     for version in exam.versions:
         files[f"exam-{version.code}.html"] = exam_html(exam, version)
         files[f"key-{version.code}.html"] = key_html(exam, version)
-    files["roster.csv"] = roster_csv(exam)
-    files["roster.json"] = roster_json(exam)
     for name in sorted(files):
         atomic_write_text(out / name, files[name])
     return sorted(files)

@@ -10,43 +10,26 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from quizgen.bank.question import Question, Step, question_id, shown_steps
+from quizgen.bank.question import Question, question_id
 from quizgen.messages import t
 from quizgen.messages.text import say
-from quizgen.render import mathml
+from quizgen.present import view as present
+from quizgen.present.math import equals, md, parts, tex, value
 from quizgen.render.numbers import example_answer, fmt
 from quizgen.writers.site_env import View
-from quizgen.writers.site_math import fix_tex, md, parts, tex, value
 
-NUMERIC = ("number", "vector", "matrix")
+NUMERIC = present.NUMERIC
 PRACTICE_VARIANTS = 3  # variants per family embedded in practice.html (keeps the page small)
 CARD_VARIANTS = 3  # activation_derivative variants per family that become numeric flashcards
 
 
-def given(q: Question) -> list[dict]:
+def given(v: present.QuestionView) -> list[dict]:
     """Each given as one formula `W^{[1]} = [matrix]`, with ≈ for values the prompt rounded."""
-    return [View(math=Markup(mathml.math(mathml.tex_inner(fix_tex(g.latex)) + ("<mo>≈</mo>" if g.approx else "<mo>=</mo>")
-                                         + mathml.value_inner(g.value))), approx=g.approx) for g in q.given]
+    return [View(math=equals(g.latex, g.value, g.approx), approx=g.approx) for g in v.given]
 
 
-def choices(q: Question) -> list[dict]:
-    return [View(label=c.label, html=md(c.text, inline=True)) for c in q.choices]
-
-
-def _same(a, b) -> bool:
-    """Whether two values print the same (so `= result` would repeat what is already shown)."""
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return fmt(a) == fmt(b)
-    return a == b
-
-
-def _tidy(v):
-    """Float noise of a cancelled sum (-6e-18) shown as the 0 it is."""
-    if isinstance(v, list):
-        return [_tidy(x) for x in v]
-    return 0.0 if isinstance(v, float) and abs(v) < 1e-12 else v
+def choices(v: present.QuestionView) -> list[dict]:
+    return [View(label=c.label, html=md(c.text, inline=True)) for c in v.choices]
 
 
 def shape_text(shape: list[int] | None, m: dict) -> str:
@@ -57,22 +40,22 @@ def shape_text(shape: list[int] | None, m: dict) -> str:
     return m["shape_matrix"].format(rows=shape[0], cols=shape[1])
 
 
-def step(s: Step, number: int, m: dict) -> dict:
+def step(s: present.StepView, m: dict) -> dict:
     """One worked step: the rule, the rule with this variant's numbers, the result, its shape."""
     symbolic = tex(s.symbolic, display=True) if s.symbolic else None
     worked = result = None
-    if any("num" in p for p in s.parts):
+    if s.numbers:
         items = list(s.parts)
-        if s.result is not None and not ("num" in items[-1] and _same(items[-1]["num"], s.result)):
-            items += [{"tex": "="}, {"num": _tidy(s.result)}]
+        if s.result is not None and not s.shows_result:
+            items += [{"tex": "="}, {"num": s.result}]
         worked = parts(items)
     else:
-        if s.parts and " ".join(p["tex"] for p in s.parts) != s.symbolic:
+        if s.rewritten:
             worked = parts(s.parts)
         if s.result is not None:
-            result = value(_tidy(s.result), display=True)
-    return View(number=number, label=m.step_n.format(n=number), title=say(s.title), symbolic=symbolic, worked=worked,
-                result=result, shape=shape_text(s.shape, m), explanation=say(s.explanation))
+            result = value(s.result, display=True)
+    return View(number=s.number, label=m.step_n.format(n=s.number), title=s.title, symbolic=symbolic,
+                worked=worked, result=result, shape=shape_text(s.shape, m), explanation=s.explanation)
 
 
 def _format_example(shape) -> dict:
@@ -94,8 +77,7 @@ def format_hint(q: Question, m: dict) -> str:
     return m["format_number"]
 
 
-def tolerance(q: Question, m: dict) -> str:
-    a = q.answer
+def tolerance(a: present.AnswerView, m: dict) -> str:
     if a.kind in NUMERIC and a.precision:  # what is asked, the same statement as the prompt's
         p = a.precision
         return t(f"answer.ask_{p['rule']}", digits=p["digits"], text=say(p["text"]))
@@ -108,42 +90,44 @@ def tolerance(q: Question, m: dict) -> str:
     return m["tolerance_abs"].format(atol=fmt(a.atol))
 
 
-def final_answer(q: Question) -> Markup:
-    a = q.answer
+def final_answer(v: present.QuestionView) -> Markup:
+    a = v.answer
     if a.kind == "choice":
-        right = next((c for c in q.choices if c.label == a.value), None)
-        text = md(right.text, inline=True) if right else ""
+        text = md(a.choice.text, inline=True) if a.choice else ""
         return Markup(f"<strong>{escape(a.value)}</strong> {text}")
     return value(a.value) if a.kind in NUMERIC else md(a.latex, inline=True)
 
 
 def grading(q: Question) -> dict:
-    """What QuizgenGrader.grade needs, embedded as JSON next to the answer box."""
+    """What QuizgenGrader.grade needs, embedded as JSON next to the answer box (the record's
+    values, untouched: what is graded; its prose worded)."""
     a = q.answer
     answer = {"kind": a.kind, "value": a.value, "rtol": a.rtol, "atol": a.atol, "shape": a.shape,
-              "precision": a.precision, "tol": a.tol}
+              "precision": dict(a.precision, text=say(a.precision.get("text"))) if a.precision else a.precision,
+              "tol": a.tol}
     if a.kind == "choice":
         answer["choices"] = [{"label": c.label, "mistake": c.mistake} for c in q.choices]
     return {"answer": answer,
-            "distractors": [{"value": d.value, "mistake": d.mistake, "name": say(d.name), "explanation": say(d.explanation),
-                             "tol": d.tol, "credit": d.credit} for d in q.distractors]}
+            "distractors": [{"value": d.value, "mistake": d.mistake, "name": say(d.name),
+                             "explanation": say(d.explanation), "tol": d.tol, "credit": d.credit}
+                            for d in q.distractors]}
 
 
-def wrong_answers(q: Question) -> list[dict]:
-    return [View(name=say(d.name), explanation=say(d.explanation), value=value(_tidy(d.value))) for d in q.distractors
-            if isinstance(d.value, (int, float, list))]
+def wrong_answers(v: present.QuestionView) -> list[dict]:
+    return [View(name=d.name, explanation=d.explanation, value=value(d.value)) for d in v.distractors]
 
 
 def question_page(q: Question, variants: int, m: dict) -> dict:
     """The template context of questions/<id>.html."""
+    v = present.view(q)
     prev = question_id(q.family, q.bank_seed, q.index - 1) if q.index > 0 else None
     nxt = question_id(q.family, q.bank_seed, q.index + 1) if q.index + 1 < variants else None
     return {
-        "q": q, "prompt": md(q.prompt), "given": given(q), "choices": choices(q),
-        "any_approx": any(g.approx for g in q.given), "hints": q.hints,
-        "steps": [step(s, i, m) for i, s in enumerate(shown_steps(q), start=1)],
-        "answer": final_answer(q), "answer_display": q.answer.display if q.answer.kind in NUMERIC else "",
-        "tolerance": tolerance(q, m), "wrong": wrong_answers(q), "format": format_hint(q, m),
+        "q": q, "prompt": md(v.prompt, scroll=True), "given": given(v), "choices": choices(v),
+        "any_approx": any(g.approx for g in v.given), "hints": list(v.hints),
+        "steps": [step(s, m) for s in v.steps],
+        "answer": final_answer(v), "answer_display": v.answer.display if v.answer.kind in NUMERIC else "",
+        "tolerance": tolerance(v.answer, m), "wrong": wrong_answers(v), "format": format_hint(q, m),
         "grading": grading(q), "variant": q.index + 1, "variants": variants, "prev": prev, "next": nxt,
     }
 
@@ -152,19 +136,22 @@ def _card(q: Question, m: dict) -> dict | None:
     """A numeric flashcard (kinds whose layout asks for one): prompt in front, answer behind."""
     if not q.layout.get("flashcard") or q.index >= CARD_VARIANTS:
         return None
-    worked = [step(s, i, m)["worked"] for i, s in enumerate(q.steps, start=1)]
-    return {"id": f"n-{q.id}", "kind": "number", "front": str(md(q.prompt)),
-            "back": str(value(q.answer.value, display=True)), "worked": [str(w) for w in worked if w],
+    v = present.view(q)
+    worked = [step(s, m)["worked"] for s in v.steps]
+    return {"id": f"n-{q.id}", "kind": "number", "front": str(md(v.prompt, scroll=True)),
+            "back": str(value(v.answer.value, display=True)), "worked": [str(w) for w in worked if w],
             "href": f"questions/{q.id}.html"}
 
 
 def entry(q: Question, m: dict, body: str | None = None) -> dict:
     """The summary of a question the collection pages are built from (plain, picklable)."""
+    title = say(q.title)
     practice = None
     if q.index < PRACTICE_VARIANTS and body is not None:
-        practice = {"id": q.id, "topic": q.topic, "difficulty": q.difficulty, "title": q.title,
-                    "format": format_hint(q, m), "tolerance": tolerance(q, m), "body": body, **grading(q)}
-    return {"id": q.id, "family": q.family, "index": q.index, "title": q.title, "topic": q.topic,
+        practice = {"id": q.id, "topic": q.topic, "difficulty": q.difficulty, "title": title,
+                    "format": format_hint(q, m), "tolerance": tolerance(present.answer(q), m), "body": body,
+                    **grading(q)}
+    return {"id": q.id, "family": q.family, "index": q.index, "title": title, "topic": q.topic,
             "tags": list(q.tags), "difficulty": q.difficulty, "kind": q.kind, "source": q.source,
             "notation": q.notation, "answer_kind": q.answer.kind, "practice": practice, "card": _card(q, m),
             "mistakes": [(d.mistake, say(d.name), say(d.explanation), _example(q, d.value)) for d in q.distractors

@@ -12,7 +12,7 @@ from exam_helpers import ROOT
 
 from quizgen.bank.kinds import KINDS
 
-WRITERS = sorted(p for folder in ("exam", "writers", "render", "practice")
+WRITERS = sorted(p for folder in ("exam", "writers", "render", "practice", "present")
                  for p in (ROOT / "quizgen" / folder).glob("*.py"))
 
 

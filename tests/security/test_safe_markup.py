@@ -13,7 +13,7 @@ from xml.etree.ElementTree import Element, SubElement
 import pytest
 from latex2mathml.converter import convert, convert_to_element
 
-from quizgen.exam import views
+from quizgen.writers import exam_views as views
 from quizgen.render import mathml, safe
 from quizgen.writers import site_math
 from quizgen.writers.exam import css_string

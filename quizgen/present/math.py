@@ -1,0 +1,194 @@
+"""LaTeX and Markdown -> HTML with MathML, the one pipeline every page uses, memoized.
+
+Bank text is made safe by render.safe (raw HTML escaped, links guarded, MathML allowlisted).
+Before conversion the LaTeX is fixed once (`fix_tex`); after it the MathML is polished once
+(`polish`); values are typeset from their numbers with floating-point noise shown as 0 (`clean`).
+Fast paths: a formula is converted once per *shape* (its number literals swapped for
+placeholders), a numeric bmatrix is typeset straight from its numbers, and prompts that differ
+only inside their math share one Markdown run. Each gives exactly what plain conversion gives.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markupsafe import Markup
+
+from quizgen.render import mathml, safe
+
+_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
+_SLOT = re.compile("[\ue000\ue002](\\d+)\ue001")  # \ue000 inline, \ue002 display math
+_ALONE = re.compile("<p>(\ue002\\d+\ue001)</p>")
+# X^{a}^{b} is not valid LaTeX (latex2mathml refuses it); brace the base: {X^{a}}^{b}.
+_DOUBLE_SUP = re.compile(r"(\\?[A-Za-z]+)(\^\{(?:[^{}]|\{[^{}]*\})*\})(?=\^)")
+# latex2mathml sets \mathrm{d} (one letter) as an italic <mi>; {\rm d} keeps it upright.
+_MATHRM_LETTER = re.compile(r"\\mathrm\{([A-Za-z])\}")
+# latex2mathml puts no space between "log" and its argument: \log a_j reads "loga_j".
+_FUNCTION_SPACE = re.compile(r"\\(log|ln|exp)(?![A-Za-z])\s*(?=[A-Za-z{]|\\(?!left|right|,|;|!))")
+# Floating-point noise such as 8.327e-17 (a true 0 after cancellation) is never printed.
+_NOISE = re.compile(r"-?\d+(?:\.\d+)?e-(?:1[2-9]|[2-9]\d|\d{3})\b")
+TINY = 1e-12
+# latex2mathml writes f' as <msup>f ′</msup>; a math font's ′ is already raised, so as a
+# superscript it floats like an accent. Print it beside its base instead.
+_BASE = r"<mi[^>]*>[^<]*</mi>|<mrow>(?:<mi[^>]*>[^<]*</mi>)+</mrow>"
+_SUB = r"<mn>[^<]*</mn>|<mi[^>]*>[^<]*</mi>|<mrow>(?:<m[in][^>]*>[^<]*</m[in]>)+</mrow>"
+_PRIME = r"(?:<mrow>)?<mi>(?:&#x02032;|′)</mi>(?:</mrow>)?"
+_PRIME_MO = '<mo lspace="0" rspace="0">&#x2032;</mo>'
+_SUP_PRIME = re.compile(f"<msup>({_BASE}){_PRIME}</msup>")
+_SUBSUP_PRIME = re.compile(f"<msubsup>({_BASE})({_SUB}){_PRIME}</msubsup>")
+
+
+def denoise(tex: str) -> str:
+    """LaTeX with floating-point noise (8.327e-17) written as the 0 it is."""
+    return _NOISE.sub("0", tex) if "e-" in tex else tex
+
+
+@lru_cache(maxsize=16384)
+def fix_tex(tex: str) -> str:
+    """Work around latex2mathml: X^{a}^{b}, an italic \\mathrm{d}, "loga"; and drop float noise."""
+    tex = denoise(_MATHRM_LETTER.sub(r"{\\rm \1}", _DOUBLE_SUP.sub(r"{\1\2}", tex)))
+    return _FUNCTION_SPACE.sub(r"\\\1\\, ", tex) if "\\" in tex else tex
+
+
+def polish(html: str) -> str:
+    """MathML as a browser should show it: primes beside their base, not raised above it."""
+    if "&#x02032;" not in html and "′" not in html:
+        return html
+    html = _SUP_PRIME.sub(lambda m: f"<mrow>{m.group(1)}{_PRIME_MO}</mrow>", html)
+    return _SUBSUP_PRIME.sub(lambda m: f"<mrow><msub>{m.group(1)}{m.group(2)}</msub>{_PRIME_MO}</mrow>", html)
+
+
+def clean(v):
+    """A number, vector or matrix with floating-point noise (|x| < 1e-12) set to 0 (the same
+    object when it holds none: the common case copies nothing)."""
+    if isinstance(v, list):
+        if v and isinstance(v[0], list):
+            rows = [clean(row) for row in v]
+            return v if all(a is b for a, b in zip(rows, v)) else rows
+        if not any(-TINY < x < TINY for x in v if x and isinstance(x, float)):
+            return v
+        return [clean(x) for x in v]
+    if isinstance(v, float) and -TINY < v < TINY:
+        return 0.0
+    return v
+
+
+_BMATRIX = re.compile(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}", re.S)
+_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:e-?\d+)?")
+
+
+def _top_level(before: str) -> bool:
+    """Whether a group starting after `before` sits outside every brace and \\left...\\right."""
+    return (before.count("{") == before.count("}") and before.count(r"\left") == before.count(r"\right")
+            and not before.rstrip().endswith(("^", "_")))
+
+
+_LITERAL = re.compile(r"(?<![\w\\{.])\d+(?:\.\d+)?(?![\w.])")
+_SLOT_MN = re.compile(r"<mn>777(\d{4})</mn>")
+
+
+def symbolic_inner(s: str) -> str:
+    """MathML content of LaTeX `s`, converting each shape of formula once: the number literals
+    are swapped for placeholders, the result is memoized, and the numbers are put back."""
+    numbers: list[str] = []
+
+    def slot(match: re.Match) -> str:
+        numbers.append(match.group(0))
+        return f"777{len(numbers) - 1:04d}"
+
+    key = _LITERAL.sub(slot, s)
+    if not numbers or len(numbers) > 9999:
+        return mathml.tex_inner(s)
+    inner = mathml.tex_inner(key)
+    found = _SLOT_MN.findall(inner)
+    if sorted(int(i) for i in found) != list(range(len(numbers))):  # a number not set as one <mn>
+        return mathml.tex_inner(s)
+    return _SLOT_MN.sub(lambda m: f"<mn>{numbers[int(m.group(1))]}</mn>", inner)
+
+
+def _raw_inner(s: str) -> str:
+    if "bmatrix" not in s:
+        return symbolic_inner(s)
+    out, last = [], 0
+    for match in _BMATRIX.finditer(s):
+        rows = [[cell.strip() for cell in row.split("&")] for row in match.group(1).split(r"\\")]
+        if not all(_NUMBER.fullmatch(cell) for row in rows for cell in row) or not _top_level(s[:match.start()]):
+            return symbolic_inner(s)
+        if s[last:match.start()].strip():
+            out.append(symbolic_inner(s[last:match.start()].strip()))
+        out.append(mathml.value_inner([[float(cell) for cell in row] for row in rows]))
+        last = match.end()
+    if s[last:].strip():
+        out.append(symbolic_inner(s[last:].strip()))
+    return "<mrow>" + "".join(out) + "</mrow>"
+
+
+@lru_cache(maxsize=16384)
+def math_inner(s: str) -> str:
+    """MathML content of LaTeX `s` (fixed, converted, polished); a numeric bmatrix at top level
+    is typeset from its numbers, so only the symbolic rest goes through the converter."""
+    return polish(_raw_inner(fix_tex(s)))
+
+
+def value_inner(v) -> str:
+    """A number, vector or matrix as MathML content, float noise shown as 0."""
+    return mathml.value_inner(clean(v))
+
+
+@lru_cache(maxsize=8192)
+def tex(s: str, display: bool = False) -> Markup:
+    """A LaTeX string as <math> (memoized: a family's symbolic steps repeat in every variant)."""
+    return Markup(mathml.math(math_inner(s), display))
+
+
+def value(v, display: bool = False) -> Markup:
+    return Markup(mathml.math(value_inner(v), display))
+
+
+def parts(items: list[dict]) -> Markup:
+    """A step's `parts` ({"tex"} symbolic, {"num"} values) as one display <math>."""
+    inner = "".join(math_inner(p["tex"]) if "tex" in p else value_inner(p["num"]) for p in items)
+    return Markup(mathml.math(f"<mrow>{inner}</mrow>", display=True))
+
+
+def equals(latex: str, v, approx: bool = False) -> Markup:
+    """`name = value` (or ≈ for a value the prompt rounded) as one inline <math>."""
+    return Markup(mathml.math(math_inner(latex) + ("<mo>≈</mo>" if approx else "<mo>=</mo>") + value_inner(v)))
+
+
+def display_math(s: str) -> str:
+    """A display formula; a chain of equations (`,\\quad`-separated) wraps between equations
+    instead of running off the page."""
+    pieces = mathml.split_equations(s)
+    if len(pieces) == 1:
+        return tex(s, True)
+    return '<span class="eqs">' + "".join(tex(p) for p in pieces) + "</span>"
+
+
+@lru_cache(maxsize=4096)
+def _markdown(text: str, scroll: bool) -> str:
+    """Markdown of text whose math is already replaced by slots (same prose, same result);
+    with `scroll`, a display formula alone in a paragraph becomes a block that scrolls."""
+    html = safe.markdown(text)
+    return _ALONE.sub(r'<div class="math-scroll">\1</div>', html) if scroll else html
+
+
+@lru_cache(maxsize=4096)
+def md(text: str, inline: bool = False, scroll: bool = False) -> Markup:
+    """Markdown + $math$ as HTML: math becomes MathML first and is hidden from Markdown, so
+    variants that differ only inside their formulas share one Markdown conversion. Bank text is
+    never HTML: render.safe escapes raw HTML, unsafe links and images, and the MathML.
+    `scroll` (a screen's layout) lets a display formula alone in a paragraph scroll sideways."""
+    text = safe.clean_text(text)
+    stash: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        display = match.group(1) is not None
+        stash.append(display_math((match.group(1)).strip()) if display else tex(match.group(2).strip()))
+        return f"{chr(0xE002) if display else chr(0xE000)}{len(stash) - 1}\ue001"
+
+    html = _SLOT.sub(lambda m: stash[int(m.group(1))], _markdown(_MATH.sub(keep, text), scroll))
+    if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)

@@ -1,0 +1,82 @@
+"""The view model (present.view) laid out as terminal text, for `show` and `practice`.
+
+The formulas are the ones the pages show (fixed the same way: float noise reads 0), made
+readable by render.text; the prose is the same worded text.
+"""
+
+from __future__ import annotations
+
+from quizgen.bank.question import Question
+from quizgen.messages import t
+from quizgen.present import view as present
+from quizgen.present.math import denoise
+from quizgen.render.numbers import shape_text
+from quizgen.render.terminal import clean
+from quizgen.render.text import markdown_text, tex_text, value_lines
+
+
+def formula(tex: str) -> str:
+    """A formula as terminal text (the same LaTeX the pages convert, noise shown as 0)."""
+    return tex_text(denoise(tex))
+
+
+def prose(markdown: str) -> str:
+    """Markdown + $math$ as terminal text."""
+    return markdown_text(markdown, denoise)
+
+
+def given_lines(v: present.QuestionView) -> list[str]:
+    lines = []
+    for g in v.given:
+        label = f"{formula(g.latex)}" + (t("terminal.approx") if g.approx else "")
+        if isinstance(g.value, (int, float)):
+            lines.append(f"  {label} = {value_lines(g.value, '')[0]}")
+        else:
+            lines.append(f"  {label}:")
+            lines += value_lines(g.value, "    ")
+    return lines
+
+
+def choice_lines(v: present.QuestionView) -> list[str]:
+    return [f"  {c.label}) {prose(c.text)}" for c in v.choices]
+
+
+def step_lines(step, number: int | None = None) -> list[str]:
+    """A worked step as lines (a present.StepView, or a record Step with its number)."""
+    if not isinstance(step, present.StepView):
+        step = present.step(step, number)
+    lines = [t("terminal.step", number=step.number, title=step.title)]
+    if step.symbolic:
+        lines.append(f"    {formula(step.symbolic)}")
+    if step.result is not None and step.shape is not None:
+        shape = t("terminal.shape", shape=shape_text(step.shape)) if step.shape else ""
+        lines.append(f"    ={shape}")
+        lines += value_lines(step.result, "      ")
+    if step.explanation:
+        lines.append(f"    {step.explanation}")
+    return lines
+
+
+def question_text(q: Question, v: present.QuestionView | None = None) -> str:
+    v = v or present.view(q)
+    head = t("terminal.head", title=v.title, family=q.family, difficulty=q.difficulty)
+    lines = [head, "-" * min(len(clean(head)), 78), prose(v.prompt)]  # as wide as it shows
+    if v.given:
+        lines += ["", t("terminal.given")] + given_lines(v)
+    if v.choices:
+        lines += [""] + choice_lines(v)
+    return "\n".join(lines)
+
+
+def solution_text(q: Question, v: present.QuestionView | None = None) -> str:
+    v = v or present.view(q)
+    lines = [t("terminal.worked_solution")]
+    for step in v.steps:
+        lines += step_lines(step)
+    a = v.answer
+    if a.precision:
+        tol = f" ({a.precision['text']})"
+    else:
+        tol = t("terminal.tolerance", rtol=f"{a.rtol:g}", atol=f"{a.atol:g}") if a.kind not in ("choice",) else ""
+    lines += ["", t("terminal.answer", answer=a.display, tolerance=tol)]
+    return "\n".join(lines)

@@ -1,0 +1,146 @@
+"""Question -> the one per-question view model every output lays out (site, exam, terminal).
+
+The view holds what a reader sees, in no format yet: prose worded by `say()` (so a record field
+may be plain text or a message key), LaTeX as the record gives it, values with floating-point
+noise shown as 0. Writers lay it out (present.math for HTML, present.terminal for text) and
+never re-read the record's prose themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quizgen.bank.question import Question, Step, shown_steps
+from quizgen.messages import current
+from quizgen.messages.text import say
+from quizgen.present.math import clean
+from quizgen.render.numbers import fmt
+
+NUMERIC = ("number", "vector", "matrix")
+
+
+@dataclass(slots=True)
+class GivenView:
+    name: str
+    latex: str
+    value: object
+    approx: bool
+
+
+@dataclass(slots=True)
+class ChoiceView:
+    label: str
+    text: str  # Markdown + $math$
+    correct: bool
+    mistake: str | None
+
+
+@dataclass(slots=True)
+class StepView:
+    number: int
+    title: str
+    explanation: str
+    symbolic: str  # LaTeX with symbols only ("" when none)
+    parts: tuple  # ({"tex"} | {"num"}, ...) this variant's numbers, noise shown as 0
+    result: object  # None when the step has no value
+    shape: list | None
+    numbers: bool  # whether `parts` holds values
+    rewritten: bool  # symbolic-only parts that differ from `symbolic`
+    shows_result: bool  # the last value in `parts` already prints as `result`
+
+
+@dataclass(slots=True)
+class DistractorView:
+    value: object
+    mistake: str
+    name: str
+    explanation: str
+
+
+@dataclass(slots=True)
+class AnswerView:
+    kind: str
+    value: object
+    display: str
+    latex: str
+    rtol: float
+    atol: float
+    shape: list | None
+    precision: dict | None  # the record's, with `text` worded
+    tol: object
+    choice: ChoiceView | None  # the right option of a multiple-choice question
+
+
+@dataclass(slots=True)
+class QuestionView:
+    title: str
+    prompt: str  # Markdown + $math$
+    hints: tuple
+    given: tuple
+    choices: tuple
+    steps: tuple
+    answer: AnswerView
+    distractors: tuple  # numeric distractors only (those a page can show as a value)
+    box: dict
+    space_cm: float
+
+
+def same(a, b) -> bool:
+    """Equal as printed (4 significant digits), number by number."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return fmt(a) == fmt(b)
+    return False
+
+
+def step(s: Step, number: int, lang: str | None = None) -> StepView:
+    parts = tuple({"num": clean(p["num"])} if "num" in p else p for p in s.parts)
+    numbers = any("num" in p for p in parts)
+    rewritten = bool(parts) and not numbers and " ".join(p["tex"] for p in parts) != s.symbolic
+    result = clean(s.result)
+    shows = numbers and "num" in parts[-1] and result is not None and same(parts[-1]["num"], result)
+    return StepView(number=number, title=say(s.title, lang), explanation=say(s.explanation, lang),
+                    symbolic=s.symbolic or "", parts=parts, result=result, shape=s.shape, numbers=numbers,
+                    rewritten=rewritten, shows_result=shows)
+
+
+def answer_box(q: Question) -> dict:
+    """What the student fills in, as the record's layout says (the kind decides it): a bubble per
+    option, one box, a bracketed grid, or a shapes table with its rows labelled in LaTeX."""
+    box = dict((q.layout or {}).get("answer_box") or {"kind": "number"})
+    if box["kind"] == "shapes":
+        box.setdefault("latex", True)
+    return box
+
+
+def space_cm(q: Question) -> float:
+    """Room to work, in cm, as the record's layout says."""
+    return float((q.layout or {}).get("space_cm", 2.5))
+
+
+def choice(c, lang: str | None = None) -> ChoiceView:
+    return ChoiceView(label=c.label, text=say(c.text, lang), correct=c.correct, mistake=c.mistake)
+
+
+def answer(q: Question, lang: str | None = None) -> AnswerView:
+    a = q.answer
+    precision = dict(a.precision, text=say(a.precision.get("text"), lang)) if a.precision else None
+    right = next((c for c in q.choices if c.label == a.value), None) if a.kind == "choice" else None
+    return AnswerView(kind=a.kind, value=clean(a.value) if a.kind in NUMERIC else a.value, display=a.display,
+                      latex=a.latex, rtol=a.rtol, atol=a.atol, shape=a.shape, precision=precision, tol=a.tol,
+                      choice=choice(right, lang) if right else None)
+
+
+def view(q: Question, lang: str | None = None) -> QuestionView:
+    """The view model of one question, its prose worded in `lang` (default: the language in use)."""
+    lang = lang or current()
+    return QuestionView(
+        title=say(q.title, lang), prompt=say(q.prompt, lang), hints=tuple(say(h, lang) for h in q.hints),
+        given=tuple(GivenView(g.name, g.latex, clean(g.value), g.approx) for g in q.given),
+        choices=tuple(choice(c, lang) for c in q.choices),
+        steps=tuple(step(s, i, lang) for i, s in enumerate(shown_steps(q), start=1)),
+        answer=answer(q, lang),
+        distractors=tuple(DistractorView(clean(d.value), d.mistake, say(d.name, lang), say(d.explanation, lang))
+                          for d in q.distractors if isinstance(d.value, (int, float, list))),
+        box=answer_box(q), space_cm=space_cm(q))
