@@ -12,7 +12,7 @@ from quizgen.bank.kinds import KINDS, Kind, register, unregister
 from quizgen.bank.kinds.common import Draft, make_answer
 from quizgen.bank.kinds.precision import precision
 from quizgen.bank.kinds.values import value_step
-from quizgen.exam import views
+from quizgen.writers import exam_views as views
 from quizgen.exam.rubric import rubric
 
 
