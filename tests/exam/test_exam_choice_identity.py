@@ -11,6 +11,7 @@ from quizgen.bank.question import shown_steps
 from quizgen.exam.assemble import shuffle_choices
 from quizgen.exam.rubric import typed_points
 from quizgen.grading import grade
+from quizgen.messages.text import say
 from exam_helpers import ROOT
 
 FAMILIES = {f.id: f for f in load_bank(ROOT / "question_bank")}
@@ -63,7 +64,7 @@ def test_why_not_rows_follow_the_printed_letters():
         wrong = [c for c in printed.choices if not c.correct]
         assert [r.title for r in rows] == [f"Why not {c.label}" for c in wrong]
         for row, c in zip(rows, wrong):
-            name = next(d.name for d in printed.distractors if d.mistake == c.mistake)
+            name = say(next(d.name for d in printed.distractors if d.mistake == c.mistake))
             assert row.explanation.startswith(f"Option {c.label} would {name}: ")
 
 

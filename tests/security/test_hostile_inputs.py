@@ -94,7 +94,7 @@ def test_a_matrix_over_100_columns_is_refused(run, tmp_path):
 def test_a_utf8_bom_is_accepted_in_problems_families_and_specs(run, tmp_path):
     assert run("solve", INPUTS / "bom_problem.toml")[0] == 0
     code, out, err = run("check", "--bank", INPUTS / "bom_bank", "--variants", "2")
-    assert (code, err) == (0, "") and "1 families OK" in out
+    assert (code, err) == (0, "") and "1 family OK" in out
     code, out, err = run("exam", INPUTS / "bom_spec.toml", "--out", tmp_path / "exam")
     assert (code, err) == (0, "")
 
