@@ -141,10 +141,20 @@ def converter() -> _markdown.Markdown:
 _md = converter()
 
 
+MAX_BRACKETS = 64  # `[` in one text beyond which links are not looked for (see markdown)
+
+
 def markdown(text: str) -> str:
-    """Markdown (no raw HTML) as an HTML fragment; math slots (see clean_text) pass through."""
+    """Markdown (no raw HTML) as an HTML fragment; math slots (see clean_text) pass through.
+
+    python-markdown's link search is quadratic in unmatched `[` (Python-Markdown#798: 5,000 took
+    4 s, 20,000 minutes), so a text with more than MAX_BRACKETS of them has every `[` escaped:
+    it reads the same, only without links."""
+    text = _CONTROL.sub("", text)
+    if text.count("[") > MAX_BRACKETS:
+        text = text.replace("\\[", "[").replace("[", "\\[")
     _md.reset()
-    return _md.convert(_CONTROL.sub("", text))
+    return _md.convert(text)
 
 
 def css_string(text: str) -> str:

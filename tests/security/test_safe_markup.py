@@ -189,3 +189,17 @@ def test_only_references_to_characters_a_page_may_hold_are_kept():
     r"""\unicode{0} once wrote &#x0; (a parse error); latex2mathml's own &#x000A0; stays."""
     assert safe.escape_math_text("&#x0; &#xD800; &#x110000; &#x000A0; &#60; &lt; a&b") == \
         "&amp;#x0; &amp;#xD800; &amp;#x110000; &#x000A0; &#60; &amp;lt; a&amp;b"
+
+
+def test_unmatched_brackets_take_linear_time():
+    """python-markdown's link search is quadratic in unmatched `[`: a 5,000-character prompt of
+    them took 4 s per page and 20,000 in exam instructions minutes (the hostile pass)."""
+    import time
+
+    from quizgen.render import safe
+
+    start = time.process_time()
+    html = safe.markdown("[" * 20_000)
+    assert time.process_time() - start < 10  # about 1 s here; the quadratic search took minutes
+    assert html.count("[") == 20_000
+    assert '<a href="https://example.org">notes</a>' in safe.markdown("[notes](https://example.org)")
