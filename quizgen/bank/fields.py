@@ -65,8 +65,14 @@ def text(c: Collector, data: dict, key: str, default: str | None = None) -> str:
     if not isinstance(value, str):
         c.add(key, f"must be a string, got {value!r}" if key in data else "missing")
         return ""
-    if len(value) > MAX_TEXT:
-        c.add(key, f"is {len(value)} characters long; at most {MAX_TEXT}")
+    return checked_text(c, key, value, MAX_TEXT)
+
+
+def checked_text(c, key: str, value: str, limit: int) -> str:
+    """Markdown + math text from a file (a family's or an exam spec's): bounded, and its LaTeX
+    checked, since latex2mathml accepts wrong LaTeX silently. `c` is any collector with add()."""
+    if len(value) > limit:
+        c.add(key, f"is {len(value)} characters long; at most {limit}")
         return ""
     for problem in text_problems(value):
         c.add(key, problem)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from quizgen import datafile
 from quizgen.errors import ErrorList, SpecError
-from quizgen.bank.texcheck import text_problems
+from quizgen.bank.fields import checked_text  # spec text is Markdown + math, like bank text
 from quizgen.limits import MAX_DURATION, MAX_INSTRUCTIONS, MAX_LINE, MAX_POINTS
 from quizgen import messages
 from quizgen.messages import t
@@ -101,17 +101,7 @@ def _text(c: _Collector, data: dict, key: str, required: bool = False) -> str:
     if not isinstance(value, str) or (required and not value.strip()):
         c.add(key, t("spec.not_nonempty_string" if required else "spec.not_string", value=datafile.clip(repr(value))))
         return ""
-    return _checked_text(c, key, value, MAX_INSTRUCTIONS if key == "instructions" else MAX_LINE)
-
-
-def _checked_text(c: _Collector, key: str, value: str, limit: int) -> str:
-    """Spec text is Markdown + math like bank text: bounded, and its LaTeX checked as a prompt's is."""
-    if len(value) > limit:
-        c.add(key, f"has {len(value)} characters; at most {limit}")
-        return ""
-    for problem in text_problems(value):
-        c.add(key, problem)
-    return value
+    return checked_text(c, key, value, MAX_INSTRUCTIONS if key == "instructions" else MAX_LINE)
 
 
 def _flag(c: _Collector, data: dict, key: str) -> bool:
@@ -148,7 +138,7 @@ def _section(c: _Collector, number: int, data) -> SectionSpec | None:
     if not isinstance(title, str):
         c.add(f"{key}.title", t("spec.not_string", value=datafile.clip(repr(title))))
     else:
-        title = _checked_text(c, f"{key}.title", title, MAX_LINE)
+        title = checked_text(c, f"{key}.title", title, MAX_LINE)
     families = data.get("families")
     if families is not None:
         if not (isinstance(families, list) and families and all(isinstance(f, str) and f for f in families)):

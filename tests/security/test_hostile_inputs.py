@@ -374,13 +374,13 @@ def spec_with(tmp_path: Path, **text: str) -> Path:
 def test_exam_instructions_are_bounded(run, tmp_path):
     """10,000 unmatched `[` in instructions took python-markdown 119 s; a 1 MiB spec would never end."""
     path = spec_with(tmp_path, title="T", instructions="[" * 10_000)
-    refused(run("exam", path, "--out", tmp_path / "exam"), f"{path}: instructions: has 10000 characters; at most 5000")
+    refused(run("exam", path, "--out", tmp_path / "exam"), f"{path}: instructions: is 10000 characters long; at most 5000")
 
 
 def test_an_exam_title_is_bounded(run, tmp_path):
     """A 50,000-character title made Chromium shrink every printed page to fit it."""
     path = spec_with(tmp_path, title="x" * 50_000)
-    refused(run("exam", path, "--out", tmp_path / "exam"), f"{path}: title: has 50000 characters; at most 200")
+    refused(run("exam", path, "--out", tmp_path / "exam"), f"{path}: title: is 50000 characters long; at most 200")
 
 
 def test_wrong_latex_in_exam_text_is_refused_as_in_a_prompt(run, tmp_path):
