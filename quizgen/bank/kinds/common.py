@@ -53,12 +53,14 @@ def clean(value) -> np.ndarray:
 
 
 def make_answer(value, p: dict, widen=0.0) -> Answer:
-    """The Answer for `value` asked at precision `p` (see precision.py), its display inside the
-    tolerance: exact answers in full, decimals with every asked decimal, else CARRY figures."""
+    """The Answer for `value` asked at precision `p` (see precision.py), displayed as asked, so the
+    key shows what a student should write: exact answers in full, decimals with every asked
+    decimal, else the asked significant figures (a rounding to the asked digit is always inside
+    the tolerance)."""
     arr = clean(value)
     tol = precision.tolerance(arr, p, widen)
     digits = (precision.EXACT_DECIMALS + 6 if p["rule"] == "exact"
-              else precision.needed_sig(arr, p["digits"]) if p["rule"] == "dec" else precision.CARRY)
+              else precision.needed_sig(arr, p["digits"]) if p["rule"] == "dec" else p["digits"])
     atol = float(np.max(tol)) if tol.size else 0.0
     if arr.ndim == 0:
         return Answer("number", float(arr), fmt(arr, digits), fmt(arr, digits), 0.0, atol, [], p, float(tol))
