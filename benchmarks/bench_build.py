@@ -13,14 +13,12 @@ from __future__ import annotations
 import argparse
 import cProfile
 import math
-import os
 import pstats
-import resource
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from measure import run_command
 
 from quizgen.bank.load import load_bank
 
@@ -49,16 +47,7 @@ def main() -> None:
         command = [sys.executable, "-m", "quizgen", "build", "--variants", str(variants), "--out", str(out)]
         command += ["--bank", args.bank] if args.bank else []
         command += ["--jobs", str(args.jobs)] if args.jobs else []
-        before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
-        subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-        seconds, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
-    count = families * variants
-    user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"build: {count} questions ({families} families × {variants}) in {seconds:.2f} s"
-          f" = {count / seconds:.0f} questions/s wall; CPU (user+sys, all processes) {user + system:.2f} s"
-          f" = {1000 * (user + system) / count:.2f} s per 1,000 questions (user {user:.2f} s, sys {system:.2f} s);"
-          f" peak RSS {after.ru_maxrss / 1024:.0f} MB (largest process); {os.cpu_count()} CPUs, load average {load}")
+        run_command("build", command, families * variants, f"{families} families × {variants}")
 
 
 if __name__ == "__main__":

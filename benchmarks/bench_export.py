@@ -14,19 +14,13 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
-import resource
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from measure import run_command
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def children() -> resource.struct_rusage:
-    return resource.getrusage(resource.RUSAGE_CHILDREN)
 
 
 def families(bank: Path) -> int:
@@ -52,17 +46,7 @@ def main() -> None:
                    "--variants", str(variants), "--seed", str(args.seed), "--out", str(out)]
         if args.jobs:
             command += ["--jobs", str(args.jobs)]
-        before, start = children(), time.perf_counter()
-        subprocess.run(command, check=True, cwd=ROOT)
-        seconds, after = time.perf_counter() - start, children()
-    count = n * variants
-    user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
-    cpu = user + system
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"export --format {args.format}: {count} questions ({n} families × {variants}) in {seconds:.2f} s"
-          f" = {count / seconds:.0f} questions/s wall; CPU (user+sys, all processes) {cpu:.2f} s"
-          f" = {1000 * cpu / count:.2f} s per 1,000 questions (user {user:.2f} s, sys {system:.2f} s); peak RSS {after.ru_maxrss / 1024:.0f} MB"
-          f" (largest process); {os.cpu_count()} CPUs, load average {load}")
+        run_command(f"export --format {args.format}", command, n * variants, f"{n} families × {variants}")
 
 
 if __name__ == "__main__":
