@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
 import pytest
+from practice_pool import pool_by_id as pool, typed
 
 if not Path("/usr/bin/chromium").exists():
     pytest.skip("browser tests need Chromium at /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
 pytest.importorskip("playwright.sync_api", reason="browser tests need Python playwright (pip install -e '.[test]')")
 
 TYPED = ("number", "vector", "matrix")
-
-
-def pool(site: Path) -> dict[str, dict]:
-    html = (site / "practice.html").read_text(encoding="utf-8")
-    return {q["id"]: q for q in json.loads(re.search(r'id="quizgen-practice">(.*?)</script>', html).group(1))}
-
-
-def typed(value) -> str:
-    if isinstance(value, list) and value and isinstance(value[0], list):
-        return "; ".join(" ".join(repr(x) for x in row) for row in value)
-    if isinstance(value, list):
-        return " ".join(repr(x) for x in value)
-    return repr(value)
 
 
 def far(value):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 
 from pathlib import Path
 
 import pytest
+from practice_pool import pool, typed
 
 if not Path("/usr/bin/chromium").exists():
     pytest.skip("browser tests need Chromium at /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
@@ -15,20 +15,6 @@ pytest.importorskip("playwright.sync_api", reason="browser tests need Python pla
 
 PAGE_TYPES = ("index.html", "families/logistic-dw.html", "questions/logistic-dw--s0-v0.html",
               "practice.html", "flashcards.html", "reference.html")
-
-
-def pool(site) -> list[dict]:
-    html = (site / "practice.html").read_text(encoding="utf-8")
-    return json.loads(re.search(r'id="quizgen-practice">(.*?)</script>', html).group(1))
-
-
-def typed(value) -> str:
-    """A value as a student types it, at full precision."""
-    if isinstance(value, list) and value and isinstance(value[0], list):
-        return "; ".join(" ".join(repr(x) for x in row) for row in value)
-    if isinstance(value, list):
-        return " ".join(repr(x) for x in value)
-    return repr(value)
 
 
 def flat(value) -> list[float]:

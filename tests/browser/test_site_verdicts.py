@@ -3,21 +3,14 @@ figures is told to give 3 significant figures, and a value two mistakes share na
 
 from __future__ import annotations
 
-import json
-import re
-
 from pathlib import Path
 
 import pytest
+from practice_pool import pool_by_id as pool
 
 if not Path("/usr/bin/chromium").exists():
     pytest.skip("browser tests need Chromium at /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
 pytest.importorskip("playwright.sync_api", reason="browser tests need Python playwright (pip install -e '.[test]')")
-
-
-def pool(site) -> dict[str, dict]:
-    html = (site / "practice.html").read_text(encoding="utf-8")
-    return {q["id"]: q for q in json.loads(re.search(r'id="quizgen-practice">(.*?)</script>', html).group(1))}
 
 
 def practise(page, wanted) -> dict:
