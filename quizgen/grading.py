@@ -427,7 +427,7 @@ def _round_sig(v: float, k: int) -> float:
 
 def _transposed(want, got, tol: list[float]) -> bool:
     """A square matrix typed as the transpose of the right one (and not symmetric)."""
-    (want_flat, shape), (got_flat, _) = want, got
+    (_, shape), (got_flat, _) = want, got
     if len(shape) != 2 or shape[0] != shape[1] or shape[0] < 2:
         return False
     n = shape[0]

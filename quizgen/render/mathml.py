@@ -6,7 +6,6 @@ process. Numbers never go through it: a matrix is emitted as <mtable> straight f
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from html import escape
 
@@ -15,7 +14,6 @@ from latex2mathml.converter import convert_to_element
 from quizgen.render.numbers import fmt
 from quizgen.render.safe import mathml_inner
 
-_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
 STRETCHY = {r"\left(": '<mo fence="true" stretchy="true">(</mo>',
             r"\right)": '<mo fence="true" stretchy="true">)</mo>'}
 
@@ -69,14 +67,6 @@ def parts(items: list[dict], display: bool = True) -> str:
     return math(f"<mrow>{inner}</mrow>", display)
 
 
-def markdown_math(text: str) -> str:
-    """Replace $...$ and $$...$$ in Markdown with MathML before Markdown conversion."""
-    def repl(match: re.Match) -> str:
-        if match.group(1) is not None:
-            return tex(match.group(1).strip(), display=True)
-        return tex(match.group(2).strip())
-
-    return _MATH.sub(repl, text)
 
 
 def split_equations(tex_string: str, sep: str = r",\quad") -> list[str]:

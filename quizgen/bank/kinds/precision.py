@@ -65,12 +65,6 @@ def tolerance(value, p: dict, widen=0.0) -> np.ndarray:
     return half_unit(arr, p["rule"], p["digits"]) + np.abs(widen) + FUZZ * np.maximum(1.0, np.abs(arr))
 
 
-def within(value, centre, tol) -> bool:
-    """Every entry of `value` within `tol` of `centre` (same shapes)."""
-    a, c = np.asarray(value, dtype=float), np.asarray(centre, dtype=float)
-    return a.shape == c.shape and bool((np.abs(a - c) <= tol).all())
-
-
 def round_sig(x, digits: int):
     """Round to `digits` significant figures, elementwise (0 stays 0)."""
     arr = np.asarray(x, dtype=float)
