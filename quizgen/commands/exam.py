@@ -18,6 +18,9 @@ def register(sub):
     p.add_argument("--versions", type=int, default=1, metavar="N", help=t("exam.opt_versions"))
     p.add_argument("--out", default="exam-out", metavar="DIR", help=t("exam.opt_out"))
     p.add_argument("--pdf", action="store_true", help=t("exam.opt_pdf"))
+    p.add_argument("--replace", action="append", default=[], metavar="V:Q", help=t("roster.opt_replace"))
+    p.add_argument("--roster", metavar="CSV", help=t("roster.opt_roster"))
+    p.add_argument("--force-new", action="store_true", help=t("roster.opt_force_new"))
     return add_lang(p)
 
 
@@ -37,7 +40,8 @@ def run(args) -> int:
         return bars[-1].update
 
     try:
-        result = build(args.spec, args.out, versions=args.versions, pdf=args.pdf, progress=progress, lang=args.lang)
+        result = build(args.spec, args.out, versions=args.versions, pdf=args.pdf, progress=progress, lang=args.lang,
+                       replace_=args.replace, class_list=args.roster, force_new=args.force_new)
     except ErrorList as exc:  # one `file: key: what is wrong` line each, as `quizgen check` prints them
         for error in exc.errors:
             print(clean(str(error)), file=sys.stderr)
@@ -51,6 +55,14 @@ def run(args) -> int:
             points=fmt(first.total), out=str(args.out).rstrip("/")))
     for name in result.files:
         print(f"  {name}")
+    made = result.draft
+    for slot in result.new_replacements:  # which replacement of that question this was
+        count = made.replaced.count(slot)
+        print(t("roster.replaced", slot=f"{slot[0]}:{slot[1]}", count=count))
+    if made.students:
+        first = made.students[0]
+        print(t("roster.students", count=len(made.students), first=clean(first.name), version=first.version,
+                number=f"{first.number:03d}"))
     if result.pdf_missing:  # asked for PDFs it could not make: say how to get them, and fail
         needs = "exam.pdf_needs_chromium" if result.pdf_missing == "chromium" else "pdf.needs_playwright"
         print(f"quizgen: {t(needs, out=args.out)}", file=sys.stderr)

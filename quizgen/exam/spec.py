@@ -31,7 +31,8 @@ from quizgen import messages
 from quizgen.messages import t
 
 TOP_KEYS = {"title", "course", "date", "duration", "instructions", "paper", "seed", "shuffle_questions",
-            "shuffle_choices", "formula_sheet", "bank", "sections", "lang"}
+            "shuffle_choices", "formula_sheet", "bank", "sections", "lang",
+            "replace"}  # [replace]: checked and applied by exam/replace.py
 SECTION_KEYS = {"title", "families", "tags", "topic", "difficulty", "count", "points"}
 PAPERS = {"a4": "A4", "letter": "Letter"}
 MAX_COUNT = 50  # questions per section

@@ -97,7 +97,14 @@ def _item(exam: Exam, item: Item, m: dict, key: bool) -> dict:
     return view
 
 
-def _context(exam: Exam, version: Version, key: bool) -> dict:
+def _mark(mark) -> dict | None:
+    """The page's printed code, its QR (an SVG quizgen drew itself: trusted) and a copy's student."""
+    if mark is None:
+        return None
+    return {"code": mark.code, "qr": Markup(mark.qr_svg), "student": mark.student, "student_id": mark.student_id}
+
+
+def _context(exam: Exam, version: Version, key: bool, mark=None, fingerprint: str = "") -> dict:
     m = area("exam")
     spec = exam.spec
     sections = []
@@ -117,25 +124,36 @@ def _context(exam: Exam, version: Version, key: bool) -> dict:
         "sections": sections, "items": [item for s in sections for item in s["items"]],
         "formulas": formula_groups(version) if spec.formula_sheet and not key else [],
         "bank": bank_line(exam, m) if key else "",
+        "mark": _mark(mark), "fingerprint": fingerprint if key else "",  # exam/code.py, exam/fingerprint.py
     }
 
 
-def exam_html(exam: Exam, version: Version) -> str:
-    return environment().get_template("exam.html").render(_context(exam, version, key=False))
+def exam_html(exam: Exam, version: Version, mark=None) -> str:
+    return environment().get_template("exam.html").render(_context(exam, version, key=False, mark=mark))
 
 
-def key_html(exam: Exam, version: Version) -> str:
-    return environment().get_template("key.html").render(_context(exam, version, key=True))
+def key_html(exam: Exam, version: Version, mark=None, fingerprint: str = "") -> str:
+    return environment().get_template("key.html").render(_context(exam, version, True, mark, fingerprint))
 
 
 def write(exam: Exam, out: str | Path, options: dict | None = None) -> list[str]:
     """Write every version's exam and key, and the extra files `options["files"]` names (the
-    roster, which the exam package makes), into `out`; return the file names."""
+    roster, which the exam package makes), into `out`; return the file names.
+
+    options["marks"]: version -> printed code and QR (exam/code.py); options["copies"]: file
+    stem -> (version, mark naming a student), one named copy each; options["fingerprint"]: the
+    line each key records."""
     out = Path(out)
-    files = dict((options or {}).get("files", {}))
+    options = options or {}
+    files = dict(options.get("files", {}))
+    marks = options.get("marks", {})
     for version in exam.versions:
-        files[f"exam-{version.code}.html"] = exam_html(exam, version)
-        files[f"key-{version.code}.html"] = key_html(exam, version)
+        mark = marks.get(version.code)
+        files[f"exam-{version.code}.html"] = exam_html(exam, version, mark)
+        files[f"key-{version.code}.html"] = key_html(exam, version, mark, options.get("fingerprint", ""))
+    versions = {v.code: v for v in exam.versions}
+    for stem, (code, mark) in options.get("copies", {}).items():
+        files[f"{stem}.html"] = exam_html(exam, versions[code], mark)
     for name in sorted(files):
         atomic_write_text(out / name, files[name])
     return sorted(files)
