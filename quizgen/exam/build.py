@@ -89,12 +89,11 @@ def draft(spec_path: str | Path, versions: int = 1, lang: str | None = None, *,
     spec, errors = read_spec(spec_path)
     if spec is None:
         raise ErrorList(errors)
-    wanted, option_errors = replace.parse_option(list(option))
-    errors = errors + option_errors
+    wanted, slot_errors = replace.parse_option(list(option))  # reported with the slots' own checks
     table: list = []
     try:
         table, table_errors = replace.parse_table(datafile.load(spec_path, SpecError, fmt="toml"), str(spec_path))
-        errors += table_errors
+        slot_errors += table_errors
     except SpecError as exc:  # read_spec has read it: only a race gets here
         errors.append(exc)
     students: list[Student] = []
@@ -117,9 +116,9 @@ def draft(spec_path: str | Path, versions: int = 1, lang: str | None = None, *,
         drawn, shortages = draw(spec, plans, versions)
         errors += problems + shortages
         if errors:
-            raise ErrorList(errors)
+            raise ErrorList(errors + slot_errors)
         slots = replace.merge(list(history), table, wanted)
-        errors = replace.check(slots, spec, drawn, str(spec_path) if not wanted else "--replace")
+        errors = slot_errors + replace.check(slots, spec, drawn, table, wanted)
         if errors:
             raise ErrorList(errors)
         try:

@@ -51,7 +51,10 @@ def _bad_text(value: str) -> str | None:
 
 def read(path: str) -> list[Student]:
     """The students of the class list at `path`, in file order; ErrorList naming every problem."""
-    text = datafile.read_text(path, SpecError)
+    try:
+        text = datafile.read_text(path, SpecError)
+    except SpecError as exc:
+        raise ErrorList([exc]) from None
     errors: list[SpecError] = []
 
     def add(line: int, column: int | None, header: str | None, what: str) -> None:

@@ -8,7 +8,8 @@ version whose question was replaced gets a new code and an old sheet never maps 
 Crockford's base-32 alphabet (no I, L, O, U) keeps it readable when typed from paper.
 
 The QR code is drawn by segno (pure Python, no dependencies, maintained, writes SVG itself):
-an inline SVG of one <path>, no script, no external file.
+an SVG of one <path>, no script, inlined as a data: URL into the page's own stylesheet (the
+@page margin box repeats it on every printed page); nothing is loaded from anywhere.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base 32
 PART = 4  # characters of the exam and check parts: 20 bits each
+MODULE_MM = 0.5  # a QR version 1 (21 modules + 1 quiet each side) is 11.5 mm: fits the bottom margin
 SHAPE = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}-[A-Z]{1,3}-[0-9A-HJKMNP-TV-Z]{4}")
 
 
@@ -28,7 +30,7 @@ class Mark:
     """What a page prints to name its exam and version (and, on a named copy, its student)."""
 
     code: str  # "Q7RA-B-7F3K"
-    qr_svg: str  # <svg>…</svg>, encoding `code`
+    qr_svg: str  # <svg>…</svg>, encoding `code`, QR_MM wide
     student: str = ""  # the student's name on a named copy
     student_id: str = ""
 
@@ -54,15 +56,16 @@ def version_code(fingerprint_id: str, version: str, replaced: tuple[int, ...] = 
 
 
 def qr_svg(code: str) -> str:
-    """The QR code of `code` as one inline <svg> (scaled by CSS; its own 1-module quiet zone)."""
+    """The QR code of `code` as one <svg> sized in mm (with a 1-module quiet zone: the page
+    margin around it is blank too)."""
     import segno
 
     if not SHAPE.fullmatch(code):  # only our own codes are ever drawn, never text from a file
         raise ValueError(f"not a printed code: {code!r}")
     buffer = io.BytesIO()
     segno.make(code, error="m", micro=False).save(
-        buffer, kind="svg", xmldecl=False, svgns=True, nl=False, border=1, omitsize=True,
-        svgclass="qr", lineclass=None, title=None)
+        buffer, kind="svg", xmldecl=False, svgns=True, nl=False, border=1, scale=MODULE_MM, unit="mm",
+        svgclass=None, lineclass=None)
     return buffer.getvalue().decode("ascii")
 
 

@@ -58,7 +58,7 @@ def parse_table(data: dict, path: str) -> tuple[list[Slot], list[SpecError]]:
             errors.append(SpecError(t("roster.replace_bad_version"), file=path, key=key))
             continue
         if not (isinstance(numbers, list) and numbers
-                and all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 9999 for n in numbers)):
+                and all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 9999 for n in numbers)):
             errors.append(SpecError(t("roster.replace_bad_numbers"), file=path, key=key))
             continue
         slots += [(code.upper(), n) for n in numbers]
@@ -78,21 +78,24 @@ def merge(history: list[Slot], table: list[Slot], option: list[Slot]) -> list[Sl
     return out + list(option)
 
 
-def check(slots: list[Slot], spec: ExamSpec, drawn: list, where: str) -> list[SpecError]:
-    """Every replacement names a version that was drawn and a question it has."""
+def check(slots: list[Slot], spec: ExamSpec, drawn: list, table: list[Slot], option: list[Slot]) -> list[SpecError]:
+    """Every replacement names a version that was drawn and a question it has; an error names
+    --replace, the spec's [replace] or (for one the roster recorded) the spec."""
     codes = version_codes(len(drawn))
     count = sum(len(section) for section in drawn[0]) if drawn else 0
     errors = []
     if len(slots) > MAX_REPLACEMENTS:
-        errors.append(SpecError(t("roster.too_many_replacements", most=MAX_REPLACEMENTS), file=where))
+        errors.append(SpecError(t("roster.too_many_replacements", most=MAX_REPLACEMENTS),
+                                file="--replace" if option else spec.path))
     for code, number in dict.fromkeys(slots):
+        where = {"file": "--replace"} if (code, number) in option else \
+            {"file": spec.path, "key": f"replace.{code}"} if (code, number) in table else {"file": spec.path}
         if code not in codes:
             errors.append(SpecError(t("roster.replace_no_version", slot=f"{code}:{number}",
                                       versions=f"{codes[0]}–{codes[-1]}" if len(codes) > 1 else codes[0]),
-                                    file=where))
+                                    **where))
         elif not 1 <= number <= count:
-            errors.append(SpecError(t("roster.replace_no_question", slot=f"{code}:{number}", count=count),
-                                    file=where))
+            errors.append(SpecError(t("roster.replace_no_question", slot=f"{code}:{number}", count=count), **where))
     return errors
 
 

@@ -8,6 +8,7 @@ Each HTML file stands alone (the stylesheet is inlined) so it prints the same fr
 from __future__ import annotations
 
 import tomllib
+from base64 import b64encode
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -98,10 +99,13 @@ def _item(exam: Exam, item: Item, m: dict, key: bool) -> dict:
 
 
 def _mark(mark) -> dict | None:
-    """The page's printed code, its QR (an SVG quizgen drew itself: trusted) and a copy's student."""
+    """The page's printed code, its QR (a base64 data: URL of an SVG quizgen drew) and a copy's
+    student, as the @page margin box of templates/exam/mark.css prints them."""
     if mark is None:
         return None
-    return {"code": mark.code, "qr": Markup(mark.qr_svg), "student": mark.student, "student_id": mark.student_id}
+    who = " · ".join(part for part in (mark.student, mark.student_id) if part)
+    return {"code": mark.code, "qr_url": "data:image/svg+xml;base64," + b64encode(mark.qr_svg.encode()).decode(),
+            "label": f"{who}   {mark.code}  " if who else f"{mark.code}  "}
 
 
 def _context(exam: Exam, version: Version, key: bool, mark=None, fingerprint: str = "") -> dict:
