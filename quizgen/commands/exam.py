@@ -41,7 +41,7 @@ def run(args) -> int:
 
     try:
         result = build(args.spec, args.out, versions=args.versions, pdf=args.pdf, progress=progress, lang=args.lang,
-                       replace_=args.replace, class_list=args.roster, force_new=args.force_new)
+                       replacements=args.replace, class_list=args.roster, force_new=args.force_new)
     except ErrorList as exc:  # one `file: key: what is wrong` line each, as `quizgen check` prints them
         for error in exc.errors:
             print(clean(str(error)), file=sys.stderr)

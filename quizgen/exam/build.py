@@ -34,13 +34,9 @@ from quizgen.writers import exam as exam_writer
 from quizgen.writers import pdf as pdf_writer
 from quizgen.writers import destination
 from quizgen.writers.atomic import atomic_directory
-from quizgen.writers.destination import Owner
 
 
-# What `quizgen exam` writes; a folder holding anything else is not replaced.
-OURS = re.compile(r"(exam|key)-[A-Z0-9]+(-[0-9]{3})?\.(html|pdf)|(print|keys|class)-all\.pdf|roster\.(csv|json)"
-                  r"|README\.md")
-EXAM = Owner("quizgen exam", "exam-out", OURS)
+EXAM = exam_writer.OWNER  # the writer names what it writes; destination.py guards the folder
 
 
 @dataclass(frozen=True)
@@ -171,7 +167,7 @@ def previous(out: Path):
 
 def build(spec_path: str | Path, out: str | Path, versions: int = 1, pdf: bool = False,
           progress: pdf_writer.Progress | None = None, lang: str | None = None, *,
-          replace_: list | tuple = (), class_list: str | None = None, force_new: bool = False) -> Result:
+          replacements: list | tuple = (), class_list: str | None = None, force_new: bool = False) -> Result:
     """Build into `out`. A folder holding an exam is rebuilt with its recorded replacements, and
     only when its fingerprint matches this build's (`force_new`: start over, whatever it holds)."""
     out = Path(out)
@@ -179,7 +175,7 @@ def build(spec_path: str | Path, out: str | Path, versions: int = 1, pdf: bool =
     history = was.replaced if was is not None else []
     if was is not None and history and was.versions != versions:
         raise BuildError(t("roster.versions_changed", was=was.versions, now=versions), file=str(out / "roster.json"))
-    made = draft(spec_path, versions, lang, history=history, option=replace_, class_list=class_list)
+    made = draft(spec_path, versions, lang, history=history, option=replacements, class_list=class_list)
     if was is not None:
         fingerprint.check(was.fingerprint, made.fingerprint, out / "roster.json", str(out))
     with using(lang or made.exam.spec.lang or current()):
@@ -202,7 +198,7 @@ def _write(made: Draft, out: Path, pdf: bool, progress: pdf_writer.Progress | No
     with atomic_directory(out, EXAM) as tmp:
         files = exam_writer.write(exam, tmp, options)
         if pdf and not missing:
-            files += print_pdfs(exam, tmp, out, progress, list(copies))
+            files += print_pdfs(exam, tmp, progress, list(copies))
     return Result(exam, out, sorted(files, key=file_order), pdf_missing=missing)
 
 
@@ -215,21 +211,16 @@ def file_order(name: str) -> tuple:
     return (match.group(1), len(match.group(2)), match.group(2), match.group(3) or "", match.group(4))
 
 
-def print_pdfs(exam: Exam, tmp: Path, out: Path, progress: pdf_writer.Progress | None,
-               copies: list[str] = ()) -> list[str]:
-    """Print every exam and key, and the combined files; errors name `out`, not the build folder.
-    Named copies are printed too and joined in class-list order into class-all.pdf."""
-    try:
-        chromium = pdf_writer.find_chromium()
-        files = pdf_writer.print_exam(chromium, tmp, [v.code for v in exam.versions],
-                                      pdf_date(exam.spec.date), progress=progress)
-        if copies:
-            files += print_copies(chromium, tmp, copies, pdf_date(exam.spec.date), progress)
-        return files
-    except QuizgenError as exc:
-        if exc.file and Path(exc.file).parent == tmp:
-            exc.file = str(out / Path(exc.file).name)
-        raise
+def print_pdfs(exam: Exam, tmp: Path, progress: pdf_writer.Progress | None, copies: list[str] = ()) -> list[str]:
+    """Print every exam and key, and the combined files (an error naming the build folder is
+    renamed to `out` by atomic_directory). Named copies are printed too, and joined in
+    class-list order into class-all.pdf."""
+    chromium = pdf_writer.find_chromium()
+    files = pdf_writer.print_exam(chromium, tmp, [v.code for v in exam.versions], pdf_date(exam.spec.date),
+                                  progress=progress)
+    if copies:
+        files += print_copies(chromium, tmp, copies, pdf_date(exam.spec.date), progress)
+    return files
 
 
 def print_copies(chromium: str, tmp: Path, copies: list[str], date: str,

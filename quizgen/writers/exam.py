@@ -1,12 +1,14 @@
 """Exam writer: per version a print-ready exam and its answer key (HTML), plus the roster.
 
     exam-A.html  key-A.html  exam-B.html  key-B.html  ...  roster.csv  roster.json
+    exam-A-001.html ...      a named copy per student of a class list (NNN: the list's row)
 
 Each HTML file stands alone (the stylesheet is inlined) so it prints the same from any folder.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from base64 import b64encode
 from functools import lru_cache
@@ -23,9 +25,16 @@ from quizgen.render.numbers import fmt
 from quizgen.resources import templates_root
 from quizgen.writers import exam_views as views
 from quizgen.writers.atomic import atomic_write_text
+from quizgen.writers.destination import Owner
 
 if TYPE_CHECKING:  # types only: the exam package drives this writer, so it never imports it back
     from quizgen.exam.assemble import Exam, Item, Version
+
+
+# What `quizgen exam` writes (the PDFs too): the one output-folder guard (writers/destination.py)
+# replaces a folder holding these names only.
+OWNER = Owner("quizgen exam", "exam-out", re.compile(
+    r"(exam|key)-[A-Z0-9]+(-[0-9]{3})?\.(html|pdf)|(print|keys|class)-all\.pdf|roster\.(csv|json)|README\.md"))
 
 
 def css_string(text: str) -> Markup:
