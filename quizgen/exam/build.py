@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,9 +78,11 @@ def prepare(spec_path: str | Path, versions: int = 1, lang: str | None = None) -
 
 
 def draft(spec_path: str | Path, versions: int = 1, lang: str | None = None, *,
-          history: list | tuple = (), option: list | tuple = (), class_list: str | None = None) -> Draft:
+          history: list | tuple = (), option: list | tuple = (), class_list: str | None = None,
+          guard: Callable[[Fingerprint], None] | None = None) -> Draft:
     """`prepare`, with replacements (`history`: those already made, then the spec's [replace]
-    table, then `option`: `--replace` values) and a class list read and assigned."""
+    table, then `option`: `--replace` values) and a class list read and assigned. `guard` sees
+    the fingerprint before any replacement is made (and may refuse it)."""
     if not 1 <= versions <= MAX_VERSIONS:
         raise QuizgenError(t("spec.bad_versions", most=MAX_VERSIONS, value=versions))
     spec, errors = read_spec(spec_path)
@@ -113,6 +116,9 @@ def draft(spec_path: str | Path, versions: int = 1, lang: str | None = None, *,
         errors += problems + shortages
         if errors:
             raise ErrorList(errors + slot_errors)
+        printed = fingerprint.of(spec_path, spec.seed, [f for p in plans for f in p.families])
+        if guard is not None:
+            guard(printed)
         slots = replace.merge(list(history), table, wanted)
         errors = slot_errors + replace.check(slots, spec, drawn, table, wanted)
         if errors:
@@ -121,7 +127,6 @@ def draft(spec_path: str | Path, versions: int = 1, lang: str | None = None, *,
             drawn = replace.apply(spec, plans, drawn, slots)
         except QuizgenError as exc:
             raise ErrorList([exc]) from None
-        printed = fingerprint.of(spec_path, spec.seed, [f for p in plans for f in p.families])
         exam = assemble(spec, drawn, bank)
         assigned = classlist.assign(students, [v.code for v in exam.versions]) if students else []
         return Draft(exam, printed, tuple(slots), tuple(assigned))
@@ -173,11 +178,15 @@ def build(spec_path: str | Path, out: str | Path, versions: int = 1, pdf: bool =
     out = Path(out)
     was = None if force_new else previous(out)
     history = was.replaced if was is not None else []
-    if was is not None and history and was.versions != versions:
-        raise BuildError(t("roster.versions_changed", was=was.versions, now=versions), file=str(out / "roster.json"))
-    made = draft(spec_path, versions, lang, history=history, option=replacements, class_list=class_list)
-    if was is not None:
-        fingerprint.check(was.fingerprint, made.fingerprint, out / "roster.json", str(out))
+
+    def guard(now: Fingerprint) -> None:  # before the recorded replacements are made again
+        if was is None:
+            return
+        fingerprint.check(was.fingerprint, now, out / "roster.json", str(out))
+        if history and was.versions != versions:
+            raise BuildError(t("roster.versions_changed", was=was.versions, now=versions), file=str(out / "roster.json"))
+
+    made = draft(spec_path, versions, lang, history=history, option=replacements, class_list=class_list, guard=guard)
     with using(lang or made.exam.spec.lang or current()):
         result = _write(made, out, pdf, progress)
     return Result(result.exam, result.out, result.files, result.pdf_missing, made,

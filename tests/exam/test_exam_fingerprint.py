@@ -87,3 +87,14 @@ def test_a_roster_without_fingerprint_is_refused_not_trusted(tmp_path, run_exam)
         assert code == 2 and err == [f"{out / 'roster.json'}: holds an exam without a fingerprint (an older quizgen "
                                      "or an unreadable roster); choose another --out, or pass --force-new to replace it"]
     assert run_exam(THREE, "--out", out, "--force-new")[0] == 0
+
+
+def test_a_changed_spec_is_named_before_its_recorded_replacements_are_tried(tmp_path, run_exam):
+    """The recorded B:7 no longer exists in a 1-section spec: the fingerprint is the problem to name."""
+    out = tmp_path / "out"
+    assert run_exam(THREE, "--versions", 2, "--out", out, "--replace", "B:7")[0] == 0
+    shorter = spec_copy(tmp_path)
+    shorter.write_text(shorter.read_text(encoding="utf-8").split("[[sections]]\ntitle = \"Concepts\"")[0],
+                       encoding="utf-8")
+    code, _, err = run_exam(shorter, "--versions", 3, "--out", out)
+    assert code == 2 and len(err) == 1 and "holds an exam from other inputs (spec " in err[0]
