@@ -97,4 +97,4 @@ def test_a_changed_spec_is_named_before_its_recorded_replacements_are_tried(tmp_
     shorter.write_text(shorter.read_text(encoding="utf-8").split("[[sections]]\ntitle = \"Concepts\"")[0],
                        encoding="utf-8")
     code, _, err = run_exam(shorter, "--versions", 3, "--out", out)
-    assert code == 2 and len(err) == 1 and "holds an exam from other inputs (spec " in err[0]
+    assert code == 2 and len(err) == 1 and "holds an exam from other inputs (bank files " in err[0] and "; spec " in err[0]
