@@ -68,8 +68,11 @@ def read(path: str) -> list[Student]:
     students: list[Student] = []
     seen: dict[str, int] = {}
     try:
-        for row in reader:
-            line = reader.line_num
+        while True:
+            line = reader.line_num + 1  # where the row starts (a quoted cell may span lines)
+            row = next(reader, None)
+            if row is None:
+                break
             if not any(cell.strip() for cell in row):
                 continue  # blank lines anywhere
             if columns is None:
