@@ -96,8 +96,10 @@ def grade_parts(question: Any, answers: Mapping[str, str], lang: str | None = No
         states[name] = state
         results.append(dict(verdict, name=name, label=_get(part, "label"), points=points,
                             earned=points * verdict["score"], verdict=status, given=given))
-    return {"score": sum(r["earned"] for r in results), "points": sum(r["points"] for r in results),
-            "parts": results}
+    score = points = 0.0
+    for r in results:  # a plain loop: sum() of floats compensates, JavaScript's + does not
+        score, points = score + r["earned"], points + r["points"]
+    return {"score": score, "points": points, "parts": results}
 
 
 def _typed(answer: Any, text: str, lang: str | None) -> list | None:
@@ -148,7 +150,9 @@ def _carried_tol(relation: Any, answer: Any, want: list, earlier_tol: list) -> l
     matrix, widen, p = _get(relation, "map"), _flat(_get(relation, "widen")), _get(answer, "precision") or {}
     out = []
     for i, w in enumerate(want):
-        pushed = sum(abs(m) * e for m, e in zip(matrix[i], earlier_tol))
+        pushed = 0.0
+        for m, e in zip(matrix[i], earlier_tol):
+            pushed += abs(m) * e
         out.append(_half_unit(w, p) + (widen[i] if i < len(widen) else 0.0) + pushed + FUZZ * max(1.0, abs(w)))
     return out
 
