@@ -63,7 +63,7 @@ def grade_parts(question: Any, answers: Mapping[str, str], lang: str | None = No
         got = _typed(answer, text, lang)
         if verdict["correct"]:
             state["status"] = "correct"
-        elif got is not None and verdict["mistake"] and not verdict["parse_error"]:
+        elif got is not None:  # a catalogued value, whatever grade() chose to say about it
             found = _matched(distractors, got)
             if found is not None:
                 state = {"status": "mistake", "flat": got, "tol": found}

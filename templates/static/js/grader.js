@@ -600,7 +600,7 @@
       var got = typedEntries(answer, text);
       if (v.correct) {
         state.status = 'correct';
-      } else if (got !== null && v.mistake && !v.parse_error) {
+      } else if (got !== null) { // a catalogued value, whatever grade() chose to say about it
         var matched = matchedTol(distractors, got);
         if (matched !== null) state = { status: 'mistake', flat: got, tol: matched };
       }
