@@ -67,7 +67,7 @@ def test_a_dw_slip_carries_to_its_sibling_through_the_shared_dz():
     for row in rows:
         result = grade_parts(q, {"a": typed(row["value"]), "b": typed(row["then"])})
         assert [r["verdict"] for r in result["parts"][:2]] == ["wrong", "carried"]
-        assert result["parts"][1]["given"] == "a" and "Correct given your (a)" in result["parts"][1]["message"]
+        assert result["parts"][1]["given"] == "a" and "Your (a) was wrong" in result["parts"][1]["message"]
 
 
 def test_the_carried_value_is_accepted_at_the_asked_precision_from_a_rounded_a(chain):

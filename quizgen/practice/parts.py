@@ -31,7 +31,8 @@ def part_lines(q: Question, result: dict) -> list[str]:
         word = t("practice.part_carried", part=given)
     else:
         word = t(f"practice.part_{result['verdict']}")
-    lines = [wrap(t("practice.part_verdict", label=result["label"], verdict=word, message=result["message"],
+    key = "practice.part_verdict_correct" if result["verdict"] == "correct" else "practice.part_verdict"
+    lines = [wrap(t(key, label=result["label"], verdict=word, message=result["message"],
                     earned=points_text(result["earned"]), points=points_text(result["points"])))]
     explanation = say(result.get("explanation"))
     if explanation:

@@ -32,7 +32,7 @@ def test_wrong_first_part_and_a_carried_second_part_in_the_terminal(tmp_path):
     out, summary = play(tmp_path / "h.sqlite", [family], lines)
     assert_in_order(out, [
         "Part (a), 1 of 4", "(a) wrong [0/2 pt]",
-        "Part (b), 2 of 4", "(b) correct given your (a) [1/1 pt] — Correct given your (a)",
+        "Part (b), 2 of 4", "(b) correct given your (a) [1/1 pt] — Your (a) was wrong, but this part follows from it",
         "Part (c), 3 of 4", "(c) correct [2/2 pt]",
         "Part (d), 4 of 4", "(d) wrong [0/1 pt]",
         "Points: 3 of 6.", "Here is the worked solution",
