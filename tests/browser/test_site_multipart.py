@@ -51,12 +51,12 @@ def test_question_page_carries_a_wrong_first_part_forward(visit, built_site):
     page.fill("#q-part-d", "[7, 7, 7]")
     page.click("form.answer-form button[type=submit]")
     boxes = page.locator("fieldset.part .feedback")
-    assert boxes.nth(0).inner_text().startswith("Wrong · 0 of 2 pt")
-    assert boxes.nth(1).inner_text().startswith("Correct given your (a) · 1 of 1 pt")
+    assert boxes.nth(0).inner_text().startswith("Wrong · 0 of 3 pt")
+    assert boxes.nth(1).inner_text().startswith("Correct given your (a) · 2 of 2 pt")
     assert "Your (a) was wrong, but this part follows from it by correct steps" in boxes.nth(1).inner_text()
-    assert boxes.nth(2).inner_text().startswith("Correct · 2 of 2 pt")
-    assert boxes.nth(3).inner_text().startswith("Wrong · 0 of 1 pt")
-    assert "Total: 3 of 6 points." in page.locator("form.answer-form > .feedback").inner_text()
+    assert boxes.nth(2).inner_text().startswith("Correct · 3 of 3 pt")
+    assert boxes.nth(3).inner_text().startswith("Wrong · 0 of 2 pt")
+    assert "Total: 5 of 10 points." in page.locator("form.answer-form > .feedback").inner_text()
     page.click("[data-reveal=all]")
     key = page.locator("#step-answer").inner_text()
     assert "Error carried forward" in key and "(d)" in key
@@ -75,7 +75,7 @@ def test_a_random_first_part_buys_nothing_on_the_page(visit, built_site):
     page.click("form.answer-form button[type=submit]")
     text = page.locator("fieldset.part").all_inner_texts()
     assert not any("Correct given" in t for t in text)
-    assert "Total: 3 of 6 points." in page.locator("form.answer-form > .feedback").inner_text()
+    assert "Total: 5 of 10 points." in page.locator("form.answer-form > .feedback").inner_text()
 
 
 def test_practice_page_grades_a_multipart_question_with_ecf(visit, built_site):

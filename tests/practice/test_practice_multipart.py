@@ -31,11 +31,11 @@ def test_wrong_first_part_and_a_carried_second_part_in_the_terminal(tmp_path):
     lines = [typed(slip.value), typed(row["then"]), c.answer.display, "[7, 7, 7]"]
     out, summary = play(tmp_path / "h.sqlite", [family], lines)
     assert_in_order(out, [
-        "Part (a), 1 of 4", "(a) wrong [0/2 pt]",
-        "Part (b), 2 of 4", "(b) correct given your (a) [1/1 pt] — Your (a) was wrong, but this part follows from it",
-        "Part (c), 3 of 4", "(c) correct [2/2 pt]",
-        "Part (d), 4 of 4", "(d) wrong [0/1 pt]",
-        "Points: 3 of 6.", "Here is the worked solution",
+        "Part (a), 1 of 4", "(a) wrong [0/3 pt]",
+        "Part (b), 2 of 4", "(b) correct given your (a) [2/2 pt] — Your (a) was wrong, but this part follows from it",
+        "Part (c), 3 of 4", "(c) correct [3/3 pt]",
+        "Part (d), 4 of 4", "(d) wrong [0/2 pt]",
+        "Points: 5 of 10.", "Here is the worked solution",
     ])
     assert summary.answered == 1 and summary.first_try == 0
 
@@ -46,12 +46,12 @@ def test_a_random_first_part_buys_nothing_in_the_terminal(tmp_path):
     lines = ["[[9, 9, 9], [9, 9, 9]]", "[9, 9]", q.parts[2].answer.display, q.parts[3].answer.display]
     out, _ = play(tmp_path / "h.sqlite", [family], lines)
     assert "correct given your" not in out
-    assert_in_order(out, ["(a) wrong", "(b) wrong", "(c) correct", "(d) correct", "Points: 3 of 6."])
+    assert_in_order(out, ["(a) wrong", "(b) wrong", "(c) correct", "(d) correct", "Points: 5 of 10."])
 
 
 def test_an_unreadable_part_is_asked_again(tmp_path):
     family, q = four_part_question()
     lines = ["nonsense"] + [p.answer.display for p in q.parts]
     out, summary = play(tmp_path / "h.sqlite", [family], lines)
-    assert_in_order(out, ["could not read", "Part (b), 2 of 4", "Points: 6 of 6."])
+    assert_in_order(out, ["could not read", "Part (b), 2 of 4", "Points: 10 of 10."])
     assert summary.first_try == 1

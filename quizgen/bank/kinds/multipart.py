@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from quizgen.bank.kinds import precision
-from quizgen.bank.kinds.base import Kind, register, steps_space, with_role
+from quizgen.bank.kinds.base import Kind, register, steps_space, value_box, with_role
 from quizgen.bank.kinds.common import (
     Draft, add_rounded_too_early, approximations, asked_precision, base_context, engine_distractors, is_exact,
     make_answer, network_given, require,
@@ -173,6 +173,13 @@ def _points(points: float) -> str:
     return t("kinds.multipart_point_one") if n == 1 else t("kinds.multipart_points", n=n)
 
 
+def answer_box(q) -> dict:
+    """A labelled box per part, each a number box or bracketed grid like a one-part question's."""
+    from dataclasses import replace
+
+    return {"kind": "parts", "parts": [dict(value_box(replace(q, answer=p.answer)), label=p.label) for p in q.parts]}
+
+
 def work_space(q) -> float:
     return min(steps_space(q) + 1.0 * len(q.parts), 16.0)
 
@@ -181,4 +188,6 @@ def prompt() -> str:
     return t("prompts.network") + t("prompts.multipart")
 
 
-KIND = register(Kind("multipart", build, prompt, validate, work_space=work_space, states_precision=False))
+# rubric "all": the key spreads a question's points over its parts (part points), not its steps
+KIND = register(Kind("multipart", build, prompt, validate, answer_box=answer_box, work_space=work_space, rubric="all",
+                     states_precision=False))
