@@ -61,7 +61,7 @@ def test_a_random_a_cannot_buy_the_later_parts(chain):
 
 def test_a_dw_slip_carries_to_its_sibling_through_the_shared_dz():
     q = variant(FAMILIES["exam-relu-softmax-parts"], 0)
-    a, b = q.parts[0], q.parts[1]
+    b = q.parts[1]
     rows = [r for rel in b.carry if rel["from"] == "a" for r in rel["table"]]
     assert rows, "a dW2 slip upstream of dZ2 should carry to db2"
     for row in rows:

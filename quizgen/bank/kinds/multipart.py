@@ -23,6 +23,7 @@ from quizgen.bank.kinds.numeric import asked_tex, asked_text
 from quizgen.bank.question import Part
 from quizgen.bank.sample import Degenerate, draw_network, solved
 from quizgen.bank.steps import StepWriter
+from quizgen.datafile import clip, key_name
 from quizgen.engine import carry, mistakes
 from quizgen.messages import t
 
@@ -50,25 +51,27 @@ def validate(c, seen: dict) -> None:
     for i, p in enumerate(raw, start=1):
         key = f"parts[{i}]"
         for extra in sorted(set(p) - PART_KEYS):
-            c.add(f"{key}.{extra}", f"unknown key (known: {', '.join(sorted(PART_KEYS))})")
+            c.add(f"{key}.{key_name(extra)}", f"unknown key (known: {', '.join(sorted(PART_KEYS))})")
         quantity, layer = p.get("quantity"), p.get("layer", layers)
-        if quantity not in QUANTITIES:
-            c.add(f"{key}.quantity", f"must be one of {', '.join(QUANTITIES)}, got {quantity!r}")
-            continue
+        ok = quantity in QUANTITIES
+        if not ok:
+            c.add(f"{key}.quantity", f"must be one of {', '.join(QUANTITIES)}, got {clip(repr(quantity))}")
         if not isinstance(layer, int) or isinstance(layer, bool) or not 1 <= layer <= layers:
-            c.add(f"{key}.layer", f"must be 1..{layers}, got {layer!r}")
-            continue
+            c.add(f"{key}.layer", f"must be 1..{layers}, got {clip(repr(layer))}")
+            ok = False
         if quantity == "db" and seen.get("bias") is False:
             c.add(f"{key}.quantity", "asks for db but network.bias is false")
         points = p.get("points", 1)
         if isinstance(points, bool) or not isinstance(points, (int, float)) or not 0 < points <= 100:
-            c.add(f"{key}.points", f"must be a number of points above 0, at most 100, got {points!r}")
+            c.add(f"{key}.points", f"must be a number of points above 0, at most 100, got {clip(repr(points))}")
         if "sig" in p and "decimals" in p:
             c.add(key, "give either sig or decimals, not both")
         for name, low, high in (("sig", 1, 6), ("decimals", 0, 8)):
             v = p.get(name)
             if v is not None and (isinstance(v, bool) or not isinstance(v, int) or not low <= v <= high):
-                c.add(f"{key}.{name}", f"must be a whole number from {low} to {high}, got {v!r}")
+                c.add(f"{key}.{name}", f"must be a whole number from {low} to {high}, got {clip(repr(v))}")
+        if not ok:
+            continue
         if (quantity, layer) in seen_parts:
             c.add(key, f"asks {quantity} of layer {layer} twice")
         elif last is not None and rank(quantity, layer) < last:
