@@ -110,7 +110,7 @@ def _tol(value, p: dict, widen) -> list:
     return np.atleast_1d(precision.tolerance(value, p, widen)).tolist()
 
 
-def _carry(tape, earlier: Part, later: Part) -> dict | None:
+def _carry(tape, earlier: Part, later: Part, wrong_tapes: dict) -> dict | None:
     """How `later` follows from `earlier` (see the module docstring); None if nothing to carry."""
     index, name = carry.parse_target(earlier.target)
     a = later.answer
@@ -125,9 +125,14 @@ def _carry(tape, earlier: Part, later: Part) -> dict | None:
             mistake = mistakes.CATALOG.get(mid)
             if mistake is None:
                 continue
+            if mid not in wrong_tapes:  # one backward pass per mistake, shared by every pair of parts
+                try:
+                    wrong_tapes[mid] = mistake.backward(tape)
+                except (mistakes.NotApplicable, KeyError, IndexError, TypeError):
+                    wrong_tapes[mid] = None
             try:
-                wrong = mistake.backward(tape).value_at(shared)
-            except (mistakes.NotApplicable, KeyError, IndexError, TypeError):
+                wrong = wrong_tapes[mid].value_at(shared)
+            except (AttributeError, KeyError, IndexError, TypeError):
                 continue
             mine = carry.carried(tape, shared, wrong, earlier.target)
             if mine.shape != np.shape(d.value) or not (np.abs(mine - d.value) <= np.asarray(d.tol)).all():
@@ -146,8 +151,9 @@ def build(family, rng: np.random.Generator) -> Draft:
     tape = solved(net)
     parts = [_part(family, net, tape, spec, NAMES[i]) for i, spec in enumerate(family.parts)]
     require(parts[0].distractors, family.min_distractors)
+    wrong_tapes: dict = {}
     for k, later in enumerate(parts):
-        later.carry = [c for c in (_carry(tape, earlier, later) for earlier in parts[:k]) if c]
+        later.carry = [c for c in (_carry(tape, earlier, later, wrong_tapes) for earlier in parts[:k]) if c]
 
     writer = StepWriter(tape)
     steps, shown = with_role("forward", writer.forward()), set()
