@@ -169,7 +169,8 @@ class Session:
                     self.say(prose(solution_text(q)))
                     self._conclude(turn, "revealed")
                 elif command == "skip":
-                    self.say(t("practice.skipped", answer=q.answer.display))
+                    shown = "; ".join(f"{p.label} {p.answer.display}" for p in q.parts) or q.answer.display
+                    self.say(t("practice.skipped", answer=shown))
                     self._conclude(turn, "skipped")
                 else:
                     self.say(t("practice.unknown_command", command=word))
