@@ -57,7 +57,7 @@
         if (r.correct) feedback.querySelector('.verdict').remove();
         if (r.verdict === 'carried') feedback.className = 'feedback carried';
         var word = r.verdict === 'carried' ? site.msg('part_carried', { part: labelOf(data, r.given) })
-          : site.msg(r.verdict === 'correct' ? 'part_correct' : 'part_wrong');
+          : r.verdict === 'correct' ? site.msg('part_correct') : site.msg('part_wrong');
         feedback.insertBefore(site.el('p', { className: 'part-verdict' }, [
           site.el('strong', { text: word }),
           document.createTextNode(' · ' + site.msg('part_points', { earned: site.number(r.earned), points: site.number(r.points) }))
