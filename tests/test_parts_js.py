@@ -24,4 +24,6 @@ def test_every_word_parts_js_says_is_a_site_message():
     site = {k[3:] for k in area("site") if k.startswith("js_")}
     assert set(keys) <= site, sorted(set(keys) - site)
     literals = re.findall(r"'([^'\\\n]*)'", CODE)
-    assert not [s for s in literals if re.search(r"[A-Za-z]{2,} +[A-Za-z]{2,}", s) and s != "use strict"]
+    prose = [s for s in literals if re.search(r"[A-Za-z]{2,} +[A-Za-z]{2,}", s) and s != "use strict"
+             and not s.startswith("feedback ")]  # class names are not words
+    assert not prose, prose
