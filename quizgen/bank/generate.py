@@ -52,10 +52,15 @@ def variant(family: Family, index: int, bank_seed: int = 0) -> Question:
     return draw(family, index, bank_seed)[0]
 
 
+def sized(family: Family) -> bool:
+    """Whether the family's kind draws a network structure first (an exam holds it equal)."""
+    return KINDS[family.kind].sized
+
+
 def structure(family: Family, index: int, bank_seed: int = 0) -> Structure | None:
     """The structure variant `index` has (None for a kind without one), without building it:
     an exam scans many indices for those of its section's structure."""
-    if not KINDS[family.kind].sized:
+    if not sized(family):
         return None
     return draw_structure(family, np.random.default_rng(stable_seed(bank_seed, family.id, index)))
 

@@ -18,7 +18,7 @@ from quizgen.errors import BankError, ErrorList, QuizgenError
 from quizgen.exam.assemble import MAX_VERSIONS, Bank, Exam, assemble
 from quizgen.exam.roster import roster_csv, roster_json
 from quizgen.exam.select import draw, plan
-from quizgen.exam.spec import read_spec
+from quizgen.exam.spec import in_file_order, read_spec
 from quizgen.messages import current, t, using
 from quizgen.resources import shipped
 from quizgen.writers import exam as exam_writer
@@ -61,7 +61,7 @@ def prepare(spec_path: str | Path, versions: int = 1, lang: str | None = None) -
         drawn, shortages = draw(spec, plans, versions)
         errors += problems + shortages
         if errors:
-            raise ErrorList(errors)
+            raise ErrorList(in_file_order(errors))
         return assemble(spec, drawn, bank)
 
 
