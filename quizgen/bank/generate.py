@@ -22,7 +22,7 @@ MAX_DRAWS = 200
 CAUSES = (("distractors", "min_distractors"), ("value range", "values"), ("saturated", "values"),
           ("kink", "values"), ("nearly 0", "values"), ("log of a value", "values"),
           ("not finite", "values"), ("too small", "values"), ("is 0", "values"), ("all zeros", "values"),
-          ("underflows", "values"))
+          ("underflows", "values"), ("is dead", "values"), ("does not depend on the input", "values"))
 
 
 def worded(draft) -> None:
