@@ -52,8 +52,9 @@ def _span(lo: int, hi: int) -> str:
 def structure(spec: ExamSpec, section: SectionSpec, family: Family) -> Structure | None:
     """The structure every version of this section asks `family` in (None: the kind has none).
 
-    Drawn from (spec seed, section, family) alone, so adding versions or sections elsewhere
-    never changes it; held sizes narrow the family's ranges before the draw."""
+    Drawn from (spec seed, section, the family's ranges) alone, so adding versions or sections
+    elsewhere never changes it, and families with the same ranges in one section share it;
+    held sizes narrow the family's ranges before the draw."""
     if not sized(family):
         return None
     held = family
@@ -62,7 +63,9 @@ def structure(spec: ExamSpec, section: SectionSpec, family: Family) -> Structure
         held = replace(held, inputs=(u[0], u[0]), hidden=tuple((n, n) for n in u[1:-1]), outputs=(u[-1], u[-1]))
     if section.sizes.batch is not None:
         held = replace(held, batch=(section.sizes.batch, section.sizes.batch))
-    rng = np.random.default_rng(stable_seed(spec.seed, "exam-sizes", section.number, family.id))
+    # keyed by the ranges, not the family: families of one network in a section get one network
+    ranges = (held.inputs, held.hidden, held.outputs, held.batch, held.activations, held.losses)
+    rng = np.random.default_rng(stable_seed(spec.seed, "exam-sizes", section.number, repr(ranges)))
     return draw_structure(held, rng)
 
 
