@@ -308,8 +308,8 @@ def read_spec(path: str | Path) -> tuple[ExamSpec | None, list[SpecError]]:
 
 
 def _named(path: str, exc: SpecError) -> SpecError:
-    """A TOML syntax error named by the key on its line: `date = 2025-13-45` is a bad date, not
-    just bad TOML (the line is only read, never evaluated)."""
+    """A TOML error on a `date = ...` line named as a bad date: `date = 2025-13-45` is not just bad
+    TOML (the line is only read, never evaluated)."""
     line = re.search(r"\bline (\d+)", exc.message)
     if exc.key or not line:
         return exc
@@ -321,10 +321,9 @@ def _named(path: str, exc: SpecError) -> SpecError:
     match = re.match(r"\s*([A-Za-z0-9_-]+)\s*=\s*(.*?)\s*(#.*)?$", lines[n - 1]) if 0 < n <= len(lines) else None
     if not match:
         return exc
-    if match.group(1) == "date":
-        return SpecError(t("spec.date_syntax", value=datafile.clip(match.group(2)), line=n), file=path, key="date")
-    exc.key = match.group(1)
-    return exc
+    if match.group(1) != "date":
+        return exc
+    return SpecError(t("spec.date_syntax", value=datafile.clip(match.group(2)), line=n), file=path, key="date")
 
 
 def load_spec(path: str | Path) -> ExamSpec:

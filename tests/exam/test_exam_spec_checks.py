@@ -24,6 +24,7 @@ ONE = '\n[[sections]]\nfamilies = ["sgd-step-mse"]\npoints = 2\n'
     ('"next Tuesday"', "'next Tuesday'"),
     ('"2025-13-45"', "'2025-13-45'"),
     ("20250314", "20250314"),
+    ('"<script>alert(1)</script>"', "'<script>alert(1)</script>'"),
 ])
 def test_a_date_that_is_not_a_date_is_named(tmp_path, run_exam, date, shown):
     spec = write(tmp_path, f'title = "x"\ndate = {date}' + ONE)
