@@ -71,21 +71,19 @@ def _dead(layer, t) -> bool:
 def _blind(tape: Tape) -> np.ndarray:
     """(m,) True where that example's output has a zero Jacobian with respect to its input.
 
-    One vector-Jacobian product per output unit, through every layer down to the input.
+    One vector-Jacobian pass for all output units at once: column r·m + j seeds output unit r of
+    example j, and each layer's values are tiled to match.
     """
     net = tape.network
     k, m = tape.output.shape
-    blind = np.ones(m, dtype=bool)
-    for r in range(k):
-        da = np.zeros((k, m))  # (k, m): d output_r / d output
-        da[r] = 1.0
-        for layer, t in zip(reversed(net.layers), reversed(tape.layers)):
-            inputs = [t.Z] + t.H[:-1]
-            for act, z, a in zip(reversed(layer.activations), reversed(inputs), reversed(t.H)):
-                da = act.backward(z, a, da)  # (n_out, m)
-            da = layer.W.T @ da  # (n_in, n_out)·(n_out, m) -> (n_in, m)
-        blind &= np.all(np.abs(da) < 1e-12, axis=0)
-    return blind
+    da = np.repeat(np.eye(k), m, axis=1)  # (k, k·m)
+    tiled = np.arange(k * m) % m  # column r·m + j reads example j
+    for layer, t in zip(reversed(net.layers), reversed(tape.layers)):
+        inputs = [t.Z] + t.H[:-1]
+        for act, z, a in zip(reversed(layer.activations), reversed(inputs), reversed(t.H)):
+            da = act.backward(z[:, tiled], a[:, tiled], da)  # (n_out, k·m)
+        da = layer.W.T @ da  # (n_in, n_out)·(n_out, k·m) -> (n_in, k·m)
+    return np.all(np.abs(da) < 1e-12, axis=0).reshape(k, m).all(axis=0)
 
 
 def silent_after(steps: list, wrong: int) -> bool:

@@ -11,7 +11,7 @@ from quizgen.bank.kinds import KINDS
 from quizgen.bank.kinds.precision import sentence
 from quizgen.bank.prompts import prompt_context, render_prompt
 from quizgen.bank.question import Question, question_id
-from quizgen.bank.sample import Degenerate, Structure, draw_structure, pinned
+from quizgen.bank.sample import Degenerate, Structure, draw_structure
 from quizgen.bank.seeds import stable_seed
 from quizgen.bank.spec import PROMPT_NAMES, Family
 from quizgen.errors import BankError, FamilyExhausted
@@ -58,33 +58,26 @@ def sized(family: Family) -> bool:
 
 
 def structure(family: Family, index: int, bank_seed: int = 0) -> Structure | None:
-    """The structure variant `index` has (None for a kind without one), without building it:
-    an exam scans many indices for those of its section's structure."""
+    """The structure variant `index` is first drawn in (None for a kind without one), without
+    building it: an exam scans many indices for those of its section's structure. A variant
+    redrawn past a degenerate draw may end in another one, so the exam checks what it builds."""
     if not sized(family):
         return None
     return draw_structure(family, np.random.default_rng(stable_seed(bank_seed, family.id, index)))
 
 
 def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Counter]:
-    """`variant`, with the reasons of the draws it rejected on the way (for `quizgen check`).
-
-    A network kind's structure is drawn once, first: a rejected draw is redrawn with the same
-    sizes, so `structure(family, index)` is the variant's structure without building it."""
+    """`variant`, with the reasons of the draws it rejected on the way (for `quizgen check`)."""
     seed = stable_seed(bank_seed, family.id, index)
     rng = np.random.default_rng(seed)
     kind = KINDS[family.kind]
     build = kind.build
-    drawn = family
-    if kind.sized:
-        drawn = pinned(family, draw_structure(family, rng))  # the draws it makes, draw_network makes no more
     reasons: Counter = Counter()
     draft = None
     with np.errstate(all="ignore"):  # once per question: the engine's passes inside set none of their own
-        for attempt in range(MAX_DRAWS):
-            if attempt and kind.sized:  # drawn and set aside, so a redraw whose structure came out the
-                draw_structure(family, rng)  # same anyway keeps the numbers it had before sizes were held
+        for _ in range(MAX_DRAWS):
             try:
-                draft = build(drawn, rng)
+                draft = build(family, rng)
                 break
             except Degenerate as exc:
                 reasons[str(exc)] += 1

@@ -8,7 +8,7 @@ bank/degenerate.py; `solved` applies them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -42,13 +42,6 @@ def draw_structure(family: Family, rng: np.random.Generator) -> Structure:
     chains = tuple(choices[int(rng.integers(len(choices)))] for choices in family.activations)
     loss = family.losses[int(rng.integers(len(family.losses)))]
     return Structure(tuple(sizes), m, chains, loss)
-
-
-def pinned(family: Family, s: Structure) -> Family:
-    """The family with every structural choice narrowed to `s`: its draws vary only the numbers."""
-    return replace(family, inputs=(s.units[0], s.units[0]), hidden=tuple((u, u) for u in s.units[1:-1]),
-                   outputs=(s.units[-1], s.units[-1]), batch=(s.batch, s.batch),
-                   activations=tuple((a,) for a in s.activations), losses=(s.loss,))
 
 
 @lru_cache(maxsize=1024)

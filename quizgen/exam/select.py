@@ -138,6 +138,7 @@ class _Variants:
     def __init__(self, family: Family, bank_seed: int, limit: int, shape: Structure | None = None,
                  seen: set[str] | None = None):
         self.family, self.bank_seed, self.limit, self.shape = family, bank_seed, limit, shape
+        self.spelled = sizes.spelled(shape) if shape is not None else None
         self.next_index = 0  # the next index looked at
         self.tried = 0  # variants of this structure built so far: what `limit` counts
         self.wide = min(SCAN_WIDE, limit * sizes.choices(family) * 4) if shape is not None else limit
@@ -152,8 +153,11 @@ class _Variants:
             self.next_index += 1
             if self.shape is not None and structure(self.family, index, self.bank_seed) != self.shape:
                 continue
+            q = variant(self.family, index, self.bank_seed)
+            if self.shape is not None and sizes.shape_of(q) != self.spelled:
+                continue  # redrawn past a degenerate draw into another structure
             self.tried += 1
-            return variant(self.family, index, self.bank_seed)
+            return q
         return None
 
     def keys(self, q: Question) -> list[str]:

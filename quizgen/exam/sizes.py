@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 
 from quizgen.bank.generate import sized
-from quizgen.bank.sample import Structure, draw_structure
+from quizgen.bank.sample import Structure, activation_chain, draw_structure
 from quizgen.bank.seeds import stable_seed
 from quizgen.bank.spec import Family
 from quizgen.exam.spec import ExamSpec, SectionSpec, Sizes
@@ -67,6 +67,28 @@ def structure(spec: ExamSpec, section: SectionSpec, family: Family) -> Structure
     ranges = (held.inputs, held.hidden, held.outputs, held.batch, held.activations, held.losses)
     rng = np.random.default_rng(stable_seed(spec.seed, "exam-sizes", section.number, repr(ranges)))
     return draw_structure(held, rng)
+
+
+def shape_of(q) -> Structure | None:
+    """The structure a drawn question has, read off its problem (None: it has no network)."""
+    p = q.problem
+    if p is None:
+        return None
+    row = p["notation"] == "row"
+    m = len(p["X"]) if row else len(p["X"][0])  # X is (m, n0) in row notation, (n0, m) in column
+    units = []
+    for i, layer in enumerate(p["layers"]):
+        W = layer["W"]  # (n_in, n_out) in row notation, (n_out, n_in) in column
+        n_in, n_out = (len(W), len(W[0])) if row else (len(W[0]), len(W))
+        units += [n_in, n_out] if i == 0 else [n_out]
+    chains = tuple("+".join(a) if isinstance(a, list) else a for a in (layer["activation"] for layer in p["layers"]))
+    return Structure(tuple(units), m, chains, p["loss"])
+
+
+def spelled(s: Structure) -> Structure:
+    """`s` with each chain spelled as a problem file spells it ("leaky_relu(0.01)" -> "leaky_relu")."""
+    return Structure(s.units, s.batch, tuple("+".join(a.label for a in activation_chain(c)) for c in s.activations),
+                     s.loss)
 
 
 def choices(family: Family) -> int:
