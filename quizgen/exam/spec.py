@@ -134,7 +134,7 @@ def _date(c: _Collector, value) -> str:
             return dt.date.fromisoformat(value.strip()).isoformat()
         except ValueError:  # 2025-13-45
             pass
-    c.add("date", t("spec.bad_date", value=_shown(value)))
+    c.add("date", t("spec.bad_date", value=repr(value.isoformat()) if isinstance(value, dt.time) else _shown(value)))
     return ""
 
 
