@@ -11,7 +11,7 @@ from quizgen.bank.kinds import KINDS
 from quizgen.bank.kinds.precision import sentence
 from quizgen.bank.prompts import prompt_context, render_prompt
 from quizgen.bank.question import Question, question_id
-from quizgen.bank.sample import Degenerate
+from quizgen.bank.sample import Degenerate, Structure, draw_structure
 from quizgen.bank.seeds import stable_seed
 from quizgen.bank.spec import PROMPT_NAMES, Family
 from quizgen.errors import BankError, FamilyExhausted
@@ -22,7 +22,7 @@ MAX_DRAWS = 200
 CAUSES = (("distractors", "min_distractors"), ("value range", "values"), ("saturated", "values"),
           ("kink", "values"), ("nearly 0", "values"), ("log of a value", "values"),
           ("not finite", "values"), ("too small", "values"), ("is 0", "values"), ("all zeros", "values"),
-          ("underflows", "values"))
+          ("underflows", "values"), ("is dead", "values"), ("does not depend on the input", "values"))
 
 
 def worded(draft) -> None:
@@ -50,6 +50,20 @@ def cause_key(cause: str) -> str:
 def variant(family: Family, index: int, bank_seed: int = 0) -> Question:
     """The index-th question of a family: the same on every machine for the same seed."""
     return draw(family, index, bank_seed)[0]
+
+
+def sized(family: Family) -> bool:
+    """Whether the family's kind draws a network structure first (an exam holds it equal)."""
+    return KINDS[family.kind].sized
+
+
+def structure(family: Family, index: int, bank_seed: int = 0) -> Structure | None:
+    """The structure variant `index` is first drawn in (None for a kind without one), without
+    building it: an exam scans many indices for those of its section's structure. A variant
+    redrawn past a degenerate draw may end in another one, so the exam checks what it builds."""
+    if not sized(family):
+        return None
+    return draw_structure(family, np.random.default_rng(stable_seed(bank_seed, family.id, index)))
 
 
 def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Counter]:

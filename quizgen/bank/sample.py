@@ -1,15 +1,20 @@
 """Draw a network for a family on its hand-computable grid, and reject degenerate ones.
 
-Numbers are drawn on the display grid *before* anything is computed, so what the student is
-shown is exactly what the engine solves.
+A draw is its structure first (sizes, batch, activations, loss: how much arithmetic there is),
+then its numbers. Numbers are drawn on the display grid *before* anything is computed, so what
+the student is shown is exactly what the engine solves. The rules that reject a draw live in
+bank/degenerate.py; `solved` applies them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
+from quizgen.bank import degenerate
+from quizgen.bank.degenerate import Degenerate
 from quizgen.bank.spec import GRIDS, Family
 from quizgen.engine.activations import Activation, parse_activation
 from quizgen.engine.backprop import solve_backward, solve_forward
@@ -18,8 +23,25 @@ from quizgen.engine.network import Network, Notation
 from quizgen.engine.tape import Tape
 
 
-class Degenerate(Exception):
-    """This draw cannot make a good question; the reason is counted and another is drawn."""
+@dataclass(frozen=True)
+class Structure:
+    """What fixes the amount of arithmetic in a network question; the numbers are drawn after it."""
+
+    units: tuple[int, ...]  # inputs, each hidden layer, outputs (k)
+    batch: int  # m
+    activations: tuple[str, ...]  # the chosen chain per layer, e.g. "relu+softmax"
+    loss: str
+
+
+def draw_structure(family: Family, rng: np.random.Generator) -> Structure:
+    """The structure of one draw, from the family's ranges (a range of one value draws nothing)."""
+    sizes = [int(rng.integers(family.inputs[0], family.inputs[1] + 1))]
+    sizes += [int(rng.integers(lo, hi + 1)) for lo, hi in family.hidden]
+    sizes.append(int(rng.integers(family.outputs[0], family.outputs[1] + 1)))
+    m = int(rng.integers(family.batch[0], family.batch[1] + 1))
+    chains = tuple(choices[int(rng.integers(len(choices)))] for choices in family.activations)
+    loss = family.losses[int(rng.integers(len(family.losses)))]
+    return Structure(tuple(sizes), m, chains, loss)
 
 
 @lru_cache(maxsize=1024)
@@ -47,15 +69,10 @@ def draw_network(family: Family, rng: np.random.Generator) -> Network:
     """One random network, with data and labels, in the family's notation."""
     step = GRIDS[family.grid]
     notation = Notation(family.notation)
-    sizes = [int(rng.integers(family.inputs[0], family.inputs[1] + 1))]
-    sizes += [int(rng.integers(lo, hi + 1)) for lo, hi in family.hidden]
-    sizes.append(int(rng.integers(family.outputs[0], family.outputs[1] + 1)))
-    m = int(rng.integers(family.batch[0], family.batch[1] + 1))
-    chains = []
-    for choices in family.activations:
-        choice = choices[int(rng.integers(len(choices)))]
-        chains.append(activation_chain(choice))
-    loss = get_loss(family.losses[int(rng.integers(len(family.losses)))], family.reduction)
+    shape = draw_structure(family, rng)
+    sizes, m = list(shape.units), shape.batch
+    chains = [activation_chain(choice) for choice in shape.activations]
+    loss = get_loss(shape.loss, family.reduction)
 
     def draw(name: str, shape, nonzero: bool = False) -> np.ndarray:
         lo, hi = family.ranges[name]
@@ -75,29 +92,18 @@ def draw_network(family: Family, rng: np.random.Generator) -> Network:
     else:
         Y = draw("X", (k, m))
     o = notation.orient
-    return Network.from_arrays(
+    net = Network.from_arrays(
         notation, [o(W) for W in weights], biases, chains, loss, o(X), o(Y), family.learning_rate
     )
-
-
-def check_tape(tape: Tape) -> None:
-    """Raise Degenerate for kinks hit exactly, saturation, and near-log(0) outputs."""
-    net = tape.network
-    for i, (layer, t) in enumerate(zip(net.layers, tape.layers), start=1):
-        inputs = [t.Z] + t.H[:-1]
-        for act, z, a in zip(layer.activations, inputs, t.H):
-            why = act.degenerate(z, a, i)  # the activation's own rule: its kink, its saturation
-            if why:
-                raise Degenerate(why)
-    why = net.loss.degenerate(tape.output, net.Y)
-    if why:
-        raise Degenerate(why)
-    if not np.isfinite(tape.loss):
-        raise Degenerate("the loss is not finite")
+    net.meta["ask"] = (family.quantity, family.layer)  # for degenerate.check: is the asked gradient all zeros?
+    return net
 
 
 def solved(net: Network) -> Tape:
-    """The network's full tape; Degenerate (before any backward pass) if its forward pass is."""
+    """The network's full tape; Degenerate (before any backward pass) if its forward pass is,
+    or after it if the solved network is (the one hook: every network kind solves here)."""
     tape = solve_forward(net)
-    check_tape(tape)
-    return solve_backward(tape)
+    degenerate.check_forward(tape)
+    tape = solve_backward(tape)
+    degenerate.check(tape)
+    return tape

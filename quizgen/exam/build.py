@@ -28,7 +28,7 @@ from quizgen.exam.classlist import Student
 from quizgen.exam.fingerprint import Fingerprint
 from quizgen.exam.roster import Record, recorded, roster_csv, roster_json
 from quizgen.exam.select import draw, plan
-from quizgen.exam.spec import read_spec
+from quizgen.exam.spec import in_file_order, read_spec
 from quizgen.messages import current, t, using
 from quizgen.resources import shipped
 from quizgen.writers import exam as exam_writer
@@ -115,7 +115,7 @@ def draft(spec_path: str | Path, versions: int = 1, lang: str | None = None, *,
         drawn, shortages = draw(spec, plans, versions)
         errors += problems + shortages
         if errors:
-            raise ErrorList(errors + slot_errors)
+            raise ErrorList(in_file_order(errors) + slot_errors)
         printed = fingerprint.of(spec_path, spec.seed, [f for p in plans for f in p.families])
         if guard is not None:
             guard(printed)

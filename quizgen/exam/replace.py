@@ -123,15 +123,17 @@ def apply(spec: ExamSpec, plans: list[Plan], drawn: list, slots: list[Slot]) -> 
         away.append(old)
         before = drawn[v - 1][s][k] if v else None
         avoid = before.answer.value if before is not None and before.answer.kind == "choice" else None
-        drawn[v][s][k] = _redraw(spec, family, drawn, away, avoid, f"{code}:{number}")
+        shape = plans[s].shapes[k] if plans[s].shapes else None  # the replacement keeps the section's sizes
+        drawn[v][s][k] = _redraw(spec, family, drawn, away, avoid, f"{code}:{number}", shape)
     return drawn
 
 
-def _redraw(spec: ExamSpec, family, drawn: list, away: list[Question], avoid, slot: str) -> Question:
+def _redraw(spec: ExamSpec, family, drawn: list, away: list[Question], avoid, slot: str,
+            shape=None) -> Question:
     taken = [q for version in drawn for section in version for q in section if q.family == family.id]
     taken += [q for q in away if q.family == family.id]
     limit = max(q.index for q in taken) + 1 + select.SCAN_BASE + select.SCAN_PER * MAX_VERSIONS // 10
-    pool = select._Variants(family, spec.seed, limit)
+    pool = select._Variants(family, spec.seed, limit, shape)
     for q in taken:
         pool.seen.update(pool.keys(q))
     new = pool.take(avoid)

@@ -1,7 +1,8 @@
 """Which families each section asks, and which variant every version gets.
 
-Versions share structure: a section asks the same families in the same slots in every version;
-only the numbers differ. Each family hands out its variants in index order, skipping any whose
+Versions share structure: a section asks the same families in the same slots in every version,
+each in the same network structure (sizes.py), so only the numbers differ. A family is asked
+once per exam unless the spec says allow_repeat. Each family hands out its variants in index order, skipping any whose
 visible content, given data or numeric answer repeats one already handed out, so no two
 versions (and no two questions of one version) ever show the same numbers, and copying a
 neighbour's numeric answer never scores; for multiple choice, the letter differs from the
@@ -17,14 +18,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from quizgen.bank.generate import variant
+from quizgen.bank.generate import structure, variant
+from quizgen.bank.sample import Structure
 from quizgen.bank.question import Question
 from quizgen.bank.seeds import stable_seed
 from quizgen.bank.spec import Family
 from quizgen.errors import QuizgenError, SpecError
+from quizgen.exam import sizes
 from quizgen.exam.spec import ExamSpec, SectionSpec
+from quizgen.messages import t
 
 SCAN_BASE, SCAN_PER = 20, 10  # indices tried per family: SCAN_BASE + SCAN_PER × variants needed
+SCAN_WIDE = 100_000  # indices looked at, at most, for those of one structure
 LETTER_WINDOW = 20  # indices searched for another choice letter before a repeated one is accepted
 NUMERIC = ("number", "vector", "matrix")
 
@@ -33,6 +38,7 @@ NUMERIC = ("number", "vector", "matrix")
 class Plan:
     section: SectionSpec
     families: tuple[Family, ...]  # one per question slot, the same in every version
+    shapes: tuple[Structure | None, ...] = ()  # per slot: the structure every version asks it in
 
 
 def _did_you_mean(word: str, known) -> str:
@@ -57,11 +63,17 @@ def _pick(pool: list[Family], count: int, rng: np.random.Generator) -> tuple[Fam
 
 
 def plan(spec: ExamSpec, families: list[Family]) -> tuple[list[Plan], list[SpecError]]:
-    """Each section's family per slot; every unknown id, tag or topic reported."""
+    """Each section's family per slot; every unknown id, tag or topic, family asked twice and
+    size a family cannot take reported (broken sections are checked too, never planned)."""
     by_id = {f.id: f for f in families}
     tags = {t for f in families for t in f.tags}
     topics = {f.topic for f in families}
     plans, errors = [], []
+    listed = {}  # family id -> the section that first lists it
+    for section in spec.sections:
+        for name in section.families or ():
+            listed.setdefault(name, section.key)
+    used = set(listed)  # asked somewhere: a selection picks others unless repeats are allowed
 
     def add(key: str, what: str) -> None:
         errors.append(SpecError(what, file=spec.path, key=key))
@@ -69,26 +81,49 @@ def plan(spec: ExamSpec, families: list[Family]) -> tuple[list[Plan], list[SpecE
     for section in spec.sections:
         key = section.key
         before = len(errors)
+        repeat = spec.allow_repeat or section.allow_repeat
+        pool, default = [], 1
         if section.families is not None:
-            for name in section.families:
+            for i, name in enumerate(section.families):
                 if name not in by_id:
                     add(f"{key}.families", f"unknown family {name!r}{_did_you_mean(name, by_id)}")
+                elif not repeat and (name in section.families[:i] or listed[name] != key):
+                    where = key if name in section.families[:i] else listed[name]
+                    add(f"{key}.families", t("spec.repeated_family", family=name, where=where))
             pool = [by_id[name] for name in section.families if name in by_id]
             default = len(section.families)
-        else:
+            if not repeat and section.count is not None and section.count > len(section.families):
+                add(f"{key}.count", t("spec.repeated_count", count=section.count, listed=len(section.families)))
+        if section.tags or section.topic is not None or section.difficulty is not None:
             for tag in section.tags:
                 if tag not in tags:
                     add(f"{key}.tags", f"unknown tag {tag!r}{_did_you_mean(tag, tags)}")
             if section.topic is not None and section.topic not in topics:
                 add(f"{key}.topic", f"unknown topic {section.topic!r} (known: {', '.join(sorted(topics))})")
-            pool = [f for f in families if _matches(f, section)]
-            if not pool and len(errors) == before:
-                add(key, "no family matches this selection (tags, topic and difficulty must all hold)")
-            default = 1
-        if len(errors) > before:
+            if section.families is None:
+                pool = [f for f in families if _matches(f, section)]
+                if not pool and len(errors) == before:
+                    add(key, "no family matches this selection (tags, topic and difficulty must all hold)")
+        if section.families is None and pool:
+            fitting = [f for f in pool if not sizes.problems(f, section.sizes)]
+            if not fitting:
+                add(f"{key}.sizes", t("spec.no_fitting_family"))
+            pool = fitting if repeat else [f for f in fitting if f.id not in used]
+            count = section.count or default
+            if fitting and not repeat and len(pool) < count:
+                add(f"{key}.count" if section.count else key,
+                    t("spec.too_few_families", count=count, available=len(pool)))
+        else:
+            for family in {f.id: f for f in pool}.values():
+                for where, what in sizes.problems(family, section.sizes):
+                    add(f"{key}.sizes" + (f".{where}" if where else ""), what)
+        if section.broken or len(errors) > before:
             continue
         rng = np.random.default_rng(stable_seed(spec.seed, "exam-section", section.number))
-        plans.append(Plan(section, _pick(pool, section.count or default, rng)))
+        picked = _pick(pool, section.count or default, rng)
+        used.update(f.id for f in picked)
+        shapes = {f.id: sizes.structure(spec, section, f) for f in picked}
+        plans.append(Plan(section, picked, tuple(shapes[f.id] for f in picked)))
     return plans, errors
 
 
@@ -97,14 +132,33 @@ def _canon(value) -> str:
 
 
 class _Variants:
-    """One family's variants in index order, each distinct in everything a student sees."""
+    """One family's variants of one structure (None: any) in index order, each distinct in
+    everything a student sees, also from those of its other structures (`seen` is shared)."""
 
-    def __init__(self, family: Family, bank_seed: int, limit: int):
-        self.family, self.bank_seed, self.limit = family, bank_seed, limit
-        self.next_index = 0
-        self.seen: set[str] = set()
+    def __init__(self, family: Family, bank_seed: int, limit: int, shape: Structure | None = None,
+                 seen: set[str] | None = None):
+        self.family, self.bank_seed, self.limit, self.shape = family, bank_seed, limit, shape
+        self.spelled = sizes.spelled(shape) if shape is not None else None
+        self.next_index = 0  # the next index looked at
+        self.tried = 0  # variants of this structure built so far: what `limit` counts
+        self.wide = min(SCAN_WIDE, limit * sizes.choices(family) * 4) if shape is not None else limit
+        self.seen: set[str] = set() if seen is None else seen
         self.deferred: list[Question] = []  # usable, but their choice letter matched a neighbour's
         self.handed_out = 0
+
+    def _next(self) -> Question | None:
+        """The next variant of this structure (its structure is known without building it)."""
+        while self.shape is None or self.next_index < self.wide:
+            index = self.next_index
+            self.next_index += 1
+            if self.shape is not None and structure(self.family, index, self.bank_seed) != self.shape:
+                continue
+            q = variant(self.family, index, self.bank_seed)
+            if self.shape is not None and sizes.shape_of(q) != self.spelled:
+                continue  # redrawn past a degenerate draw into another structure
+            self.tried += 1
+            return q
+        return None
 
     def keys(self, q: Question) -> list[str]:
         keys = ["show:" + _canon([q.prompt, [g.value for g in q.given], sorted(c.text for c in q.choices)])]
@@ -133,13 +187,14 @@ class _Variants:
             if q.answer.value != avoid:
                 self.deferred.remove(q)
                 return self._hand_out(q)
-        start = self.next_index
+        start = self.tried
         end = max(self.limit, start + LETTER_WINDOW) if avoid is not None else self.limit
-        while self.next_index < end:
-            if self.next_index - start >= LETTER_WINDOW and self._fresh():
+        while self.tried < end:
+            if self.tried - start >= LETTER_WINDOW and self._fresh():
                 break  # a repeated letter beats a longer search
-            q = variant(self.family, self.next_index, self.bank_seed)
-            self.next_index += 1
+            q = self._next()
+            if q is None:
+                break
             if not self.seen.isdisjoint(self.keys(q)):
                 continue
             if avoid is not None and q.answer.value == avoid:
@@ -155,11 +210,14 @@ class _Variants:
 
 def draw(spec: ExamSpec, plans: list[Plan], versions: int) -> tuple[list[list[list[Question]]], list[QuizgenError]]:
     """questions[version][section][slot]; an error per section that runs out of variants."""
-    needed: dict[str, int] = {}
+    needed: dict[tuple, int] = {}
     for p in plans:
-        for f in p.families:
-            needed[f.id] = needed.get(f.id, 0) + versions
-    pools = {f.id: _Variants(f, spec.seed, SCAN_BASE + SCAN_PER * needed[f.id]) for p in plans for f in p.families}
+        for f, shape in zip(p.families, p.shapes or [None] * len(p.families)):
+            needed[f.id, shape] = needed.get((f.id, shape), 0) + versions
+    seen: dict[str, set[str]] = {}  # per family, across its structures
+    pools = {(f.id, shape): _Variants(f, spec.seed, SCAN_BASE + SCAN_PER * needed[f.id, shape], shape,
+                                      seen.setdefault(f.id, set()))
+             for p in plans for f, shape in zip(p.families, p.shapes or [None] * len(p.families))}
     failed: dict[int, QuizgenError] = {}
     out = []
     for v in range(versions):
@@ -169,7 +227,7 @@ def draw(spec: ExamSpec, plans: list[Plan], versions: int) -> tuple[list[list[li
             for k, family in enumerate(p.families):
                 if p.section.number in failed:
                     break
-                pool = pools[family.id]
+                pool = pools[family.id, p.shapes[k] if p.shapes else None]
                 before = out[v - 1][s][k] if v and k < len(out[v - 1][s]) else None
                 avoid = before.answer.value if before is not None and before.answer.kind == "choice" else None
                 try:
@@ -190,6 +248,8 @@ def _exhausted(spec: ExamSpec, p: Plan, family: Family, pool: _Variants, version
     n = pool.handed_out
     slots = sum(1 for f in p.families if f.id == family.id)
     wanted = f"{versions} version{'s' if versions != 1 else ''}" + (f" × {slots} questions" if slots > 1 else "")
+    held = ("; " + t("spec.exhausted_sizes", units=list(pool.shape.units), batch=pool.shape.batch)
+            if pool.shape is not None else "")
     return SpecError(f"only {n} distinct variant{'s' if n != 1 else ''} available for {wanted} "
-                     f"(family {family.id!r}, indices 0–{max(pool.limit, pool.next_index) - 1} tried)",
+                     f"(family {family.id!r}, indices 0–{max(pool.limit, pool.next_index) - 1} tried){held}",
                      file=spec.path, key=p.section.key)

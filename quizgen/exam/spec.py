@@ -12,31 +12,46 @@
     families = ["exam-relu-softmax-dw1"]    # or a selection: tags = [...], topic = "...",
     count = 1                               #   difficulty = 3 or [2, 4]
     points = 10                             # per question, required
+    sizes = { units = [2, 3, 2], batch = 2 }  # optional: hold these sizes (else drawn from seed)
+    allow_repeat = false                    # also top-level: may a family be asked twice?
 
-Checks against the bank (unknown family, tag, topic) live in select.py.
+Checks against the bank (unknown family, tag, topic, sizes a family cannot take, a family asked
+twice) live in select.py and sizes.py. A section with problems is still returned (`broken`), so
+those checks run on it too and every problem is reported in one run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from quizgen import datafile
 from quizgen.errors import ErrorList, SpecError
 from quizgen.bank.fields import checked_text  # spec text is Markdown + math, like bank text
-from quizgen.limits import MAX_DURATION, MAX_INSTRUCTIONS, MAX_LINE, MAX_POINTS
+from quizgen.limits import MAX_BATCH, MAX_DURATION, MAX_INSTRUCTIONS, MAX_LAYERS, MAX_LINE, MAX_POINTS, MAX_UNITS
 from quizgen import messages
 from quizgen.messages import t
 
 TOP_KEYS = {"title", "course", "date", "duration", "instructions", "paper", "seed", "shuffle_questions",
-            "shuffle_choices", "formula_sheet", "bank", "sections", "lang",
+            "shuffle_choices", "formula_sheet", "bank", "sections", "lang", "allow_repeat",
             "replace"}  # [replace]: checked and applied by exam/replace.py
-SECTION_KEYS = {"title", "families", "tags", "topic", "difficulty", "count", "points"}
+SECTION_KEYS = {"title", "families", "tags", "topic", "difficulty", "count", "points", "sizes", "allow_repeat"}
+SIZE_KEYS = {"units", "batch"}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 PAPERS = {"a4": "A4", "letter": "Letter"}
 MAX_COUNT = 50  # questions per section
 MAX_SECTIONS = 50
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Sizes a section holds for every version; None: drawn once from the spec's seed."""
+
+    units: tuple[int, ...] | None = None  # inputs, each hidden layer, outputs
+    batch: int | None = None  # m, the examples per batch
 
 
 @dataclass(frozen=True)
@@ -49,6 +64,9 @@ class SectionSpec:
     difficulty: tuple[int, int] | None
     count: int | None  # None: one per listed family, or 1 for a selection
     points: float
+    sizes: Sizes = Sizes()
+    allow_repeat: bool = False
+    broken: bool = False  # it has problems of its own: checked against the bank, never drawn
 
     @property
     def key(self) -> str:
@@ -71,6 +89,7 @@ class ExamSpec:
     bank: Path | None  # resolved against the spec's folder
     sections: tuple[SectionSpec, ...]
     lang: str | None = None  # the language it is printed in; None: --lang, else the default
+    allow_repeat: bool = False  # any family may be asked more than once
 
 
 class _Collector:
@@ -97,18 +116,51 @@ def _text(c: _Collector, data: dict, key: str, required: bool = False) -> str:
         if required:
             c.add(key, t("spec.missing"))
         return ""
-    if isinstance(value, (dt.date, dt.datetime)) and key == "date":
-        return value.isoformat()
+    if key == "date":
+        return _date(c, value)
     if not isinstance(value, str) or (required and not value.strip()):
         c.add(key, t("spec.not_nonempty_string" if required else "spec.not_string", value=datafile.clip(repr(value))))
         return ""
     return checked_text(c, key, value, MAX_INSTRUCTIONS if key == "instructions" else MAX_LINE)
 
 
-def _flag(c: _Collector, data: dict, key: str) -> bool:
+def _date(c: _Collector, value) -> str:
+    """A TOML date (2025-03-14, or with a time of day) or the same date as a string; "" for none."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, str) and not value.strip():
+        return ""
+    if isinstance(value, str) and ISO_DATE.fullmatch(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:  # 2025-13-45
+            pass
+    c.add("date", t("spec.bad_date", value=repr(value.isoformat()) if isinstance(value, dt.time) else _shown(value)))
+    return ""
+
+
+def _sizes(c: _Collector, key: str, value) -> Sizes:
+    """A section's `sizes` table; what each family allows is checked in sizes.py."""
+    if not isinstance(value, dict):
+        c.add(key, t("spec.bad_sizes", value=_shown(value)))
+        return Sizes()
+    for name in sorted(set(value) - SIZE_KEYS):
+        c.add(f"{key}.{datafile.key_name(name)}", t("spec.unknown_key", known=", ".join(sorted(SIZE_KEYS))))
+    units, batch = value.get("units"), value.get("batch")
+    if units is not None and not (isinstance(units, list) and 2 <= len(units) <= MAX_LAYERS + 1
+                                  and all(_is_int(u) and 1 <= u <= MAX_UNITS for u in units)):
+        c.add(f"{key}.units", t("spec.bad_units", most=MAX_UNITS, value=_shown(units)))
+        units = None
+    if batch is not None and not (_is_int(batch) and 1 <= batch <= MAX_BATCH):
+        c.add(f"{key}.batch", t("spec.bad_batch", most=MAX_BATCH, value=_shown(batch)))
+        batch = None
+    return Sizes(tuple(units) if units is not None else None, batch)
+
+
+def _flag(c: _Collector, data: dict, key: str, within: str = "") -> bool:
     value = data.get(key, False)
     if not isinstance(value, bool):
-        c.add(key, t("spec.not_flag", value=value))
+        c.add(f"{within}.{key}" if within else key, t("spec.not_flag", value=value))
         return False
     return value
 
@@ -127,7 +179,8 @@ def _difficulty(c: _Collector, key: str, value) -> tuple[int, int] | None:
 
 
 def _section(c: _Collector, number: int, data) -> SectionSpec | None:
-    """One [[sections]] table, or None when it cannot be used (its errors are collected)."""
+    """One [[sections]] table (`broken` when it has problems, which are collected), or None
+    when it is not a table at all."""
     key = f"sections[{number}]"
     if not isinstance(data, dict):
         c.add(key, t("spec.section_not_table"))
@@ -138,6 +191,7 @@ def _section(c: _Collector, number: int, data) -> SectionSpec | None:
     title = data.get("title", t("spec.section_title", number=number))
     if not isinstance(title, str):
         c.add(f"{key}.title", t("spec.not_string", value=datafile.clip(repr(title))))
+        title = ""
     else:
         title = checked_text(c, f"{key}.title", title, MAX_LINE)
     families = data.get("families")
@@ -154,6 +208,7 @@ def _section(c: _Collector, number: int, data) -> SectionSpec | None:
     topic = data.get("topic")
     if topic is not None and not (isinstance(topic, str) and topic):
         c.add(f"{key}.topic", t("spec.not_nonempty_string", value=datafile.clip(repr(topic))))
+        topic = None
     difficulty = None
     if "difficulty" in data:
         difficulty = _difficulty(c, f"{key}.difficulty", data["difficulty"])
@@ -165,15 +220,18 @@ def _section(c: _Collector, number: int, data) -> SectionSpec | None:
     count = data.get("count")
     if count is not None and not (_is_int(count) and 1 <= count <= MAX_COUNT):
         c.add(f"{key}.count", t("spec.bad_count", most=MAX_COUNT, value=_shown(count)))
+        count = None
     points = data.get("points")
     if points is None:
         c.add(f"{key}.points", t("spec.missing"))
     elif not (isinstance(points, (int, float)) and not isinstance(points, bool)
               and 0 < points <= MAX_POINTS and float(points * 2).is_integer()):
         c.add(f"{key}.points", t("spec.bad_points", most=MAX_POINTS, value=_shown(points)))
-    if len(c.errors) > before:
-        return None
-    return SectionSpec(number, title, families, tuple(tags), topic, difficulty, count, float(points))
+        points = None
+    sizes = _sizes(c, f"{key}.sizes", data["sizes"]) if "sizes" in data else Sizes()
+    allow_repeat = _flag(c, data, "allow_repeat", key)
+    return SectionSpec(number, title, families, tuple(tags), topic, difficulty, count, float(points or 0), sizes,
+                       allow_repeat, broken=len(c.errors) > before)
 
 
 def parse_spec(data: dict, path: str) -> tuple[ExamSpec, list[SpecError]]:
@@ -200,7 +258,7 @@ def parse_spec(data: dict, path: str) -> tuple[ExamSpec, list[SpecError]]:
     if not (_is_int(seed) and seed >= 0):
         c.add("seed", t("spec.bad_seed", value=seed))
         seed = 0
-    flags = {k: _flag(c, data, k) for k in ("shuffle_questions", "shuffle_choices", "formula_sheet")}
+    flags = {k: _flag(c, data, k) for k in ("shuffle_questions", "shuffle_choices", "formula_sheet", "allow_repeat")}
     bank = data.get("bank")
     if bank is not None:
         if not (isinstance(bank, str) and bank):
@@ -227,8 +285,17 @@ def parse_spec(data: dict, path: str) -> tuple[ExamSpec, list[SpecError]]:
         sections = [s for s in (_section(c, i, d) for i, d in enumerate(raw, start=1)) if s]
     spec = ExamSpec(path, title, course, date, duration, instructions, PAPERS.get(str(paper).lower(), "A4"),
                     seed, flags["shuffle_questions"], flags["shuffle_choices"], flags["formula_sheet"], bank,
-                    tuple(sections), lang)
+                    tuple(sections), lang, flags["allow_repeat"])
     return spec, c.errors
+
+
+def in_file_order(errors: list) -> list:
+    """Top-level problems first, then each section's in section order (a stable sort: a section's
+    own problems before what the bank says about it)."""
+    def section(e) -> int:
+        match = re.match(r"sections\[(\d+)\]", e.key or "")
+        return int(match.group(1)) if match else 0
+    return sorted(errors, key=section)
 
 
 def read_spec(path: str | Path) -> tuple[ExamSpec | None, list[SpecError]]:
@@ -237,8 +304,27 @@ def read_spec(path: str | Path) -> tuple[ExamSpec | None, list[SpecError]]:
     try:
         data = datafile.load(path, SpecError, fmt="toml")
     except SpecError as exc:
-        return None, [exc]
+        return None, [_named(path, exc)]
     return parse_spec(data, path)
+
+
+def _named(path: str, exc: SpecError) -> SpecError:
+    """A TOML error on a `date = ...` line named as a bad date: `date = 2025-13-45` is not just bad
+    TOML (the line is only read, never evaluated)."""
+    line = re.search(r"\bline (\d+)", exc.message)
+    if exc.key or not line:
+        return exc
+    try:
+        lines = datafile.read_text(path, SpecError).splitlines()
+    except SpecError:
+        return exc
+    n = int(line.group(1))
+    match = re.match(r"\s*([A-Za-z0-9_-]+)\s*=\s*(.*?)\s*(#.*)?$", lines[n - 1]) if 0 < n <= len(lines) else None
+    if not match:
+        return exc
+    if match.group(1) != "date":
+        return exc
+    return SpecError(t("spec.date_syntax", value=datafile.clip(match.group(2)), line=n), file=path, key="date")
 
 
 def load_spec(path: str | Path) -> ExamSpec:

@@ -61,4 +61,5 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     return Draft(answer=answer, steps=steps, given=given, context=context, distractors=found.kept)
 
 
-KIND = register(Kind("activation_derivative", build, lambda: DEFAULTS["activation_derivative"], flashcard=True))
+KIND = register(Kind("activation_derivative", build, lambda: DEFAULTS["activation_derivative"], flashcard=True,
+                     sized=False))  # no network: nothing to hold equal

@@ -57,6 +57,7 @@ class Kind:
     flashcard: bool = False  # the site makes a numeric flashcard of its first variants
     limits: tuple[int, int] = (MAX_UNITS, MAX_BATCH)  # largest units per layer and batch size
     states_precision: bool = True  # the prompt ends with what precision to give (a shapes table asks whole numbers)
+    sized: bool = True  # draws a network whose structure comes first (sample.draw_structure); an exam holds it equal
 
     def layout(self, q) -> dict:
         """The record's `layout`: what writers need to place and mark a question of this kind."""

@@ -10,6 +10,7 @@ from quizgen.bank.kinds.formula_choice import LABELS, choice_space
 from quizgen.bank.latex import sym
 from quizgen.bank.prompts import DEFAULTS
 from quizgen.bank.question import Answer, Choice, Step
+from quizgen.bank.degenerate import silent_after
 from quizgen.bank.sample import Degenerate, draw_network, solved
 from quizgen.bank.spec import Family
 from quizgen.bank.steps import StepWriter
@@ -57,7 +58,8 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
             diverge = next((i for i, (a, b) in enumerate(zip(right_steps, wrong_steps))
                             if not close(b.result, a.result, 1e-2, 1e-3)), None)
             if (diverge is not None and diverge < len(LABELS) and fits(mistake.id, right_steps[diverge].title)
-                    and np.all(np.isfinite(np.asarray(wrong_steps[-1].result, dtype=float)))):
+                    and np.all(np.isfinite(np.asarray(wrong_steps[-1].result, dtype=float)))
+                    and not silent_after(wrong_steps, diverge)):  # a slip whose steps after it all show 0
                 options.setdefault(diverge, []).append((mistake, wrong_steps))
     if not options:
         raise Degenerate("no catalogued mistake changes this derivation")

@@ -64,4 +64,5 @@ def answer_box(q) -> dict:
 
 
 KIND = register(Kind("shapes_table", build, lambda: DEFAULTS["shapes_table"], answer_box=answer_box, states_precision=False,
-                     work_space=lambda q: 1.5, rubric="rows", limits=(MAX_SHAPE_UNITS, MAX_SHAPE_UNITS)))
+                     work_space=lambda q: 1.5, rubric="rows", limits=(MAX_SHAPE_UNITS, MAX_SHAPE_UNITS),
+                     sized=False))  # its sizes are its answer: versions must not share them

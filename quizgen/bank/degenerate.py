@@ -1,0 +1,93 @@
+"""Every rule that rejects a drawn variant as a poor question, in one place.
+
+A rule raises Degenerate with a short reason; the draw loop (bank/generate.py) counts the reason
+and draws again from the same seeded stream, so a rejected variant is replaced the same way on
+every machine. The hook is `sample.solved`, which every network-drawing kind calls once per draw:
+
+- the forward pass hits a kink exactly, saturates, or takes the log of a value near 0;
+- a hidden layer is dead: every unit is inactive (zero derivative) on every example of the batch;
+- the network's output does not depend on its input for some example (a dead path);
+- the gradient the family asks about is all zeros.
+
+find_error offers no slip whose shown steps are all zero after the wrong one (`silent_after`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from quizgen.engine.tape import Tape
+
+ZERO = 5e-4  # below this a value shows as 0 on the 4-digit display
+GRADIENTS = ("dA", "dZ", "dW", "db")
+UPDATES = {"W_new": "dW", "b_new": "db"}
+
+
+class Degenerate(Exception):
+    """This draw cannot make a good question; the reason is counted and another is drawn."""
+
+
+def check_forward(tape: Tape) -> None:
+    """Kinks hit exactly, saturation, near-log(0) outputs: each activation's and the loss's own rule."""
+    net = tape.network
+    for i, (layer, t) in enumerate(zip(net.layers, tape.layers), start=1):
+        inputs = [t.Z] + t.H[:-1]
+        for act, z, a in zip(layer.activations, inputs, t.H):
+            why = act.degenerate(z, a, i)
+            if why:
+                raise Degenerate(why)
+    why = net.loss.degenerate(tape.output, net.Y)
+    if why:
+        raise Degenerate(why)
+    if not np.isfinite(tape.loss):
+        raise Degenerate("the loss is not finite")
+
+
+def check(tape: Tape) -> None:
+    """The rules on a solved tape (forward and backward): dead layers, a blind output, a zero ask."""
+    net = tape.network
+    for i, (layer, t) in enumerate(zip(net.layers[:-1], tape.layers[:-1]), start=1):
+        if _dead(layer, t):
+            raise Degenerate(f"hidden layer {i} is dead (every unit inactive on the batch)")
+    if _blind(tape).all():
+        raise Degenerate("the output does not depend on the input")
+    quantity, l = net.meta.get("ask", (None, None))
+    grad = UPDATES.get(quantity, quantity)
+    if grad in GRADIENTS and l is not None and 1 <= l <= len(tape.layers):
+        value = getattr(tape.layers[l - 1], grad)
+        if value is not None and np.all(np.abs(value) < ZERO):
+            raise Degenerate("the asked gradient is all zeros")
+
+
+def _dead(layer, t) -> bool:
+    """Whether some activation of the layer has zero derivative at every unit and example."""
+    inputs = [t.Z] + t.H[:-1]
+    for act, z, a in zip(layer.activations, inputs, t.H):
+        if act.elementwise and not np.any(act.derivative(z, a)):
+            return True
+    return False
+
+
+def _blind(tape: Tape) -> np.ndarray:
+    """(m,) True where that example's output has a zero Jacobian with respect to its input.
+
+    One vector-Jacobian pass for all output units at once: column r·m + j seeds output unit r of
+    example j, and each layer's values are tiled to match.
+    """
+    net = tape.network
+    k, m = tape.output.shape
+    da = np.repeat(np.eye(k), m, axis=1)  # (k, k·m)
+    tiled = np.arange(k * m) % m  # column r·m + j reads example j
+    for layer, t in zip(reversed(net.layers), reversed(tape.layers)):
+        inputs = [t.Z] + t.H[:-1]
+        for act, z, a in zip(reversed(layer.activations), reversed(inputs), reversed(t.H)):
+            da = act.backward(z[:, tiled], a[:, tiled], da)  # (n_out, k·m)
+        da = layer.W.T @ da  # (n_in, n_out)·(n_out, k·m) -> (n_in, k·m)
+    return np.all(np.abs(da) < 1e-12, axis=0).reshape(k, m).all(axis=0)
+
+
+def silent_after(steps: list, wrong: int) -> bool:
+    """Whether every step after the wrong one shows only zeros (the slip cannot be followed)."""
+    after = steps[wrong + 1:]
+    return bool(after) and all(s.result is not None and np.all(np.abs(np.asarray(s.result, dtype=float)) < ZERO)
+                               for s in after)
