@@ -92,7 +92,7 @@ def _discover() -> None:
 
 
 # Modules known to hold no WRITER: skipped so listing formats does not import a browser driver.
-_HELPERS = frozenset({"atomic", "destination", "exam", "pdf", "pdf_browser", "pdf_merge", "pdf_profile",
+_HELPERS = frozenset({"atomic", "destination", "exam", "lms", "pdf", "pdf_browser", "pdf_merge", "pdf_profile",
                       "site_cards", "site_env", "site_math", "site_views"})
 
 
