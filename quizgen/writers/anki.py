@@ -23,12 +23,12 @@ import os
 import sqlite3
 import zipfile
 from collections.abc import Iterator
-from html import escape
 
 from quizgen.bank.question import Question
 from quizgen.messages import current, t
 from quizgen.present import view as present
 from quizgen.writers import Context, Option, lms, register
+from quizgen.writers.lms import escape
 
 STAMP = 1735689600  # 2025-01-01T00:00:00Z: every note's and card's modification time
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)

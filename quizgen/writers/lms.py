@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from html import escape
+from html import escape as _escape
 
 from quizgen.messages import t
 from quizgen.present import view as present
@@ -29,15 +29,20 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def xml_text(text: str) -> str:
     """Text for an XML text node or attribute: escaped, characters XML cannot hold dropped."""
-    return escape(_NOT_XML.sub("", text), quote=True)
+    return _escape(_NOT_XML.sub("", text), quote=True)
+
+
+def escape(text: str) -> str:
+    """Plain text as HTML text (&, <, > escaped; quotes need no escaping outside attributes)."""
+    return _escape(text, quote=False)
 
 
 def inline_math(tex: str) -> str:
-    return "\\(" + escape(denoise(tex).strip(), quote=False) + "\\)"
+    return "\\(" + escape(denoise(tex).strip()) + "\\)"
 
 
 def display_math(tex: str) -> str:
-    return "\\[" + escape(denoise(tex).strip(), quote=False) + "\\]"
+    return "\\[" + escape(denoise(tex).strip()) + "\\]"
 
 
 def html(text: str, inline: bool = False) -> str:

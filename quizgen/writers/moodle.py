@@ -17,12 +17,12 @@ character reference, so bank text cannot open an embedded answer.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from html import escape
 
 from quizgen.bank.question import Question
 from quizgen.messages import t
 from quizgen.present import view as present
 from quizgen.writers import Context, Option, lms, register
+from quizgen.writers.lms import escape
 
 x = lms.xml_text
 

@@ -20,12 +20,12 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Iterator
-from html import escape
 
 from quizgen.bank.question import Question
 from quizgen.messages import t
 from quizgen.present import view as present
 from quizgen.writers import Context, Option, lms, register
+from quizgen.writers.lms import escape
 
 x = lms.xml_text
 NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
