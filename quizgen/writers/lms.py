@@ -23,6 +23,10 @@ NUMERIC = present.NUMERIC
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)  # the bank's math, as present.math reads it
 _APPROX, _TIMES = r" \approx ", r" \times "
 _SLOT = re.compile("\ue000(\\d+)\ue001")
+# A math delimiter in the prose (from `\\(` in bank text) would make MathJax typeset text the
+# bank's LaTeX check never saw, and Anki's [latex] / [$] tags run LaTeX on the reader's machine:
+# a zero-width space after the first character breaks each.
+_DELIMITER = re.compile(r"\\[()\[\]]|\$\$|\[/?(?:latex|\$\$?)\]", re.I)
 # Characters XML 1.0 cannot hold at all (controls other than tab, newline, CR; lone surrogates).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -47,14 +51,17 @@ def display_math(tex: str) -> str:
 
 def html(text: str, inline: bool = False) -> str:
     """Bank Markdown + $math$ as HTML: the Markdown through render.safe (so no raw HTML, unsafe
-    link or image survives), the math hidden from it and put back as escaped MathJax LaTeX."""
+    link or image survives), the math hidden from it and put back as escaped MathJax LaTeX; a
+    math delimiter left in the prose is broken, so only the bank's checked $math$ is typeset."""
     stash: list[str] = []
 
     def keep(match: re.Match) -> str:
         stash.append(display_math(match.group(1)) if match.group(1) is not None else inline_math(match.group(2)))
         return f"\ue000{len(stash) - 1}\ue001"
 
-    out = _SLOT.sub(lambda m: stash[int(m.group(1))], safe.markdown(_MATH.sub(keep, safe.clean_text(text))))
+    prose = _DELIMITER.sub(lambda m: m.group(0)[0] + "\u200b" + m.group(0)[1:],
+                           safe.markdown(_MATH.sub(keep, safe.clean_text(text))))
+    out = _SLOT.sub(lambda m: stash[int(m.group(1))], prose)
     if inline and out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
         out = out[3:-4]
     return out

@@ -33,7 +33,7 @@ def _text(tag: str, html: str) -> str:
 
 def category(q: Question) -> str:
     """The family's category: `$course$/top/quizgen/<topic>/<family>` ("/" in a name doubled)."""
-    path = "/".join(p.replace("/", "//") for p in ("$course$/top/quizgen", lms.topic(q), q.family))
+    path = "$course$/top/quizgen/" + "/".join(p.replace("/", "//") for p in (lms.topic(q), q.family))
     return (f'  <question type="category">\n    <category><text>{x(path)}</text></category>\n'
             f'    <idnumber>{x(q.family)}</idnumber>\n  </question>\n')
 
