@@ -39,7 +39,8 @@ class Context:
 
 class Writer(Protocol):
     """An output format. `output` is "file" (one document, `--out FILE` or standard output) or
-    "folder" (a folder built beside `--out` and swapped in whole, guarded by `owner`)."""
+    "folder" (a folder built beside `--out` and swapped in whole, guarded by `owner`). A file
+    writer whose class sets `binary = True` yields bytes (a zip: anki, qti) instead of text."""
 
     name: str
     output: str

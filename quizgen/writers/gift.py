@@ -64,7 +64,7 @@ def question(q: Question, v: present.QuestionView) -> str:
         text, answers = lms.question_html(v), _numeric(v)
     else:  # no multi-part answers in GIFT: an essay, the key in the general feedback
         text, answers = lms.question_html(v), "{"
-    feedback = lms.solution_html(v) + lms.mistakes_html(v)
+    feedback = lms.feedback_html(v) + lms.mistakes_html(v)
     return (f"::{escape(q.id)}::[html]{escape(text)}{answers} ####{escape(feedback)}}}\n")
 
 

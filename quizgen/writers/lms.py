@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from html import escape as _escape
 
-from quizgen.messages import t
+from quizgen.messages import current, t
 from quizgen.present import view as present
 from quizgen.present.math import denoise
 from quizgen.render import safe
@@ -106,17 +106,6 @@ def displayed(a: present.AnswerView) -> list[str]:
     return re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", a.display)
 
 
-def answer_tex(v: present.QuestionView) -> str:
-    """The answer as LaTeX laid out like its answer box (a vector along the notation's axis)."""
-    a = v.answer
-    if not isinstance(a.value, list):
-        return value_tex(a.value)
-    rows, cols, _ = grid(v)
-    flat = [x for x, _ in entries(a)]
-    return value_tex([flat[r * cols:(r + 1) * cols] for r in range(rows)]) if len(flat) == rows * cols \
-        else value_tex(a.value)
-
-
 def given_html(v: present.QuestionView) -> str:
     """The data: one display formula per given, ≈ for values the prompt rounded."""
     if not v.given:
@@ -153,7 +142,7 @@ def answer_html(v: present.QuestionView) -> str:
         return f"<p>{escape(t('exports.answer'))}:</p><table>{body}</table>"
     stated = precision_text(a)
     tail = f" ({escape(stated)})" if stated else ""
-    return f"<p>{escape(t('exports.answer'))}: {inline_math(answer_tex(v))}{tail}</p>"
+    return f"<p>{escape(t('exports.answer'))}: {inline_math(a.latex)}{tail}</p>"  # as the printed key shows it
 
 
 def step_html(s: present.StepView) -> str:
@@ -177,9 +166,14 @@ def step_html(s: present.StepView) -> str:
 
 
 def solution_html(v: present.QuestionView) -> str:
-    """The worked solution (with a "Why not B" row per wrong option) and the answer."""
+    """The worked solution, step by step (with a "Why not B" row per wrong option)."""
     steps = "".join(step_html(s) for s in v.steps)
-    return f"<p><strong>{escape(t('exports.worked_solution'))}</strong></p><ol>{steps}</ol>" + answer_html(v)
+    return f"<p><strong>{escape(t('exports.worked_solution'))}</strong></p><ol>{steps}</ol>"
+
+
+def feedback_html(v: present.QuestionView) -> str:
+    """An LMS's general feedback: the worked solution, then the key."""
+    return solution_html(v) + answer_html(v)
 
 
 def mistake_html(name: str, explanation: str) -> str:
@@ -197,9 +191,9 @@ def mistakes_html(v: present.QuestionView) -> str:
     return f"<p><strong>{escape(t('exports.mistakes'))}</strong></p><ul>{items}</ul>"
 
 
-def topic(q, lang: str | None = None) -> str:
+def topic(q) -> str:
     """The topic's name in the language of the export (the site's words for it)."""
-    return topic_name(q.topic, messages(lang or "en"))
+    return topic_name(q.topic, messages(current()))
 
 
 def tags(q) -> list[str]:

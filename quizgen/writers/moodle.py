@@ -83,13 +83,13 @@ def question(q: Question, v: present.QuestionView) -> str:
     a = v.answer
     if a.kind not in present.NUMERIC:
         kind, text, answers = "multichoice", lms.question_html(v), _multichoice(v)
-        feedback = lms.solution_html(v)
+        feedback = lms.feedback_html(v)
     elif isinstance(a.value, (int, float)):
         kind, text, answers = "numerical", lms.question_html(v), _numerical(v)
-        feedback = lms.solution_html(v)
+        feedback = lms.feedback_html(v)
     else:
         kind, text, answers = "cloze", cloze_text(v), ""
-        feedback = lms.solution_html(v) + lms.mistakes_html(v)
+        feedback = lms.feedback_html(v) + lms.mistakes_html(v)
     tags = "".join(f"<tag><text>{x(tag)}</text></tag>" for tag in lms.tags(q))
     return (f'  <question type="{kind}">\n'
             f'    <name><text>{x(lms.name(v, q))}</text></name>\n'

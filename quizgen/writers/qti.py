@@ -110,14 +110,14 @@ def item(q: Question, v: present.QuestionView) -> str:
     text, extra = lms.question_html(v), ""
     if a.kind not in present.NUMERIC:
         kind, presentation, conditions, extra = _choice(q, v)
-        general = lms.solution_html(v)
+        general = lms.feedback_html(v)
     elif isinstance(a.value, (int, float)):
         kind, presentation, conditions = _numerical(v)
-        general = lms.solution_html(v) + lms.mistakes_html(v)
+        general = lms.feedback_html(v) + lms.mistakes_html(v)
     else:
         kind = "fill_in_multiple_blanks_question"
         text, presentation, conditions, extra = _blanks(q, v)
-        general = lms.solution_html(v) + lms.mistakes_html(v)
+        general = lms.feedback_html(v) + lms.mistakes_html(v)
     return (f'      <item ident="{x(q.id)}" title="{x(lms.name(v, q))}">\n'
             f'        <itemmetadata>\n'
             + _meta([("question_type", kind), ("points_possible", "1"), ("original_answer_ids", ""),

@@ -55,7 +55,7 @@ def test_a_numeric_note_shows_prompt_and_data_in_front_and_answer_solution_behin
     fields = notes(collection(apkg, tmp_path))["logistic-db--s0-v0"][0]
     q, v = views()["logistic-db--s0-v0"]
     assert "Given" in fields[1] and r"A^{[1]} \approx" in fields[1]
-    assert "0.5053" in fields[2] and "3 significant figures" in fields[2]
+    assert f"\\({v.answer.latex}\\)" in fields[2] == "<p>Answer: \\(0.505\\) (3 significant figures)</p>"  # as the key prints it
     assert fields[3].count("<li>") == len(v.steps)
 
 

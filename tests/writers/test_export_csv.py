@@ -48,7 +48,3 @@ def test_a_bad_style_is_one_line(capsys, tmp_path):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "fancy" in err and not (tmp_path / "x.csv").exists()
 
-
-def test_byte_identical_across_runs_and_jobs():
-    first = export("csv")
-    assert export("csv") == first and export("csv", jobs=2) == first

@@ -60,6 +60,12 @@ def test_every_format_knows_a_question_by_its_record_id(name):
     assert sorted(ids(name, export(name))) == sorted(q.id for q in records())
 
 
+@pytest.mark.parametrize("name", FORMATS)
+def test_every_format_is_the_same_bytes_on_every_run_and_for_any_jobs(name):
+    first = export(name)
+    assert export(name) == first and export(name, jobs=2) == first
+
+
 @pytest.fixture(scope="module")
 def hostile_bank(tmp_path_factory) -> Path:
     bank = tmp_path_factory.mktemp("hostile")

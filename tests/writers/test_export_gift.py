@@ -117,7 +117,3 @@ def test_escaping_round_trips_every_gift_character(text):
     assert post(pre(gift.escape(text))) == text.replace("\r", "")
     assert "\n" not in gift.escape(text)
 
-
-def test_byte_identical_across_runs_and_jobs():
-    first = export("gift")
-    assert export("gift") == first and export("gift", jobs=2) == first

@@ -107,7 +107,3 @@ def test_an_array_is_cloze_with_one_numerical_field_per_entry(quiz):
         checked += 1
     assert checked == 3 * VARIANTS
 
-
-def test_byte_identical_across_runs_and_jobs():
-    first = export("moodle")
-    assert export("moodle") == first and export("moodle", jobs=2) == first

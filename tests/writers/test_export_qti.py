@@ -221,7 +221,3 @@ def test_an_array_is_fill_in_multiple_blanks_one_blank_per_entry(package):
         checked += 1
     assert checked == 3 * VARIANTS
 
-
-def test_byte_identical_across_runs_and_jobs():
-    first = export("qti")
-    assert export("qti") == first and export("qti", jobs=2) == first
