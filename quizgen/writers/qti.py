@@ -7,7 +7,8 @@ Canvas reads a question's type from its `question_type` metadata:
 - a choice is a `multiple_choice_question` with per-option feedback naming and explaining the
   mistake each wrong option stands for;
 - a vector or matrix is a `fill_in_multiple_blanks_question`, one blank per entry accepting the
-  entry as the key displays it (Canvas compares blanks as text: docs/formats.md).
+  entry as the key displays it or to 4 significant digits (Canvas compares blanks as text:
+  docs/formats.md).
 
 Idents are stable: the item is the question id, an option `<id>-<label>`, a group the family.
 The worked solution is the general feedback. The zip's entries carry a fixed date, so the same
@@ -24,6 +25,7 @@ from collections.abc import Iterator
 from quizgen.bank.question import Question
 from quizgen.messages import t
 from quizgen.present import view as present
+from quizgen.render.numbers import fmt
 from quizgen.writers import Context, Option, lms, register
 from quizgen.writers.lms import escape
 
@@ -93,14 +95,17 @@ def _blanks(q: Question, v: present.QuestionView) -> tuple[str, str, str, str]:
     text = lms.question_html(v) + f"<p>{escape(t('exports.answer'))}:</p><table>{grid}</table>"
     share = lms.decimal(round(100 / len(names), 4))
     responses, conditions = [], []
-    for name, value in zip(names, shown):
-        ident = f"{q.id}-{name}"
+    for name, key, (value, _) in zip(names, shown, lms.entries(v.answer)):
+        accepted = list(dict.fromkeys([key, fmt(value)]))  # as the key prints it, and to 4 significant digits
+        labels = []
+        for n, text_value in enumerate(accepted):
+            ident = f"{q.id}-{name}" + (f"-{n + 1}" if n else "")
+            labels.append(f'<response_label ident="{x(ident)}">{_mattext(text_value)}</response_label>')
+            conditions.append(f'        <respcondition><conditionvar><varequal respident="response_{name}">'
+                              f'{x(ident)}</varequal></conditionvar><setvar action="Add" varname="SCORE">{share}'
+                              f'</setvar></respcondition>\n')
         responses.append(f'<response_lid ident="response_{name}"><material><mattext>{name}</mattext></material>'
-                         f'<render_choice><response_label ident="{x(ident)}">{_mattext(value)}</response_label>'
-                         f'</render_choice></response_lid>')
-        conditions.append(f'        <respcondition><conditionvar><varequal respident="response_{name}">{x(ident)}'
-                          f'</varequal></conditionvar><setvar action="Add" varname="SCORE">{share}</setvar>'
-                          f'</respcondition>\n')
+                         f'<render_choice>{"".join(labels)}</render_choice></response_lid>')
     return text, "".join(responses), "".join(conditions), ""
 
 
