@@ -80,33 +80,39 @@ def publish(writer: Writer, families: list[Family], variants: int, seed: int = 0
     writer.warm_up(ctx)
     tick = progress(total) if progress else None
     rendered = collection.map_variants(families, variants, seed, _Render(writer, ctx), tick, jobs=jobs)
-    _write_document(writer.write(rendered, ctx), target, None if out is None else str(out))
+    _write_document(writer.write(rendered, ctx), target, None if out is None else str(out),
+                    getattr(writer, "binary", False))
     return Result(None if out is None else Path(out), [], len(rendered), len(families))
 
 
-def _write_document(pieces, target: destination.FileTarget | None, out: str | None) -> None:
-    """Write the document where `destination.file` said: a stream, a device, or a replaced file."""
+def _write_document(pieces, target: destination.FileTarget | None, out: str | None, binary: bool = False) -> None:
+    """Write the document where `destination.file` said: a stream, a device, or a replaced file
+    (a `binary` writer's pieces are bytes: an .apkg or a zip)."""
     if target is None or target.how in ("stdout", "stderr"):
         stream = sys.stderr if target is not None and target.how == "stderr" else sys.stdout
+        if binary:
+            stream.flush()
+            stream = stream.buffer
         stream.writelines(pieces)
         stream.flush()
     elif target.how == "direct":  # a device or FIFO: written to, never replaced
         try:
-            with open(target.path, "w", encoding="utf-8", newline="\n") as fh:
+            with (open(target.path, "wb") if binary else open(target.path, "w", encoding="utf-8", newline="\n")) as fh:
                 fh.writelines(pieces)
         except OSError as exc:
             raise BuildError(t("output.cannot_write", reason=exc.strerror or exc), file=out) from None
     else:
-        atomic_write_text(target.path, pieces, shown=out)
+        atomic_write_text(target.path, pieces, shown=out, binary=binary)
 
 
 def document(writer: Writer, families: list[Family], variants: int, seed: int = 0, *, jobs: int | None = None,
-             options: dict | None = None) -> str:
-    """A file writer's whole document as one string (for tests and callers that keep it)."""
+             options: dict | None = None) -> str | bytes:
+    """A file writer's whole document as one string (bytes for a binary writer: for tests and
+    callers that keep it)."""
     ctx = context(writer, variants, options, summaries={f.id: f.summary for f in families})
     writer.warm_up(ctx)
     rendered = collection.map_variants(families, variants, seed, _Render(writer, ctx), jobs=jobs)
-    return "".join(writer.write(rendered, ctx))
+    return (b"" if getattr(writer, "binary", False) else "").join(writer.write(rendered, ctx))
 
 
 def export_json(families: list[Family], variants: int, bank_seed: int = 0, jobs: int | None = None) -> str:

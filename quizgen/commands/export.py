@@ -1,6 +1,9 @@
-"""`quizgen export --format F`: every family × N variants through one registered writer."""
+"""`quizgen export --format F`: every family × N variants (or those chosen by --family, --tag,
+--topic) through one registered writer: json, anki, moodle, qti, gift, csv (docs/formats.md)."""
 
 from __future__ import annotations
+
+import sys
 
 from quizgen import writers
 from quizgen.bank.collection import cores
@@ -13,13 +16,15 @@ from quizgen.limits import seed_arg
 
 
 def register(sub):
-    p = sub.add_parser("export", help=t("export.help", schema=SCHEMA), description=t("export.description", schema=SCHEMA))
+    p = sub.add_parser("export", help=t("exports.help", schema=SCHEMA), description=t("exports.description", schema=SCHEMA))
     p.add_argument("--format", default="json", metavar="FORMAT",
                    help=t("writers.opt_format", formats=", ".join(writers.names())))
     p.add_argument("--bank", metavar="DIR", help=t("export.opt_bank"))
     p.add_argument("--variants", type=int, default=1, metavar="N", help=t("export.opt_variants"))
     p.add_argument("--seed", type=seed_arg, default=0, metavar="S", help=t("export.opt_seed"))
     p.add_argument("--family", action="append", metavar="ID", help=t("export.opt_family"))
+    p.add_argument("--tag", action="append", metavar="T", help=t("exports.opt_tag"))
+    p.add_argument("--topic", action="append", metavar="T", help=t("exports.opt_topic"))
     p.add_argument("--out", metavar="FILE", help=t("export.opt_out"))
     p.add_argument("--jobs", type=int, metavar="N", help=t("writers.opt_jobs", cores=cores()))
     add_lang(p)
@@ -38,6 +43,12 @@ def add_writer_options(p) -> None:
                                help=f"{option.help} ({name})")
 
 
+def chosen(families: list, tags: list[str] | None, topics: list[str] | None) -> list:
+    """The families carrying any of `tags` and in any of `topics` (None: no condition)."""
+    return [f for f in families
+            if (not tags or set(tags) & set(f.tags)) and (not topics or f.topic in topics)]
+
+
 def run(args) -> int:
     from quizgen.errors import QuizgenError
     from quizgen.limits import check_variants
@@ -54,6 +65,11 @@ def run(args) -> int:
         if missing:
             raise QuizgenError(t("export.unknown_family", family=missing[0]))
         families = [f for f in families if f.id in set(args.family)]
+    families = chosen(families, args.tag, args.topic)
+    if not families:
+        raise QuizgenError(t("exports.nothing_selected"))
+    if getattr(writer, "binary", False) and args.out is None and sys.stdout.isatty():
+        raise QuizgenError(t("exports.binary_to_terminal", name=writer.name))
     options = {o.name: getattr(args, o.name, None) for o in writer.options}
     out = None if args.out in (None, "-") else args.out
     publish(writer, families, args.variants, args.seed, out, jobs=args.jobs, options=options)

@@ -33,6 +33,8 @@ class ChoiceView:
     text: str  # Markdown + $math$
     correct: bool
     mistake: str | None
+    name: str = ""  # the mistake a wrong option stands for, "you get this if you …" ("": none)
+    explanation: str = ""  # what went wrong there: the mistake's explanation, else the rationale
 
 
 @dataclass(slots=True)
@@ -55,6 +57,7 @@ class DistractorView:
     mistake: str
     name: str
     explanation: str
+    tol: object = None  # how close to `value` counts as this mistake (the value's shape)
 
 
 @dataclass(slots=True)
@@ -119,8 +122,12 @@ def space_cm(q: Question) -> float:
     return float((q.layout or {}).get("space_cm", 2.5))
 
 
-def choice(c, lang: str | None = None) -> ChoiceView:
-    return ChoiceView(label=c.label, text=say(c.text, lang), correct=c.correct, mistake=c.mistake)
+def choice(c, lang: str | None = None, distractors=()) -> ChoiceView:
+    """An option, with the words of the mistake it stands for (found by its id, never its letter)."""
+    d = next((d for d in distractors if c.mistake and d.mistake == c.mistake), None)
+    explanation = say(d.explanation, lang) if d else say(c.rationale, lang) if c.rationale else ""
+    return ChoiceView(label=c.label, text=say(c.text, lang), correct=c.correct, mistake=c.mistake,
+                      name=say(d.name, lang) if d else "", explanation=explanation)
 
 
 def answer(q: Question, lang: str | None = None) -> AnswerView:
@@ -129,7 +136,7 @@ def answer(q: Question, lang: str | None = None) -> AnswerView:
     right = next((c for c in q.choices if c.label == a.value), None) if a.kind == "choice" else None
     return AnswerView(kind=a.kind, value=clean(a.value) if a.kind in NUMERIC else a.value, display=a.display,
                       latex=a.latex, rtol=a.rtol, atol=a.atol, shape=a.shape, precision=precision, tol=a.tol,
-                      choice=choice(right, lang) if right else None)
+                      choice=choice(right, lang, q.distractors) if right else None)
 
 
 def view(q: Question, lang: str | None = None) -> QuestionView:
@@ -138,9 +145,9 @@ def view(q: Question, lang: str | None = None) -> QuestionView:
     return QuestionView(
         title=say(q.title, lang), prompt=say(q.prompt, lang), hints=tuple(say(h, lang) for h in q.hints),
         given=tuple(GivenView(g.name, g.latex, clean(g.value), g.approx) for g in q.given),
-        choices=tuple(choice(c, lang) for c in q.choices),
+        choices=tuple(choice(c, lang, q.distractors) for c in q.choices),
         steps=tuple(step(s, i, lang) for i, s in enumerate(shown_steps(q), start=1)),
         answer=answer(q, lang),
-        distractors=tuple(DistractorView(clean(d.value), d.mistake, say(d.name, lang), say(d.explanation, lang))
+        distractors=tuple(DistractorView(clean(d.value), d.mistake, say(d.name, lang), say(d.explanation, lang), d.tol)
                           for d in q.distractors if isinstance(d.value, (int, float, list))),
         box=answer_box(q), space_cm=space_cm(q))

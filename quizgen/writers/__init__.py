@@ -39,7 +39,8 @@ class Context:
 
 class Writer(Protocol):
     """An output format. `output` is "file" (one document, `--out FILE` or standard output) or
-    "folder" (a folder built beside `--out` and swapped in whole, guarded by `owner`)."""
+    "folder" (a folder built beside `--out` and swapped in whole, guarded by `owner`). A file
+    writer whose class sets `binary = True` yields bytes (a zip: anki, qti) instead of text."""
 
     name: str
     output: str
@@ -92,7 +93,7 @@ def _discover() -> None:
 
 
 # Modules known to hold no WRITER: skipped so listing formats does not import a browser driver.
-_HELPERS = frozenset({"atomic", "destination", "exam", "pdf", "pdf_browser", "pdf_merge", "pdf_profile",
+_HELPERS = frozenset({"atomic", "destination", "exam", "lms", "pdf", "pdf_browser", "pdf_merge", "pdf_profile",
                       "site_cards", "site_env", "site_math", "site_views"})
 
 

@@ -37,9 +37,10 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write_text(path: str | Path, text: str | Iterable[str], *, shown: str | None = None) -> None:
-    """Write `text` (a string, or its pieces in order) beside `path` and rename it over `path`
-    (keeping an existing file's mode).
+def atomic_write_text(path: str | Path, text: str | Iterable[str] | Iterable[bytes], *, shown: str | None = None,
+                      binary: bool = False) -> None:
+    """Write `text` (a string, or its pieces in order; with `binary`, bytes) beside `path` and
+    rename it over `path` (keeping an existing file's mode).
 
     `shown` is the path errors name (the user's `--out` when `path` is a symbolic link's target).
     """
@@ -52,7 +53,7 @@ def atomic_write_text(path: str | Path, text: str | Iterable[str], *, shown: str
         except FileNotFoundError:
             mode = 0o666 & ~_umask()  # mkstemp makes 0600; outputs are meant to be shared
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as fh:
             fh.writelines([text] if isinstance(text, str) else text)
         os.chmod(tmp, mode)
         os.replace(tmp, path)
