@@ -61,8 +61,9 @@ def _flip(page):
 
 
 def _answer_garbage(page):
-    page.fill("#practice-answer", "[[1, 2")
-    page.press("#practice-answer", "Enter")
+    box = page.locator(".practice-question input[type=text]:visible").first  # one box, or a multi-part question's first
+    box.fill("[[1, 2")
+    box.press("Enter")
 
 
 def _filter(page):
