@@ -4,7 +4,8 @@
     course = "..."  date = 2025-03-14  duration = 90  instructions = "Markdown"
     paper = "A4"                            # or "Letter"
     seed = 0                                # bank seed: same spec + seed -> same exam
-    shuffle_questions = false  shuffle_choices = false  formula_sheet = false
+    shuffle_questions = false  shuffle_choices = false
+    cover = true  space = "small"  formula_sheet = "page"   # the paper's layout: exam/layout.py
     bank = "../question_bank"               # optional, relative to the spec file
 
     [[sections]]
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quizgen import datafile
+from quizgen.exam import layout
 from quizgen.errors import ErrorList, SpecError
 from quizgen.bank.fields import checked_text  # spec text is Markdown + math, like bank text
 from quizgen.limits import MAX_DURATION, MAX_INSTRUCTIONS, MAX_LINE, MAX_POINTS
@@ -31,8 +33,8 @@ from quizgen import messages
 from quizgen.messages import t
 
 TOP_KEYS = {"title", "course", "date", "duration", "instructions", "paper", "seed", "shuffle_questions",
-            "shuffle_choices", "formula_sheet", "bank", "sections", "lang"}
-SECTION_KEYS = {"title", "families", "tags", "topic", "difficulty", "count", "points"}
+            "shuffle_choices", "formula_sheet", "bank", "sections", "lang", "cover", "space"}
+SECTION_KEYS = {"title", "families", "tags", "topic", "difficulty", "count", "points", "space"}
 PAPERS = {"a4": "A4", "letter": "Letter"}
 MAX_COUNT = 50  # questions per section
 MAX_SECTIONS = 50
@@ -48,6 +50,7 @@ class SectionSpec:
     difficulty: tuple[int, int] | None
     count: int | None  # None: one per listed family, or 1 for a selection
     points: float
+    space: layout.Space = None  # cm of work space under its questions; None: the exam's
 
     @property
     def key(self) -> str:
@@ -66,10 +69,12 @@ class ExamSpec:
     seed: int
     shuffle_questions: bool
     shuffle_choices: bool
-    formula_sheet: bool
+    formula_sheet: str  # layout.SHEETS: page | inline | off
     bank: Path | None  # resolved against the spec's folder
     sections: tuple[SectionSpec, ...]
     lang: str | None = None  # the language it is printed in; None: --lang, else the default
+    cover: bool = True  # False: the title, fields and instructions open page 1
+    space: layout.Space = None  # cm of work space under each question; None: each question's estimate
 
 
 class _Collector:
@@ -170,9 +175,10 @@ def _section(c: _Collector, number: int, data) -> SectionSpec | None:
     elif not (isinstance(points, (int, float)) and not isinstance(points, bool)
               and 0 < points <= MAX_POINTS and float(points * 2).is_integer()):
         c.add(f"{key}.points", t("spec.bad_points", most=MAX_POINTS, value=_shown(points)))
+    space = layout.space(c, f"{key}.space", data.get("space"))
     if len(c.errors) > before:
         return None
-    return SectionSpec(number, title, families, tuple(tags), topic, difficulty, count, float(points))
+    return SectionSpec(number, title, families, tuple(tags), topic, difficulty, count, float(points), space)
 
 
 def parse_spec(data: dict, path: str) -> tuple[ExamSpec, list[SpecError]]:
@@ -199,7 +205,8 @@ def parse_spec(data: dict, path: str) -> tuple[ExamSpec, list[SpecError]]:
     if not (_is_int(seed) and seed >= 0):
         c.add("seed", t("spec.bad_seed", value=seed))
         seed = 0
-    flags = {k: _flag(c, data, k) for k in ("shuffle_questions", "shuffle_choices", "formula_sheet")}
+    flags = {k: _flag(c, data, k) for k in ("shuffle_questions", "shuffle_choices")}
+    flags["formula_sheet"] = layout.formula_sheet(c, data.get("formula_sheet", False))
     bank = data.get("bank")
     if bank is not None:
         if not (isinstance(bank, str) and bank):
@@ -226,7 +233,8 @@ def parse_spec(data: dict, path: str) -> tuple[ExamSpec, list[SpecError]]:
         sections = [s for s in (_section(c, i, d) for i, d in enumerate(raw, start=1)) if s]
     spec = ExamSpec(path, title, course, date, duration, instructions, PAPERS.get(str(paper).lower(), "A4"),
                     seed, flags["shuffle_questions"], flags["shuffle_choices"], flags["formula_sheet"], bank,
-                    tuple(sections), lang)
+                    tuple(sections), lang, layout.cover(c, data.get("cover", True)),
+                    layout.space(c, "space", data.get("space")))
     return spec, c.errors
 
 
