@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import sys
 import tempfile
@@ -46,7 +47,8 @@ def main() -> None:
         names = pdf.print_exam(chromium, Path(tmp), [v.code for v in exam.versions], pdf_date(exam.spec.date),
                                progress=lambda total: lambda n: first or first.append(time.perf_counter() - start),
                                workers=args.workers)
-        seconds, cpu = time.perf_counter() - start, cpu.stop()
+        seconds, tree = time.perf_counter() - start, cpu
+        cpu = tree.stop()
         printed = len(names) - 2
         merged = sum((Path(tmp) / name).stat().st_size for name in ("print-all.pdf", "keys-all.pdf"))
     workers = args.workers or pdf_browser.cores()
@@ -54,6 +56,7 @@ def main() -> None:
           f" ({args.versions} versions with keys, first PDF after {first[0]:.2f} s, print-all + keys-all"
           f" {merged / 1e6:.1f} MB; CPU {cpu:.1f} s over all processes; {workers} tabs on {os.cpu_count()} cores,"
           f" load average {load} before, {_load()} after)")
+    print(f"CPU by process: {tree.by_role()}")
 
 
 def _load() -> str:
@@ -77,6 +80,7 @@ class Tree:
         self.tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
         self.proc = Path("/proc/self/stat").exists()
         self.start_rusage = _cpu()
+        self.roles: dict[tuple[int, str], str] = {}
         self.base = self._sample() if self.proc else {}
         self.seen = dict(self.base)
         self.running = self.proc
@@ -100,7 +104,10 @@ class Tree:
         while todo:
             pid = todo.pop()
             if pid in ticks:
-                found[(pid, ticks[pid][0])] = ticks[pid][1]
+                key = (pid, ticks[pid][0])
+                found[key] = ticks[pid][1]
+                if key not in self.roles:
+                    self.roles[key] = _role(pid)
             todo += parents.get(pid, [])
         return found
 
@@ -117,6 +124,30 @@ class Tree:
         self.thread.join()
         self.seen.update(self._sample())
         return sum(ticks - self.base.get(key, 0) for key, ticks in self.seen.items()) / self.tick - self.own
+
+    def by_role(self) -> str:
+        """'renderers 30.1 s, browser 5.2 s, ...': where the CPU went."""
+        roles: dict[str, float] = {}
+        for key, ticks in self.seen.items():
+            role = self.roles.get(key, "other")
+            roles[role] = roles.get(role, 0.0) + (ticks - self.base.get(key, 0)) / self.tick
+        roles["quizgen"] = roles.get("quizgen", 0.0) - self.own
+        return ", ".join(f"{role} {sec:.1f} s" for role, sec in sorted(roles.items(), key=lambda r: -r[1]) if sec >= 0.05)
+
+
+def _role(pid: int) -> str:
+    """quizgen (this process), driver (Playwright's node), browser, renderer, or another Chromium process."""
+    if pid == os.getpid():
+        return "quizgen"
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes()  # Chromium rewrites its children's titles: no NULs
+    except OSError:
+        return "other"
+    kind = re.search(rb"--type=([a-z-]+)", argv)
+    if kind:
+        return "renderers" if kind.group(1) == b"renderer" else "chromium " + kind.group(1).decode()
+    program = argv.split(b"\0")[0]
+    return "browser" if b"chrom" in program else "driver" if b"node" in program else "other"
 
 
 if __name__ == "__main__":
