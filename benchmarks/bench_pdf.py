@@ -106,7 +106,7 @@ class Tree:
             if pid in ticks:
                 key = (pid, ticks[pid][0])
                 found[key] = ticks[pid][1]
-                if key not in self.roles:
+                if self.roles.get(key, "other") in ("other", "chromium zygote"):  # not yet exec'd or titled
                     self.roles[key] = _role(pid)
             todo += parents.get(pid, [])
         return found
@@ -145,7 +145,9 @@ def _role(pid: int) -> str:
         return "other"
     kind = re.search(rb"--type=([a-z-]+)", argv)
     if kind:
-        return "renderers" if kind.group(1) == b"renderer" else "chromium " + kind.group(1).decode()
+        sub = re.search(rb"--utility-sub-type=[a-z_]*\.?mojom\.([A-Za-z]+)", argv)
+        return ("renderers" if kind.group(1) == b"renderer" else
+                "chromium " + (sub.group(1) if sub else kind.group(1)).decode())
     program = argv.split(b"\0")[0]
     return "browser" if b"chrom" in program else "driver" if b"node" in program else "other"
 
