@@ -1,11 +1,11 @@
 """What a printed exam states about its notation, read from its questions' records.
 
 The conventions box (on the cover, or atop page 1) names each notation the version uses with its
-forward rule and what W's rows and columns mean, defines m (and k when a mean squared error is
-asked) and the loss's reduction over the batch. A question whose notation differs from the one
+forward rule and what W's rows and columns mean, defines n_l, m and k, and the loss's reduction
+over the batch. A question whose notation differs from the one
 before it carries a notice. Words come from the message catalog (exam.conv_*), each forward rule
-from the formula sheet's notation group (templates/exam/formulas.toml), and which notations,
-losses and reductions appear from the questions themselves: nothing here is typed per exam.
+from the formula sheet's notation group (templates/exam/formulas.toml), and which notations and
+reductions appear from the questions themselves: nothing here is typed per exam.
 """
 
 from __future__ import annotations
@@ -63,9 +63,7 @@ def box(items: list[Item], forward: dict[str, str]) -> list[Markup]:
                        forward=f"${forward[notation]}$"))
         lines.append(t(f"exam.conv_w_{notation}"))
     lines.append(t("exam.conv_m"))
-    losses = _used(problems, lambda q: q.problem.get("loss"))
-    if "mse" in losses:
-        lines.append(t("exam.conv_k", where=_where(losses, "mse")))  # names its questions when others differ
+    lines.append(t("exam.conv_k"))  # whatever the loss: a loss is never named here (its registry knows it)
     reductions = _used(problems, lambda q: q.problem.get("reduction", "mean"))
     for reduction in reductions:
         if reduction in ("mean", "sum"):

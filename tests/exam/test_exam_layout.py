@@ -105,7 +105,7 @@ def test_the_conventions_box_states_what_the_questions_use(compact):
     assert text.index("Row notation") < text.index("Column notation")  # in order of first use
     assert text.count("maps layer") == 2  # W's rows and columns, once per notation
     assert "the number of examples in the batch" in text
-    assert "mean squared error averages over (question 4)" in text  # only question 4 has an MSE
+    assert "is the number of outputs (units of the last layer)" in text
     assert "the mean of the per-example losses" in text and "sum of the per-example" not in text
     assert 'class="conventions"' not in key
 
