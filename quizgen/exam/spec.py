@@ -4,7 +4,8 @@
     course = "..."  date = 2025-03-14  duration = 90  instructions = "Markdown"
     paper = "A4"                            # or "Letter"
     seed = 0                                # bank seed: same spec + seed -> same exam
-    shuffle_questions = false  shuffle_choices = false  formula_sheet = false
+    shuffle_questions = false  shuffle_choices = false
+    cover = true  space = "small"  formula_sheet = "page"   # the paper's layout: exam/layout.py
     bank = "../question_bank"               # optional, relative to the spec file
 
     [[sections]]
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quizgen import datafile
+from quizgen.exam import layout
 from quizgen.errors import ErrorList, SpecError
 from quizgen.bank.fields import checked_text  # spec text is Markdown + math, like bank text
 from quizgen.limits import MAX_BATCH, MAX_DURATION, MAX_INSTRUCTIONS, MAX_LAYERS, MAX_LINE, MAX_POINTS, MAX_UNITS
@@ -36,9 +38,9 @@ from quizgen import messages
 from quizgen.messages import t
 
 TOP_KEYS = {"title", "course", "date", "duration", "instructions", "paper", "seed", "shuffle_questions",
-            "shuffle_choices", "formula_sheet", "bank", "sections", "lang", "allow_repeat",
+            "shuffle_choices", "formula_sheet", "bank", "sections", "lang", "allow_repeat", "cover", "space",
             "replace"}  # [replace]: checked and applied by exam/replace.py
-SECTION_KEYS = {"title", "families", "tags", "topic", "difficulty", "count", "points", "sizes", "allow_repeat"}
+SECTION_KEYS = {"title", "families", "tags", "topic", "difficulty", "count", "points", "sizes", "allow_repeat", "space"}
 SIZE_KEYS = {"units", "batch"}
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 PAPERS = {"a4": "A4", "letter": "Letter"}
@@ -67,6 +69,7 @@ class SectionSpec:
     sizes: Sizes = Sizes()
     allow_repeat: bool = False
     broken: bool = False  # it has problems of its own: checked against the bank, never drawn
+    space: layout.Space = None  # cm of work space under its questions; None: the exam's
 
     @property
     def key(self) -> str:
@@ -85,11 +88,13 @@ class ExamSpec:
     seed: int
     shuffle_questions: bool
     shuffle_choices: bool
-    formula_sheet: bool
+    formula_sheet: str  # layout.SHEETS: page | inline | off
     bank: Path | None  # resolved against the spec's folder
     sections: tuple[SectionSpec, ...]
     lang: str | None = None  # the language it is printed in; None: --lang, else the default
     allow_repeat: bool = False  # any family may be asked more than once
+    cover: bool = True  # False: the title, fields and instructions open page 1
+    space: layout.Space = None  # cm of work space under each question; None: each question's estimate
 
 
 class _Collector:
@@ -230,8 +235,9 @@ def _section(c: _Collector, number: int, data) -> SectionSpec | None:
         points = None
     sizes = _sizes(c, f"{key}.sizes", data["sizes"]) if "sizes" in data else Sizes()
     allow_repeat = _flag(c, data, "allow_repeat", key)
+    space = layout.space(c, f"{key}.space", data.get("space"))
     return SectionSpec(number, title, families, tuple(tags), topic, difficulty, count, float(points or 0), sizes,
-                       allow_repeat, broken=len(c.errors) > before)
+                       allow_repeat, broken=len(c.errors) > before, space=space)
 
 
 def parse_spec(data: dict, path: str) -> tuple[ExamSpec, list[SpecError]]:
@@ -258,7 +264,8 @@ def parse_spec(data: dict, path: str) -> tuple[ExamSpec, list[SpecError]]:
     if not (_is_int(seed) and seed >= 0):
         c.add("seed", t("spec.bad_seed", value=seed))
         seed = 0
-    flags = {k: _flag(c, data, k) for k in ("shuffle_questions", "shuffle_choices", "formula_sheet", "allow_repeat")}
+    flags = {k: _flag(c, data, k) for k in ("shuffle_questions", "shuffle_choices", "allow_repeat")}
+    flags["formula_sheet"] = layout.formula_sheet(c, data.get("formula_sheet", False))
     bank = data.get("bank")
     if bank is not None:
         if not (isinstance(bank, str) and bank):
@@ -285,7 +292,8 @@ def parse_spec(data: dict, path: str) -> tuple[ExamSpec, list[SpecError]]:
         sections = [s for s in (_section(c, i, d) for i, d in enumerate(raw, start=1)) if s]
     spec = ExamSpec(path, title, course, date, duration, instructions, PAPERS.get(str(paper).lower(), "A4"),
                     seed, flags["shuffle_questions"], flags["shuffle_choices"], flags["formula_sheet"], bank,
-                    tuple(sections), lang, flags["allow_repeat"])
+                    tuple(sections), lang, flags["allow_repeat"], layout.cover(c, data.get("cover", True)),
+                    layout.space(c, "space", data.get("space")))
     return spec, c.errors
 
 

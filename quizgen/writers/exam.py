@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING
 import jinja2
 from markupsafe import Markup
 
-from quizgen.messages import area, current
+from quizgen.messages import area, current, t
 from quizgen.present import view as present
 from quizgen.render import safe
 from quizgen.render.numbers import fmt
 from quizgen.resources import templates_root
+from quizgen.writers import exam_conventions as conventions
 from quizgen.writers import exam_parts, exam_views as views
 from quizgen.writers.atomic import atomic_write_text
 from quizgen.writers.destination import Owner
@@ -62,6 +63,11 @@ def _formula_data() -> tuple:
     return tuple((g["title"], g.get("notation"), tuple(tuple(r) for r in g["rows"])) for g in data["groups"])
 
 
+def forward_rules() -> dict[str, str]:
+    """Each notation's forward rule (LaTeX): the first formula of its formula-sheet group."""
+    return {notation: rows[0][0] for _, notation, rows in _formula_data() if notation}
+
+
 def formula_groups(version: Version) -> list[dict]:
     """The formula sheet's groups, keeping a notation's group only if one of the version's
     questions uses it (not the other versions': a version prints the same for any --versions)."""
@@ -90,12 +96,15 @@ def bank_line(exam: Exam, m: dict) -> str:
     return m["bank_line"].format(name=m["bank_shipped"] if bank.shipped else bank.name, content=bank.content)
 
 
-def _item(exam: Exam, item: Item, m: dict, key: bool) -> dict:
+def _item(exam: Exam, item: Item, m: dict, key: bool, notices: dict) -> dict:
     q = item.question
     v = present.view(q)
+    space = next((cm for cm in (item.section.space, exam.spec.space) if cm is not None), None)
+    if space is None:  # neither the section nor the exam sets it: the question's own estimate
+        space = views.space_cm(q, v)
     view = {"number": item.number, "points": fmt(item.points), "prompt": views.md(v.prompt),
             "given": views.given(q, v), "choices": views.choices(q, v), "box": views.answer_box(q, v),
-            "space": fmt(views.space_cm(q, v))}
+            "space": fmt(space) if space > 0 else None, "notice": notices.get(item.number)}
     # issue 17: a box per part; on the key each part's answer, wrong values and credit
     view["parts"] = exam_parts.parts(q, item.points, key) if q.parts else []
     if key:
@@ -123,11 +132,13 @@ def _mark(mark) -> dict | None:
 def _context(exam: Exam, version: Version, key: bool, mark=None, fingerprint: str = "") -> dict:
     m = area("exam")
     spec = exam.spec
+    forward = forward_rules()
+    notices = {} if key else conventions.notices(version.items, forward)
     sections = []
     for section, items in version.sections:
         summary = m["section_questions"].format(count=len(items), points=fmt(section.points))
         sections.append({"title": section.title, "summary": summary,
-                         "items": [_item(exam, item, m, key) for item in items]})
+                         "items": [_item(exam, item, m, key, notices) for item in items]})
     kind = m["answer_key"] if key else spec.title
     return {
         "lang": current(), "m": m, "spec": spec, "version": version, "paper": spec.paper,
@@ -138,7 +149,10 @@ def _context(exam: Exam, version: Version, key: bool, mark=None, fingerprint: st
         "meta": _meta(exam, m, version.total), "total": fmt(version.total),
         "instructions": views.md(spec.instructions) if spec.instructions.strip() else "",
         "sections": sections, "items": [item for s in sections for item in s["items"]],
-        "formulas": formula_groups(version) if spec.formula_sheet and not key else [],
+        "formulas": formula_groups(version) if spec.formula_sheet != "off" and not key else [],
+        "formula_inline": spec.formula_sheet == "inline", "cover": spec.cover,
+        "conventions": [] if key else conventions.box(version.items, forward),
+        "header": None if key else t("exam.header", code=version.code),
         "bank": bank_line(exam, m) if key else "",
         "mark": _mark(mark), "fingerprint": fingerprint if key else "",  # exam/code.py, exam/fingerprint.py
     }

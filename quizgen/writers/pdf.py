@@ -99,7 +99,7 @@ def print_all(chromium: str, htmls: list[Path], date: str = "20000101", *, timeo
 
 
 def print_exam(chromium: str, folder: Path, codes: list[str], date: str = "20000101", *,
-               progress: Progress | None = None) -> list[str]:
+               progress: Progress | None = None, workers: int | None = None) -> list[str]:
     """Print exam-<V>.pdf and key-<V>.pdf for each version, joining print-all.pdf and keys-all.pdf.
 
     print-all.pdf holds the exams in version order, each padded to an even page count so that
@@ -114,7 +114,7 @@ def print_exam(chromium: str, folder: Path, codes: list[str], date: str = "20000
                "key": Joiner(keys, folder / "keys-all.pdf")}
     htmls = [p.with_suffix(".html") for pair in zip(exams, keys) for p in pair]
     try:
-        pdfs = print_all(chromium, htmls, date, progress=progress,
+        pdfs = print_all(chromium, htmls, date, progress=progress, workers=workers,
                          printed=lambda pdf: joiners[pdf.name.split("-")[0]].ready(pdf))
         for joiner in joiners.values():
             joiner.finish()

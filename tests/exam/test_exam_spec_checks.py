@@ -61,7 +61,7 @@ def test_an_unknown_tag_is_reported_with_an_unknown_family(tmp_path, run_exam):
         "sections[1]: give either families = [...] or a selection (tags, topic, difficulty), not both",
         "sections[1].families: unknown family 'nope'",
         "sections[1].tags: unknown tag 'no-tag'",
-        "sections[2].colour: unknown key (known: allow_repeat, count, difficulty, families, points, sizes, tags, "
+        "sections[2].colour: unknown key (known: allow_repeat, count, difficulty, families, points, sizes, space, tags, "
         "title, topic)",
         "sections[2].points: must be a positive multiple of 0.5 up to 1000 (points per question), got 'two'",
         "sections[3].tags: unknown tag 'also-no-tag'",

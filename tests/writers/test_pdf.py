@@ -324,3 +324,19 @@ def test_printing_works_inside_a_running_event_loop(tmp_path):
     thread.join()
     [[printed]] = results
     assert printed.read_bytes().startswith(b"%PDF")
+
+
+@needs_chromium
+def test_a_three_question_quiz_without_a_cover_prints_on_two_pages_at_most(tmp_path):
+    """Guards #16: a 3-question quiz was 5 pages (forced cover, fixed space, formula sheet page)."""
+    quiz = Path(__file__).resolve().parents[2] / "examples" / "quiz.toml"
+    assert main(["exam", str(quiz), "--versions", "3", "--pdf", "--out", str(tmp_path / "q")]) == 0
+    counts = []
+    for code in "ABC":
+        texts = [p.extract_text() for p in pages(tmp_path / "q" / f"exam-{code}.pdf")]
+        counts.append(len(texts))
+        assert 1 <= len(texts) <= 2, code
+        assert "Conventions" in texts[0] and "Name" in texts[0] and "Question 1" in texts[0]
+        for text in texts[1:]:  # the running header: fields to fill in on every further page
+            assert re.search(rf"Name _+\s+Student ID _+\s+Version {code}", text), text[:200]
+    assert len(pages(tmp_path / "q" / "print-all.pdf")) == sum(n + n % 2 for n in counts)
