@@ -102,8 +102,8 @@ class StepWriter:
             f = act_tex(act)
             how = "steps.activation_why" if act.elementwise else "steps.activation_why_per_example"
             parts = [{"tex": f"{name} = {f}"}, OPEN, {"num": self.o(source_val)}, CLOSE]
-            steps.append(self.step(text("steps.activation", act=act.label, layer=l), f"{name} = {f}({source})",
-                                   parts, self.o(h), text(how, act=act.label)))
+            steps.append(self.step(text("steps.activation", act=act.title, layer=l), f"{name} = {f}({source})",
+                                   parts, self.o(h), text(how, act=act.title)))
             source, source_val = name, h
         return steps
 
@@ -178,12 +178,12 @@ class StepWriter:
                 d_tex = deriv_tex(act, z_name, names[j])
                 symbolic = f"{out} = {upstream} \\odot \\left({d_tex}\\right)"
                 parts = [{"tex": f"{out} ="}, {"num": self.o(up_val)}, {"tex": r"\odot"}, {"num": self.o(deriv)}]
-                why = text("steps.back_through_why", act=act.label, at=self._plain(z_name))
+                why = text("steps.back_through_why", act=act.title, at=self._plain(z_name))
             else:
                 symbolic = f"{out} = " + vjp_tex(act, names[j], upstream)  # softmax: the full Jacobian
                 parts = [{"tex": f"{out} ="}, {"num": self.o(result)}]
                 why = text("steps.back_through_softmax_why")
-            steps.append(self.step(text("steps.back_through", act=act.label, layer=l), symbolic, parts, self.o(result), why))
+            steps.append(self.step(text("steps.back_through", act=act.title, layer=l), symbolic, parts, self.o(result), why))
         return steps
 
     @staticmethod

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from quizgen.engine.registry import Registry
+from quizgen.messages.text import key_or_words, text
 
 Array = np.ndarray
 Check = Callable[[Array, Array], "str | None"]  # (z, a) -> why the draw is degenerate, or None
@@ -235,6 +236,14 @@ class Activation:
         if float(text) != self.param:  # :g keeps 6 digits; fall back to the exact repr
             text = repr(self.param)
         return f"{self.name}({text})"
+
+    @property
+    def title(self):
+        """Its name as a reader sees it, a text to word (with its parameter when not the default)."""
+        name = key_or_words(f"engine.activation.{self.name}")  # engine.toml; a toy's: its own name
+        label = self.label
+        return name if label == self.name else text("engine.activation_with_param", name=name,
+                                                    param=label[len(self.name) + 1:-1])
 
     def forward(self, z: Array) -> Array:
         return RULES[self.name].forward(z, self.param)

@@ -1,8 +1,8 @@
 """Losses: one registry entry per loss holds everything quizgen knows of it.
 
 A per-example value summed over output units, reduced over examples by mean or sum. An entry
-(`LossRule`) keeps the value and its gradient side by side with its notation (LaTeX, English
-name, the terminal's text rule), whether its value on the grid is exact, the labels it needs, the
+(`LossRule`) keeps the value and its gradient side by side with its notation (LaTeX, the
+message key of its name, the terminal's text rule), whether its value on the grid is exact, the labels it needs, the
 output activation it pairs with (the pair's dZ is A − Y), the degeneracy rule for a drawn network
 (log of a value near 0) and its slips: the catalogued mistakes that apply, each with the wrong
 output gradient it produces. Adding a loss is one `register(...)`.
@@ -35,7 +35,7 @@ class LossRule:
     per_example: Callable[[Array, Array], Array]  # (k, m), (k, m) -> (m,)
     local_gradient: Callable[[Array, Array], Array]  # d(per-example loss)/da, (k, m)
     tex: str  # the per-example loss with a_j, y_j
-    title: str  # "mean squared error"
+    title: str  # message key of its name as a reader sees it: "engine.loss.mse" ("mean squared error")
     text: str  # the terminal's rule for dA
     exact: bool = False  # its value is exact for exact outputs (no logarithm)
     one_hot: bool = False  # its labels are one-hot whatever the family says
@@ -119,21 +119,21 @@ def _bce_near_zero(out, y):
 register(LossRule(
     "mse", _mse, lambda a, y: 2.0 * (a - y) / a.shape[0],
     tex=r"\frac{1}{k}\sum_{j=1}^{k}(a_j - y_j)^2",  # k = number of outputs (stated in the prompt)
-    title="mean squared error", text="dA = 2(A − Y)/k", exact=True,
+    title="engine.loss.mse", text="dA = 2(A − Y)/k", exact=True,
     slips={"factor2_dropped": lambda g: g / 2.0}, mistakes=("shortcut_on_squared_error",)))
 register(LossRule(
     "half_sse", _half_sse, lambda a, y: a - y,
-    tex=r"\frac{1}{2}\sum_{j}(a_j - y_j)^2", title="half sum of squared errors", text="dA = A − Y",
+    tex=r"\frac{1}{2}\sum_{j}(a_j - y_j)^2", title="engine.loss.half_sse", text="dA = A − Y",
     exact=True, pairs_with="identity",
     slips={"factor2_doubled": lambda g: g * 2.0}, mistakes=("shortcut_on_squared_error",)))
 register(LossRule(
     "bce", _bce, _bce_gradient,
-    tex=r"-\sum_{j}\left[y_j \log a_j + (1 - y_j)\log(1 - a_j)\right]", title="binary cross-entropy",
+    tex=r"-\sum_{j}\left[y_j \log a_j + (1 - y_j)\log(1 - a_j)\right]", title="engine.loss.bce",
     text="dA = −Y/A + (1 − Y)/(1 − A)", pairs_with="sigmoid", labels=_bce_labels, problem=_bce_problem,
     degenerate=_bce_near_zero))
 register(LossRule(
     "cross_entropy", _cross_entropy, _pull,
-    tex=r"-\sum_{j} y_j \log a_j", title="cross-entropy", text="dA = −Y/A", one_hot=True,
+    tex=r"-\sum_{j} y_j \log a_j", title="engine.loss.cross_entropy", text="dA = −Y/A", one_hot=True,
     pairs_with="softmax", problem=_cross_entropy_problem, degenerate=_log_near_zero))
 
 

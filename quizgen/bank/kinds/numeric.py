@@ -15,7 +15,7 @@ from quizgen.bank.latex import sym
 from quizgen.bank.sample import Degenerate, draw_network, solved
 from quizgen.bank.spec import Family
 from quizgen.bank.steps import StepWriter
-from quizgen.messages.text import say, text
+from quizgen.messages.text import text
 
 def asked_tex(quantity: str, l: int, index: tuple | None) -> str:
     sub = ",".join(str(i + 1) for i in index) if index else ""
@@ -30,6 +30,11 @@ def asked_tex(quantity: str, l: int, index: tuple | None) -> str:
         name = sym(base, l) + r"_{\text{new}}"
         return f"\\left({name}\\right)_{{{sub}}}" if sub else name
     return sym(quantity, l, sub)
+
+
+def noun(title: dict) -> dict:
+    """A step writer's title as the noun a sentence names it by (steps.toml [noun])."""
+    return text(f"steps.noun.{title['key'].removeprefix('steps.')}", **title["params"])
 
 
 def asked_text(quantity: str, l: int, index: tuple | None) -> str:
@@ -96,10 +101,10 @@ def build(family: Family, rng: np.random.Generator, quantity: str | None = None,
         last = steps[-1]
         steps += with_role("read", [writer.step(text("kinds.read_entry_title"), f"{asked_tex(quantity, l, index)}",
                                  [{"tex": f"{asked_tex(quantity, l, index)} ="}, {"num": value}], value,
-                                 text("kinds.read_entry_row", row=index[0] + 1, what=say(last.title).lower())
+                                 text("kinds.read_entry_row", row=index[0] + 1, what=noun(last.title))
                                  if len(index) == 1 else
                                  text("kinds.read_entry_cell", row=index[0] + 1, col=index[1] + 1,
-                                      what=say(last.title).lower()))])
+                                      what=noun(last.title)))])
 
     found = Distractors(answer) if forward_kind or quantity == "loss" else engine_distractors(tape, target, answer)
     require(found.kept, family.min_distractors)
