@@ -73,7 +73,7 @@ def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Coun
         id=question_id(family.id, bank_seed, index), family=family.id, seed=seed, index=index,
         bank_seed=bank_seed, kind=family.kind, title=family.title, summary=family.summary, topic=family.topic,
         tags=list(family.tags), difficulty=family.difficulty, source=family.source,
-        notation=draft.problem["notation"] if draft.problem else context.get("notation") or None,
+        notation=draft.problem["notation"] if draft.problem else draft.context.get("notation") or None,
         prompt=prompt, given=draft.given, problem=draft.problem, target=draft.target,
         answer=draft.answer, choices=draft.choices, distractors=draft.distractors, steps=draft.steps,
         hints=list(family.hints),
