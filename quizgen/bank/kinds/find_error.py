@@ -78,7 +78,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
              explanation=mistake.explanation))])
     context = base_context(net)
     context.update(asked=f"\\frac{{\\partial J}}{{\\partial {sym(quantity[1:], l)}}}",
-                   asked_text=f"the derivation of d{quantity[1:]}{l}")
+                   asked_text=text("prompts.asked_derivation", name=f"d{quantity[1:]}{l}"))
     given = network_given(net)
     return Draft(answer=answer, steps=steps, given=given, context=context, problem=net.to_problem(),
                  target=None, choices=choices)

@@ -90,7 +90,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     steps = with_role("backward", steps + writer.activation_steps(1, [0]) + [writer.weight_step(1)])
     context = base_context(net)
     context.update(asked=r"\mathrm{d}W^{[1]} = \frac{\partial J}{\partial W^{[1]}}",
-                   asked_text="which expression equals dW1", activation=act.title,
+                   asked_text=text("prompts.asked_formula"), activation=act.title,
                    activation_latex=act_tex(act))
     # the worked solution evaluates the formula on this network, so show its numbers too
     return Draft(answer=answer, steps=steps, given=network_given(net) + approximations(tape, 2), context=context,

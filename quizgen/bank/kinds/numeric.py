@@ -37,14 +37,16 @@ def noun(title: dict) -> dict:
     return text(f"steps.noun.{title['key'].removeprefix('steps.')}", **title["params"])
 
 
-def asked_text(quantity: str, l: int, index: tuple | None) -> str:
-    entry = f" entry ({', '.join(str(i + 1) for i in index)})" if index else ""
+def asked_text(quantity: str, l: int, index: tuple | None):
+    """What is asked in words (`{{ asked_text }}`), a text: "∂J/∂W1 entry (1, 2)"."""
     if quantity == "loss":
-        return "the loss J"
-    if quantity == "dX":
-        return f"∂J/∂X{entry}"
-    name = quantity.replace("_new", "") + str(l) + (" after one SGD step" if quantity.endswith("_new") else "")
-    return (f"∂J/∂{name[1:]}" if quantity.startswith("d") else name) + entry
+        return text("prompts.asked_loss")
+    name = "∂J/∂X" if quantity == "dX" else quantity.replace("_new", "") + str(l)
+    if quantity.startswith("d") and quantity != "dX":
+        name = f"∂J/∂{name[1:]}"
+    if quantity.endswith("_new"):
+        name = text("prompts.asked_after_step", name=name)
+    return text("prompts.asked_entry", name=name, entry=", ".join(str(i + 1) for i in index)) if index else name
 
 
 def build(family: Family, rng: np.random.Generator, quantity: str | None = None, l: int | None = None) -> Draft:
