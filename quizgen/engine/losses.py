@@ -1,9 +1,9 @@
 """Losses: one registry entry per loss holds everything quizgen knows of it.
 
 A per-example value summed over output units, reduced over examples by mean or sum. An entry
-(`LossRule`) keeps the value and its gradient side by side with its notation (LaTeX, the
-message key of its name, the terminal's text rule), whether its value on the grid is exact, the labels it needs, the
-output activation it pairs with (the pair's dZ is A − Y), the degeneracy rule for a drawn network
+(`LossRule`) keeps the value and its gradient side by side with its notation (LaTeX, the message
+key of its name, the terminal's text rule), whether its value on the grid is exact, the labels it
+needs, the output activation it pairs with (the pair's dZ is A − Y), the degeneracy rule for a drawn network
 (log of a value near 0) and its slips: the catalogued mistakes that apply, each with the wrong
 output gradient it produces. Adding a loss is one `register(...)`.
 
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from quizgen.engine.registry import Registry
+from quizgen.messages import t
 
 Array = np.ndarray
 REDUCTIONS = ("mean", "sum")
@@ -87,20 +88,20 @@ def _bce_gradient(a, y):
 
 
 def _bce_labels(y):
-    return "bce labels must lie in [0, 1]" if np.any((y < 0) | (y > 1)) else None
+    return t("engine.error.bce_labels") if np.any((y < 0) | (y > 1)) else None
 
 
 def _bce_problem(a, y):
     if _bce_labels(y):
         return _bce_labels(y)
     if np.any(((a <= 0) & (y > 0)) | ((a >= 1) & (y < 1))):
-        return "bce would take log(0): an output is exactly 0 or 1"
+        return t("engine.error.bce_log_zero")
     return None
 
 
 def _cross_entropy_problem(a, y):
     if np.any((a <= 0) & (y != 0)):
-        return "cross_entropy would take log(0): an output is 0 where its label is not"
+        return t("engine.error.cross_entropy_log_zero")
     return None
 
 
@@ -201,7 +202,7 @@ def pairings() -> list[tuple[str, str]]:
 
 def get_loss(name: str, reduction: str = "mean") -> Loss:
     if name not in RULES:
-        raise ValueError(f"unknown loss {name!r} (known: {', '.join(NAMES)})")
+        raise ValueError(t("engine.error.unknown_loss", value=name, known=", ".join(NAMES)))
     if reduction not in REDUCTIONS:
-        raise ValueError(f"unknown reduction {reduction!r} (known: mean, sum)")
+        raise ValueError(t("engine.error.unknown_reduction", value=reduction))
     return Loss(name, reduction)
