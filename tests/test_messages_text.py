@@ -23,3 +23,12 @@ def test_a_template_fills_each_placeholder_once_with_worded_values():
 
 def test_paragraphs_are_worded_trimmed_and_blank_ones_dropped():
     assert say(["  one\n\n", text("cli.interrupted"), "", "two"]) == "one\n\n" + t("cli.interrupted") + "\n\ntwo"
+
+
+def test_a_registry_name_without_catalog_words_is_its_own_words():
+    """A toy activation or loss a test registers has no engine.toml entry: it is named as given."""
+    from quizgen.messages.text import key_or_words
+
+    assert key_or_words("engine.activation.relu", "relu") == text("engine.activation.relu")
+    assert key_or_words("engine.activation.swish", "swish") == "swish"
+    assert key_or_words("Poisson negative log-likelihood") == "Poisson negative log-likelihood"

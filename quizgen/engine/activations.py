@@ -241,7 +241,7 @@ class Activation:
     @property
     def title(self):
         """Its name as a reader sees it, a text to word (with its parameter when not the default)."""
-        name = key_or_words(f"engine.activation.{self.name}")  # engine.toml; a toy's: its own name
+        name = key_or_words(f"engine.activation.{self.name}", self.name)  # engine.toml; a toy's: its own name
         label = self.label
         return name if label == self.name else text("engine.activation_with_param", name=name,
                                                     param=label[len(self.name) + 1:-1])

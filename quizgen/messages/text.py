@@ -34,12 +34,12 @@ def template(source: Any, **params: Any) -> dict:
     return {"template": source, "params": params}
 
 
-def key_or_words(value: str) -> Any:
-    """A registry entry's name: its message key as a text, or the words themselves when no
-    catalog has that key (a toy entry a test registers with a plain name)."""
+def key_or_words(key: str, words: str | None = None) -> Any:
+    """A registry entry's name: its message key as a text, or (no catalog has that key: a toy
+    entry a test registers) `words`, by default the key itself (a plain name)."""
     from quizgen.messages import catalog
 
-    return text(value) if value in catalog() else value
+    return text(key) if key in catalog() else (key if words is None else words)
 
 
 def is_text(value: Any) -> bool:
