@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from quizgen.messages import catalog, languages, t
 from quizgen.messages.text import PLACEHOLDER, is_text, template, text
@@ -62,12 +63,17 @@ def default_sources(kind: str) -> list:
     return ([text("prompts.network")] if kind in NETWORK_KINDS else []) + [text(f"prompts.{kind}")]
 
 
-def _names(source) -> set[str]:
-    """The placeholders a prompt source uses (a catalog prompt: in any language)."""
+@lru_cache(maxsize=256)
+def _catalog_names(key: str, langs: tuple[str, ...]) -> tuple[str, ...]:
+    found = (catalog(lang).get(key, "") for lang in langs)
+    return tuple(sorted({name for words in found for name in PLACEHOLDER.findall(words)}))
+
+
+def _names(source) -> tuple[str, ...]:
+    """The placeholders a prompt source uses, sorted (a catalog prompt: in any language)."""
     if is_text(source):
-        found = (catalog(lang).get(source["key"], "") for lang in languages())
-        return {name for words in found for name in PLACEHOLDER.findall(words)}
-    return set(PLACEHOLDER.findall(source))
+        return _catalog_names(source["key"], languages())
+    return tuple(sorted(set(PLACEHOLDER.findall(source))))
 
 
 def _value(value):
@@ -79,8 +85,7 @@ def prompt_record(sources: list, context: dict) -> list:
     values as the text they print as, words as texts)."""
     pieces = []
     for source in sources:
-        names = sorted(_names(source))
-        pieces.append(template(source, **{n: _value(context.get(n, "")) for n in names}))
+        pieces.append(template(source, **{n: _value(context.get(n, "")) for n in _names(source)}))
     return pieces
 
 
