@@ -25,6 +25,7 @@ from quizgen.engine.losses import NAMES as LOSS_NAMES, get_loss
 from quizgen.engine.network import Network, Notation
 from quizgen.errors import ProblemError
 from quizgen.limits import MAX_CHAIN, MAX_DIMENSION, MAX_LAYERS
+from quizgen.messages import t
 
 KEYS = {"notation", "loss", "reduction", "learning_rate", "X", "Y", "layers"}
 LAYER_KEYS = {"W", "b", "activation"}
@@ -41,28 +42,28 @@ def _matrix(value, key: str, source: str, *, vector_ok: bool = False) -> np.ndar
         raise ProblemError(datafile.clip(what), file=source, key=key)
 
     if not isinstance(value, list) or not value:
-        fail("must be a non-empty list of numbers or of rows")
+        fail(t("problem.matrix_empty"))
     if len(value) > MAX_DIMENSION or any(isinstance(row, list) and len(row) > MAX_DIMENSION for row in value):
-        fail(f"has more than {MAX_DIMENSION} rows or columns (the limit for problem files)")
+        fail(t("problem.matrix_too_big", limit=MAX_DIMENSION))
     if all(_is_number(v) for v in value):
         if not vector_ok:
-            fail("must be a matrix (a list of rows), got a flat list")
+            fail(t("problem.matrix_flat"))
         arr = np.array(value, dtype=float)
     else:
         if not all(isinstance(row, list) for row in value):
-            fail("must be a list of rows (lists of numbers)")
+            fail(t("problem.matrix_rows"))
         widths = {len(row) for row in value}
         if len(widths) != 1:
-            fail(f"is ragged: rows have lengths {sorted(widths)}")
+            fail(t("problem.matrix_ragged", widths=sorted(widths)))
         if 0 in widths:
-            fail("has empty rows")
+            fail(t("problem.matrix_empty_rows"))
         for r, row in enumerate(value):
             for c, v in enumerate(row):
                 if not _is_number(v):
-                    fail(f"entry [{r}][{c}] is {v!r}, not a number")
+                    fail(t("problem.matrix_entry", row=r, col=c, value=v))
         arr = np.array(value, dtype=float)
     if not np.all(np.isfinite(arr)):
-        fail("contains inf or nan")
+        fail(t("problem.matrix_not_finite"))
     return arr
 
 
@@ -85,25 +86,25 @@ def parse_problem(data: dict, source: str = "<problem>") -> Network:
         raise ProblemError(datafile.clip(what), file=source, key=key)
 
     if not isinstance(data, dict):
-        fail("", "must be a table of keys")
+        fail("", t("problem.not_table"))
     for key in sorted(set(data) - KEYS):
-        fail(datafile.key_name(key), f"unknown key (known: {', '.join(sorted(KEYS))})")
+        fail(datafile.key_name(key), t("problem.unknown_key", known=", ".join(sorted(KEYS))))
     for key in ("X", "Y", "layers", "loss"):
         if key not in data:
-            fail(key, "missing")
+            fail(key, t("problem.missing"))
     try:
         notation = Notation(data.get("notation", "column"))
     except ValueError:
-        fail("notation", f"must be 'column' or 'row', got {data.get('notation')!r}")
+        fail("notation", t("problem.notation", value=data.get("notation")))
     if data["loss"] not in LOSS_NAMES:
-        fail("loss", f"unknown loss {data['loss']!r} (known: {', '.join(LOSS_NAMES)})")
+        fail("loss", t("problem.unknown_loss", value=data["loss"], known=", ".join(LOSS_NAMES)))
     reduction = data.get("reduction", "mean")
     if reduction not in ("mean", "sum"):
-        fail("reduction", f"must be 'mean' or 'sum', got {reduction!r}")
+        fail("reduction", t("problem.reduction", value=reduction))
     loss = get_loss(data["loss"], reduction)
     lr = data.get("learning_rate")
     if lr is not None and (not _is_number(lr) or lr <= 0):
-        fail("learning_rate", f"must be a positive number, got {lr!r}")
+        fail("learning_rate", t("problem.learning_rate", value=lr))
 
     X = _matrix(data["X"], "X", source, vector_ok=True)
     if X.ndim == 1:  # one example
@@ -112,37 +113,39 @@ def parse_problem(data: dict, source: str = "<problem>") -> Network:
 
     layers = data["layers"]
     if not isinstance(layers, list) or not layers:
-        fail("layers", "must be a non-empty list of [[layers]] tables")
+        fail("layers", t("problem.layers"))
     if len(layers) > MAX_LAYERS:
-        fail("layers", f"has {len(layers)} layers; at most {MAX_LAYERS}")
+        fail("layers", t("problem.layers_too_many", count=len(layers), limit=MAX_LAYERS))
     weights, biases, chains = [], [], []
     units = features
     for i, layer in enumerate(layers, start=1):
         where = f"layers[{i}]"
         if not isinstance(layer, dict):
-            fail(where, "must be a table with W, b, activation")
+            fail(where, t("problem.layer_table"))
         for key in sorted(set(layer) - LAYER_KEYS):
-            fail(f"{where}.{datafile.key_name(key)}", "unknown key (known: W, b, activation)")
+            fail(f"{where}.{datafile.key_name(key)}", t("problem.layer_unknown_key"))
         if "W" not in layer:
-            fail(f"{where}.W", "missing")
+            fail(f"{where}.W", t("problem.missing"))
         W = _matrix(layer["W"], f"{where}.W", source)
         n_out, n_in = notation.orient(W).shape
         if n_in != units:
-            what = "X has" if i == 1 else f"layer {i - 1} outputs"
-            noun = ("feature" if i == 1 else "unit") + ("" if units == 1 else "s")
-            fail(f"{where}.W", f"layer {i}: W is {_shape(W.shape)} but {what} {units} {noun} "
-                 f"(expected {_shape(notation.weight_shape(units, n_out))} in {notation.value} notation)")
+            noun = (t("problem.feature" if units == 1 else "problem.features") if i == 1 else
+                    t("problem.unit" if units == 1 else "problem.units"))
+            fail(f"{where}.W", t("problem.weights_from_input" if i == 1 else "problem.weights_from_layer", layer=i,
+                                 shape=_shape(W.shape), before=i - 1, units=units, noun=noun,
+                                 expected=_shape(notation.weight_shape(units, n_out)),
+                                 notation=t(f"problem.notation_{notation.value}")))
         b = None
         if "b" in layer:
             b = _matrix(layer["b"], f"{where}.b", source, vector_ok=True).reshape(-1)
             if b.size != n_out:
-                fail(f"{where}.b", f"has {b.size} entries but W has {n_out} output units")
+                fail(f"{where}.b", t("problem.bias_size", size=b.size, units=n_out))
         spec = layer.get("activation", "identity")
         specs = spec if isinstance(spec, list) else [spec]
         if not specs:
-            fail(f"{where}.activation", "empty list")
+            fail(f"{where}.activation", t("problem.activation_empty"))
         if len(specs) > MAX_CHAIN:  # each one is a whole pass over the layer's values
-            fail(f"{where}.activation", f"chains {len(specs)} activations; at most {MAX_CHAIN} are allowed")
+            fail(f"{where}.activation", t("problem.chain_too_long", count=len(specs), limit=MAX_CHAIN))
         try:
             chain = [parse_activation(s) for s in specs]
         except ValueError as exc:
@@ -157,8 +160,8 @@ def parse_problem(data: dict, source: str = "<problem>") -> Network:
         Y = Y[:, None] if notation is Notation.COLUMN else Y[None, :]
     expected = notation.data_shape(units, m)
     if Y.shape != expected:
-        fail("Y", f"is {_shape(Y.shape)} but the network outputs {_shape(expected)} "
-             f"({units} units × {m} examples in {notation.value} notation)")
+        fail("Y", t("problem.targets_shape", shape=_shape(Y.shape), expected=_shape(expected), units=units, m=m,
+                    notation=t(f"problem.notation_{notation.value}")))
     if loss.label_problem(Y):  # the loss's registry entry knows its labels
         fail("Y", loss.label_problem(Y))
 
@@ -171,20 +174,20 @@ def parse_problem(data: dict, source: str = "<problem>") -> Network:
     trouble = loss.problem_with(output, net.Y)
     if trouble:
         fail("loss", trouble)
-    for i, t in enumerate(tape.layers, start=1):  # forward first: the first overflow is the cause
-        for name, array in [("Z", t.Z)] + [(f"H[{k}]", h) for k, h in enumerate(t.H)]:
+    for i, lt in enumerate(tape.layers, start=1):  # forward first: the first overflow is the cause
+        for name, array in [("Z", lt.Z)] + [(f"H[{k}]", h) for k, h in enumerate(lt.H)]:
             if not np.all(np.isfinite(array)):
-                fail(f"layers[{i}]", f"the forward pass overflows: {name}{i} has inf or nan; use smaller values")
+                fail(f"layers[{i}]", t("problem.forward_overflow", name=name, layer=i))
     if not math.isfinite(tape.loss):
-        fail("layers", "the loss or a gradient overflows (inf or nan); use smaller values")
-    for i, t in reversed(list(enumerate(tape.layers, start=1))):
+        fail("layers", t("problem.overflow"))
+    for i, lt in reversed(list(enumerate(tape.layers, start=1))):
         for name in ("dA", "dZ", "dW", "db", "W_new", "b_new"):
-            array = getattr(t, name)
+            array = getattr(lt, name)
             if array is not None and not np.all(np.isfinite(array)):
-                fail(f"layers[{i}]", f"the loss or a gradient overflows: {name}{i} has inf or nan; use smaller values")
-        for k, dh in enumerate(t.dH):
+                fail(f"layers[{i}]", t("problem.gradient_overflow", name=f"{name}{i}"))
+        for k, dh in enumerate(lt.dH):
             if not np.all(np.isfinite(dh)):
-                fail(f"layers[{i}]", f"the loss or a gradient overflows: dH[{k}]{i} has inf or nan; use smaller values")
+                fail(f"layers[{i}]", t("problem.gradient_overflow", name=f"dH[{k}]{i}"))
     if tape.dX is not None and not np.all(np.isfinite(tape.dX)):
-        fail("X", "the loss or a gradient overflows: dX has inf or nan; use smaller values")
+        fail("X", t("problem.gradient_overflow", name="dX"))
     return net

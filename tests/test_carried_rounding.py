@@ -13,6 +13,7 @@ from quizgen.engine.backprop import Backward, backward
 from quizgen.engine.tape import LayerTape, Tape
 from quizgen.grading import format_value, grade
 from quizgen.messages import t
+from quizgen.messages.text import say
 from quizgen.problem import parse_problem
 from quizgen.render.numbers import round_sig
 
@@ -73,7 +74,7 @@ def test_carried_values_land_inside_tolerance(family):
             # issue 14: an exact answer asks for no rounding; carrying 4 digits is then "rounded
             # too early" (or the right value rounded), and the grader says which
             verdict = grade(q.answer, q.distractors, format_value(got))
-            short = t("grading.give_precision", precision=q.answer.precision["text"])
+            short = t("grading.give_precision", precision=say(q.answer.precision["text"]))
             assert verdict["correct"] or verdict["mistake"] == "rounded_too_early" or verdict["message"] == short, (
                 q.id, verdict["message"])
             continue

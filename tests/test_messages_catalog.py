@@ -110,3 +110,26 @@ def test_only_english_exists_and_another_language_is_one_line_naming_it():
     for hostile in ("", "../en", "en\x1b[31m", "EN"):  # no folder lookup before the check, no case folding
         with pytest.raises(Exception):
             check_lang(hostile)
+
+
+def test_every_engine_entry_and_step_title_has_its_words():
+    """Names a record keeps as keys (issue 15): each activation and loss (engine.toml), and the
+    noun form of every step title a sentence may name (steps.toml [noun])."""
+    from quizgen.engine import activations, losses
+
+    assert all(f"engine.activation.{name}" in KEYS for name in activations.NAMES)
+    assert all(losses.RULES[name].title in KEYS for name in losses.NAMES)
+    titles = {k.split(".")[1] for k in KEYS if k.startswith("steps.") and not k.startswith("steps.noun.")}
+    nouns = {k.split(".")[2] for k in KEYS if k.startswith("steps.noun.")}
+    assert nouns <= titles
+
+
+def test_a_prompt_and_its_paragraphs_use_only_the_placeholders_a_record_keeps():
+    """A default prompt's values are kept by the names its catalog text uses, in every language;
+    a translation naming another placeholder would print it empty."""
+    from quizgen.bank.spec import PROMPT_NAMES
+    from quizgen.messages.text import PLACEHOLDER
+
+    for key in [k for k in KEYS if k.startswith("prompts.")]:
+        for lang in languages():
+            assert set(PLACEHOLDER.findall(catalog(lang)[key])) <= PROMPT_NAMES, (lang, key)

@@ -13,6 +13,7 @@ from quizgen.bank.texcheck import text_problems
 from quizgen.datafile import clip, key_name
 from quizgen.errors import BankError
 from quizgen.limits import MAX_TEXT
+from quizgen.messages import t
 
 
 class Collector:
@@ -29,17 +30,17 @@ def number_range(c: Collector, key: str, value, *, integer: bool = True, low=Non
     ok_type = int if integer else (int, float)
     if (not isinstance(value, list) or len(value) != 2
             or not all(isinstance(v, ok_type) and not isinstance(v, bool) for v in value)):
-        c.add(key, f"must be [min, max] of {'whole numbers' if integer else 'numbers'}, got {value!r}")
+        c.add(key, t("family.range_whole" if integer else "family.range_numbers", value=value))
         return None
     lo, hi = value
     if lo > hi:
-        c.add(key, f"min {lo} is greater than max {hi}")
+        c.add(key, t("family.range_order", lo=lo, hi=hi))
         return None
     if low is not None and lo < low:
-        c.add(key, f"must be at least {low}, got {lo}")
+        c.add(key, t("family.at_least", limit=low, value=lo))
         return None
     if high is not None and hi > high:
-        c.add(key, f"must be at most {high}, got {hi}")
+        c.add(key, t("family.at_most", limit=high, value=hi))
         return None
     return (lo, hi)
 
@@ -47,7 +48,7 @@ def number_range(c: Collector, key: str, value, *, integer: bool = True, low=Non
 def one_of(c: Collector, key: str, value, known, what: str):
     """A string naming one of `known`, else an error (a list or number is reported, not crashed on)."""
     if not isinstance(value, str) or value not in known:
-        c.add(key, f"unknown {what} {value!r} (known: {', '.join(known)})")
+        c.add(key, t("family.unknown_name", what=what, value=value, known=", ".join(known)))
         return None
     return value
 
@@ -63,7 +64,7 @@ def text(c: Collector, data: dict, key: str, default: str | None = None) -> str:
     """A string field; its $…$ LaTeX is checked, since latex2mathml accepts wrong LaTeX silently."""
     value = data.get(key, default)
     if not isinstance(value, str):
-        c.add(key, f"must be a string, got {value!r}" if key in data else "missing")
+        c.add(key, t("family.not_string", value=value) if key in data else t("family.missing"))
         return ""
     return checked_text(c, key, value, MAX_TEXT)
 
@@ -72,7 +73,7 @@ def checked_text(c, key: str, value: str, limit: int) -> str:
     """Markdown + math text from a file (a family's or an exam spec's): bounded, and its LaTeX
     checked, since latex2mathml accepts wrong LaTeX silently. `c` is any collector with add()."""
     if len(value) > limit:
-        c.add(key, f"is {len(value)} characters long; at most {limit}")
+        c.add(key, t("family.too_long", length=len(value), limit=limit))
         return ""
     for problem in text_problems(value):
         c.add(key, problem)
@@ -84,15 +85,15 @@ def grid_holds_points(c: Collector, key: str, bounds, step: float, nonzero: bool
     first, last = math.ceil(lo / step), math.floor(hi / step)
     count = last - first + 1 - (1 if nonzero and first <= 0 <= last else 0)
     if count < 1:
-        c.add(key, f"[{lo}, {hi}] holds no{' non-zero' if nonzero else ''} point of the grid (step {step:g})")
+        c.add(key, t("family.grid_empty_nonzero" if nonzero else "family.grid_empty", lo=lo, hi=hi, step=f"{step:g}"))
 
 
 def table(c: Collector, data: dict, name: str, known: set[str]) -> dict:
     """A sub-table of the family (empty if absent), with its unknown keys reported."""
     table = data.get(name, {})
     if not isinstance(table, dict):
-        c.add(name, "must be a table")
+        c.add(name, t("family.not_table"))
         return {}
     for key in sorted(set(table) - known):
-        c.add(f"{name}.{key_name(key)}", f"unknown key (known: {', '.join(sorted(known))})")
+        c.add(f"{name}.{key_name(key)}", t("family.unknown_key", known=", ".join(sorted(known))))
     return table

@@ -9,13 +9,12 @@ import numpy as np
 from quizgen.bank.conventions import with_conventions
 from quizgen.bank.kinds import KINDS
 from quizgen.bank.kinds.precision import sentence
-from quizgen.bank.prompts import prompt_context, render_prompt
+from quizgen.bank.prompts import KINDS as DEFAULT_KINDS, default_sources, prompt_context, prompt_problems, prompt_record
 from quizgen.bank.question import Question, question_id
 from quizgen.bank.sample import Degenerate, Structure, draw_structure
 from quizgen.bank.seeds import stable_seed
 from quizgen.bank.spec import PROMPT_NAMES, Family
 from quizgen.errors import BankError, FamilyExhausted
-from quizgen.messages.text import say
 
 MAX_DRAWS = 200
 # The family key to change when a rejection reason keeps coming back (first match wins).
@@ -23,23 +22,6 @@ CAUSES = (("distractors", "min_distractors"), ("value range", "values"), ("satur
           ("kink", "values"), ("nearly 0", "values"), ("log of a value", "values"),
           ("not finite", "values"), ("too small", "values"), ("is 0", "values"), ("all zeros", "values"),
           ("underflows", "values"), ("is dead", "values"), ("does not depend on the input", "values"))
-
-
-def worded(draft) -> None:
-    """Word the kind's text(...) fields in English, in place.
-
-    Kinds write prose as message keys (quizgen/messages/en/kinds.toml); until every writer calls
-    messages.text.say() on every text field, the record keeps them worded. Dropping this call is
-    the one change that makes records language-neutral."""
-    for s in draft.steps:  # the step writer's own texts (steps.*) stay keys: every writer words those
-        s.title, s.explanation = _kind_worded(s.title), _kind_worded(s.explanation)
-    for c in draft.choices:
-        c.text, c.rationale = say(c.text), say(c.rationale)
-
-
-def _kind_worded(value):
-    """A kind's own text (kinds.*) in English; any other text stays a key."""
-    return say(value) if isinstance(value, dict) and str(value.get("key", "")).startswith("kinds.") else value
 
 
 def cause_key(cause: str) -> str:
@@ -85,25 +67,28 @@ def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Coun
         cause, count = reasons.most_common(1)[0]
         raise FamilyExhausted(f"no valid variant in {MAX_DRAWS} draws (most often: {cause}, {count}×)",
                               file=family.path, key=cause_key(cause))
-    worded(draft)
     context = dict.fromkeys(sorted(PROMPT_NAMES), "")  # every placeholder a family may use
     context.update(prompt_context(draft.context))
-    try:
-        prompt = render_prompt(family.prompt or kind.prompt(), context)
-    except ValueError as exc:
-        raise BankError(str(exc), file=family.path, key="prompt") from None
-    prompt = with_conventions(prompt.strip(), family.kind, context, draft.problem)  # issue 14: one notation
+    if family.prompt or family.kind not in DEFAULT_KINDS:  # the author's own words (or a toy kind's)
+        sources = [family.prompt or kind.prompt()]
+        problems = prompt_problems(sources[0], context)
+        if problems:
+            raise BankError(problems[0], file=family.path, key="prompt")
+    else:
+        sources = default_sources(family.kind)
+    # kept unworded: paragraphs of catalog keys (or the author's text) with their values
+    prompt = prompt_record(sources, context) + with_conventions(family.kind, context, draft.problem)  # issue 14
     for d in draft.distractors:  # a family may give a mistake credit; a shared value earns the least
         d.credit = min(family.mistake_credit.get(mid, 0.0) for mid in [d.mistake, *d.also])
     # what to give, stated where the question is asked (unless the kind's own prompt says it)
-    asked = sentence(draft.answer.precision) if kind.states_precision else ""
-    prompt = prompt.strip() + ("\n\n" + asked if asked else "")
+    if kind.states_precision and draft.answer.precision:
+        prompt.append(sentence(draft.answer.precision))
     question = Question(
         id=question_id(family.id, bank_seed, index), family=family.id, seed=seed, index=index,
         bank_seed=bank_seed, kind=family.kind, title=family.title, summary=family.summary, topic=family.topic,
         tags=list(family.tags), difficulty=family.difficulty, source=family.source,
-        notation=draft.problem["notation"] if draft.problem else context.get("notation") or None,
-        prompt=prompt.strip(), given=draft.given, problem=draft.problem, target=draft.target,
+        notation=draft.problem["notation"] if draft.problem else draft.context.get("notation") or None,
+        prompt=prompt, given=draft.given, problem=draft.problem, target=draft.target,
         answer=draft.answer, choices=draft.choices, distractors=draft.distractors, steps=draft.steps,
         hints=list(family.hints), parts=list(getattr(draft, "parts", [])),
     )

@@ -5,18 +5,24 @@ replaced by its value as text, in one pass (a value is never expanded again), an
 the kind provides exist. There are no expressions, filters, conditionals or comments, so a
 prompt from a stranger's bank can compute nothing; words that depend on a value ("example" or
 "examples") are context values computed in Python (`prompt_context`).
+
+A record keeps its prompt unworded (`prompt_record`): the family's own text, or the catalog keys
+of the default, each with the values its placeholders name, so every writer words it in its own
+language (messages.text.say).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
-from quizgen.messages import t
+from quizgen.messages import catalog, languages, t
+from quizgen.messages.text import PLACEHOLDER, is_text, template, text
 
 # The kinds whose default prompt opens with the network paragraph (prompts.toml `network`).
 NETWORK_KINDS = ("forward_value", "loss_value", "output_delta", "gradient_entry", "gradient_matrix", "sgd_update",
-                 "gradient_check", "formula_choice", "find_error")
+                 "gradient_check", "formula_choice", "find_error", "multipart")
 KINDS = NETWORK_KINDS + ("activation_derivative", "shapes_table")
 
 
@@ -37,16 +43,50 @@ class _Defaults(Mapping):
 
 DEFAULTS = _Defaults()
 
-PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _OPENER = re.compile(r"\{\{|\{%|\{#")
 _SHOWN = 40  # characters of a bad placeholder quoted back in an error
 
 
 def prompt_context(context: dict) -> dict:
-    """The kind's values plus the words a default prompt derives from them."""
-    m, reduction = context.get("m"), context.get("reduction")
-    return {**context, "examples": t("prompts.example_one" if m == 1 else "prompts.example_many"),
-            "reduced": t("prompts.reduced_mean" if reduction == "mean" else "prompts.reduced_sum")}
+    """The kind's values plus the words a default prompt derives from them (texts, worded when
+    the prompt is)."""
+    m, reduction, notation = context.get("m"), context.get("reduction"), context.get("notation")
+    words = {"examples": text("prompts.example_one" if m == 1 else "prompts.example_many"),
+             "reduced": text("prompts.reduced_mean" if reduction == "mean" else "prompts.reduced_sum")}
+    if notation in ("column", "row"):
+        words["notation"] = text("prompts.notation_column" if notation == "column" else "prompts.notation_row")
+    return {**context, **words}
+
+
+def default_sources(kind: str) -> list:
+    """A shipped kind's default prompt as catalog texts, one per paragraph (the network first)."""
+    return ([text("prompts.network")] if kind in NETWORK_KINDS else []) + [text(f"prompts.{kind}")]
+
+
+@lru_cache(maxsize=256)
+def _catalog_names(key: str, langs: tuple[str, ...]) -> tuple[str, ...]:
+    found = (catalog(lang).get(key, "") for lang in langs)
+    return tuple(sorted({name for words in found for name in PLACEHOLDER.findall(words)}))
+
+
+def _names(source) -> tuple[str, ...]:
+    """The placeholders a prompt source uses, sorted (a catalog prompt: in any language)."""
+    if is_text(source):
+        return _catalog_names(source["key"], languages())
+    return tuple(sorted(set(PLACEHOLDER.findall(source))))
+
+
+def _value(value):
+    return value if is_text(value) else str(value)
+
+
+def prompt_record(sources: list, context: dict) -> list:
+    """The record's prompt paragraphs: each source with the values its placeholders name (plain
+    values as the text they print as, words as texts)."""
+    pieces = []
+    for source in sources:
+        pieces.append(template(source, **{n: _value(context.get(n, "")) for n in _names(source)}))
+    return pieces
 
 
 def prompt_problems(prompt: str, names) -> list[str]:
@@ -74,9 +114,9 @@ def prompt_problems(prompt: str, names) -> list[str]:
     return problems
 
 
-def render_prompt(template: str, context: dict) -> str:
+def render_prompt(source: str, context: dict) -> str:
     """Each `{{ name }}` replaced by str(its value), once; ValueError for anything else."""
-    problems = prompt_problems(template, context)
+    problems = prompt_problems(source, context)
     if problems:
         raise ValueError(problems[0])
-    return PLACEHOLDER.sub(lambda m: str(context[m.group(1)]), template)
+    return PLACEHOLDER.sub(lambda m: str(context[m.group(1)]), source)

@@ -1,6 +1,6 @@
 """The Question record: the one thing every renderer, writer and grader reads.
 
-Schema "quizgen.questions/2" (`Question.to_dict()`), documented in docs/schema.md:
+Schema "quizgen.questions/3" (`Question.to_dict()`), documented in docs/schema.md:
     id           stable across runs and machines: "<family>--s<bank_seed>-v<index>"
     family, seed (the variant's derived seed), index, bank_seed, kind, title, summary, topic, tags,
     difficulty (1–5), source, notation
@@ -36,10 +36,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from quizgen.messages import t
-from quizgen.messages.text import say
+from quizgen.messages.text import text
 
-SCHEMA = "quizgen.questions/2"
+SCHEMA = "quizgen.questions/3"
 
 
 @dataclass
@@ -188,8 +187,8 @@ def shown_steps(q: Question) -> list[Step]:
     for c in q.choices:
         d = next((d for d in q.distractors if c.mistake and not c.correct and d.mistake == c.mistake), None)
         if d is not None:
-            rows.append(Step(t("kinds.why_not", label=c.label), "", "", [], None, "", None,
-                             t("kinds.option_would", label=c.label, name=say(d.name), explanation=say(d.explanation)),
+            rows.append(Step(text("kinds.why_not", label=c.label), "", "", [], None, "", None,
+                             text("kinds.option_would", label=c.label, name=d.name, explanation=d.explanation),
                              "rationale"))
     return list(q.steps) + rows
 

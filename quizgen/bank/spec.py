@@ -20,6 +20,7 @@ from quizgen.engine.mistakes import CATALOG, OTHER
 from quizgen.errors import BankError
 from quizgen.limits import (MAX_CHAIN, MAX_BATCH, MAX_DISTRACTORS, MAX_HIDDEN, MAX_HINTS, MAX_ID_LENGTH, MAX_LEARNING_RATE,
                             MAX_PROMPT, MAX_TAGS, MAX_TEXT, MAX_UNITS, MAX_VALUE)
+from quizgen.messages import t
 
 QUANTITIES = ("Z", "A", "dA", "dZ", "dW", "db", "W_new", "b_new", "loss", "dX")
 GRIDS = {"integers": 1.0, "halves": 0.5, "tenths": 0.1, "quarters": 0.25}
@@ -95,7 +96,7 @@ def _kinds() -> dict:
 
 def _chain_ok(c: Collector, key: str, choice: str) -> bool:
     if choice.count("+") >= MAX_CHAIN:  # each activation is a pass over the layer (a 100,000-long chain ran away)
-        c.add(key, f"chains {choice.count('+') + 1} activations; at most {MAX_CHAIN} are allowed")
+        c.add(key, t("family.chain_too_long", count=choice.count("+") + 1, limit=MAX_CHAIN))
         return False
     try:
         for part in choice.split("+"):
@@ -110,46 +111,46 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     """Validate one family table; return (family or None, every error found)."""
     c = Collector(path)
     for key in sorted(set(data) - TOP_KEYS):
-        c.add(key_name(key), f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")
+        c.add(key_name(key), t("family.unknown_key", known=", ".join(sorted(TOP_KEYS))))
     title = text(c, data, "title")
     if "title" in data and isinstance(data["title"], str) and not visible(data["title"]):
-        c.add("title", "must not be empty")
+        c.add("title", t("family.empty"))
     for key in ("kind", "difficulty"):
         if key not in data:
-            c.add(key, "missing")
+            c.add(key, t("family.missing"))
     source = text(c, data, "source")
     summary = text(c, data, "summary", "")
     if "id" in data and data["id"] != family_id:
-        c.add("id", f"is {data['id']!r} but the file name says {family_id!r} (the path is the id)")
+        c.add("id", t("family.id_mismatch", value=data["id"], family_id=family_id))
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", family_id):
-        c.add("id", f"{family_id!r}: use lowercase letters, digits, '-' and '_' in the file name")
+        c.add("id", t("family.id_characters", family_id=family_id))
     elif len(family_id) > MAX_ID_LENGTH:
-        c.add("id", f"is {len(family_id)} characters long; at most {MAX_ID_LENGTH} (it names files and pages)")
+        c.add("id", t("family.id_too_long", length=len(family_id), limit=MAX_ID_LENGTH))
     kinds = _kinds()
     kind = data.get("kind")
     if kind is not None:
         kind = one_of(c, "kind", kind, tuple(kinds), "kind")
     if "topic" in data and not (isinstance(data["topic"], str) and data["topic"].strip()):
-        c.add("topic", f"must be a non-empty string, got {data['topic']!r}")
+        c.add("topic", t("family.topic", value=data["topic"]))
     difficulty = data.get("difficulty", 1)
     if not isinstance(difficulty, int) or isinstance(difficulty, bool) or not 1 <= difficulty <= 5:
-        c.add("difficulty", f"must be a whole number from 1 to 5, got {difficulty!r}")
+        c.add("difficulty", t("family.difficulty", value=difficulty))
     tags = data.get("tags", [])
-    if not isinstance(tags, list) or not all(isinstance(t, str) and t for t in tags):
-        c.add("tags", "must be a list of non-empty strings")
+    if not isinstance(tags, list) or not all(isinstance(tag, str) and tag for tag in tags):
+        c.add("tags", t("family.tags"))
         tags = []
     elif len(tags) > MAX_TAGS or any(len(tag) > MAX_TEXT for tag in tags):
-        c.add("tags", f"must be at most {MAX_TAGS} tags of at most {MAX_TEXT} characters each")
+        c.add("tags", t("family.tags_too_many", tags=MAX_TAGS, chars=MAX_TEXT))
         tags = []
     notation = data.get("notation", "column")
     if not isinstance(notation, str) or notation not in ("column", "row"):
-        c.add("notation", f"must be 'column' or 'row', got {notation!r}")
+        c.add("notation", t("family.notation", value=notation))
     prompt = data.get("prompt")
     if prompt is not None:
         if not isinstance(prompt, str):
-            c.add("prompt", "must be a string (Markdown + LaTeX with {{ name }} placeholders)")
+            c.add("prompt", t("family.prompt_not_string"))
         elif len(prompt) > MAX_PROMPT:
-            c.add("prompt", f"is {len(prompt)} characters long; at most {MAX_PROMPT}")
+            c.add("prompt", t("family.too_long", length=len(prompt), limit=MAX_PROMPT))
         else:
             problems = prompt_problems(prompt, PROMPT_NAMES)
             for problem in problems or text_problems(PLACEHOLDER.sub("x", prompt)):
@@ -163,19 +164,19 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     hidden_raw = net.get("hidden", [])
     hidden = []
     if not isinstance(hidden_raw, list):
-        c.add("network.hidden", "must be a list of [min, max] unit ranges, one per hidden layer")
+        c.add("network.hidden", t("family.hidden"))
     elif len(hidden_raw) > MAX_HIDDEN:
-        c.add("network.hidden", f"has {len(hidden_raw)} hidden layers; at most {MAX_HIDDEN}")
+        c.add("network.hidden", t("family.hidden_too_many", count=len(hidden_raw), limit=MAX_HIDDEN))
     else:
         for i, h in enumerate(hidden_raw, start=1):
             hidden.append(number_range(c, f"network.hidden[{i}]", h, low=1, high=units))
     acts_raw = net.get("activations", ["identity"] * (len(hidden) + 1))
     acts: list[tuple[str, ...]] = []
     if not isinstance(acts_raw, list) or not all(isinstance(a, str) for a in acts_raw):
-        c.add("network.activations", 'must be a list of strings, one per layer, e.g. ["relu", "relu+softmax"]')
+        c.add("network.activations", t("family.activations"))
     elif len(acts_raw) != len(hidden) + 1:
-        c.add("network.activations", f"has {len(acts_raw)} entries but the network has "
-                                     f"{len(hidden) + 1} layers ({len(hidden)} hidden + output)")
+        c.add("network.activations", t("family.activations_count", count=len(acts_raw), layers=len(hidden) + 1,
+                                       hidden=len(hidden)))
     else:
         for i, spec in enumerate(acts_raw, start=1):
             choices = tuple(s.strip() for s in spec.split("|"))
@@ -183,27 +184,27 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
                 acts.append(choices)
     loss_raw = net.get("loss", "cross_entropy")
     if not isinstance(loss_raw, str):
-        c.add("network.loss", f"must be a string such as \"mse\" or \"mse|bce\", got {loss_raw!r}")
+        c.add("network.loss", t("family.loss", value=loss_raw))
         loss_raw = "cross_entropy"
     losses = tuple(s.strip() for s in loss_raw.split("|"))
     for name in losses:
         if name not in LOSS_NAMES:
-            c.add("network.loss", f"unknown loss {name!r} (known: {', '.join(LOSS_NAMES)})")
+            c.add("network.loss", t("family.unknown_loss", value=name, known=", ".join(LOSS_NAMES)))
     reduction = net.get("reduction", "mean")
     if not isinstance(reduction, str) or reduction not in ("mean", "sum"):
-        c.add("network.reduction", f"must be 'mean' or 'sum', got {reduction!r}")
+        c.add("network.reduction", t("family.reduction", value=reduction))
     lr = net.get("learning_rate")
     if lr is not None and (not isinstance(lr, (int, float)) or isinstance(lr, bool) or not 0 < lr <= MAX_LEARNING_RATE):
-        c.add("network.learning_rate", f"must be a positive number at most {MAX_LEARNING_RATE}, got {lr!r}")
+        c.add("network.learning_rate", t("family.learning_rate", limit=MAX_LEARNING_RATE, value=lr))
     bias = net.get("bias", True)
     if not isinstance(bias, bool):
-        c.add("network.bias", f"must be true or false, got {bias!r}")
+        c.add("network.bias", t("family.boolean", value=bias))
 
     values = table(c, data, "values", VALUE_KEYS)
     grid = one_of(c, "values.grid", values.get("grid", "integers"), tuple(GRIDS), "grid")
     nonzero_weights = values.get("nonzero_weights", True)
     if not isinstance(nonzero_weights, bool):
-        c.add("values.nonzero_weights", f"must be true or false, got {nonzero_weights!r}")
+        c.add("values.nonzero_weights", t("family.boolean", value=nonzero_weights))
     ranges = {}
     for name, default in (("X", [-2, 2]), ("W", [-2, 2]), ("b", [-1, 1])):
         r = number_range(c, f"values.{name}", values.get(name, default), integer=False, low=-MAX_VALUE, high=MAX_VALUE)
@@ -218,55 +219,55 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
                 grid_holds_points(c, f"values.{name}", bounds, GRIDS[grid], nonzero)
     eps = values.get("eps", 0.01)
     if not isinstance(eps, (int, float)) or isinstance(eps, bool) or not 0 < eps < 1:
-        c.add("values.eps", f"must be a number between 0 and 1, got {eps!r}")
+        c.add("values.eps", t("family.eps", value=eps))
 
     ask = table(c, data, "ask", ASK_KEYS)
     quantity = one_of(c, "ask.quantity", ask.get("quantity", "dW"), QUANTITIES, "quantity")
     layer = ask.get("layer", 1)
     n_layers = len(hidden) + 1
     if not isinstance(layer, int) or isinstance(layer, bool) or not (1 <= layer <= n_layers or -n_layers <= layer <= -1):
-        c.add("ask.layer", f"must be 1..{n_layers} (or -1 for the output layer), got {layer!r}")
+        c.add("ask.layer", t("family.layer", layers=n_layers, value=layer))
         layer = 1
     elif layer < 0:
         layer = n_layers + 1 + layer
     entry = ask.get("entry", "random")
     if not isinstance(entry, str) or entry not in ("random", "all"):
-        c.add("ask.entry", f"must be 'random' or 'all', got {entry!r}")
+        c.add("ask.entry", t("family.entry", value=entry))
     ask_act = ask.get("activation", "sigmoid|tanh|relu")
     if not isinstance(ask_act, str):
-        c.add("ask.activation", f"must be a string such as \"sigmoid|tanh\", got {ask_act!r}")
+        c.add("ask.activation", t("family.ask_activation", value=ask_act))
         ask_act = "sigmoid"
     ask_acts = tuple(s.strip() for s in ask_act.split("|"))
     for a in ask_acts:
         _chain_ok(c, "ask.activation", a)
     if quantity in ("db", "b_new") and not bias:
-        c.add("ask.quantity", f"asks for {quantity} but network.bias is false")
+        c.add("ask.quantity", t("family.no_bias", quantity=quantity))
     if "parts" in data and kind != "multipart":
-        c.add("parts", "only a multipart family declares parts")
+        c.add("parts", t("family.parts_not_multipart"))
     if kind in kinds:  # the kind's own rules (quizgen/bank/kinds/<kind>.py)
         kinds[kind].validate(c, {"hidden": hidden, "activations": acts, "losses": losses, "quantity": quantity,
                                  "entry": entry, "learning_rate": lr, "bias": bias, "layer": layer,
                                  "parts": data.get("parts")})
     min_d = data.get("min_distractors", 1)
     if not isinstance(min_d, int) or isinstance(min_d, bool) or not 0 <= min_d <= MAX_DISTRACTORS:
-        c.add("min_distractors", f"must be a whole number from 0 to {MAX_DISTRACTORS}, got {min_d!r}")
+        c.add("min_distractors", t("family.min_distractors", limit=MAX_DISTRACTORS, value=min_d))
     credit = data.get("mistake_credit", {})
     if not isinstance(credit, dict):
-        c.add("mistake_credit", "must be a table of mistake id = share of the points (0 to 1)")
+        c.add("mistake_credit", t("family.credit_table"))
         credit = {}
     for mid, share in sorted(credit.items()):
         if mid not in MISTAKE_IDS:
             near = difflib.get_close_matches(str(mid), sorted(MISTAKE_IDS), n=1)
-            c.add(f"mistake_credit.{key_name(mid)}", "unknown mistake id" + (f" (did you mean {near[0]}?)" if near else "")
-                  + "; the ids are listed under Mistakes in question_bank/README.md")
+            c.add(f"mistake_credit.{key_name(mid)}",
+                  t("family.unknown_mistake_near", near=near[0]) if near else t("family.unknown_mistake"))
         elif isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
-            c.add(f"mistake_credit.{key_name(mid)}", f"must be a share of the points from 0 to 1, got {clip(repr(share))}")
+            c.add(f"mistake_credit.{key_name(mid)}", t("family.credit_share", value=clip(repr(share))))
     hints = data.get("hints", [])
     if not isinstance(hints, list) or not all(isinstance(h, str) for h in hints):
-        c.add("hints", "must be a list of strings")
+        c.add("hints", t("family.hints"))
         hints = []
     elif len(hints) > MAX_HINTS or any(len(hint) > MAX_TEXT for hint in hints):
-        c.add("hints", f"must be at most {MAX_HINTS} hints of at most {MAX_TEXT} characters each")
+        c.add("hints", t("family.hints_too_many", hints=MAX_HINTS, chars=MAX_TEXT))
         hints = []
     for i, hint in enumerate(hints, start=1):
         for problem in text_problems(hint):

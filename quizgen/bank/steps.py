@@ -13,7 +13,7 @@ from quizgen.bank.latex import LOSS_TEX, act_tex, deriv_tex, num_tex, parts_tex,
 from quizgen.bank.question import Step
 from quizgen.engine.network import Network, Notation
 from quizgen.engine.tape import Tape
-from quizgen.messages.text import text
+from quizgen.messages.text import key_or_words, text
 from quizgen.render.numbers import fmt
 
 
@@ -45,6 +45,11 @@ def _plain(value):
     arr[np.abs(arr) < 1e-12] = 0.0
     arr = arr + 0.0
     return arr.tolist() if arr.ndim else float(arr)
+
+
+def short_name(loss: str):
+    """A loss as a step's sentence names it ("the cross entropy of each example"): engine.toml."""
+    return key_or_words(f"engine.loss_short.{loss}", loss.replace("_", " "))
 
 
 class StepWriter:
@@ -102,8 +107,8 @@ class StepWriter:
             f = act_tex(act)
             how = "steps.activation_why" if act.elementwise else "steps.activation_why_per_example"
             parts = [{"tex": f"{name} = {f}"}, OPEN, {"num": self.o(source_val)}, CLOSE]
-            steps.append(self.step(text("steps.activation", act=act.label, layer=l), f"{name} = {f}({source})",
-                                   parts, self.o(h), text(how, act=act.label)))
+            steps.append(self.step(text("steps.activation", act=act.title, layer=l), f"{name} = {f}({source})",
+                                   parts, self.o(h), text(how, act=act.title)))
             source, source_val = name, h
         return steps
 
@@ -121,7 +126,7 @@ class StepWriter:
                  {"tex": ","}, {"num": self.o(self.net.Y)}, CLOSE]
         how = "steps.loss_why_mean" if loss.reduction == "mean" else "steps.loss_why_sum"
         return self.step(text("steps.loss"), symbolic, parts, self.tape.loss,
-                         text(how, loss=loss.name.replace('_', ' '), m=self.net.m))
+                         text(how, loss=short_name(loss.name), m=self.net.m))
 
     # -- backward ------------------------------------------------------------------------
     def output_steps(self) -> list[Step]:
@@ -159,7 +164,7 @@ class StepWriter:
             text("steps.loss_gradient"), fr"{sym('dA', L)} = \frac{{\partial J}}{{\partial {sym('A', L)}}}",
             [{"tex": f"{sym('dA', L)} ="}, {"num": self.o(t.dA)}],
             self.o(t.dA), text("steps.loss_gradient_why_mean" if net.loss.reduction == "mean"
-                               else "steps.loss_gradient_why", loss=net.loss.name.replace('_', ' ')))
+                               else "steps.loss_gradient_why", loss=short_name(net.loss.name)))
 
     def activation_steps(self, l: int, chain: list[int]) -> list[Step]:
         layer, t = self.net.layers[l - 1], self.tape.layers[l - 1]
@@ -178,12 +183,12 @@ class StepWriter:
                 d_tex = deriv_tex(act, z_name, names[j])
                 symbolic = f"{out} = {upstream} \\odot \\left({d_tex}\\right)"
                 parts = [{"tex": f"{out} ="}, {"num": self.o(up_val)}, {"tex": r"\odot"}, {"num": self.o(deriv)}]
-                why = text("steps.back_through_why", act=act.label, at=self._plain(z_name))
+                why = text("steps.back_through_why", act=act.title, at=self._plain(z_name))
             else:
                 symbolic = f"{out} = " + vjp_tex(act, names[j], upstream)  # softmax: the full Jacobian
                 parts = [{"tex": f"{out} ="}, {"num": self.o(result)}]
                 why = text("steps.back_through_softmax_why")
-            steps.append(self.step(text("steps.back_through", act=act.label, layer=l), symbolic, parts, self.o(result), why))
+            steps.append(self.step(text("steps.back_through", act=act.title, layer=l), symbolic, parts, self.o(result), why))
         return steps
 
     @staticmethod

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from quizgen.engine.registry import Registry
+from quizgen.messages import t
+from quizgen.messages.text import key_or_words, text
 
 Array = np.ndarray
 Check = Callable[[Array, Array], "str | None"]  # (z, a) -> why the draw is degenerate, or None
@@ -236,6 +238,14 @@ class Activation:
             text = repr(self.param)
         return f"{self.name}({text})"
 
+    @property
+    def title(self):
+        """Its name as a reader sees it, a text to word (with its parameter when not the default)."""
+        name = key_or_words(f"engine.activation.{self.name}", self.name)  # engine.toml; a toy's: its own name
+        label = self.label
+        return name if label == self.name else text("engine.activation_with_param", name=name,
+                                                    param=label[len(self.name) + 1:-1])
+
     def forward(self, z: Array) -> Array:
         return RULES[self.name].forward(z, self.param)
 
@@ -268,20 +278,20 @@ class Activation:
 def parse_activation(spec: str) -> Activation:
     """Read "relu", "leaky_relu(0.1)" or "elu(2)"; raise ValueError with what is wrong."""
     if not isinstance(spec, str):
-        raise ValueError(f"activation must be a name, got {spec!r}")
+        raise ValueError(t("engine.error.activation_not_name", value=spec))
     match = _SPEC.match(spec)
     if not match or match.group(1) not in RULES:
-        raise ValueError(f"unknown activation {spec!r} (known: {', '.join(NAMES)})")
+        raise ValueError(t("engine.error.unknown_activation", value=spec, known=", ".join(NAMES)))
     name, raw = match.group(1), match.group(2)
     default = RULES[name].param
     if raw is None:
         return Activation(name, default)
     if default is None:
-        raise ValueError(f"activation {name!r} takes no parameter")
+        raise ValueError(t("engine.error.no_parameter", name=name))
     try:
         value = float(raw)
     except ValueError:
-        raise ValueError(f"activation {spec!r}: parameter is not a number") from None
+        raise ValueError(t("engine.error.parameter_not_number", value=spec)) from None
     if not math.isfinite(value):
-        raise ValueError(f"activation {spec!r}: parameter must be finite")
+        raise ValueError(t("engine.error.parameter_not_finite", value=spec))
     return Activation(name, value)

@@ -1,9 +1,9 @@
 """Losses: one registry entry per loss holds everything quizgen knows of it.
 
 A per-example value summed over output units, reduced over examples by mean or sum. An entry
-(`LossRule`) keeps the value and its gradient side by side with its notation (LaTeX, English
-name, the terminal's text rule), whether its value on the grid is exact, the labels it needs, the
-output activation it pairs with (the pair's dZ is A − Y), the degeneracy rule for a drawn network
+(`LossRule`) keeps the value and its gradient side by side with its notation (LaTeX, the message
+key of its name, the terminal's text rule), whether its value on the grid is exact, the labels it
+needs, the output activation it pairs with (the pair's dZ is A − Y), the degeneracy rule for a drawn network
 (log of a value near 0) and its slips: the catalogued mistakes that apply, each with the wrong
 output gradient it produces. Adding a loss is one `register(...)`.
 
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from quizgen.engine.registry import Registry
+from quizgen.messages import t
 
 Array = np.ndarray
 REDUCTIONS = ("mean", "sum")
@@ -35,7 +36,7 @@ class LossRule:
     per_example: Callable[[Array, Array], Array]  # (k, m), (k, m) -> (m,)
     local_gradient: Callable[[Array, Array], Array]  # d(per-example loss)/da, (k, m)
     tex: str  # the per-example loss with a_j, y_j
-    title: str  # "mean squared error"
+    title: str  # message key of its name as a reader sees it: "engine.loss.mse" ("mean squared error")
     text: str  # the terminal's rule for dA
     exact: bool = False  # its value is exact for exact outputs (no logarithm)
     one_hot: bool = False  # its labels are one-hot whatever the family says
@@ -87,20 +88,20 @@ def _bce_gradient(a, y):
 
 
 def _bce_labels(y):
-    return "bce labels must lie in [0, 1]" if np.any((y < 0) | (y > 1)) else None
+    return t("engine.error.bce_labels") if np.any((y < 0) | (y > 1)) else None
 
 
 def _bce_problem(a, y):
     if _bce_labels(y):
         return _bce_labels(y)
     if np.any(((a <= 0) & (y > 0)) | ((a >= 1) & (y < 1))):
-        return "bce would take log(0): an output is exactly 0 or 1"
+        return t("engine.error.bce_log_zero")
     return None
 
 
 def _cross_entropy_problem(a, y):
     if np.any((a <= 0) & (y != 0)):
-        return "cross_entropy would take log(0): an output is 0 where its label is not"
+        return t("engine.error.cross_entropy_log_zero")
     return None
 
 
@@ -119,21 +120,21 @@ def _bce_near_zero(out, y):
 register(LossRule(
     "mse", _mse, lambda a, y: 2.0 * (a - y) / a.shape[0],
     tex=r"\frac{1}{k}\sum_{j=1}^{k}(a_j - y_j)^2",  # k = number of outputs (stated in the prompt)
-    title="mean squared error", text="dA = 2(A − Y)/k", exact=True,
+    title="engine.loss.mse", text="dA = 2(A − Y)/k", exact=True,
     slips={"factor2_dropped": lambda g: g / 2.0}, mistakes=("shortcut_on_squared_error",)))
 register(LossRule(
     "half_sse", _half_sse, lambda a, y: a - y,
-    tex=r"\frac{1}{2}\sum_{j}(a_j - y_j)^2", title="half sum of squared errors", text="dA = A − Y",
+    tex=r"\frac{1}{2}\sum_{j}(a_j - y_j)^2", title="engine.loss.half_sse", text="dA = A − Y",
     exact=True, pairs_with="identity",
     slips={"factor2_doubled": lambda g: g * 2.0}, mistakes=("shortcut_on_squared_error",)))
 register(LossRule(
     "bce", _bce, _bce_gradient,
-    tex=r"-\sum_{j}\left[y_j \log a_j + (1 - y_j)\log(1 - a_j)\right]", title="binary cross-entropy",
+    tex=r"-\sum_{j}\left[y_j \log a_j + (1 - y_j)\log(1 - a_j)\right]", title="engine.loss.bce",
     text="dA = −Y/A + (1 − Y)/(1 − A)", pairs_with="sigmoid", labels=_bce_labels, problem=_bce_problem,
     degenerate=_bce_near_zero))
 register(LossRule(
     "cross_entropy", _cross_entropy, _pull,
-    tex=r"-\sum_{j} y_j \log a_j", title="cross-entropy", text="dA = −Y/A", one_hot=True,
+    tex=r"-\sum_{j} y_j \log a_j", title="engine.loss.cross_entropy", text="dA = −Y/A", one_hot=True,
     pairs_with="softmax", problem=_cross_entropy_problem, degenerate=_log_near_zero))
 
 
@@ -201,7 +202,7 @@ def pairings() -> list[tuple[str, str]]:
 
 def get_loss(name: str, reduction: str = "mean") -> Loss:
     if name not in RULES:
-        raise ValueError(f"unknown loss {name!r} (known: {', '.join(NAMES)})")
+        raise ValueError(t("engine.error.unknown_loss", value=name, known=", ".join(NAMES)))
     if reduction not in REDUCTIONS:
-        raise ValueError(f"unknown reduction {reduction!r} (known: mean, sum)")
+        raise ValueError(t("engine.error.unknown_reduction", value=reduction))
     return Loss(name, reduction)

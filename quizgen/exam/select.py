@@ -161,7 +161,7 @@ class _Variants:
         return None
 
     def keys(self, q: Question) -> list[str]:
-        keys = ["show:" + _canon([q.prompt, [g.value for g in q.given], sorted(c.text for c in q.choices)])]
+        keys = ["show:" + _canon([q.prompt, [g.value for g in q.given], sorted(_canon(c.text) for c in q.choices)])]
         if q.given:
             keys.append("given:" + _canon([[g.name, g.value] for g in q.given]))
         if q.answer.kind in NUMERIC:

@@ -20,6 +20,7 @@ from functools import lru_cache
 from importlib import resources
 
 DEFAULT_LANG = "en"
+_EXTRA: dict[str, object] = {}  # language -> folder added at run time (add_language; tests)
 _CURRENT: ContextVar[str] = ContextVar("quizgen_lang", default=DEFAULT_LANG)
 
 
@@ -36,7 +37,7 @@ def catalog(lang: str = DEFAULT_LANG) -> dict[str, str]:
     """All messages of a language (English underneath), keyed "area.key"."""
     merged: dict[str, str] = {}
     for code in ([DEFAULT_LANG] if lang == DEFAULT_LANG else [DEFAULT_LANG, lang]):
-        folder = resources.files("quizgen.messages").joinpath(code)
+        folder = _EXTRA.get(code) or resources.files("quizgen.messages").joinpath(code)
         if not folder.is_dir():
             continue
         for entry in sorted(folder.iterdir(), key=lambda e: e.name):
@@ -49,8 +50,22 @@ def catalog(lang: str = DEFAULT_LANG) -> dict[str, str]:
 def languages() -> tuple[str, ...]:
     """The languages that have a folder of messages, sorted."""
     root = resources.files("quizgen.messages")
-    return tuple(sorted(e.name for e in root.iterdir()
-                        if e.is_dir() and any(f.name.endswith(".toml") for f in e.iterdir())))
+    return tuple(sorted({e.name for e in root.iterdir()
+                         if e.is_dir() and any(f.name.endswith(".toml") for f in e.iterdir())} | set(_EXTRA)))
+
+
+def add_language(code: str, folder) -> None:
+    """Use `folder` (of <area>.toml files) as language `code`, e.g. a pseudo-language a test
+    builds in a temporary folder; `remove_language` undoes it."""
+    _EXTRA[code] = folder
+    catalog.cache_clear()
+    languages.cache_clear()
+
+
+def remove_language(code: str) -> None:
+    _EXTRA.pop(code, None)
+    catalog.cache_clear()
+    languages.cache_clear()
 
 
 def check_lang(lang: str | None, where: str = "--lang") -> str:

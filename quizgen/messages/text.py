@@ -1,16 +1,26 @@
 """Language-neutral text in records: a message key and its parameters, worded by each writer.
 
-A record field that is prose holds `{"key": "area.name", "params": {...}}` instead of English;
-`say()` turns it into the words of one language when a writer renders it. A plain string
-(bank text a family author wrote, or a record from before schema 2) passes through unchanged,
-so every writer can call `say()` on every text field.
+A record field that is prose holds one of these instead of English, and `say()` turns it into
+the words of one language when a writer renders it:
+    {"key": "area.name", "params": {...}}   a catalog message; a parameter may itself be a text
+    {"template": T, "params": {...}}        a prompt with `{{ name }}` placeholders: T is the
+                                            family author's own text, or a text naming a default
+                                            prompt in the catalog; each placeholder becomes its
+                                            worded parameter, once (nothing else is expanded)
+    [piece, ...]                            paragraphs, each worded, blank ones dropped
+A plain string (bank text a family author wrote, or a record from before schema 3) passes
+through unchanged, so every writer can call `say()` on every text field.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from quizgen.messages import t
+
+# The closed placeholder syntax of prompts (bank/prompts.py checks a template against it).
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
 def text(key: str, **params: Any) -> dict:
@@ -18,15 +28,49 @@ def text(key: str, **params: Any) -> dict:
     return {"key": key, "params": params}
 
 
+def template(source: Any, **params: Any) -> dict:
+    """A prompt to be worded later: `source` (plain text, or a text naming a catalog prompt) with
+    its `{{ name }}` placeholders filled from `params` when it is worded."""
+    return {"template": source, "params": params}
+
+
+def key_or_words(key: str, words: str | None = None) -> Any:
+    """A registry entry's name: its message key as a text, or (no catalog has that key: a toy
+    entry a test registers) `words`, by default the key itself (a plain name)."""
+    from quizgen.messages import catalog
+
+    return text(key) if key in catalog() else (key if words is None else words)
+
+
 def is_text(value: Any) -> bool:
     """Whether `value` is a text to be worded (rather than a plain string)."""
-    return isinstance(value, dict) and "key" in value
+    return isinstance(value, dict) and ("key" in value or "template" in value)
 
 
 def say(value: Any, lang: str | None = None) -> str:
     """The words of a record's text field in `lang` (default: the language in use; parameters
     that are texts are worded too)."""
-    if is_text(value):
-        params = {name: say(v, lang) for name, v in (value.get("params") or {}).items()}
-        return t(value["key"], lang, **params)
+    if isinstance(value, dict):
+        if "key" in value:
+            params = {name: say(v, lang) for name, v in (value.get("params") or {}).items()}
+            return t(value["key"], lang, **params)
+        if "template" in value:
+            source, params = say(value["template"], lang), value.get("params") or {}
+            return PLACEHOLDER.sub(lambda m: str(say(params.get(m.group(1), ""), lang)), source)
+    if isinstance(value, list):
+        return "\n\n".join(p for p in (say(v, lang).strip() for v in value) if p)
     return value
+
+
+def keys(value: Any):
+    """Every catalog key a text uses, its parameters' included (for tests and checks)."""
+    if isinstance(value, dict):
+        if "key" in value:
+            yield value["key"]
+        if "template" in value:
+            yield from keys(value["template"])
+        for v in (value.get("params") or {}).values() if is_text(value) else ():
+            yield from keys(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from keys(v)

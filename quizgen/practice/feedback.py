@@ -10,7 +10,7 @@ from quizgen import grading
 from quizgen.bank.question import Question, Step
 from quizgen.errors import AnswerError
 from quizgen.messages import t
-from quizgen.messages.text import say
+from quizgen.messages.text import say, text
 from quizgen.present import view as present
 from quizgen.render.numbers import example_answer
 from quizgen.practice.schedule import Card
@@ -120,26 +120,29 @@ def _entries(wrong: list[list[int]], limit: int = 6) -> str:
     return ", ".join(parts) + (", …" if len(wrong) > limit else "")
 
 
-def _choice_reason(q: Question, text: str) -> present.StepView | None:
-    """The "Why not X" step a multiple-choice question carries for the letter typed, if any."""
+def _choice_reason(q: Question, typed: str) -> tuple[str, str] | None:
+    """The mistake name and the "Option B would …" explanation of the wrong option typed, found
+    by the option's identity (the mistake it carries), never by reading its words."""
     try:
-        letter = grading.parse_answer(text)["value"]
+        letter = grading.parse_answer(typed)["value"]
     except AnswerError:
         return None
-    return next((s for s in present.view(q).steps if s.title == t("kinds.why_not", label=letter)), None)
+    c = next((c for c in q.choices if c.label == letter and c.mistake and not c.correct), None)
+    d = next((d for d in q.distractors if c is not None and d.mistake == c.mistake), None)
+    if d is None:
+        return None
+    return say(d.name), say(text("kinds.option_would", label=c.label, name=d.name, explanation=d.explanation))
 
 
-def verdict_lines(q: Question, result: dict, text: str) -> tuple[list[str], str | None]:
+def verdict_lines(q: Question, result: dict, typed: str) -> tuple[list[str], str | None]:
     """The lines that judge one graded answer, and the name of the mistake it matched (or None)."""
     if result["correct"]:
         return [t("practice.correct", answer=q.answer.display)], None
     message, name, explanation = result["message"], say(result["mistake_name"]), say(result["explanation"])
     if result["mistake"] and not name and q.answer.kind == "choice":
-        step = _choice_reason(q, text)
-        if step is not None:
-            message, explanation = t("practice.not_quite"), say(step.explanation)
-            head, _, rest = explanation.partition(": ")
-            name = head.split(" would ", 1)[-1] if rest else result["mistake"]
+        reason = _choice_reason(q, typed)
+        if reason is not None:
+            message, (name, explanation) = t("practice.not_quite"), reason
     lines = [wrap(t("practice.wrong", message=message))]
     if explanation:
         lines.append(wrap(explanation, "  "))

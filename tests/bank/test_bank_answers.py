@@ -288,7 +288,7 @@ def shown_derivation(q):
     candidates.append((mistake.rules(), False))
     for rules, single in candidates:
         wrong = StepWriter(solve(net, rules, reuse=tape)).backward_to(f.layer, f.quantity)
-        if len(wrong) == len(right) and all(f"**{say(s.title)}**: ${s.symbolic} = {s.result_display}$" == c.text
+        if len(wrong) == len(right) and all(f"**{say(s.title)}**: ${s.symbolic} = {s.result_display}$" == say(c.text)
                                             for s, c in zip(wrong, q.choices)):
             return right, wrong, single
     raise AssertionError(f"{q.id}: the choices show no derivation with the mistake {mistake.id}")

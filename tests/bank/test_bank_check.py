@@ -63,7 +63,7 @@ def test_minimal_bank_checks_and_exports(capsys, monkeypatch):
     code, out, err = run(capsys, monkeypatch, "export", "--bank", str(MINIMAL), "--variants", "2")
     assert code == 0 and err == ""
     document = json.loads(out)
-    assert document["schema"] == "quizgen.questions/2"
+    assert document["schema"] == "quizgen.questions/3"
     assert [q["id"] for q in document["questions"]] == [
         f"{f}--s0-v{i}" for f in ("formula-dw1", "logistic-dw", "relu-layer") for i in range(2)]
 

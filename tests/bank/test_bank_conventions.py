@@ -46,11 +46,11 @@ def test_network_prompts_state_the_conventions(family):
     for index in range(3):
         q = variant(family, index, 0)
         # the notation paragraph, just before the precision sentence (issue 14: both in the prompt)
-        last = next((p for p in q.prompt.split("\n\n") if p.startswith("Notation:")), "")
+        last = next((p for p in say(q.prompt).split("\n\n") if p.startswith("Notation:")), "")
         assert r"\hat{Y} = A^{[" in last, q.id
         if q.problem["loss"] == "mse":
             assert "number of outputs" in last, f"{q.id}: the k of the MSE is not defined"
-        if re.search(r"_\{\d+,\d+\}", q.prompt.split("\n\n")[-2]):
+        if re.search(r"_\{\d+,\d+\}", say(q.prompt).split("\n\n")[-2]):
             assert re.search(r"row \d+, column \d+, both counted from 1", last), f"{q.id}: entry not explained"
         for s in q.steps:
             assert not re.search(r"\\circ|\\ast|\*", s.symbolic + s.substituted), f"{q.id} {s.title}: not ⊙"
@@ -79,5 +79,5 @@ def test_find_error_wrong_step_varies_and_its_explanation_fits_it(family):
         q = variant(family, index, 0)
         answers.add(q.answer.value)
         wrong = next(c for c in q.choices if c.correct)
-        assert fits(wrong.mistake, say(q.steps["ABCDEFGH".index(wrong.label)].title)), (q.id, wrong.mistake)
+        assert fits(wrong.mistake, q.steps["ABCDEFGH".index(wrong.label)].title), (q.id, wrong.mistake)
     assert len(answers) >= 3, f"{family.id}: the wrong step is always one of {sorted(answers)}"

@@ -12,6 +12,7 @@ from quizgen.bank.generate import draw, structure, variant
 from quizgen.bank.load import load_bank
 from quizgen.bank.sample import activation_chain
 from quizgen.engine.backprop import solve_backward, solve_forward
+from quizgen.messages.text import say
 from quizgen.problem import parse_problem
 
 FAMILIES = load_bank()
@@ -50,7 +51,7 @@ def dead_layer(problem: dict) -> int | None:
 def silent_after_mistake(q) -> bool:
     """find_error: every option after the wrong one shows only zeros."""
     wrong = "ABCDEFGH".index(q.answer.value)
-    after = [c.text.rsplit("=", 1)[-1] for c in q.choices[wrong + 1:]]
+    after = [say(c.text).rsplit("=", 1)[-1] for c in q.choices[wrong + 1:]]
     return bool(after) and all(all(float(n) == 0 for n in NUMBER.findall(text)) for text in after)
 
 

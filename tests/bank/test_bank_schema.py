@@ -1,4 +1,4 @@
-"""docs/schema.md pins record schema 2: every field of every part, in order, each documented in
+"""docs/schema.md pins record schema 3: every field of every part, in order, each documented in
 its section; every step role and rubric documented. Adding or renaming a field fails here until
 the document (and, for a rename, the schema name) says so."""
 
@@ -45,7 +45,7 @@ def one_per_kind():
 
 
 def test_the_document_names_the_schema():
-    assert SCHEMA == "quizgen.questions/2"
+    assert SCHEMA == "quizgen.questions/3"
     assert DOC.startswith(f"# Export schema `{SCHEMA}`") and f'{{"schema": "{SCHEMA}"' in DOC
 
 

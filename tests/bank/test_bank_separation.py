@@ -79,9 +79,9 @@ def test_key_display_and_true_value_at_stated_precision_grade_correct(fid):
             continue
         assert q.answer.precision, q.id
         if q.kind != "shapes_table":  # a shapes table asks whole numbers in its own words, never "the exact value"
-            assert q.answer.precision["text"] in q.prompt, q.id
+            assert say(q.answer.precision["text"]) in say(q.prompt), q.id
         else:
-            assert "rows, columns" in q.prompt and "exact value" not in q.prompt, q.id
+            assert "rows, columns" in say(q.prompt) and "exact value" not in say(q.prompt), q.id
         for text in (q.answer.display, at_precision(q)):
             verdict = grade(q.answer, q.distractors, text)
             assert verdict["correct"], (q.id, text, verdict["message"])

@@ -117,7 +117,7 @@ class Recompute:
 
     def pointwise(self):
         z = next(g.value for g in self.q.given if g.name == "z")
-        spec = re.search(r"derivative of (\S+) at", self.q.prompt).group(1)
+        spec = re.search(r"derivative of (\S+) at", say(self.q.prompt)).group(1)
         return parse_activation(spec), z
 
     def exact(self) -> bool:

@@ -14,6 +14,7 @@ from quizgen.bank.kinds.precision import precision
 from quizgen.bank.kinds.values import value_step
 from quizgen.writers import exam_views as views
 from quizgen.exam.rubric import rubric
+from quizgen.messages.text import say
 
 
 def build(family, rng: np.random.Generator) -> Draft:
@@ -46,7 +47,7 @@ def test_a_registered_kind_is_validated_built_and_laid_out(toy):
     family, errors = parse()
     assert errors == [] and family.kind == "toy" and "toy" in spec.KINDS
     q = variant(family, 0)
-    assert q.kind == "toy" and q.prompt.startswith("What is $2 \\cdot ") and q.answer.value == q.steps[0].result
+    assert q.kind == "toy" and say(q.prompt).startswith("What is $2 \\cdot ") and q.answer.value == q.steps[0].result
     assert q.steps[0].role == "rule"
     assert q.layout == {"answer_box": {"kind": "number"}, "space_cm": 3.0, "rubric": "all",
                         "ordered_choices": False, "flashcard": False}

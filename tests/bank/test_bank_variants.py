@@ -17,6 +17,7 @@ from quizgen.engine import parse_activation, solve
 from quizgen.engine.backprop import backward
 from quizgen.engine.tape import LayerTape, Tape
 from quizgen.render.numbers import round_sig
+from quizgen.messages.text import say
 
 KEYS = {"id", "family", "seed", "index", "bank_seed", "kind", "title", "summary", "topic", "tags", "difficulty", "source",
         "notation", "prompt", "given", "problem", "target", "answer", "choices", "distractors", "steps", "hints", "layout"}
@@ -33,7 +34,8 @@ def test_family_generates_valid_records(fid):
         assert set(d) == KEYS | ({"parts"} if q.kind == "multipart" else set())
         text = json.dumps({"schema": SCHEMA, "questions": [d]}, allow_nan=False)  # strict JSON: no NaN/inf
         assert Question.from_dict(json.loads(text)["questions"][0]) == q
-        assert q.prompt and "{{" not in q.prompt and "{%" not in q.prompt
+        prompt = say(q.prompt)
+        assert prompt and "{{" not in prompt and "{%" not in prompt
         assert q.steps and all(s.title and s.explanation for s in q.steps)
         assert all(s.role in ROLES for s in q.steps), [s.role for s in q.steps]  # schema 2: every step says what it does
 
@@ -51,7 +53,7 @@ def test_answer_record_is_consistent(fid):
             correct = [c.label for c in q.choices if c.correct]
             assert correct == [a.value]
             assert [c.label for c in q.choices] == list("ABCDEFGH"[: len(q.choices)])
-            assert len({c.text for c in q.choices}) == len(q.choices), "two choices read the same"
+            assert len({say(c.text) for c in q.choices}) == len(q.choices), "two choices read the same"
         else:
             assert a.kind == "matrix" and q.kind == "shapes_table"
 

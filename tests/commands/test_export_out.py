@@ -28,7 +28,7 @@ def quizgen_export(*args: str, **kwargs) -> subprocess.CompletedProcess:
 
 
 def is_export(text: str) -> bool:
-    return json.loads(text)["schema"] == "quizgen.questions/2"
+    return json.loads(text)["schema"] == "quizgen.questions/3"
 
 
 def test_a_symlinked_file_is_written_through_and_stays_a_link(tmp_path):

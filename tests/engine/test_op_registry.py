@@ -16,6 +16,7 @@ from quizgen.engine.backprop import solve
 from quizgen.engine.gradcheck import central_difference, numerical_gradients
 from quizgen.problem import parse_problem
 from quizgen.render.solution_text import render_solution
+from quizgen.messages.text import say
 
 
 def _sigmoid(z):
@@ -211,7 +212,7 @@ def test_a_registered_loss_solves_checks_prints_and_is_asked(poisson):
         ask={"quantity": "dW", "layer": 1, "entry": "random"},
     )
     q = variant(family, 0)
-    assert r"\sum_{j}\left(a_j - y_j \log a_j\right)" in q.prompt
+    assert r"\sum_{j}\left(a_j - y_j \log a_j\right)" in say(q.prompt)
     assert np.isclose(q.answer.value, solve(parse_problem(q.problem)).layers[0].dW[
         tuple(int(i) for i in q.target.split(".")[3:])], rtol=1e-9, atol=0)
 

@@ -62,10 +62,10 @@ def test_why_not_rows_follow_the_printed_letters():
     for _, printed in shuffled_questions():
         rows = [s for s in shown_steps(printed) if s.role == "rationale"]
         wrong = [c for c in printed.choices if not c.correct]
-        assert [r.title for r in rows] == [f"Why not {c.label}" for c in wrong]
+        assert [say(r.title) for r in rows] == [f"Why not {c.label}" for c in wrong]
         for row, c in zip(rows, wrong):
             name = say(next(d.name for d in printed.distractors if d.mistake == c.mistake))
-            assert row.explanation.startswith(f"Option {c.label} would {name}: ")
+            assert say(row.explanation).startswith(f"Option {c.label} would {name}: ")
 
 
 @pytest.mark.parametrize("family_id", ["find-error-tanh-sigmoid"])

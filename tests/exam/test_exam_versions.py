@@ -12,6 +12,7 @@ from quizgen.bank.load import load_bank
 from quizgen.exam.assemble import MAX_VERSIONS, version_codes
 from quizgen.exam.build import prepare
 from quizgen.exam.roster import rows
+from quizgen.messages.text import say
 from quizgen.writers import exam as exam_writer
 
 
@@ -46,7 +47,7 @@ def test_no_two_versions_share_a_variant_or_its_numbers(three_exam):
             assert not given_a or given_a != given_b, (key, a.code, b.code)
             if qa.answer.kind != "choice":
                 assert qa.answer.display != qb.answer.display, (key, a.code, b.code)
-            shown = [(q.prompt, q.given, sorted(c.text for c in q.choices)) for q in (qa, qb)]
+            shown = [(say(q.prompt), q.given, sorted(say(c.text) for c in q.choices)) for q in (qa, qb)]
             assert shown[0] != shown[1], (key, a.code, b.code)
 
 

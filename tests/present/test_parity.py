@@ -21,6 +21,7 @@ from quizgen.present.math import md, tex
 from quizgen.present.terminal import formula, question_text, solution_text
 from quizgen.writers import exam_views, site_views
 from quizgen.writers.site_env import messages
+from quizgen.messages.text import say
 
 ROOT = Path(__file__).resolve().parents[2]
 VARIANTS = (0, 1, 2)
@@ -47,7 +48,7 @@ def formulas(q) -> list[str]:
     found = [s.symbolic for s in q.steps if s.symbolic] + [g.latex for g in q.given]
     found += [p["tex"] for s in q.steps for p in s.parts if "tex" in p]
     for text in [q.prompt, *(c.text for c in q.choices)]:
-        found += [(m.group(1) or m.group(2)).strip() for m in _MATH.finditer(text)]
+        found += [(m.group(1) or m.group(2)).strip() for m in _MATH.finditer(say(text))]
     return [f for f in found if f.strip()]
 
 
@@ -66,7 +67,7 @@ def test_site_and_exam_show_the_same_mathml(questions):
         page = site_views.question_page(q, len(VARIANTS), m)
         where = f"{family} v{q.index}"
         # prompt: the site sets a display formula alone in a paragraph in a scrolling block instead
-        assert _SCROLL.sub(r"<p>\1</p>", str(page["prompt"])) == str(exam_views.md(q.prompt)), where
+        assert _SCROLL.sub(r"<p>\1</p>", str(page["prompt"])) == str(exam_views.md(say(q.prompt))), where
         assert [g["math"] for g in page["given"]] == [g["math"] for g in exam_views.given(q)], where
         assert [(c["label"], c["html"]) for c in page["choices"]] == [
             (c["label"], c["html"]) for c in exam_views.choices(q)], where

@@ -10,6 +10,7 @@ import pytest
 
 from quizgen.bank.generate import variant
 from quizgen.bank.load import load_bank
+from quizgen.messages.text import say
 from quizgen.render import mathml
 from quizgen.writers.site_env import json_script
 from quizgen.writers.site_math import fix_tex, math_inner, md, symbolic_inner
@@ -27,7 +28,7 @@ def bank_tex() -> list[str]:
             found.add(s.symbolic)
             found.update(p["tex"] for p in s.parts if "tex" in p)
         for text in [q.prompt, *(c.text for c in q.choices)]:
-            found.update((m.group(1) or m.group(2)).strip() for m in _MATH.finditer(text))
+            found.update((m.group(1) or m.group(2)).strip() for m in _MATH.finditer(say(text)))
     return sorted(t for t in found if t)
 
 

@@ -37,7 +37,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     d_tex = deriv_tex(act, "z", f"{f}(z)")
     given = [Given("z", "z", z)]
     steps = [value_step(text("kinds.derivative_rule_title"), f"{f}'(z) = {d_tex}", [{"tex": f"{f}'(z) = {d_tex}"}], value,
-                   text("kinds.derivative_rule_explanation", activation=act.label), shape=[], role="rule")]
+                   text("kinds.derivative_rule_explanation", activation=act.title), shape=[], role="rule")]
     if not exact:
         a_val = float(round_sig(a[0, 0], 4))
         given.append(Given("a", f"{f}({fmt(z)})", a_val, approx=True))
@@ -56,7 +56,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     require(found.kept, family.min_distractors)
     if not exact:
         found.add(from_given(precision.EARLY), "rounded_too_early", strict=False)
-    context = {"z": fmt(z), "activation": act.label, "activation_latex": f,
+    context = {"z": fmt(z), "activation": act.title, "activation_latex": f,
                "asked": f"{f}'\\left({fmt(z)}\\right)", "asked_text": f"{act.label}'({fmt(z)})", "param": act.param}
     return Draft(answer=answer, steps=steps, given=given, context=context, distractors=found.kept)
 

@@ -13,7 +13,7 @@ from quizgen.bank.sample import Degenerate
 from quizgen.engine import activations, mistakes
 from quizgen.engine.network import Network, Notation
 from quizgen.engine.tape import Tape
-from quizgen.messages.text import text
+from quizgen.messages.text import key_or_words, text
 from quizgen.render.numbers import fmt
 
 EXACT_ACTS = activations.EXACT  # live: each activation's registry entry says whether it is exact
@@ -213,6 +213,6 @@ def base_context(net: Network) -> dict:
     sizes = [net.X.shape[0]] + [layer.units_out for layer in net.layers]
     return {
         "network": network_tex(net), "notation": net.notation.value, "m": net.m, "L": len(net.layers),
-        "sizes": sizes, "loss": LOSS_NAME[net.loss.name], "loss_latex": LOSS_TEX[net.loss.name],
+        "sizes": sizes, "loss": key_or_words(LOSS_NAME[net.loss.name]), "loss_latex": LOSS_TEX[net.loss.name],
         "reduction": net.loss.reduction, "learning_rate": net.learning_rate,
     }

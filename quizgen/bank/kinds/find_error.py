@@ -15,26 +15,26 @@ from quizgen.bank.sample import Degenerate, draw_network, solved
 from quizgen.bank.spec import Family
 from quizgen.bank.steps import StepWriter
 from quizgen.engine import mistakes
-from quizgen.messages.text import say, text
+from quizgen.messages.text import is_text, text
 
 
-# Which slips each kind of step can carry: a step shown as (A − Y)/m cannot hold a σ′ mix-up.
+# Which slips each kind of step can carry, by the step writer's title key (bank/steps.py): a step
+# shown as (A − Y)/m cannot hold a σ′ mix-up.
 STEP_MISTAKES = {
-    "Output error": {"forgot_1_over_m", "sign_flipped"},
-    "Loss gradient at the output": {"forgot_1_over_m", "sign_flipped", "factor2_dropped", "factor2_doubled"},
-    "Back through": {"sigma_for_derivative", "derivative_dropped", "tanh_sigmoid_swapped", "derivative_at_output",
-                     "softmax_diagonal"},
-    "Gradient reaching": {"transposed_weight", "wrong_weight"},
-    "Weight gradient": {"input_summed", "double_1_over_m"},
-    "Bias gradient": {"bias_not_summed", "double_1_over_m"},
-    "Gradient with respect to the input": {"transposed_weight"},
+    "steps.output_error": {"forgot_1_over_m", "sign_flipped"},
+    "steps.loss_gradient": {"forgot_1_over_m", "sign_flipped", "factor2_dropped", "factor2_doubled"},
+    "steps.back_through": {"sigma_for_derivative", "derivative_dropped", "tanh_sigmoid_swapped",
+                           "derivative_at_output", "softmax_diagonal"},
+    "steps.propagate": {"transposed_weight", "wrong_weight"},
+    "steps.weight_gradient": {"input_summed", "double_1_over_m"},
+    "steps.bias_gradient": {"bias_not_summed", "double_1_over_m"},
+    "steps.input_gradient": {"transposed_weight"},
 }
 
 
-def fits(mistake_id: str, title: str) -> bool:
-    """Whether a step with this title is where that slip shows."""
-    title = say(title, "en")  # the English title (a text(...) from the step writer): the slips match its words
-    return any(title.startswith(kind) and mistake_id in ids for kind, ids in STEP_MISTAKES.items())
+def fits(mistake_id: str, title) -> bool:
+    """Whether a step with this title (a text from the step writer) is where that slip shows."""
+    return is_text(title) and mistake_id in STEP_MISTAKES.get(title.get("key"), ())
 
 
 def build(family: Family, rng: np.random.Generator) -> Draft:
@@ -80,7 +80,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
              explanation=mistake.explanation))])
     context = base_context(net)
     context.update(asked=f"\\frac{{\\partial J}}{{\\partial {sym(quantity[1:], l)}}}",
-                   asked_text=f"the derivation of d{quantity[1:]}{l}")
+                   asked_text=text("prompts.asked_derivation", name=f"d{quantity[1:]}{l}"))
     given = network_given(net)
     return Draft(answer=answer, steps=steps, given=given, context=context, problem=net.to_problem(),
                  target=None, choices=choices)

@@ -16,6 +16,7 @@ from quizgen.engine import mistakes
 from quizgen.engine.losses import pairings
 from quizgen.engine.network import Notation
 from quizgen.engine.tape import Tape
+from quizgen.messages import t
 from quizgen.messages.text import text
 
 LABELS = "ABCDEFGH"
@@ -90,7 +91,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     steps = with_role("backward", steps + writer.activation_steps(1, [0]) + [writer.weight_step(1)])
     context = base_context(net)
     context.update(asked=r"\mathrm{d}W^{[1]} = \frac{\partial J}{\partial W^{[1]}}",
-                   asked_text="which expression equals dW1", activation=act.label,
+                   asked_text=text("prompts.asked_formula"), activation=act.title,
                    activation_latex=act_tex(act))
     # the worked solution evaluates the formula on this network, so show its numbers too
     return Draft(answer=answer, steps=steps, given=network_given(net) + approximations(tape, 2), context=context,
@@ -102,15 +103,14 @@ def validate(c, seen: dict) -> None:
     if not acts:
         return
     if len(seen["hidden"]) != 1:
-        c.add("network.hidden", "a formula_choice family needs exactly one hidden layer (its formulas are for dW1 of two layers)")
+        c.add("network.hidden", t("family.formula_choice_hidden"))
     for choice in acts[-1]:
         last = choice.split("+")[-1].split("(")[0]
         for name in seen["losses"]:
             if (last, name) not in pairings():  # the output/loss pairs whose output error is (A − Y)/m
                 pairs = [f"{act} + {loss}" for act, loss in pairings()]  # each loss's entry names its output
-                c.add("network.activations", f"formula_choice writes dZ2 = (A2 − Y)/m, which is wrong for "
-                                             f"a {last!r} output with the {name!r} loss (use "
-                                             f"{', '.join(pairs[:-1])} or {pairs[-1]})")
+                c.add("network.activations", t("family.formula_choice_pairs", output=last, loss=name,
+                                               pairs=", ".join(pairs[:-1]), last=pairs[-1]))
 
 
 def choice_space(q) -> float:

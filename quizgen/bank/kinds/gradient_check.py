@@ -89,7 +89,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     found.add(quotient(precision.CARRY), "rounded_too_early", strict=False)
     context = base_context(net)
     context.update(asked=f"\\frac{{J({wsym} + \\varepsilon) - J({wsym} - \\varepsilon)}}{{2\\varepsilon}}",
-                   asked_text=f"the central-difference estimate of ∂J/∂W1({fr + 1},{fc + 1})",
+                   asked_text=text("prompts.asked_central_difference", row=fr + 1, col=fc + 1),
                    eps=fmt(eps), entry=f"{fr + 1},{fc + 1}")
     return Draft(answer=answer, steps=steps, given=network_given(net), context=context,
                  problem=net.to_problem(), target=None, distractors=found.kept)

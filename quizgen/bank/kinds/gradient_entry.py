@@ -5,11 +5,12 @@ from __future__ import annotations
 from quizgen.bank.kinds import numeric
 from quizgen.bank.kinds.base import Kind, register
 from quizgen.bank.prompts import DEFAULTS
+from quizgen.messages import t
 
 
 def validate(c, seen: dict) -> None:
     if seen["entry"] != "random":
-        c.add("ask.entry", "a gradient_entry family asks one entry: set entry = 'random'")
+        c.add("ask.entry", t("family.gradient_entry_entry"))
 
 
 KIND = register(Kind("gradient_entry", numeric.build, lambda: DEFAULTS["gradient_entry"], validate))

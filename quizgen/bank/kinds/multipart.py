@@ -26,6 +26,7 @@ from quizgen.bank.steps import StepWriter
 from quizgen.datafile import clip, key_name
 from quizgen.engine import carry, mistakes
 from quizgen.messages import t
+from quizgen.messages.text import text
 
 QUANTITIES = ("dA", "dZ", "dW", "db")
 ORDER = {"dA": 0, "dZ": 1, "dW": 2, "db": 2}  # within a layer; layers go from the output down
@@ -165,10 +166,13 @@ def build(family, rng: np.random.Generator) -> Draft:
                 steps.append(s)
 
     context = base_context(net)
-    lines = [t("kinds.multipart_line", label=p.label, asked=p.asked, points=_points(p.points),
-               precision=precision.sentence(dict(p.answer.precision, carry=None))) for p in parts]
-    lines.append("\n" + t("answer.ask_carry", carry=precision.CARRY))
-    context.update(asked="\n".join(lines), asked_text=", ".join(f"{p.label} {p.asked_text}" for p in parts))
+    lines = [text("kinds.multipart_line", label=p.label, asked=p.asked, points=_points(p.points),
+                  precision=precision.sentence(dict(p.answer.precision, carry=None))) for p in parts]
+    listed = lines[-1]
+    for line in reversed(lines[:-1]):  # one line per part, kept as texts: writers word them
+        listed = text("kinds.multipart_next", first=line, rest=listed)
+    context.update(asked=text("kinds.multipart_asked", lines=listed, carry=text("answer.ask_carry", carry=precision.CARRY)),
+                   asked_text=", ".join(f"{p.label} {p.asked_text}" for p in parts))
     given = network_given(net) + approximations(tape, len(net.layers))
     first = parts[0]
     draft = Draft(answer=first.answer, steps=steps, given=given, context=context, problem=net.to_problem(),
@@ -179,7 +183,7 @@ def build(family, rng: np.random.Generator) -> Draft:
 
 def _points(points: float) -> str:
     n = int(points) if float(points).is_integer() else points
-    return t("kinds.multipart_point_one") if n == 1 else t("kinds.multipart_points", n=n)
+    return text("kinds.multipart_point_one") if n == 1 else text("kinds.multipart_points", n=n)
 
 
 def answer_box(q) -> dict:

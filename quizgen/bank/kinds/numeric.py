@@ -15,7 +15,7 @@ from quizgen.bank.latex import sym
 from quizgen.bank.sample import Degenerate, draw_network, solved
 from quizgen.bank.spec import Family
 from quizgen.bank.steps import StepWriter
-from quizgen.messages.text import say, text
+from quizgen.messages.text import text
 
 def asked_tex(quantity: str, l: int, index: tuple | None) -> str:
     sub = ",".join(str(i + 1) for i in index) if index else ""
@@ -32,14 +32,21 @@ def asked_tex(quantity: str, l: int, index: tuple | None) -> str:
     return sym(quantity, l, sub)
 
 
-def asked_text(quantity: str, l: int, index: tuple | None) -> str:
-    entry = f" entry ({', '.join(str(i + 1) for i in index)})" if index else ""
+def noun(title: dict) -> dict:
+    """A step writer's title as the noun a sentence names it by (steps.toml [noun])."""
+    return text(f"steps.noun.{title['key'].removeprefix('steps.')}", **title["params"])
+
+
+def asked_text(quantity: str, l: int, index: tuple | None):
+    """What is asked in words (`{{ asked_text }}`), a text: "∂J/∂W1 entry (1, 2)"."""
     if quantity == "loss":
-        return "the loss J"
-    if quantity == "dX":
-        return f"∂J/∂X{entry}"
-    name = quantity.replace("_new", "") + str(l) + (" after one SGD step" if quantity.endswith("_new") else "")
-    return (f"∂J/∂{name[1:]}" if quantity.startswith("d") else name) + entry
+        return text("prompts.asked_loss")
+    name = "∂J/∂X" if quantity == "dX" else quantity.replace("_new", "") + str(l)
+    if quantity.startswith("d") and quantity != "dX":
+        name = f"∂J/∂{name[1:]}"
+    if quantity.endswith("_new"):
+        name = text("prompts.asked_after_step", name=name)
+    return text("prompts.asked_entry", name=name, entry=", ".join(str(i + 1) for i in index)) if index else name
 
 
 def build(family: Family, rng: np.random.Generator, quantity: str | None = None, l: int | None = None) -> Draft:
@@ -96,10 +103,10 @@ def build(family: Family, rng: np.random.Generator, quantity: str | None = None,
         last = steps[-1]
         steps += with_role("read", [writer.step(text("kinds.read_entry_title"), f"{asked_tex(quantity, l, index)}",
                                  [{"tex": f"{asked_tex(quantity, l, index)} ="}, {"num": value}], value,
-                                 text("kinds.read_entry_row", row=index[0] + 1, what=say(last.title).lower())
+                                 text("kinds.read_entry_row", row=index[0] + 1, what=noun(last.title))
                                  if len(index) == 1 else
                                  text("kinds.read_entry_cell", row=index[0] + 1, col=index[1] + 1,
-                                      what=say(last.title).lower()))])
+                                      what=noun(last.title)))])
 
     found = Distractors(answer) if forward_kind or quantity == "loss" else engine_distractors(tape, target, answer)
     require(found.kept, family.min_distractors)

@@ -14,8 +14,7 @@ import numpy as np
 
 from quizgen.engine.backprop import Backward, backward
 from quizgen.engine.tape import LayerTape, Tape
-from quizgen.messages import t
-from quizgen.messages.text import say
+from quizgen.messages.text import text
 
 SIG = 3  # significant figures asked of an answer that is not exact
 CARRY = 4  # significant figures of approximate givens and of carried intermediates
@@ -26,16 +25,16 @@ FUZZ = 1e-9  # relative: floating-point noise at a tolerance boundary
 
 def precision(rule: str, digits: int = 0, carry: int | None = None) -> dict:
     """The Answer.precision record: the rule, its digits, and the statement every writer shows."""
-    text = t(f"answer.precision_{rule}", digits=digits)
-    return {"rule": rule, "digits": int(digits), "carry": carry, "text": text}
+    return {"rule": rule, "digits": int(digits), "carry": carry,
+            "text": text(f"answer.precision_{rule}", digits=int(digits))}
 
 
-def sentence(p: dict | None) -> str:
-    """The sentence appended to a prompt: what to give, and what to carry."""
+def sentence(p: dict | None):
+    """The sentence appended to a prompt (a text): what to give, and what to carry; None: nothing."""
     if not p:
-        return ""
-    ask = t(f"answer.ask_{p['rule']}", digits=p["digits"], text=say(p["text"]))
-    return ask + (" " + t("answer.ask_carry", carry=p["carry"]) if p.get("carry") else "")
+        return None
+    ask = text(f"answer.ask_{p['rule']}", digits=p["digits"], text=p["text"])
+    return text("answer.ask_and_carry", ask=ask, carry=text("answer.ask_carry", carry=p["carry"])) if p.get("carry") else ask
 
 
 def exact_decimals(value) -> int | None:

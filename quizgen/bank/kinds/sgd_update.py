@@ -5,11 +5,12 @@ from __future__ import annotations
 from quizgen.bank.kinds import numeric
 from quizgen.bank.kinds.base import Kind, register
 from quizgen.bank.prompts import DEFAULTS
+from quizgen.messages import t
 
 
 def validate(c, seen: dict) -> None:
     if seen["learning_rate"] is None and not any(e.key == "network.learning_rate" for e in c.errors):
-        c.add("network.learning_rate", "an sgd_update family needs a learning rate")
+        c.add("network.learning_rate", t("family.sgd_update_rate"))
 
 
 def build(family, rng):

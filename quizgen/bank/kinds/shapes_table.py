@@ -48,12 +48,12 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
         steps.append(Step(text("kinds.shape_title", name=plain), f"{tex} \\in \\mathbb{{R}}^{{{size}}}", f"{tex}: {size}",
                           [{"tex": f"{tex}:"}, {"tex": size}], None, size, None,
                           text("kinds.shape_explanation", name=plain, why=why), "shape"))
-    steps.append(value_step(text("kinds.gradients_title"), r"\mathrm{d}W^{[l]} \text{ has the shape of } W^{[l]}",
-                       [{"tex": r"\mathrm{d}W^{[l]} \sim W^{[l]},\ \mathrm{d}b^{[l]} \sim b^{[l]}"}], value,
+    rule = r"\mathrm{d}W^{[l]} \sim W^{[l]},\ \mathrm{d}b^{[l]} \sim b^{[l]}"  # ∼: of the same shape (no words in math)
+    steps.append(value_step(text("kinds.gradients_title"), rule, [{"tex": rule}], value,
                        text("kinds.gradients_explanation"),
                        shape=list(value.shape), role="rule"))
     context = {"notation": notation.value, "m": m, "L": len(sizes) - 1, "sizes": sizes,
-               "asked": listing, "asked_text": "the shape (rows, columns) of " + ", ".join(p for p, _ in names),
+               "asked": listing, "asked_text": text("prompts.asked_shapes", names=", ".join(p for p, _ in names)),
                "network": "$" + " \\to ".join(str(s) for s in sizes) + "$"}
     return Draft(answer=answer, steps=steps, given=[], context=context, distractors=found.kept)
 
