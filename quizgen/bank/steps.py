@@ -7,6 +7,8 @@ here (`_rules`); nothing downstream branches on it.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from quizgen.bank.latex import LOSS_TEX, act_tex, deriv_tex, plain_tex, sym, transpose, vjp_tex
@@ -22,8 +24,9 @@ def _bias(notation: Notation, b: np.ndarray) -> np.ndarray:
     return b[:, None] if notation is Notation.COLUMN else b[None, :]
 
 
+@lru_cache(maxsize=256)
 def _rules(n: Notation, l: int, has_bias: bool) -> dict:
-    """The symbolic rules of layer l in notation n."""
+    """The symbolic rules of layer l in notation n (made once per layer; read-only)."""
     Z, W, A0, b = sym("Z", l), sym("W", l), sym("A", l - 1) if l > 1 else "X", sym("b", l)
     dZ, dA0 = sym("dZ", l), sym("dA", l - 1) if l > 1 else r"\mathrm{d}X"
     plus = f" + {b}" if has_bias else ""

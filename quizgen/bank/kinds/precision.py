@@ -92,11 +92,21 @@ def covers(p: dict, q: dict) -> bool | None:
 def round_sig(x, digits: int):
     """Round to `digits` significant figures, elementwise (0 stays 0)."""
     arr = np.asarray(x, dtype=float)
-    # log10 of 1 where x is 0 gives magnitude 0 with no divide warning, so no errstate is needed
-    # (an errstate per call cost as much as the rounding); rint is round()'s own half-to-even.
-    mag = np.floor(np.log10(np.where(arr == 0, 1.0, np.abs(arr))))
-    scale = 10.0 ** (digits - 1 - mag)
-    return np.rint(arr * scale) / scale
+    if arr.ndim == 0:
+        # log10 of 1 where x is 0 gives magnitude 0 with no divide warning, so no errstate is needed
+        # (an errstate per call cost as much as the rounding); rint is round()'s own half-to-even.
+        mag = np.floor(np.log10(np.where(arr == 0, 1.0, np.abs(arr))))
+        scale = 10.0 ** (digits - 1 - mag)
+        return np.rint(arr * scale) / scale
+    # the same ufuncs on the same values, written into one scratch array (fewer temporaries)
+    magnitude = np.abs(arr)
+    magnitude[magnitude == 0.0] = 1.0
+    exponent = np.log10(magnitude)
+    np.floor(exponent, out=exponent)
+    scale = np.power(10.0, np.subtract(float(digits - 1), exponent, out=exponent), out=exponent)
+    out = np.multiply(arr, scale)
+    np.rint(out, out=out)
+    return np.divide(out, scale, out=out)
 
 
 class _Carried(Backward):
