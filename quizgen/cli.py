@@ -16,14 +16,16 @@ from quizgen.render.terminal import clean
 COMMANDS = ("build", "exam", "practice", "stats", "solve", "show", "check", "export")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of `only` that one (its module alone is imported: a run of
+    `quizgen export` does not pay for loading the site, exam and practice code)."""
     parser = argparse.ArgumentParser(
         prog="quizgen",
         description=t("cli.description"),
     )
     parser.add_argument("--version", action="version", version=f"quizgen {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in (only,) if only else COMMANDS:
         module = importlib.import_module(f"quizgen.commands.{name}")
         sub_parser = module.register(sub)
         sub_parser.set_defaults(run=module.run)
@@ -37,7 +39,10 @@ def _line(error: QuizgenError) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # A command named first is the one that runs (no top-level option before it can print the
+    # list of commands), so only its module is loaded.
+    parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()

@@ -39,12 +39,41 @@ def num_tex(value, digits: int = 4) -> str:
     if isinstance(value, (int, float)):
         return fmt(value, digits)
     arr = np.asarray(value, dtype=float)
+    if digits == 4:
+        return plain_tex(arr.tolist())
     if arr.ndim == 0:
         return fmt(float(arr), digits)
     if arr.ndim == 1:
         arr = arr[:, None]
     rows = [" & ".join(fmt_floats(row, digits)) for row in arr.tolist()]
     return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
+
+
+# fmt(x) of every number typeset so far: a step's numbers recur in the next steps and in the
+# mistakes' steps, and a dict lookup is several times cheaper than fmt's own cache. Bounded.
+_SHOWN: dict[float, str] = {}
+_SHOWN_MAX = 100_000
+
+
+def shown(x: float) -> str:
+    """fmt(x) at 4 digits, memoised."""
+    text = _SHOWN.get(x)
+    if text is None:
+        if len(_SHOWN) >= _SHOWN_MAX:
+            _SHOWN.clear()
+        text = _SHOWN[x] = fmt(x)
+    return text
+
+
+def plain_tex(value) -> str:
+    """num_tex of a plain value (a float, a list, a list of rows, as `.tolist()` gives them)."""
+    if not isinstance(value, list):
+        return shown(value)
+    if value and isinstance(value[0], list):
+        body = r" \\ ".join([" & ".join([shown(x) for x in row]) for row in value])
+    else:  # a vector is a column
+        body = r" \\ ".join([shown(x) for x in value])
+    return r"\begin{bmatrix}" + body + r"\end{bmatrix}"
 
 
 def parts_tex(parts: list[dict]) -> str:

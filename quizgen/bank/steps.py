@@ -7,14 +7,16 @@ here (`_rules`); nothing downstream branches on it.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
-from quizgen.bank.latex import LOSS_TEX, act_tex, deriv_tex, num_tex, parts_tex, sym, transpose, vjp_tex
+from quizgen.bank.latex import LOSS_TEX, act_tex, deriv_tex, plain_tex, sym, transpose, vjp_tex
 from quizgen.bank.question import Step
 from quizgen.engine.network import Network, Notation
 from quizgen.engine.tape import Tape
 from quizgen.messages.text import key_or_words, text
-from quizgen.render.numbers import fmt
+from quizgen.render.numbers import fmt, plain
 
 
 
@@ -22,8 +24,9 @@ def _bias(notation: Notation, b: np.ndarray) -> np.ndarray:
     return b[:, None] if notation is Notation.COLUMN else b[None, :]
 
 
+@lru_cache(maxsize=256)
 def _rules(n: Notation, l: int, has_bias: bool) -> dict:
-    """The symbolic rules of layer l in notation n."""
+    """The symbolic rules of layer l in notation n (made once per layer; read-only)."""
     Z, W, A0, b = sym("Z", l), sym("W", l), sym("A", l - 1) if l > 1 else "X", sym("b", l)
     dZ, dA0 = sym("dZ", l), sym("dA", l - 1) if l > 1 else r"\mathrm{d}X"
     plus = f" + {b}" if has_bias else ""
@@ -40,11 +43,10 @@ def _rules(n: Notation, l: int, has_bias: bool) -> dict:
 OPEN, CLOSE = {"tex": r"\left("}, {"tex": r"\right)"}
 
 
-def _plain(value):
-    arr = np.array(value, dtype=float)
-    arr[np.abs(arr) < 1e-12] = 0.0
-    arr = arr + 0.0
-    return arr.tolist() if arr.ndim else float(arr)
+def _floats(value) -> tuple:
+    """A value as the record holds it (plain floats, float noise written 0) and its shape."""
+    arr = np.asarray(value, dtype=float)
+    return plain(arr.tolist()), arr.shape
 
 
 def short_name(loss: str):
@@ -55,8 +57,9 @@ def short_name(loss: str):
 class StepWriter:
     """Builds Step records for one solved network."""
 
-    def __init__(self, tape: Tape):
+    def __init__(self, tape: Tape, values_only: bool = False):
         self.tape = tape
+        self.values_only = values_only  # results alone, nothing typeset: for comparing derivations
         self.net: Network = tape.network
         self.n = self.net.notation
         self.L = len(self.net.layers)
@@ -66,16 +69,28 @@ class StepWriter:
         return self.n.orient(np.asarray(arr))
 
     def step(self, title, symbolic, parts, result, explanation) -> Step:
-        value = np.array(result, dtype=float)
-        value[np.abs(value) < 1e-12] = 0.0  # residue of an exact 0
+        if self.values_only:
+            value, shape = _floats(result)
+            return Step(title, symbolic, "", [], value, "", list(shape), explanation)
+        # every number is converted to plain floats once, then typeset from them (noise shows as 0)
+        kept, texts = [], []
+        for p in parts:
+            if "tex" in p:
+                kept.append(p)
+                texts.append(p["tex"])
+            else:
+                num = _floats(p["num"])[0]
+                kept.append({"num": num})
+                texts.append(plain_tex(num))
+        value, shape = _floats(result)
         return Step(
             title=title,
             symbolic=symbolic,
-            substituted=parts_tex(parts),
-            parts=[p if "tex" in p else {"num": _plain(p["num"])} for p in parts],
-            result=(value + 0.0).tolist() if value.ndim else float(value),
-            result_display=num_tex(value),
-            shape=list(value.shape),
+            substituted=" ".join(texts),
+            parts=kept,
+            result=value,
+            result_display=plain_tex(value),
+            shape=list(shape),
             explanation=explanation,
         )
 

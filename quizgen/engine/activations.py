@@ -83,22 +83,22 @@ def _softmax(z: Array, p=None) -> Array:
 
 def _softmax_vjp(z: Array, a: Array, da: Array, p=None) -> Array:
     # Full softmax Jacobian per example: J = diag(a) - a a^T, so J^T da = a * (da - a.da).
-    return a * (da - np.sum(a * da, axis=0, keepdims=True))  # (units, m)
+    return a * (da - (a * da).sum(axis=0, keepdims=True))  # (units, m)
 
 
 # -- the degeneracy rules a sampler rejects a draw by -----------------------------------------------
 def kink_at_zero(z: Array, a: Array) -> str | None:
-    return "a {name} input in layer {layer} is exactly 0 (the kink)" if np.any(z == 0) else None
+    return "a {name} input in layer {layer} is exactly 0 (the kink)" if (z == 0).any() else None
 
 
 def saturates(lo: float, hi: float) -> Check:
     def check(z: Array, a: Array) -> str | None:
-        return "a {name} in layer {layer} is saturated" if np.any((a < lo) | (a > hi)) else None
+        return "a {name} in layer {layer} is saturated" if ((a < lo) | (a > hi)).any() else None
     return check
 
 
 def _softmax_near_zero(z: Array, a: Array) -> str | None:
-    return "a {name} output in layer {layer} is nearly 0" if np.any(a < 0.005) else None
+    return "a {name} output in layer {layer} is nearly 0" if (a < 0.005).any() else None
 
 
 # -- the slips: what a student computes instead of dz = da ⊙ f'(z) ----------------------------------

@@ -33,6 +33,13 @@ class Backward:
     def propagate(self, net: Network, layer: int, dZ: np.ndarray) -> np.ndarray:
         return net.layers[layer].W.T @ dZ  # (n_in, n_out)·(n_out, m) -> (n_in, m)
 
+    def alters(self, net: Network, layer: int, rule: str) -> bool:
+        """Whether `rule` (one of the methods above) may compute layer index `layer` differently
+        from the correct pass, given the same inputs. A pass reuses the correct tape's values
+        wherever it does not. Overriding a rule alters it in every layer unless a subclass says
+        where (a mistake about sigmoid leaves a ReLU layer alone)."""
+        return getattr(type(self), rule) is not getattr(Backward, rule)
+
 
 CORRECT = Backward()
 
@@ -54,33 +61,55 @@ def forward(net: Network) -> list[LayerTape]:
 
 
 def backward(net: Network, records: list[LayerTape], rules: Backward = CORRECT, stop: int = 0,
-             output_dA: np.ndarray | None = None) -> np.ndarray | None:
+             output_dA: np.ndarray | None = None, reference: Tape | None = None) -> np.ndarray | None:
     """Fill dA, dH, dZ, dW, db (and the SGD step) on `records`; return dX.
 
     `stop` > 0 ends the pass after layer index `stop` (0-based), leaving lower layers and dX
     empty: a question about layer 2 needs nothing below it. `output_dA`, if given, is the
-    output layer's dJ/dA already computed by `rules.output_gradient`.
+    output layer's dJ/dA already computed by `rules.output_gradient`. `reference`, a tape of the
+    same forward records solved by the correct rules, lends its values wherever this pass
+    computes the same thing from the same arrays (`Backward.alters`): a mistake made in one
+    layer recomputes only that layer and the ones below it.
     """
-    dA = output_dA if output_dA is not None else rules.output_gradient(net.loss, records[-1].A, net.Y)
+    last = len(net.layers) - 1
+    dA = output_dA
+    if (dA is None and reference is not None and reference.layers[-1].dA is not None
+            and not rules.alters(net, last, "output_gradient")):
+        if type(rules).output_gradient is not Backward.output_gradient:
+            rules.output_gradient(net.loss, records[-1].A, net.Y)  # called for any state it keeps
+        dA = reference.layers[-1].dA
+    if dA is None:
+        dA = rules.output_gradient(net.loss, records[-1].A, net.Y)
     for index in reversed(range(stop, len(net.layers))):
         layer, t = net.layers[index], records[index]
+        ref = reference.layers[index] if reference is not None else None
+        same = ref is not None and dA is ref.dA  # the correct upstream gradient, the very array
         t.dA = dA
-        t.dH = [None] * len(t.H)
-        grad = dA
-        for k in reversed(range(len(layer.activations))):
-            t.dH[k] = grad
-            z_in = t.H[k - 1] if k > 0 else t.Z
-            grad = rules.activation_backward(index, layer.activations[k], z_in, t.H[k], grad)
-        t.dZ = grad
-        t.dW = rules.weight_gradient(index, t.dZ, t.A_prev)
+        if same and not rules.alters(net, index, "activation_backward"):
+            t.dH, t.dZ = list(ref.dH), ref.dZ
+        else:
+            same = False
+            t.dH = [None] * len(t.H)
+            grad = dA
+            for k in reversed(range(len(layer.activations))):
+                t.dH[k] = grad
+                z_in = t.H[k - 1] if k > 0 else t.Z
+                grad = rules.activation_backward(index, layer.activations[k], z_in, t.H[k], grad)
+            t.dZ = grad
+        same_dW = same and not rules.alters(net, index, "weight_gradient")
+        t.dW = ref.dW if same_dW else rules.weight_gradient(index, t.dZ, t.A_prev)
+        same_db = same and not rules.alters(net, index, "bias_gradient")
         if layer.b is not None:
-            t.db = rules.bias_gradient(index, t.dZ)
+            t.db = ref.db if same_db else rules.bias_gradient(index, t.dZ)
         if net.learning_rate is not None:
-            t.W_new = layer.W - net.learning_rate * t.dW
+            t.W_new = ref.W_new if same_dW else layer.W - net.learning_rate * t.dW
             if layer.b is not None:
-                t.b_new = layer.b - net.learning_rate * t.db
+                t.b_new = ref.b_new if same_db else layer.b - net.learning_rate * t.db
         if index > stop or stop == 0:
-            dA = rules.propagate(net, index, t.dZ)
+            below = (reference.layers[index - 1].dA if index > 0 else reference.dX) if same else None
+            if below is None or rules.alters(net, index, "propagate"):
+                below = rules.propagate(net, index, t.dZ)
+            dA = below
     return dA if stop == 0 else None
 
 
@@ -110,12 +139,11 @@ def solve_forward(net: Network) -> Tape:
 def solve_backward(forward_tape: Tape, rules: Backward = CORRECT, stop: int = 0, correct: bool = False) -> Tape:
     """The backward half of `solve`: a new tape sharing `forward_tape`'s forward records.
 
-    `correct=True` promises `forward_tape` was solved by the correct rules; its output dJ/dA is
-    then reused when `rules` do not change that step: the same computation, done once per
-    question instead of once per mistake. Does not set np.errstate (see `solve_forward`).
+    `correct=True` promises `forward_tape` was solved by the correct rules (or holds its forward
+    pass alone); its values are then reused wherever `rules` compute the same (see `backward`):
+    the same computation, done once per question instead of once per mistake. Does not set np.errstate (see `solve_forward`).
     """
     net = forward_tape.network
     records = [LayerTape(A_prev=r.A_prev, Z=r.Z, H=r.H) for r in forward_tape.layers]
-    same_start = correct and type(rules).output_gradient is Backward.output_gradient
-    dX = backward(net, records, rules, stop, forward_tape.layers[-1].dA if same_start else None)
+    dX = backward(net, records, rules, stop, reference=forward_tape if correct else None)
     return Tape(network=net, layers=records, loss=forward_tape.loss, dX=dX)

@@ -62,19 +62,19 @@ def _mse(a, y):
 
 
 def _half_sse(a, y):
-    return 0.5 * np.sum((a - y) ** 2, axis=0)
+    return 0.5 * ((a - y) ** 2).sum(axis=0)
 
 
 def _bce(a, y):
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(y > 0, y * np.log(a), 0.0) + np.where(y < 1, (1 - y) * np.log1p(-a), 0.0)
-    return -np.sum(terms, axis=0)
+    return -terms.sum(axis=0)
 
 
 def _cross_entropy(a, y):
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(y != 0, y * np.log(a), 0.0)
-    return -np.sum(terms, axis=0)
+    return -terms.sum(axis=0)
 
 
 def _pull(a, y):
@@ -88,31 +88,31 @@ def _bce_gradient(a, y):
 
 
 def _bce_labels(y):
-    return t("engine.error.bce_labels") if np.any((y < 0) | (y > 1)) else None
+    return t("engine.error.bce_labels") if ((y < 0) | (y > 1)).any() else None
 
 
 def _bce_problem(a, y):
     if _bce_labels(y):
         return _bce_labels(y)
-    if np.any(((a <= 0) & (y > 0)) | ((a >= 1) & (y < 1))):
+    if (((a <= 0) & (y > 0)) | ((a >= 1) & (y < 1))).any():
         return t("engine.error.bce_log_zero")
     return None
 
 
 def _cross_entropy_problem(a, y):
-    if np.any((a <= 0) & (y != 0)):
+    if ((a <= 0) & (y != 0)).any():
         return t("engine.error.cross_entropy_log_zero")
     return None
 
 
 def _log_near_zero(out, y):
-    if np.any((out < 0.01) & (y > 0)):
+    if ((out < 0.01) & (y > 0)).any():
         return "the loss takes log of a value near 0"
     return None
 
 
 def _bce_near_zero(out, y):
-    if _log_near_zero(out, y) or np.any((out > 0.99) & (y < 1)):
+    if _log_near_zero(out, y) or ((out > 0.99) & (y < 1)).any():
         return "the loss takes log of a value near 0"
     return None
 
@@ -160,7 +160,7 @@ class Loss:
         return RULES[self.name].per_example(a, y)
 
     def value(self, a: Array, y: Array) -> float:
-        return float(np.sum(self.per_example(a, y)) * self.scale(a.shape[1]))
+        return float(self.per_example(a, y).sum() * self.scale(a.shape[1]))  # .sum(): no np.sum wrapper
 
     def local_gradient(self, a: Array, y: Array) -> Array:
         """d(per-example loss)/da, before the reduction's 1/m."""

@@ -113,6 +113,11 @@ def _one_layer(rules: type[Backward], only: int, last: int) -> type[Backward]:
                 return super().propagate(net, layer, dZ)
             return Backward.propagate(self, net, layer, dZ)
 
+        def alters(self, net, layer, rule):
+            if rule == "output_gradient":
+                return only == last and super().alters(net, layer, rule)
+            return layer == only and super().alters(net, layer, rule)
+
     return OneLayer
 
 
@@ -138,6 +143,11 @@ class _ActivationSlip(_Rules):
     def activation_backward(self, layer, act, z, a, da):
         wrong = act.slip(self.mistake_id, z, a, da)
         return super().activation_backward(layer, act, z, a, da) if wrong is None else wrong
+
+    def alters(self, net, layer, rule):
+        if rule == "activation_backward":  # only where an activation has the slip
+            return any(self.mistake_id in a.rule.slips for a in net.layers[layer].activations)
+        return super().alters(net, layer, rule)
 
 
 class ActivationForDerivative(_ActivationSlip):
@@ -199,6 +209,10 @@ class TransposedWeight(_Rules):
             return super().propagate(net, layer, dZ)
         return W @ dZ
 
+    def alters(self, net, layer, rule):
+        W = net.layers[layer].W
+        return super().alters(net, layer, rule) and (rule != "propagate" or W.shape[0] == W.shape[1])
+
 
 class WrongWeight(_Rules):
     """The chain passes through the layer's own input weights instead of the next layer's."""
@@ -217,6 +231,9 @@ class WrongWeight(_Rules):
                 return candidate @ dZ
         raise ValueError("no orientation of the wrong weight fits")
 
+    def alters(self, net, layer, rule):
+        return super().alters(net, layer, rule) and (rule != "propagate" or layer > 0)
+
 
 class InputSummed(_Rules):
     @staticmethod
@@ -228,6 +245,9 @@ class InputSummed(_Rules):
             return super().weight_gradient(layer, dZ, A_prev)
         summed = np.broadcast_to(A_prev.sum(axis=0, keepdims=True), A_prev.shape)  # Σ over features
         return dZ @ summed.T
+
+    def alters(self, net, layer, rule):
+        return super().alters(net, layer, rule) and (rule != "weight_gradient" or layer == 0)
 
 
 class SignFlipped(_Rules):

@@ -16,6 +16,7 @@ from functools import lru_cache
 from markupsafe import Markup
 
 from quizgen.render import mathml, safe
+from quizgen.render.numbers import plain as clean  # float noise shown as 0: the rule records use
 
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
 _SLOT = re.compile("[\ue000\ue002](\\d+)\ue001")  # \ue000 inline, \ue002 display math
@@ -28,7 +29,6 @@ _MATHRM_LETTER = re.compile(r"\\mathrm\{([A-Za-z])\}")
 _FUNCTION_SPACE = re.compile(r"\\(log|ln|exp)(?![A-Za-z])\s*(?=[A-Za-z{]|\\(?!left|right|,|;|!))")
 # Floating-point noise such as 8.327e-17 (a true 0 after cancellation) is never printed.
 _NOISE = re.compile(r"-?\d+(?:\.\d+)?e-(?:1[2-9]|[2-9]\d|\d{3})\b")
-TINY = 1e-12
 # latex2mathml writes f' as <msup>f ′</msup>; a math font's ′ is already raised, so as a
 # superscript it floats like an accent. Print it beside its base instead.
 _BASE = r"<mi[^>]*>[^<]*</mi>|<mrow>(?:<mi[^>]*>[^<]*</mi>)+</mrow>"
@@ -57,21 +57,6 @@ def polish(html: str) -> str:
         return html
     html = _SUP_PRIME.sub(lambda m: f"<mrow>{m.group(1)}{_PRIME_MO}</mrow>", html)
     return _SUBSUP_PRIME.sub(lambda m: f"<mrow><msub>{m.group(1)}{m.group(2)}</msub>{_PRIME_MO}</mrow>", html)
-
-
-def clean(v):
-    """A number, vector or matrix with floating-point noise (|x| < 1e-12) set to 0 (the same
-    object when it holds none: the common case copies nothing)."""
-    if isinstance(v, list):
-        if v and isinstance(v[0], list):
-            rows = [clean(row) for row in v]
-            return v if all(a is b for a, b in zip(rows, v)) else rows
-        if not any(-TINY < x < TINY for x in v if x and isinstance(x, float)):
-            return v
-        return [clean(x) for x in v]
-    if isinstance(v, float) and -TINY < v < TINY:
-        return 0.0
-    return v
 
 
 _BMATRIX = re.compile(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}", re.S)

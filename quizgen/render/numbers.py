@@ -10,6 +10,7 @@ import numpy as np
 
 EXACT_DIGITS = 9  # a value that is a decimal of at most this many significant digits is shown whole
 EXACT_RTOL = 2e-15  # float noise of grid arithmetic (0.1 + 0.2) still counts as that decimal
+NOISE = 1e-12  # a float this close to 0 is the residue of an exact 0 (a − y summed to 8.327e-17)
 
 
 def fmt(x: float, digits: int = 4, exact: bool = True) -> str:
@@ -22,6 +23,26 @@ def fmt(x: float, digits: int = 4, exact: bool = True) -> str:
 def fmt_floats(values: list, digits: int = 4) -> list[str]:
     """fmt over Python floats (a `.tolist()` row), skipping the per-number float() of `fmt`."""
     return [_fmt(v, digits, True) for v in values]
+
+
+def plain(v):
+    """A number, vector or matrix (floats, lists of them, or a NumPy array) as plain Python values
+    with floating-point residue of an exact 0 (|x| < NOISE, and -0.0) written 0.0; other values
+    (ints, strings) untouched. A list holding no residue comes back as the same object: the
+    common case copies nothing. The one place float noise is cleaned, for records and pages."""
+    if isinstance(v, np.ndarray):
+        v = v.astype(float, copy=False).tolist()
+    if isinstance(v, list):
+        if v and isinstance(v[0], list):
+            rows = [plain(row) for row in v]
+            return v if all(a is b for a, b in zip(rows, v)) else rows
+        for x in v:
+            if isinstance(x, float) and -NOISE < x < NOISE and (x or math.copysign(1.0, x) < 0):
+                return [0.0 if isinstance(x, float) and -NOISE < x < NOISE else x for x in v]
+        return v
+    if isinstance(v, float) and -NOISE < v < NOISE:
+        return 0.0
+    return v
 
 
 def exact_digits(x: float) -> int | None:

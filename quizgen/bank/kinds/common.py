@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,7 +15,7 @@ from quizgen.engine import activations, mistakes
 from quizgen.engine.network import Network, Notation
 from quizgen.engine.tape import Tape
 from quizgen.messages.text import key_or_words, text
-from quizgen.render.numbers import fmt
+from quizgen.render.numbers import fmt, plain
 
 EXACT_ACTS = activations.EXACT  # live: each activation's registry entry says whether it is exact
 DISPLAY_FLOOR = 5e-4  # an asked value smaller than this underflows the 4-digit display
@@ -46,10 +47,11 @@ def close(a, b, rtol: float, atol: float) -> bool:
 
 
 def clean(value) -> np.ndarray:
-    """A float array with floating-point residue of exact zeros (|x| < 1e-12) set to 0."""
-    arr = np.array(value, dtype=float)
-    arr[np.abs(arr) < 1e-12] = 0.0
-    return arr + 0.0
+    """A float array with floating-point residue of an exact 0 written 0.0 (render.numbers.plain)."""
+    arr = np.asarray(value, dtype=float)
+    if arr.size == 0:
+        return arr + 0.0
+    return np.asarray(plain(arr.tolist()), dtype=float)
 
 
 def make_answer(value, p: dict, widen=0.0) -> Answer:
@@ -124,10 +126,40 @@ class Distractors:
                      else answer.atol + answer.rtol * np.abs(self._target))
         self._widen = np.maximum(self._tol - precision.tolerance(self._target, p), 0.0)
         self._arrays: list[tuple[np.ndarray, np.ndarray]] = []  # (value, tol) of each kept distractor
-        self._carry = precision.precision("sig", precision.CARRY)  # made once, not per added value
+        self._carry = _CARRY  # made once, not per added value
+        self._covers = precision.covers(p, _CARRY)
         self._fuzz = precision.FUZZ * np.maximum(1.0, np.abs(self._target))
+        # one number (the common case): plain floats, the same values as the arrays give, bit for bit
+        self._scalar = self._target.ndim == 0
+        if self._scalar:
+            self._t, self._tol, self._widen, self._fuzz = (float(self._target), float(self._tol), float(self._widen),
+                                                           float(self._fuzz))
+
+    def _mine_tol(self, arr):
+        """A mistake is recognised as asked and at the CARRY figures a student writes it with."""
+        tolerance = precision.scalar_tolerance if self._scalar else precision.tolerance
+        if self._covers is None:
+            mine, carry = tolerance(arr, self._p, self._widen), tolerance(arr, self._carry, self._widen)
+            return max(mine, carry) if self._scalar else np.maximum(mine, carry)
+        return tolerance(arr, self._p if self._covers else self._carry, self._widen)
 
     def add(self, value, mistake_id: str, strict: bool = True) -> None:
+        if self._scalar:
+            if np.ndim(value):
+                return
+            x = plain(float(value))
+            if not math.isfinite(x):
+                return
+            off = abs(x - self._t)
+            if off <= self._fuzz:
+                return  # the mistake does not change this quantity
+            if off <= self._tol:
+                if strict:
+                    raise Inseparable(mistake_id)
+                return
+            self._keep(x, self._mine_tol(x), mistake_id, lambda value, tol, mine: abs(x - value) <= tol
+                       or abs(x - value) <= mine)
+            return
         arr = clean(value)
         if arr.shape != self._shape or not np.isfinite(arr).all():
             return
@@ -138,22 +170,27 @@ class Distractors:
             if strict:
                 raise Inseparable(mistake_id)
             return
-        # a mistake is recognised as asked and at the CARRY figures a student writes it with
-        mine_tol = np.maximum(precision.tolerance(arr, self._p, self._widen),
-                              precision.tolerance(arr, self._carry, self._widen))
+        self._keep(arr, self._mine_tol(arr), mistake_id,
+                   lambda value, tol, mine: (np.abs(arr - value) <= tol).all() or (np.abs(arr - value) <= mine).all())
+
+    def _keep(self, arr, mine_tol, mistake_id: str, near) -> None:
+        """Keep `arr` as a distractor, or name the mistake beside a kept one it is `near`."""
         m = mistakes.describe(mistake_id)
         for kept, (value, tol) in zip(self.kept, self._arrays):
-            apart = np.abs(arr - value)
-            if (apart <= tol).all() or (apart <= mine_tol).all():
+            if near(value, tol, mine_tol):
                 if mistake_id != kept.mistake and mistake_id not in kept.also:
                     kept.also.append(mistake_id)
                     kept.name = text("answer.mistakes_or", first=kept.name, second=m.name)
                     kept.explanation = text("answer.explanations_or", first=kept.explanation, second=m.explanation)
                 return
-        plain = float(arr) if arr.ndim == 0 else arr.tolist()
-        tol = float(mine_tol) if arr.ndim == 0 else mine_tol.tolist()
-        self.kept.append(Distractor(plain, mistake_id, m.name, m.explanation, [], tol))
+        scalar = isinstance(arr, float) or arr.ndim == 0
+        plain_value = float(arr) if scalar else arr.tolist()
+        tol = float(mine_tol) if scalar else mine_tol.tolist()
+        self.kept.append(Distractor(plain_value, mistake_id, m.name, m.explanation, [], tol))
         self._arrays.append((arr, mine_tol))  # converted once, not at every comparison
+
+
+_CARRY = {"rule": "sig", "digits": precision.CARRY}  # the figures a student carries (rule and digits suffice)
 
 
 def require(found: list, minimum: int, what: str = "distinct distractors") -> None:

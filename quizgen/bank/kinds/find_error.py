@@ -45,12 +45,13 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     candidates = [m for m in mistakes.CATALOG.values() if m.applies(net)]
     # (mistake, layer index): the mistake is made in one layer only, so exactly one step is wrong.
     # Every such slip whose first wrong step is a step that could carry it, grouped by that step.
+    # Each candidate's results alone are compared (nothing typeset); the chosen one is written in full.
     options: dict[int, list] = {}
     for mistake in candidates:
         for only in range(len(net.layers)):
             try:
                 wrong_tape = mistake.backward(tape, only=only)
-                wrong_steps = StepWriter(wrong_tape).backward_to(l, quantity)
+                wrong_steps = StepWriter(wrong_tape, values_only=True).backward_to(l, quantity)
             except (mistakes.NotApplicable, ValueError, IndexError):
                 continue
             if len(wrong_steps) != len(right_steps):
@@ -60,12 +61,13 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
             if (diverge is not None and diverge < len(LABELS) and fits(mistake.id, right_steps[diverge].title)
                     and np.all(np.isfinite(np.asarray(wrong_steps[-1].result, dtype=float)))
                     and not silent_after(wrong_steps, diverge)):  # a slip whose steps after it all show 0
-                options.setdefault(diverge, []).append((mistake, wrong_steps))
+                options.setdefault(diverge, []).append((mistake, wrong_tape))
     if not options:
         raise Degenerate("no catalogued mistake changes this derivation")
     # the wrong step varies across variants: first which step, then which slip made it
     diverge = sorted(options)[int(rng.integers(len(options)))]
-    mistake, wrong_steps = options[diverge][int(rng.integers(len(options[diverge])))]
+    mistake, wrong_tape = options[diverge][int(rng.integers(len(options[diverge])))]
+    wrong_steps = StepWriter(wrong_tape).backward_to(l, quantity)
     why = text("kinds.find_error_rationale", name=mistake.name, explanation=mistake.explanation)
     choices = [Choice(LABELS[i], text("kinds.find_error_option", title=s.title, formula=f"{s.symbolic} = {s.result_display}"),
                       i == diverge,

@@ -51,8 +51,9 @@ def half_unit(value, rule: str, digits: int) -> np.ndarray:
     """Half a unit in the last asked digit of each entry (0 for an exact answer)."""
     arr = np.abs(np.asarray(value, dtype=float))
     if rule == "sig":
-        exponent = np.floor(np.log10(np.where(arr > 0, arr, 1.0)))  # never log10(0): no errstate needed
-        return np.where(arr > 0, 0.5 * 10.0 ** (exponent - digits + 1), 0.0)
+        positive = arr > 0
+        exponent = np.floor(np.log10(np.where(positive, arr, 1.0)))  # never log10(0): no errstate needed
+        return np.where(positive, 0.5 * 10.0 ** (exponent - float(digits - 1)), 0.0)
     if rule == "dec":
         return np.full(arr.shape, 0.5 * 10.0**-digits)
     return np.zeros(arr.shape)
@@ -64,14 +65,47 @@ def tolerance(value, p: dict, widen=0.0) -> np.ndarray:
     return half_unit(arr, p["rule"], p["digits"]) + np.abs(widen) + FUZZ * np.maximum(1.0, np.abs(arr))
 
 
+def scalar_tolerance(x: float, p: dict, widen: float = 0.0) -> float:
+    """`tolerance` of one number, in plain floats: the same value bit for bit (log10 is NumPy's,
+    as the array form computes it; the rest is exact IEEE arithmetic in the same order)."""
+    a = abs(x)
+    if p["rule"] == "sig":
+        half = 0.5 * 10.0 ** (math.floor(np.log10(a)) - p["digits"] + 1) if a > 0 else 0.0
+    elif p["rule"] == "dec":
+        half = 0.5 * 10.0**-p["digits"]
+    else:
+        half = 0.0
+    return half + abs(widen) + FUZZ * max(1.0, a)
+
+
+def covers(p: dict, q: dict) -> bool | None:
+    """Whether the tolerance of precision `p` is at least that of `q` for every value (True), at
+    most (False), or either (None): two sig rules, or an exact one, compare without computing."""
+    if p["rule"] == "exact":
+        return False
+    if p["rule"] == "sig" and q["rule"] == "sig":
+        return p["digits"] <= q["digits"]
+    return None
+
+
 def round_sig(x, digits: int):
     """Round to `digits` significant figures, elementwise (0 stays 0)."""
     arr = np.asarray(x, dtype=float)
-    # log10 of 1 where x is 0 gives magnitude 0 with no divide warning, so no errstate is needed
-    # (an errstate per call cost as much as the rounding); rint is round()'s own half-to-even.
-    mag = np.floor(np.log10(np.where(arr == 0, 1.0, np.abs(arr))))
-    scale = 10.0 ** (digits - 1 - mag)
-    return np.rint(arr * scale) / scale
+    if arr.ndim == 0:
+        # log10 of 1 where x is 0 gives magnitude 0 with no divide warning, so no errstate is needed
+        # (an errstate per call cost as much as the rounding); rint is round()'s own half-to-even.
+        mag = np.floor(np.log10(np.where(arr == 0, 1.0, np.abs(arr))))
+        scale = 10.0 ** (digits - 1 - mag)
+        return np.rint(arr * scale) / scale
+    # the same ufuncs on the same values, written into one scratch array (fewer temporaries)
+    magnitude = np.abs(arr)
+    magnitude[magnitude == 0.0] = 1.0
+    exponent = np.log10(magnitude)
+    np.floor(exponent, out=exponent)
+    scale = np.power(10.0, np.subtract(float(digits - 1), exponent, out=exponent), out=exponent)
+    out = np.multiply(arr, scale)
+    np.rint(out, out=out)
+    return np.divide(out, scale, out=out)
 
 
 class _Carried(Backward):
