@@ -30,12 +30,12 @@ def next_question(page, questions: dict[str, dict], want) -> dict:
 
 
 def is_typed(q: dict) -> bool:
-    return q["answer"]["kind"] in TYPED
+    return q["answer"]["kind"] in TYPED and not q.get("parts")  # a multi-part question has a box per part
 
 
 def is_matrix(q: dict) -> bool:
     a = q["answer"]
-    return a["kind"] == "matrix" and a["shape"][0] * a["shape"][1] >= 2
+    return is_typed(q) and a["kind"] == "matrix" and a["shape"][0] * a["shape"][1] >= 2
 
 
 def answer(page, text: str) -> str:
