@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 
 from markupsafe import Markup
 
@@ -61,7 +62,21 @@ def polish(html: str) -> str:
 
 def clean(v):
     """A number, vector or matrix with floating-point noise (|x| < 1e-12) set to 0 (the same
-    object when it holds none: the common case copies nothing)."""
+    object when it holds none: the common case copies nothing, and is checked in C: the
+    smallest magnitude is at least TINY, so no entry is noise)."""
+    if isinstance(v, list):
+        try:
+            if not v or min(map(abs, chain.from_iterable(v) if isinstance(v[0], list) else v)) >= TINY:
+                return v
+        except (TypeError, ValueError):  # not all numbers, or only empty rows: look entry by entry
+            pass
+        return _clean(v)
+    if isinstance(v, float) and -TINY < v < TINY:
+        return 0.0
+    return v
+
+
+def _clean(v):
     if isinstance(v, list):
         if v and isinstance(v[0], list):
             rows = [clean(row) for row in v]
@@ -132,8 +147,9 @@ def math_inner(s: str) -> str:
 
 
 def value_inner(v) -> str:
-    """A number, vector or matrix as MathML content, float noise shown as 0."""
-    return mathml.value_inner(clean(v))
+    """A number, vector or matrix as MathML content, float noise shown as 0 (render.numbers.fmt
+    writes |x| < 1e-12 as 0 itself, so the value needs no `clean` copy first)."""
+    return mathml.value_inner(v)
 
 
 @lru_cache(maxsize=8192)
