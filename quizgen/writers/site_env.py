@@ -44,15 +44,27 @@ def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "x"
 
 
+_ESCAPED: dict[str, str] = {}
+ESCAPED_LIMIT = 65536  # remembered strings: the messages and titles every page repeats
+
+
 def _escape(value) -> str:
     """markupsafe.escape's text without its Markup wrapper: Jinja only joins what `{{ }}` outputs
     (a macro or block wraps its whole output in Markup itself), and a Markup per value costs a
-    Python-level __new__, ~45% of rendering a question page. Same characters, same entities."""
+    Python-level __new__, ~45% of rendering a question page. Same characters, same entities;
+    a string is escaped once (the messages, titles and labels recur on every page)."""
     if type(value) is str:
-        return (value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
-                .replace("'", "&#39;").replace('"', "&#34;"))
+        text = _ESCAPED.get(value)
+        if text is None:
+            text = (value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+                    .replace("'", "&#39;").replace('"', "&#34;"))
+            if len(_ESCAPED) < ESCAPED_LIMIT:
+                _ESCAPED[value] = text
+        return text
     if type(value) is Markup:
         return value
+    if type(value) is int:
+        return str(value)
     return escape(value)
 
 
