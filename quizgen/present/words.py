@@ -14,7 +14,7 @@ from typing import Any
 from quizgen import messages
 from quizgen.messages.text import say as _say
 
-LIMIT = 65536  # remembered texts; the shipped bank words about 200 distinct ones
+LIMIT = 8192  # remembered texts; the shipped bank words about 200 distinct ones
 _said: dict = {}
 
 

@@ -40,7 +40,7 @@ def tex(tex_string: str, display: bool = False) -> str:
     return math(tex_inner(tex_string), display)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def number_inner(x: float) -> str:
     """One number as MathML (memoized: grid values recur across steps and variants; equal
     numbers such as 1 and 1.0 print alike, since fmt reads float(x))."""
@@ -50,7 +50,7 @@ def number_inner(x: float) -> str:
     return f"<mn>{text}</mn>"
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _cell(x: float) -> str:
     return f"<mtd>{number_inner(x)}</mtd>"
 

@@ -45,7 +45,7 @@ def slug(text: str) -> str:
 
 
 _ESCAPED: dict[str, str] = {}
-ESCAPED_LIMIT = 65536  # remembered strings: the messages and titles every page repeats
+ESCAPED_LIMIT = 8192  # remembered strings: the messages, titles and labels every page repeats
 
 
 def _escape(value) -> str:
