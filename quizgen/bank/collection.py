@@ -93,16 +93,31 @@ def _map_variants(families, variants, bank_seed, job, progress, method, jobs):
                 progress(1)
         return out
     ctx = multiprocessing.get_context(method)
-    # Small chunks: a chunk is one family's variants, and one of the costly families (find_error
-    # takes ~3× the average) left alone at the end would idle the other workers; ~100 µs per chunk.
-    chunk = max(1, min(16, len(todo) // (n * 8)))
     out = []
     # fork hands the arguments over in memory; spawn pickles them once per worker, not per task.
     with ctx.Pool(n, initializer=_start, initargs=(families, job, bank_seed)) as pool:
-        for result in pool.imap(_run, todo, chunksize=chunk):
-            out.append(result)
+        for results in pool.imap(_run, chunks(len(families), variants, n)):
+            out.extend(results)
             if progress:
-                progress(1)
+                progress(len(results))
+    return out
+
+
+MAX_CHUNK = 32  # variants; a costly family (find_error: ~3× the average) in one chunk left last idles the others
+
+
+def chunks(families: int, variants: int, workers: int) -> list[tuple[int, int, int]]:
+    """(family position, first, end) ranges of variant indexes, in task order: each within one
+    family, so a worker converts a family's formulas and prose once (its caches are per
+    process), and small enough (at most MAX_CHUNK variants, about 8 chunks per worker or more)
+    that the workers finish together."""
+    per_worker = -(-families * variants // (workers * 8))
+    size = max(1, min(MAX_CHUNK, per_worker))
+    pieces = -(-variants // size)
+    out = []
+    for f in range(families):
+        bounds = [variants * k // pieces for k in range(pieces + 1)]
+        out += [(f, a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
     return out
 
 
@@ -120,9 +135,10 @@ def _start(families, job, bank_seed) -> None:
         warm_up()
 
 
-def _run(task: tuple[int, int]):
-    f, i = task
-    return _job(_families[f], i, _seed)
+def _run(chunk: tuple[int, int, int]) -> list:
+    f, first, end = chunk
+    family = _families[f]
+    return [_job(family, i, _seed) for i in range(first, end)]
 
 
 def generate(families: list[Family], variants: int, bank_seed: int = 0, progress=None) -> list[Question]:

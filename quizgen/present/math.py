@@ -117,8 +117,9 @@ def math_inner(s: str) -> str:
 
 
 def value_inner(v) -> str:
-    """A number, vector or matrix as MathML content, float noise shown as 0."""
-    return mathml.value_inner(clean(v))
+    """A number, vector or matrix as MathML content, float noise shown as 0 (render.numbers.fmt
+    writes |x| < 1e-12 as 0 itself, so the value needs no `clean` copy first)."""
+    return mathml.value_inner(v)
 
 
 @lru_cache(maxsize=8192)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from quizgen.bank.question import Question, Step, shown_steps
 from quizgen.messages import current
-from quizgen.messages.text import say
+from quizgen.present.words import say
 from quizgen.present.math import clean
 from quizgen.render.numbers import fmt
 

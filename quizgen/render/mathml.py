@@ -40,19 +40,29 @@ def tex(tex_string: str, display: bool = False) -> str:
     return math(tex_inner(tex_string), display)
 
 
+@lru_cache(maxsize=16384)
 def number_inner(x: float) -> str:
+    """One number as MathML (memoized: grid values recur across steps and variants; equal
+    numbers such as 1 and 1.0 print alike, since fmt reads float(x))."""
     text = fmt(x)
     if text.startswith("-"):
         return f"<mrow><mo>&#x2212;</mo><mn>{text[1:]}</mn></mrow>"
     return f"<mn>{text}</mn>"
 
 
+@lru_cache(maxsize=16384)
+def _cell(x: float) -> str:
+    return f"<mtd>{number_inner(x)}</mtd>"
+
+
 def value_inner(value) -> str:
     """A number, vector (as a column) or matrix as bracketed MathML."""
     if isinstance(value, (int, float)):
         return number_inner(value)
-    rows = value if value and isinstance(value[0], list) else [[v] for v in value]
-    body = "".join("<mtr>" + "".join(f"<mtd>{number_inner(v)}</mtd>" for v in row) + "</mtr>" for row in rows)
+    if value and isinstance(value[0], list):
+        body = "".join(["<mtr>" + "".join(map(_cell, row)) + "</mtr>" for row in value])
+    else:
+        body = "".join([f"<mtr>{_cell(v)}</mtr>" for v in value])
     return ('<mrow><mo fence="true" stretchy="true">[</mo><mtable>' + body +
             '</mtable><mo fence="true" stretchy="true">]</mo></mrow>')
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import chain
 from functools import lru_cache
 
 import numpy as np
@@ -33,6 +34,11 @@ def plain(v):
     if isinstance(v, np.ndarray):
         v = v.astype(float, copy=False).tolist()
     if isinstance(v, list):
+        try:  # the common case, checked in C: the smallest magnitude is no residue, so nothing is
+            if not v or min(map(abs, chain.from_iterable(v) if isinstance(v[0], list) else v)) >= NOISE:
+                return v
+        except (TypeError, ValueError):  # not all numbers, or empty rows: look entry by entry
+            pass
         if v and isinstance(v[0], list):
             rows = [plain(row) for row in v]
             return v if all(a is b for a, b in zip(rows, v)) else rows

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from quizgen.bank.question import Question, question_id
 from quizgen.messages import t
-from quizgen.messages.text import say
+from quizgen.present.words import say
 from quizgen.present import view as present
 from quizgen.present.math import equals, md, parts, tex, value
 from quizgen.render.numbers import example_answer, fmt

@@ -1,0 +1,17 @@
+"""Worker-pool chunks (issue 15, speed): every task once, in order, each chunk inside one family
+(so a worker's caches convert a family's formulas once), none larger than MAX_CHUNK."""
+
+from __future__ import annotations
+
+import pytest
+
+from quizgen.bank import collection
+
+
+@pytest.mark.parametrize("families,variants,workers", [(50, 20, 2), (50, 200, 2), (3, 140, 2), (1, 1, 2),
+                                                       (7, 33, 3), (50, 3, 8), (2, 1000, 64)])
+def test_chunks_cover_every_task_once_in_order_within_one_family(families, variants, workers):
+    chunks = collection.chunks(families, variants, workers)
+    flat = [(f, i) for f, first, end in chunks for i in range(first, end)]
+    assert flat == collection.tasks([None] * families, variants)
+    assert all(0 < end - first <= collection.MAX_CHUNK for _, first, end in chunks)

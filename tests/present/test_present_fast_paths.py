@@ -1,0 +1,99 @@
+"""The presentation layer's fast paths give exactly what the plain code gives (issue 15, speed):
+`clean` checked in C, `value_inner` without a `clean` copy, numbers' MathML memoized, `say`
+memoized."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from quizgen import messages
+from quizgen.messages.text import say as plain_say, text
+from quizgen.present import math as pmath
+from quizgen.present.words import say
+from quizgen.render import mathml
+from quizgen.render.numbers import NOISE, plain
+
+VALUES = [
+    0.5, 1e-15, -1e-13, 0.0, -0.0, 3, 1e-12, [1.0, 2.5], [1.0, 1e-16, -2.0], [0, 0.0, 4],
+    [[1.0, 2.0], [3.0, 4.0]], [[1.0, -5e-17], [0.0, 2.0]], [[1e-13]], [], [[], []], [[1.0], []],
+    [float("nan"), 1e-15], [1.0, float("nan"), 1e-14], [float("inf"), 2.0], [[1.0, 2.0], 3.0],
+    [1, True, 2.0], [1e-300, 5.0], [[2, 3], [4, 1e-20]],
+]
+
+
+def reference_clean(v):
+    """`render.numbers.plain` as it read before its fast path (entry by entry)."""
+    if isinstance(v, list):
+        if v and isinstance(v[0], list):
+            rows = [reference_clean(row) for row in v]
+            return v if all(a is b for a, b in zip(rows, v)) else rows
+        for x in v:
+            if isinstance(x, float) and -NOISE < x < NOISE and (x or math.copysign(1.0, x) < 0):
+                return [0.0 if isinstance(x, float) and -NOISE < x < NOISE else x for x in v]
+        return v
+    if isinstance(v, float) and -NOISE < v < NOISE:
+        return 0.0
+    return v
+
+
+def same(a, b) -> bool:
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return math.isnan(b) if math.isnan(a) else a == b and math.copysign(1, a) == math.copysign(1, b)
+    return a == b
+
+
+@pytest.mark.parametrize("v", VALUES, ids=repr)
+def test_the_c_checked_clean_gives_what_the_entry_by_entry_one_gave(v):
+    got, want = plain(v), reference_clean(v)
+    assert same(got, want)
+    if isinstance(v, list):
+        assert (got is v) == (want is v)  # a value holding no noise is never copied
+
+
+@pytest.mark.parametrize("v", [v for v in VALUES if v not in ([[1.0, 2.0], 3.0], [[], []], [[1.0], []])
+                               and not (isinstance(v, list) and any(isinstance(x, float) and math.isnan(x)
+                                                                    for x in v))], ids=repr)
+def test_value_math_needs_no_clean_copy_first(v):
+    """fmt prints |x| < 1e-12 as 0 with no sign, so typesetting the raw value is the same."""
+    assert pmath.value_inner(v) == mathml.value_inner(reference_clean(v))
+
+
+def test_equal_numbers_of_other_types_share_one_memoized_mathml():
+    assert mathml.number_inner(1) == mathml.number_inner(1.0) == mathml.number_inner(True) == "<mn>1</mn>"
+    assert mathml.number_inner(-0.0) == mathml.number_inner(0) == "<mn>0</mn>"
+    assert mathml.number_inner(-2.5) == "<mrow><mo>&#x2212;</mo><mn>2.5</mn></mrow>"
+
+
+TEXTS = [
+    "plain bank text", None, {"not": "a text"}, text("answer.format_number"),
+    text("steps.pre_activation", layer=2), text("steps.activation", act="relu", layer=1),
+    text("answer.mistakes_or", first=text("mistakes.sign_flipped.name"), second=text("mistakes.sigma_for_derivative.name")),
+]
+
+
+@pytest.mark.parametrize("value", TEXTS, ids=repr)
+def test_memoized_say_words_like_say(value):
+    try:
+        want = plain_say(value)
+    except KeyError:  # a key this catalog lacks: both must refuse alike
+        with pytest.raises(KeyError):
+            say(value)
+        return
+    assert say(value) == want and say(value) == want  # first (worded) and second (remembered) call
+
+
+def test_memoized_say_never_answers_from_another_catalog_or_for_a_float(monkeypatch):
+    """A swapped-in catalog (tests' pseudo-languages) and 1 vs 1.0 (equal keys, different words)."""
+    key = "steps.pre_activation"
+    english = messages.catalog
+    assert say(text(key, layer=1)) == plain_say(text(key, layer=1))
+    monkeypatch.setattr(messages, "catalog", lambda lang="en": {**english(lang), key: "«{layer}»"})
+    assert say(text(key, layer=1)) == "«1»"
+    assert say(text(key, layer=1.0)) == "«1.0»" and say(text(key, layer=1)) == "«1»"
+    assert say({"not": "a text"}) == {"not": "a text"} and say({"also": "not"}) == {"also": "not"}
