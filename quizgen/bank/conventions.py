@@ -11,7 +11,7 @@ from quizgen.bank.latex import sym
 from quizgen.messages import t
 
 BACKWARD_KINDS = {"output_delta", "gradient_entry", "gradient_matrix", "sgd_update", "formula_choice", "find_error",
-                  "gradient_check"}
+                  "gradient_check", "multipart"}
 
 
 def convention_sentence(kind: str, context: dict, problem: dict | None) -> str:

@@ -91,7 +91,7 @@ def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Coun
         notation=draft.problem["notation"] if draft.problem else context.get("notation") or None,
         prompt=prompt.strip(), given=draft.given, problem=draft.problem, target=draft.target,
         answer=draft.answer, choices=draft.choices, distractors=draft.distractors, steps=draft.steps,
-        hints=list(family.hints),
+        hints=list(family.hints), parts=list(getattr(draft, "parts", [])),
     )
     question.layout = kind.layout(question)
     return question, reasons

@@ -25,6 +25,10 @@ Schema "quizgen.questions/2" (`Question.to_dict()`), documented in docs/schema.m
     hints        short nudges, in order
     layout       {answer_box, space_cm, rubric, ordered_choices, flashcard}: what writers need from
                  the kind, so none of them branches on its name
+    parts        [] or, for a multi-part question, [{name, label, target, asked, asked_text, points,
+                 answer, distractors, carry}] in backprop order (answer/distractors as above; the
+                 question's own answer is part (a)'s); carry = [{from, map, widen} | {from, table}]
+                 says how a later part follows from an earlier one (quizgen/ecf.py grades with it)
 """
 
 from __future__ import annotations
@@ -94,6 +98,36 @@ class Given:
 
 
 @dataclass
+class Part:
+    """One part of a multi-part question: a tape quantity with its own points and precision."""
+
+    name: str  # "a", "b", ...
+    label: str  # "(a)"
+    target: str  # whole-array target path, e.g. "layers.1.dW"
+    asked: str  # LaTeX, e.g. \frac{\partial J}{\partial W^{[2]}}
+    asked_text: str  # plain, e.g. ∂J/∂W2
+    points: float
+    answer: Answer
+    distractors: list[Distractor] = field(default_factory=list)
+    # error carried forward from each earlier part: {from, map, widen} (a re-run: this part is
+    # map · flat(that part's typed value)) or {from, table: [{mistake, value, tol, then, then_tol}]}
+    carry: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        d = dict(self.__dict__)
+        d["answer"] = dict(self.answer.__dict__)
+        d["distractors"] = [dict(x.__dict__) for x in self.distractors]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Part":
+        d = dict(d)
+        d["answer"] = Answer(**d["answer"])
+        d["distractors"] = [Distractor(**x) for x in d.get("distractors", [])]
+        return cls(**d)
+
+
+@dataclass
 class Question:
     id: str
     family: str
@@ -118,6 +152,7 @@ class Question:
     hints: list[str] = field(default_factory=list)
     summary: str = ""  # what the family trains, one sentence
     layout: dict = field(default_factory=dict)  # the kind's hints for writers (bank/kinds/base.py Kind.layout)
+    parts: list[Part] = field(default_factory=list)  # a multi-part question's parts, else []
 
     def to_dict(self) -> dict:
         """The schema form. Plain values are shared, not copied (asdict's deep copy is the
@@ -128,6 +163,10 @@ class Question:
         d["choices"] = [dict(c.__dict__) for c in self.choices]
         d["distractors"] = [dict(x.__dict__) for x in self.distractors]
         d["steps"] = [dict(s.__dict__) for s in self.steps]
+        if self.parts:  # a single-part record keeps its form (exports stay byte-identical)
+            d["parts"] = [p.to_dict() for p in self.parts]
+        else:
+            del d["parts"]
         return d
 
     @classmethod
@@ -138,6 +177,7 @@ class Question:
         d["choices"] = [Choice(**c) for c in d.get("choices", [])]
         d["distractors"] = [Distractor(**x) for x in d.get("distractors", [])]
         d["steps"] = [Step(**s) for s in d.get("steps", [])]
+        d["parts"] = [Part.from_dict(p) for p in d.get("parts", [])]
         return cls(**d)
 
 

@@ -31,7 +31,7 @@ PROMPT_NAMES = frozenset({
 })
 MISTAKE_IDS = set(CATALOG) | set(OTHER)
 TOP_KEYS = {"id", "title", "topic", "tags", "difficulty", "source", "kind", "notation", "prompt",
-            "summary", "network", "values", "ask", "min_distractors", "hints", "mistake_credit"}
+            "summary", "network", "values", "ask", "min_distractors", "hints", "mistake_credit", "parts"}
 NETWORK_KEYS = {"inputs", "hidden", "outputs", "batch", "activations", "bias", "loss", "reduction",
                 "learning_rate"}
 VALUE_KEYS = {"grid", "X", "W", "b", "labels", "nonzero_weights", "z", "eps"}
@@ -73,6 +73,7 @@ class Family:
     min_distractors: int = 1
     hints: tuple[str, ...] = ()
     mistake_credit: dict = field(default_factory=dict)  # mistake id -> share of the points it earns (else 0)
+    parts: tuple = ()  # a multipart family's [[parts]] tables, checked by its kind (bank/kinds/multipart.py)
 
     @property
     def layers(self) -> int:
@@ -240,9 +241,12 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         _chain_ok(c, "ask.activation", a)
     if quantity in ("db", "b_new") and not bias:
         c.add("ask.quantity", f"asks for {quantity} but network.bias is false")
+    if "parts" in data and kind != "multipart":
+        c.add("parts", "only a multipart family declares parts")
     if kind in kinds:  # the kind's own rules (quizgen/bank/kinds/<kind>.py)
         kinds[kind].validate(c, {"hidden": hidden, "activations": acts, "losses": losses, "quantity": quantity,
-                                 "entry": entry, "learning_rate": lr, "bias": bias, "layer": layer})
+                                 "entry": entry, "learning_rate": lr, "bias": bias, "layer": layer,
+                                 "parts": data.get("parts")})
     min_d = data.get("min_distractors", 1)
     if not isinstance(min_d, int) or isinstance(min_d, bool) or not 0 <= min_d <= MAX_DISTRACTORS:
         c.add("min_distractors", f"must be a whole number from 0 to {MAX_DISTRACTORS}, got {min_d!r}")
@@ -280,5 +284,6 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         z_range=z_range, eps=float(eps), quantity=quantity, layer=layer, entry=entry,
         ask_activation=ask_acts, min_distractors=min_d, hints=tuple(hints),
         mistake_credit={k: float(v) for k, v in sorted(credit.items())},
+        parts=tuple(dict(p) for p in data.get("parts", ()) if isinstance(p, dict)),
     )
     return family, []

@@ -11,7 +11,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from quizgen import grading
@@ -21,7 +21,10 @@ from quizgen.bank.spec import Family
 from quizgen.errors import HistoryError, QuizgenError
 from quizgen.messages import t
 from quizgen.practice.feedback import answer_format, hint_items, prose, summary_text, unreadable, verdict_lines, wrap
+from quizgen.ecf import grade_parts
+from quizgen.messages.text import say
 from quizgen.practice.history import Attempt, History
+from quizgen.practice.parts import part_head, part_lines, points_text
 from quizgen.practice.schedule import Card, pick, quality
 from quizgen.render.terminal import clean
 from quizgen.present.terminal import question_text, solution_text, step_lines
@@ -56,6 +59,8 @@ class Turn:
     correct: bool = False
     first_correct: bool = False  # the first graded answer was right: what the score counts
     done: bool = False
+    answers: dict = field(default_factory=dict)  # a multi-part question's typed parts so far
+    part: int = 0  # the part being asked
 
 
 @dataclass
@@ -140,7 +145,10 @@ class Session:
                    status=status))
         self.say(prose(question_text(q)))
         self.say()
-        self.say(wrap(answer_format(q)))
+        if q.parts:
+            self.say(part_head(q, 0))
+        else:
+            self.say(wrap(answer_format(q)))
 
     def _work(self, turn: Turn) -> bool:
         """Read lines until the question is settled; False when the student quits."""
@@ -161,7 +169,8 @@ class Session:
                     self.say(prose(solution_text(q)))
                     self._conclude(turn, "revealed")
                 elif command == "skip":
-                    self.say(t("practice.skipped", answer=q.answer.display))
+                    shown = "; ".join(f"{p.label} {p.answer.display}" for p in q.parts) or q.answer.display
+                    self.say(t("practice.skipped", answer=shown))
                     self._conclude(turn, "skipped")
                 else:
                     self.say(t("practice.unknown_command", command=word))
@@ -172,7 +181,10 @@ class Session:
             if word.lower() in WORDS:
                 self.say(t("practice.needs_colon", word=word.lower()))
                 continue
-            self._grade(turn, line)
+            if q.parts:
+                self._grade_part(turn, line)
+            else:
+                self._grade(turn, line)
         return True
 
     def _read_answer(self) -> str:
@@ -234,6 +246,39 @@ class Session:
             self.say(prose(solution_text(q)))
         else:
             self.say(t("practice.retry"))
+
+    def _grade_part(self, turn: Turn, text: str) -> None:
+        """One part of a multi-part question, graded once with error carried forward from the parts
+        before it; the question is settled after its last part, scored by the points earned."""
+        q = turn.question
+        part = q.parts[turn.part]
+        alone = grading.grade(part.answer, [dict(d.__dict__) for d in part.distractors], text)
+        if alone["parse_error"]:
+            self.say(unreadable(replace(q, answer=part.answer), alone["message"]))
+            self.say(t("practice.try_again"))
+            return
+        turn.answers[part.name] = text
+        result = grade_parts(q, turn.answers)
+        self.say("\n".join(part_lines(q, result["parts"][turn.part])))
+        turn.part += 1
+        if turn.part < len(q.parts):
+            self.say(part_head(q, turn.part))
+            return
+        turn.tries = 1
+        turn.score = result["score"] / result["points"] if result["points"] else 0.0
+        turn.correct = turn.first_correct = result["score"] >= result["points"] - 1e-9
+        worst = next((r for r in result["parts"] if r["verdict"] == "wrong" and r["mistake"]), None)
+        mistake_name = say(worst["mistake_name"]) or worst["mistake"] if worst else None
+        summary = {"correct": turn.correct, "score": turn.score, "mistake": worst["mistake"] if worst else None}
+        attempt = self._attempt(turn, "answered", " | ".join(f"{k}: {v}" for k, v in turn.answers.items()), summary,
+                                mistake_name)
+        self._conclude(turn, "answered", attempt)
+        if mistake_name:
+            self.summary.mistakes[mistake_name] += 1
+        self.say(t("practice.parts_total", score=points_text(result["score"]), points=points_text(result["points"])))
+        if not turn.correct:
+            self.say(t("practice.parts_solution"))
+            self.say(prose(solution_text(q)))
 
     def _attempt(self, turn: Turn, outcome: str, text: str | None = None, result: dict | None = None,
                  mistake_name: str | None = None) -> Attempt:

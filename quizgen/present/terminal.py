@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from quizgen.bank.question import Question
 from quizgen.messages import t
+from quizgen.messages.text import say
 from quizgen.present import view as present
 from quizgen.present.math import denoise
 from quizgen.render.numbers import shape_text
@@ -78,5 +79,10 @@ def solution_text(q: Question, v: present.QuestionView | None = None) -> str:
         tol = f" ({a.precision['text']})"
     else:
         tol = t("terminal.tolerance", rtol=f"{a.rtol:g}", atol=f"{a.atol:g}") if a.kind not in ("choice",) else ""
+    if q.parts:  # issue 17: each part's answer, at its own precision
+        lines += [""] + [t("terminal.part_answer", label=p.label, asked=p.asked_text, answer=p.answer.display,
+                           tolerance=f" ({say(p.answer.precision['text'])})" if p.answer.precision else "")
+                         for p in q.parts]
+        return "\n".join(lines)
     lines += ["", t("terminal.answer", answer=a.display, tolerance=tol)]
     return "\n".join(lines)

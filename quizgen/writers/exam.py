@@ -23,7 +23,7 @@ from quizgen.present import view as present
 from quizgen.render import safe
 from quizgen.render.numbers import fmt
 from quizgen.resources import templates_root
-from quizgen.writers import exam_views as views
+from quizgen.writers import exam_parts, exam_views as views
 from quizgen.writers.atomic import atomic_write_text
 from quizgen.writers.destination import Owner
 
@@ -96,13 +96,16 @@ def _item(exam: Exam, item: Item, m: dict, key: bool) -> dict:
     view = {"number": item.number, "points": fmt(item.points), "prompt": views.md(v.prompt),
             "given": views.given(q, v), "choices": views.choices(q, v), "box": views.answer_box(q, v),
             "space": fmt(views.space_cm(q, v))}
+    # issue 17: a box per part; on the key each part's answer, wrong values and credit
+    view["parts"] = exam_parts.parts(q, item.points, key) if q.parts else []
     if key:
         final = next((line.points for line in item.rubric if line.step is None), None)
         view.update(title=v.title, family=q.family, index=q.index, regenerate=_regenerate(exam, item),
                     choice_order=(m["choice_order"].format(order="".join(item.choice_order))
                                   if item.choice_order else ""),
                     answer=views.answer(q, v), steps=views.steps(q, item.rubric, v), wrong=views.distractors(q, v),
-                    final_label=m["correct_choice"] if q.answer.kind == "choice" else m["final_answer"],
+                    final_label=(m["correct_choice"] if q.answer.kind == "choice" else m["ecf_parts_total"] if q.parts
+                                 else m["final_answer"]),
                     final_points=None if final is None else fmt(final))
     return view
 

@@ -27,7 +27,8 @@ from quizgen.writers.site_env import json_script, messages, render, templates_ro
 
 MARKER = ".quizgen-site"
 OWNER = Owner("quizgen build", "site", re.compile(r"README\.md"), MARKER)
-STATIC = ("css/site.css", "js/flashcards.js", "js/grader.js", "js/practice.js", "js/question.js", "js/site.js")
+STATIC = ("css/site.css", "js/flashcards.js", "js/grader.js", "js/parts.js", "js/practice.js", "js/question.js",
+          "js/site.js")
 
 
 @lru_cache(maxsize=None)

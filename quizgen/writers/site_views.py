@@ -8,6 +8,8 @@ of the whole record.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from markupsafe import Markup, escape
 
 from quizgen.bank.question import Question, question_id
@@ -98,19 +100,36 @@ def final_answer(v: present.QuestionView) -> Markup:
     return value(a.value) if a.kind in NUMERIC else md(a.latex, inline=True)
 
 
-def grading(q: Question) -> dict:
+def grading(q: Question, m: dict | None = None) -> dict:
     """What QuizgenGrader.grade needs, embedded as JSON next to the answer box (the record's
-    values, untouched: what is graded; its prose worded)."""
-    a = q.answer
+    values, untouched: what is graded; its prose worded); a multi-part question adds its parts
+    for gradeParts (templates/static/js/parts.js)."""
+    out = _graded(q.answer, q.choices, q.distractors)
+    if q.parts:
+        out["parts"] = [dict(_graded(p.answer, [], p.distractors), name=p.name, label=p.label, asked=p.asked_text,
+                             points=p.points, carry=p.carry,
+                             format=format_hint(replace(q, answer=p.answer), m) if m else "")
+                        for p in q.parts]
+    return out
+
+
+def _graded(a, choices, distractors) -> dict:
     answer = {"kind": a.kind, "value": a.value, "rtol": a.rtol, "atol": a.atol, "shape": a.shape,
               "precision": dict(a.precision, text=say(a.precision.get("text"))) if a.precision else a.precision,
               "tol": a.tol}
     if a.kind == "choice":
-        answer["choices"] = [{"label": c.label, "mistake": c.mistake} for c in q.choices]
+        answer["choices"] = [{"label": c.label, "mistake": c.mistake} for c in choices]
     return {"answer": answer,
             "distractors": [{"value": d.value, "mistake": d.mistake, "name": say(d.name),
                              "explanation": say(d.explanation), "tol": d.tol, "credit": d.credit}
-                            for d in q.distractors]}
+                            for d in distractors]}
+
+
+def part_answers(q: Question) -> list[dict]:
+    """Each part's key on a question page: its label, what it asks, its points and its value."""
+    return [View(label=p.label, asked=md(f"${p.asked}$", inline=True), points=fmt(p.points), answer=value(p.answer.value),
+                 display=p.answer.display, tolerance=say(p.answer.precision.get("text")) if p.answer.precision else "")
+            for p in q.parts]
 
 
 def wrong_answers(v: present.QuestionView) -> list[dict]:
@@ -128,7 +147,7 @@ def question_page(q: Question, variants: int, m: dict) -> dict:
         "steps": [step(s, m) for s in v.steps],
         "answer": final_answer(v), "answer_display": v.answer.display if v.answer.kind in NUMERIC else "",
         "tolerance": tolerance(v.answer, m), "wrong": wrong_answers(v), "format": format_hint(q, m),
-        "grading": grading(q), "variant": q.index + 1, "variants": variants, "prev": prev, "next": nxt,
+        "grading": grading(q, m), "parts": part_answers(q), "variant": q.index + 1, "variants": variants, "prev": prev, "next": nxt,
     }
 
 
@@ -150,7 +169,7 @@ def entry(q: Question, m: dict, body: str | None = None) -> dict:
     if q.index < PRACTICE_VARIANTS and body is not None:
         practice = {"id": q.id, "topic": q.topic, "difficulty": q.difficulty, "title": title,
                     "format": format_hint(q, m), "tolerance": tolerance(present.answer(q), m), "body": body,
-                    **grading(q)}
+                    **grading(q, m)}
     return {"id": q.id, "family": q.family, "index": q.index, "title": title, "topic": q.topic,
             "tags": list(q.tags), "difficulty": q.difficulty, "kind": q.kind, "source": q.source,
             "notation": q.notation, "answer_kind": q.answer.kind, "practice": practice, "card": _card(q, m),

@@ -24,6 +24,7 @@ FIELDS = {
     "distractors": ["value", "mistake", "name", "explanation", "also", "tol", "credit"],
     "steps": ["title", "symbolic", "substituted", "parts", "result", "result_display", "shape", "explanation", "role"],
     "layout": ["answer_box", "space_cm", "rubric", "ordered_choices", "flashcard"],
+    "parts": ["name", "label", "target", "asked", "asked_text", "points", "answer", "distractors", "carry"],
 }
 
 
@@ -52,7 +53,9 @@ def test_every_kind_writes_exactly_the_pinned_fields_in_order():
     records = one_per_kind()
     assert {r["kind"] for r in records} == set(KINDS)
     for r in records:
-        assert list(r) == FIELDS["question"], r["kind"]
+        assert list(r) == FIELDS["question"] + (["parts"] if r["kind"] == "multipart" else []), r["kind"]
+        for part in r.get("parts", []):  # issue 17: only a multi-part record has parts
+            assert list(part) == FIELDS["parts"] and list(part["answer"]) == FIELDS["answer"]
         assert list(r["answer"]) == FIELDS["answer"] and list(r["layout"]) == FIELDS["layout"]
         for part in ("given", "choices", "distractors", "steps"):
             assert all(list(item) == FIELDS[part] for item in r[part]), (r["kind"], part)

@@ -6,6 +6,8 @@
 // Prints one JSON object: {browser_global, browser_agrees, no_messages_error, results: [{name,
 // parsed, verdict}]}, where parsed is parseAnswer(input) and verdict is grade(answer, distractors,
 // input) — or {thrown: "..."} if a call threw, which the Python side reports as a failure.
+// A table's part_cases (multi-part, error carried forward) come back as part_results: [{name,
+// result}], result = gradeParts(case.question or table.part_question, case.answers).
 // tests/test_grader_js.py compares these with each case's expect and with the Python grader.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -62,10 +64,18 @@ function run(api, c) {
 
 const table = JSON.parse(readFileSync(tablePath, 'utf8'));
 const results = table.cases.map((c) => run(grader, c));
-const browserAgrees = table.cases.every((c, i) => JSON.stringify(run(g, c)) === JSON.stringify(results[i]));
+const partCases = table.part_cases || [];
+const partResults = partCases.map((c) => ({
+  name: c.name,
+  result: attempt(() => grader.gradeParts(c.question || table.part_question, c.answers)),
+}));
+const browserAgrees = table.cases.every((c, i) => JSON.stringify(run(g, c)) === JSON.stringify(results[i]))
+  && partCases.every((c, i) => JSON.stringify(attempt(() => g.gradeParts(c.question || table.part_question, c.answers)))
+    === JSON.stringify(partResults[i].result));
 process.stdout.write(JSON.stringify({
   browser_global: browserGlobal,
   browser_agrees: browserAgrees,
   no_messages_error: noMessagesError,
   results,
+  part_results: partResults,
 }));

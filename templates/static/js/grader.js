@@ -576,6 +576,152 @@
     return null;
   }
 
+  // --- multi-part questions: error carried forward (quizgen/ecf.py, mirrored) ---------------
+
+  var FUZZ = 1e-9;
+
+  // Grade {part name: typed text} against a multi-part record: "correct", "carried" (correct
+  // given an earlier, explainable wrong answer) or "wrong" per part. A carry relation with a
+  // `map` is the engine's re-run as a matrix (later = map · earlier); a `table` lists, for each
+  // catalogued wrong earlier value, the later value it gives. Data only: nothing is evaluated.
+  function gradeParts(question, answers) {
+    var parts = get(question, 'parts') || [];
+    var states = {};
+    var results = [];
+    var i, k;
+    for (i = 0; i < parts.length; i++) {
+      var part = parts[i];
+      var name = get(part, 'name');
+      var text = answers && Object.prototype.hasOwnProperty.call(answers, name) ? answers[name] : '';
+      var answer = get(part, 'answer');
+      var distractors = get(part, 'distractors') || [];
+      var v = grade(answer, distractors, text);
+      var state = { status: 'wrong', flat: null, tol: null };
+      var got = typedEntries(answer, text);
+      if (v.correct) {
+        state.status = 'correct';
+      } else if (got !== null) { // a catalogued value, whatever grade() chose to say about it
+        var matched = matchedTol(distractors, got);
+        if (matched !== null) state = { status: 'mistake', flat: got, tol: matched };
+      }
+      var given = null;
+      if (!v.correct && got !== null && !v.parse_error) {
+        var carry = get(part, 'carry') || [];
+        for (k = carry.length - 1; k >= 0; k--) { // nearest earlier part first
+          var relation = carry[k];
+          var earlier = states[get(relation, 'from')];
+          if (!earlier || (earlier.status !== 'mistake' && earlier.status !== 'carried')) continue;
+          var want, tol;
+          if (get(relation, 'map') !== null) {
+            want = applyMap(get(relation, 'map'), earlier.flat);
+            tol = carriedTol(relation, answer, want, earlier.tol);
+          } else {
+            var row = tableRow(get(relation, 'table') || [], earlier.flat);
+            if (row === null) continue;
+            want = flatOf(get(row, 'then'));
+            tol = flatOf(get(row, 'then_tol'));
+          }
+          if (want.length === got.length && got.every(function (x, j) { return Math.abs(x - want[j]) <= tol[j]; })) {
+            given = get(relation, 'from');
+            state = { status: 'carried', flat: got, tol: tol };
+            break;
+          }
+        }
+      }
+      var points = Number(get(part, 'points')) || 0;
+      if (given !== null) {
+        var source = find(parts, function (p) { return get(p, 'name') === given; });
+        v.score = 1;
+        v.message = msg('carried', { part: get(source, 'label') });
+        v.mistake = null;
+        v.mistake_name = null;
+        v.explanation = null;
+        v.wrong_entries = [];
+      }
+      states[name] = state;
+      v.name = name;
+      v.label = get(part, 'label');
+      v.points = points;
+      v.earned = points * v.score;
+      v.verdict = v.correct ? 'correct' : given !== null ? 'carried' : 'wrong';
+      v.given = given;
+      results.push(v);
+    }
+    var score = 0, total = 0;
+    results.forEach(function (r) { score += r.earned; total += r.points; });
+    return { score: score, points: total, parts: results };
+  }
+
+  // The typed entries in row-major order if they line up with the answer's size, else null.
+  function typedEntries(answer, text) {
+    var parsed = parseAnswer(text);
+    if (parsed.error !== undefined || parsed.kind === 'choice') return null;
+    var flat = toArray(parsed.value)[0];
+    var want = toArray(get(answer, 'value'), get(answer, 'shape'));
+    return want !== null && flat.length === want[0].length ? flat : null;
+  }
+
+  function flatOf(value) {
+    var arr = toArray(value);
+    return arr !== null ? arr[0] : [];
+  }
+
+  function within(got, value, tol) {
+    return value.length === got.length && got.every(function (x, j) { return Math.abs(x - value[j]) <= tol[j]; });
+  }
+
+  function matchedTol(distractors, got) {
+    for (var i = 0; i < distractors.length; i++) {
+      var value = toArray(get(distractors[i], 'value'));
+      if (value === null || value[0].length !== got.length) continue;
+      var tol = tolerances(get(distractors[i], 'tol'), value[0], 0, 0);
+      if (within(got, value[0], tol)) return tol;
+    }
+    return null;
+  }
+
+  function tableRow(table, got) {
+    for (var i = 0; i < table.length; i++) {
+      var value = flatOf(get(table[i], 'value'));
+      if (within(got, value, tolerances(get(table[i], 'tol'), value, 0, 0))) return table[i];
+    }
+    return null;
+  }
+
+  function applyMap(matrix, flat) {
+    return matrix.map(function (row) {
+      var total = 0;
+      for (var j = 0; j < row.length; j++) total += row[j] * flat[j];
+      return total;
+    });
+  }
+
+  function carriedTol(relation, answer, want, earlierTol) {
+    var matrix = get(relation, 'map');
+    var widen = flatOf(get(relation, 'widen'));
+    var p = get(answer, 'precision') || {};
+    return want.map(function (w, i) {
+      var pushed = 0;
+      for (var j = 0; j < matrix[i].length && j < earlierTol.length; j++) pushed += Math.abs(matrix[i][j]) * earlierTol[j];
+      return halfUnit(w, p) + (i < widen.length ? widen[i] : 0) + pushed + FUZZ * Math.max(1, Math.abs(w));
+    });
+  }
+
+  function halfUnit(v, p) {
+    var rule = get(p, 'rule'), digits = get(p, 'digits') || 0;
+    if (rule === 'sig' && v !== 0) return 0.5 * pow10(Math.floor(Math.log10(Math.abs(v))) - digits + 1);
+    if (rule === 'dec') return 0.5 * pow10(-digits);
+    return 0;
+  }
+
+  // 10^k by exact multiplication (the same double as quizgen/ecf.py for |k| <= 22).
+  function pow10(k) {
+    var r = 1;
+    for (var i = 0; i < Math.min(Math.abs(k), 330); i++) r *= 10;
+    return k >= 0 ? r : 1 / r;
+  }
+
   root.QuizgenGrader = { parseAnswer: parseAnswer, grade: grade, setMessages: setMessages };
+  root.QuizgenGrader.gradeParts = gradeParts;
   if (typeof module !== 'undefined' && module.exports) module.exports = root.QuizgenGrader;
 })(typeof window !== 'undefined' ? window : globalThis);

@@ -28,6 +28,7 @@
   Array.prototype.forEach.call(filters.elements.topic.options, function (o) { topicNames[o.value] = o.textContent; });
 
   var current = null;
+  var parts = null; // the multi-part boxes of the current question (parts.js), if it has parts
   var answered = {}; // question id -> true once its first answer counted
   var seen = {};
   var score = 0; // questions right at the first answer
@@ -70,8 +71,10 @@
     meta.textContent = [topicNames[q.topic] || q.topic, level ? level.textContent : '', q.tolerance]
       .filter(Boolean).join(' · ');
     var choice = q.answer.kind === 'choice';
-    typed.hidden = choice;
-    chosen.hidden = !choice;
+    if (parts) parts.remove();
+    parts = q.parts ? window.QuizgenParts.mount(form, q, 'practice', chosen, feedback) : null;
+    typed.hidden = choice || Boolean(parts);
+    chosen.hidden = !choice && !parts;
     format.textContent = q.format;
     input.value = '';
     feedback.textContent = '';
@@ -93,6 +96,16 @@
   form.addEventListener('submit', function (event) {
     event.preventDefault();
     if (!current) return;
+    if (parts) { // counted once, right only if every point was earned (error carried forward included)
+      var result = parts.grade();
+      if (result && !answered[current.id]) {
+        answered[current.id] = true;
+        total += 1;
+        if (result.score >= result.points - 1e-9) score += 1;
+        updateScore();
+      }
+      return;
+    }
     var text = site.answerText(form, body);
     if (text === null || (current.answer.kind === 'choice' && !body.querySelector('input:checked'))) {
       feedback.className = 'feedback unreadable';

@@ -68,6 +68,18 @@
     if (!form || !data) return;
     var feedback = form.querySelector('.feedback');
     var scope = document.querySelector('.question');
+    if (data.parts) { // one box per part, graded with error carried forward (parts.js)
+      ['label[for="answer"]', '#answer', '#answer-format'].forEach(function (sel) {
+        var node = form.querySelector(sel);
+        if (node) node.hidden = true;
+      });
+      var parts = window.QuizgenParts.mount(form, data, 'q', form.querySelector('.answer-row'), feedback);
+      form.addEventListener('submit', function (event) {
+        event.preventDefault();
+        parts.grade();
+      });
+      return;
+    }
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       var text = site.answerText(form, scope);

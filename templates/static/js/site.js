@@ -129,7 +129,7 @@
 
   window.QuizgenSite = {
     msg: msg, readJSON: readJSON, el: el, showVerdict: showVerdict, answerText: answerText,
-    markScrollables: markScrollables
+    markScrollables: markScrollables, number: number
   };
 
   indexFilters();

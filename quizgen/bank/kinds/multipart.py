@@ -1,0 +1,202 @@
+"""multipart: one network, several gradient arrays asked in backprop order, each part with its own
+points and precision, and the data that lets a later part earn credit from a wrong earlier one.
+
+A family lists its parts as [[parts]] tables (quantity, layer, points, optional sig or decimals).
+Each part is a whole tape quantity (dA, dZ, dW or db of a layer). For every earlier part the
+record says how this one follows from it (`Part.carry`, graded by quizgen/ecf.py):
+- from a dA or dZ: everything below is linear in it, so `map` holds the matrix of that re-run;
+- from a dW or db: the two share the layer's dZ, so `table` lists, for each catalogued wrong
+  value of the earlier part, the later value that the same wrong dZ gives by correct steps.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from quizgen.bank.kinds import precision
+from quizgen.bank.kinds.base import Kind, register, steps_space, value_box, with_role
+from quizgen.bank.kinds.common import (
+    Draft, add_rounded_too_early, approximations, asked_precision, base_context, engine_distractors, is_exact,
+    make_answer, network_given, require,
+)
+from quizgen.bank.kinds.numeric import asked_tex, asked_text
+from quizgen.bank.question import Part
+from quizgen.bank.sample import Degenerate, draw_network, solved
+from quizgen.bank.steps import StepWriter
+from quizgen.datafile import clip, key_name
+from quizgen.engine import carry, mistakes
+from quizgen.messages import t
+
+QUANTITIES = ("dA", "dZ", "dW", "db")
+ORDER = {"dA": 0, "dZ": 1, "dW": 2, "db": 2}  # within a layer; layers go from the output down
+PART_KEYS = {"quantity", "layer", "points", "sig", "decimals"}
+MAX_PARTS = 8
+NAMES = "abcdefgh"
+
+
+def rank(quantity: str, layer: int) -> tuple[int, int]:
+    """Position in backprop order: higher layers first, then dA, dZ, then dW and db."""
+    return (-layer, ORDER[quantity])
+
+
+def validate(c, seen: dict) -> None:
+    raw, layers = seen.get("parts"), len(seen["hidden"]) + 1
+    if not isinstance(raw, list) or not raw or not all(isinstance(p, dict) for p in raw):
+        c.add("parts", "a multipart family lists its parts as [[parts]] tables (quantity, layer, points)")
+        return
+    if len(raw) > MAX_PARTS:
+        c.add("parts", f"has {len(raw)} parts; at most {MAX_PARTS}")
+        return
+    last, seen_parts = None, set()
+    for i, p in enumerate(raw, start=1):
+        key = f"parts[{i}]"
+        for extra in sorted(set(p) - PART_KEYS):
+            c.add(f"{key}.{key_name(extra)}", f"unknown key (known: {', '.join(sorted(PART_KEYS))})")
+        quantity, layer = p.get("quantity"), p.get("layer", layers)
+        ok = quantity in QUANTITIES
+        if not ok:
+            c.add(f"{key}.quantity", f"must be one of {', '.join(QUANTITIES)}, got {clip(repr(quantity))}")
+        if not isinstance(layer, int) or isinstance(layer, bool) or not 1 <= layer <= layers:
+            c.add(f"{key}.layer", f"must be 1..{layers}, got {clip(repr(layer))}")
+            ok = False
+        if quantity == "db" and seen.get("bias") is False:
+            c.add(f"{key}.quantity", "asks for db but network.bias is false")
+        points = p.get("points", 1)
+        if isinstance(points, bool) or not isinstance(points, (int, float)) or not 0 < points <= 100:
+            c.add(f"{key}.points", f"must be a number of points above 0, at most 100, got {clip(repr(points))}")
+        if "sig" in p and "decimals" in p:
+            c.add(key, "give either sig or decimals, not both")
+        for name, low, high in (("sig", 1, 6), ("decimals", 0, 8)):
+            v = p.get(name)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int) or not low <= v <= high):
+                c.add(f"{key}.{name}", f"must be a whole number from {low} to {high}, got {clip(repr(v))}")
+        if not ok:
+            continue
+        if (quantity, layer) in seen_parts:
+            c.add(key, f"asks {quantity} of layer {layer} twice")
+        elif last is not None and rank(quantity, layer) < last:
+            c.add(key, "parts go in backprop order: from the output layer down, and in a layer dA, dZ, then dW and db")
+        seen_parts.add((quantity, layer))
+        last = rank(quantity, layer)
+
+
+def _precision(spec: dict, value, exact: bool) -> dict:
+    if "sig" in spec:
+        return precision.precision("sig", spec["sig"], precision.CARRY)
+    if "decimals" in spec:
+        return precision.precision("dec", spec["decimals"], precision.CARRY)
+    return asked_precision(value, exact)
+
+
+def _part(family, net, tape, spec: dict, name: str) -> Part:
+    quantity, l = spec["quantity"], spec.get("layer", len(net.layers))
+    target = f"layers.{l - 1}.{quantity}"
+    value = np.asarray(tape.value_at(target), dtype=float)
+    if np.all(np.abs(value) < 5e-4):
+        raise Degenerate(f"part ({name}) is all zeros")
+    asked = _precision(spec, value, is_exact(net))
+    widen = 0.0 if asked["rule"] == "exact" else precision.carried(net, target, precision.CARRY) - value
+    answer = make_answer(value, asked, widen)
+    found = engine_distractors(tape, target, answer)
+    add_rounded_too_early(found, net, target)
+    for d in found.kept:  # a family may give a mistake credit; a shared value earns the least
+        d.credit = min(family.mistake_credit.get(mid, 0.0) for mid in [d.mistake, *d.also])
+    return Part(name=name, label=f"({name})", target=target, asked=asked_tex(quantity, l, None),
+                asked_text=asked_text(quantity, l, None), points=float(spec.get("points", 1)), answer=answer,
+                distractors=found.kept)
+
+
+def _tol(value, p: dict, widen) -> list:
+    return np.atleast_1d(precision.tolerance(value, p, widen)).tolist()
+
+
+def _carry(tape, earlier: Part, later: Part, wrong_tapes: dict) -> dict | None:
+    """How `later` follows from `earlier` (see the module docstring); None if nothing to carry."""
+    index, name = carry.parse_target(earlier.target)
+    a = later.answer
+    want = np.asarray(a.value, dtype=float)
+    widen = np.maximum(np.asarray(a.tol, dtype=float) - precision.tolerance(want, a.precision), 0.0)
+    if name in carry.STARTS:
+        return {"from": earlier.name, "map": carry.linear_map(tape, earlier.target, later.target).tolist(),
+                "widen": np.atleast_1d(widen).ravel().tolist()}
+    shared, table = f"layers.{index}.dZ", []
+    for d in earlier.distractors:
+        for mid in [d.mistake, *d.also]:
+            mistake = mistakes.CATALOG.get(mid)
+            if mistake is None:
+                continue
+            if mid not in wrong_tapes:  # one backward pass per mistake, shared by every pair of parts
+                try:
+                    wrong_tapes[mid] = mistake.backward(tape)
+                except (mistakes.NotApplicable, KeyError, IndexError, TypeError):
+                    wrong_tapes[mid] = None
+            try:
+                wrong = wrong_tapes[mid].value_at(shared)
+            except (AttributeError, KeyError, IndexError, TypeError):
+                continue
+            mine = carry.carried(tape, shared, wrong, earlier.target)
+            if mine.shape != np.shape(d.value) or not (np.abs(mine - d.value) <= np.asarray(d.tol)).all():
+                continue  # this mistake's earlier value is not the wrong dZ carried down correctly
+            then = carry.carried(tape, shared, wrong, later.target)
+            if (np.abs(then - want) <= np.asarray(a.tol)).all():
+                break  # the same later value as the right one: nothing to carry
+            table.append({"mistake": d.mistake, "value": d.value, "tol": d.tol, "then": then.tolist(),
+                          "then_tol": precision.tolerance(then, a.precision, widen).tolist()})
+            break
+    return {"from": earlier.name, "table": table} if table else None
+
+
+def build(family, rng: np.random.Generator) -> Draft:
+    net = draw_network(family, rng)
+    tape = solved(net)
+    parts = [_part(family, net, tape, spec, NAMES[i]) for i, spec in enumerate(family.parts)]
+    require(parts[0].distractors, family.min_distractors)
+    wrong_tapes: dict = {}
+    for k, later in enumerate(parts):
+        later.carry = [c for c in (_carry(tape, earlier, later, wrong_tapes) for earlier in parts[:k]) if c]
+
+    writer = StepWriter(tape)
+    steps, shown = with_role("forward", writer.forward()), set()
+    for spec in family.parts:
+        for s in with_role("backward", writer.backward_to(spec.get("layer", len(net.layers)), spec["quantity"])):
+            key = (str(s.title), s.symbolic, s.substituted)
+            if key not in shown:
+                shown.add(key)
+                steps.append(s)
+
+    context = base_context(net)
+    lines = [t("kinds.multipart_line", label=p.label, asked=p.asked, points=_points(p.points),
+               precision=precision.sentence(dict(p.answer.precision, carry=None))) for p in parts]
+    lines.append("\n" + t("answer.ask_carry", carry=precision.CARRY))
+    context.update(asked="\n".join(lines), asked_text=", ".join(f"{p.label} {p.asked_text}" for p in parts))
+    given = network_given(net) + approximations(tape, len(net.layers))
+    first = parts[0]
+    draft = Draft(answer=first.answer, steps=steps, given=given, context=context, problem=net.to_problem(),
+                  target=first.target, distractors=first.distractors)
+    draft.parts = parts
+    return draft
+
+
+def _points(points: float) -> str:
+    n = int(points) if float(points).is_integer() else points
+    return t("kinds.multipart_point_one") if n == 1 else t("kinds.multipart_points", n=n)
+
+
+def answer_box(q) -> dict:
+    """A labelled box per part, each a number box or bracketed grid like a one-part question's."""
+    from dataclasses import replace
+
+    return {"kind": "parts", "parts": [dict(value_box(replace(q, answer=p.answer)), label=p.label) for p in q.parts]}
+
+
+def work_space(q) -> float:
+    return min(steps_space(q) + 1.0 * len(q.parts), 16.0)
+
+
+def prompt() -> str:
+    return t("prompts.network") + t("prompts.multipart")
+
+
+# rubric "all": the key spreads a question's points over its parts (part points), not its steps
+KIND = register(Kind("multipart", build, prompt, validate, answer_box=answer_box, work_space=work_space, rubric="all",
+                     states_precision=False))

@@ -1,0 +1,71 @@
+"""Error carried forward: re-run the backward pass from a student's own value of an earlier quantity.
+
+A multi-part question asks tape quantities in backprop order (dZ2, dW2, db2, dA1, dZ1, dW1, ...).
+`rerun` puts a typed value of a dA or dZ on the tape and applies the correct rules below it, so a
+later part can be graded against what the student's own earlier answer implies. Every step below
+a gradient quantity is linear in it (the forward values are fixed), so `linear_map` pushes unit
+vectors through the same re-run: the matrix the study site ships to grade offline without eval.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from quizgen.engine.backprop import CORRECT
+from quizgen.engine.tape import LayerTape, Tape
+
+STARTS = ("dA", "dZ")  # quantities a re-run can start from: everything later is computed from them
+
+
+def parse_target(target: str) -> tuple[int, str]:
+    """`layers.1.dW` -> (1, "dW"): the 0-based layer index and the quantity of a whole-array target."""
+    parts = target.split(".")
+    if len(parts) != 3 or parts[0] != "layers":
+        raise ValueError(f"not a whole-layer target: {target!r}")
+    return int(parts[1]), parts[2]
+
+
+def rerun(tape: Tape, start: str, value) -> Tape:
+    """A new tape: `value` (in the problem's orientation) as the quantity `start` names, and the
+    correct backward rules applied from there down to dX. Quantities above `start` are left empty."""
+    index, name = parse_target(start)
+    if name not in STARTS:
+        raise ValueError(f"a re-run starts at a dA or dZ, not {name!r}")
+    net = tape.network
+    v = net.notation.orient(np.asarray(value, dtype=float))  # file -> internal (n_out, m)
+    records = [LayerTape(A_prev=r.A_prev, Z=r.Z, H=r.H) for r in tape.layers]
+    dA = v
+    with np.errstate(all="ignore"):
+        for i in reversed(range(index + 1)):
+            layer, t = net.layers[i], records[i]
+            if i == index and name == "dZ":
+                t.dZ = v
+            else:
+                t.dA, t.dH, grad = dA, [None] * len(t.H), dA
+                for k in reversed(range(len(layer.activations))):
+                    t.dH[k] = grad
+                    z_in = t.H[k - 1] if k > 0 else t.Z
+                    grad = CORRECT.activation_backward(i, layer.activations[k], z_in, t.H[k], grad)  # (n_out, m)
+                t.dZ = grad
+            t.dW = CORRECT.weight_gradient(i, t.dZ, t.A_prev)  # (n_out, n_in)
+            if layer.b is not None:
+                t.db = CORRECT.bias_gradient(i, t.dZ)  # (n_out,)
+            dA = CORRECT.propagate(net, i, t.dZ)  # (n_in, m)
+    return Tape(network=net, layers=records, loss=tape.loss, dX=dA)
+
+
+def carried(tape: Tape, start: str, value, target: str) -> np.ndarray:
+    """The value of `target` that follows from `value` at `start` by correct steps (problem orientation)."""
+    return np.asarray(rerun(tape, start, value).value_at(target), dtype=float) + 0.0
+
+
+def linear_map(tape: Tape, start: str, target: str) -> np.ndarray:
+    """M with flat(carried(start = v, target)) = M · flat(v) for every v: (size of target, size of start)."""
+    shape = np.shape(tape.value_at(start))
+    size = int(np.prod(shape))
+    columns = []
+    for j in range(size):
+        unit = np.zeros(size)
+        unit[j] = 1.0
+        columns.append(carried(tape, start, unit.reshape(shape), target).ravel())
+    return np.stack(columns, axis=1)
