@@ -24,6 +24,7 @@ BINS = 10
 class Item:
     column: Column
     answered: int  # students who wrote something
+    carried: int  # answers that earned their points by error carried forward
     facility: float | None
     discrimination: float | None
     mistakes: list  # [(mistake id, count, name, explanation)], most frequent first
@@ -58,6 +59,7 @@ def summarise(sheet: Sheet, total: float) -> Summary:
         overall.update(counts)
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         items.append(Item(column, sum(m.verdict not in ("blank", "missing") for m in marks),
+                          sum(m.verdict == "carried" for m in marks),
                           sum(shares) / n if n else None, _pearson(shares, rest),
                           [(mid, c, *_words(mid, named)) for mid, c in ranked]))
     exam = [(mid, c, len(who[mid]), *_words(mid, named))

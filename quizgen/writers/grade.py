@@ -87,7 +87,7 @@ def facility_svg(summary) -> dict:
 def view(key, sheet, summary, responses: str, layout: str) -> dict:
     m = area("grade")
     items = [{"label": i.column.label, "section": next(s.section for s in key.slots if s.key == i.column.slot),
-              "points": fmt(i.column.points), "answered": i.answered, "facility": _pct(i.facility),
+              "points": fmt(i.column.points), "answered": i.answered, "carried": i.carried if i.column.part else "—", "facility": _pct(i.facility),
               "discrimination": _r(i.discrimination),
               "mistakes": [{"id": mid, "count": c, "share": _pct(c / summary.students if summary.students else None),
                             "name": name, "explanation": why} for mid, c, name, why in i.mistakes]}
