@@ -97,3 +97,20 @@ def test_a_record_round_trips_with_its_parts(chain):
     again = Question.from_dict(chain.to_dict())
     assert again.parts == chain.parts
     assert "parts" not in variant(FAMILIES["logistic-db"], 0).to_dict(), "single-part records keep their form"
+
+
+@pytest.mark.parametrize("fid", ["exam-relu-softmax-parts", "sigmoid-delta-chain"])
+def test_the_shipped_map_is_the_engine_rerun_for_every_variant(fid):
+    # Guards browser/Python parity beyond the shared table: grader.js multiplies by `map`, Python re-runs.
+    rng = np.random.default_rng(1)
+    for index in range(6):
+        q = variant(FAMILIES[fid], index)
+        run = engine_rerun(q)
+        parts = {p.name: p for p in q.parts}
+        for later in q.parts:
+            for relation in later.carry:
+                if "map" not in relation:
+                    continue
+                earlier = parts[relation["from"]]
+                v = rng.normal(size=np.size(earlier.answer.value))
+                np.testing.assert_allclose(np.asarray(relation["map"]) @ v, run(earlier, list(v), later), atol=1e-12)

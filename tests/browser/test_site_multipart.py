@@ -47,7 +47,7 @@ def test_question_page_carries_a_wrong_first_part_forward(visit, built_site):
     assert not page.locator("#answer").is_visible()
     page.fill("#q-part-a", a)
     page.fill("#q-part-b", b)
-    page.fill("#q-part-c", data["parts"][2]["answer"]["value"] and typed(data["parts"][2]["answer"]["value"]))
+    page.fill("#q-part-c", typed(data["parts"][2]["answer"]["value"]))
     page.fill("#q-part-d", "[7, 7, 7]")
     page.click("form.answer-form button[type=submit]")
     boxes = page.locator("fieldset.part .feedback")
@@ -105,3 +105,23 @@ def test_practice_page_grades_a_multipart_question_with_ecf(visit, built_site):
     page.click("#practice-next")
     assert page.locator("fieldset.part").count() in (0, 4)  # the boxes go with their question
     assert visit.errors == []
+
+
+def test_axe_finds_no_serious_violation_on_a_graded_multipart_page(visit, built_site):
+    # Guards the boxes parts.js adds: each labelled by its legend, the verdicts readable.
+    axe = os.environ.get("QUIZGEN_AXE_JS")
+    if not axe or not Path(axe).is_file():
+        pytest.skip("set QUIZGEN_AXE_JS to axe.min.js to check accessibility")
+    data = page_data(built_site)
+    a, b = slip_and_follow(data)
+    page = visit.open(f"questions/{QID}.html")
+    page.fill("#q-part-a", a)
+    page.fill("#q-part-b", b)
+    page.fill("#q-part-c", "nonsense")
+    page.fill("#q-part-d", "[1, 2, 3]")
+    page.click("form.answer-form button[type=submit]")
+    page.click("[data-reveal=all]")
+    page.add_script_tag(content=Path(axe).read_text(encoding="utf-8"))
+    found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+        .map(v => ({id: v.id, impact: v.impact, where: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))""")
+    assert [v for v in found if v["impact"] in ("serious", "critical")] == []
