@@ -32,5 +32,5 @@ def run(args) -> int:
         print(clean(t("grade.more_bad", file=args.responses, count=len(sheet.bad) - MAX_PRINTED,
                       report=str(result.out / "report.html"))), file=sys.stderr)
     print(t("grade.written", students=len(sheet.students), title=clean(result.key.title), rows=sheet.rows,
-            bad=len(sheet.bad), out=str(args.out).rstrip("/")))
+            bad=len({b.line for b in sheet.bad}), out=str(args.out).rstrip("/")))
     return 0

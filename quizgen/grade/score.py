@@ -217,7 +217,7 @@ def _mark(key: ExamKey, version: str, paper: dict, bad: list[Bad]) -> dict[str, 
         if not q.parts:
             label = f"Q{asked.slot.key}"
             text, line = typed.get("", ("", 0))
-            marks[label] = _one(asked, text, line, "" in typed, bad)
+            marks[label] = _one(asked, number, text, line, "" in typed, bad)
             continue
         texts = {name: text for name, (text, _) in typed.items()}
         result = grade_parts(q, texts)
@@ -229,7 +229,8 @@ def _mark(key: ExamKey, version: str, paper: dict, bad: list[Bad]) -> dict[str, 
             elif not text.strip():
                 marks[label] = Mark(0.0, share, "blank")
             elif verdict["parse_error"]:
-                bad.append(Bad(line, t("grade.unreadable", part=part.label, reason=_one_line(verdict["message"]))))
+                bad.append(Bad(line, t("grade.unreadable", question=number, part=part.label,
+                                                  reason=_one_line(verdict["message"]))))
                 marks[label] = Mark(0.0, share, "unreadable")
             else:
                 marks[label] = Mark(_floor_half(verdict["score"] * share), share, verdict["verdict"], verdict["mistake"],
@@ -237,7 +238,7 @@ def _mark(key: ExamKey, version: str, paper: dict, bad: list[Bad]) -> dict[str, 
     return marks
 
 
-def _one(asked: Asked, text: str, line: int, given: bool, bad: list[Bad]) -> Mark:
+def _one(asked: Asked, number: int, text: str, line: int, given: bool, bad: list[Bad]) -> Mark:
     q, points = asked.question, asked.points
     if not given:
         return Mark(0.0, points, "missing")
@@ -248,7 +249,7 @@ def _one(asked: Asked, text: str, line: int, given: bool, bad: list[Bad]) -> Mar
         answer = dict(q.answer.__dict__, choices=[dict(c.__dict__) for c in q.choices])
     verdict = grade(answer, q.distractors, text)
     if verdict["parse_error"]:
-        bad.append(Bad(line, t("grade.unreadable_answer", reason=_one_line(verdict["message"]))))
+        bad.append(Bad(line, t("grade.unreadable_answer", question=number, reason=_one_line(verdict["message"]))))
         return Mark(0.0, points, "unreadable")
     earned = typed_points(points, q, text)
     status = "correct" if verdict["correct"] else "wrong"

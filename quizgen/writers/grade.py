@@ -28,7 +28,6 @@ OWNER = Owner("quizgen grade", "grade-out", re.compile(r"scores\.csv|report\.htm
 
 # The page's words (the template reads them as m.<name>), named in full so the catalog's checks see them.
 LABELS = (
-    "grade.absent_note",
     "grade.axis_points",
     "grade.bad_rows",
     "grade.col_answered",
@@ -138,7 +137,7 @@ def view(key, sheet, summary, responses: str, layout: str) -> dict:
     stats = [(m["stat_students"], str(summary.students)), (m["stat_points"], fmt(summary.total)),
              (m["stat_mean"], number(summary.mean)), (m["stat_median"], number(summary.median)),
              (m["stat_low"], number(summary.low)), (m["stat_high"], number(summary.high)),
-             (m["stat_rows"], str(sheet.rows)), (m["stat_bad"], str(len(sheet.bad)))]
+             (m["stat_rows"], str(sheet.rows)), (m["stat_bad"], str(len({b.line for b in sheet.bad})))]
     absent = [s for s in key.students if (s.id, s.name) not in {(x.id, x.name) for x in sheet.students}]
     return {
         "lang": current(), "m": m, "title": key.title,
@@ -149,6 +148,7 @@ def view(key, sheet, summary, responses: str, layout: str) -> dict:
         "items": items, "exam_mistakes": exam_mistakes,
         "bad": [{"line": b.line, "reason": b.reason} for b in sheet.bad],
         "absent": [s.name or s.id for s in absent],
+        "absent_note": t("grade.absent_note", count=len(absent)),
         "replaced": [f"{v}:{n}" for v, n in key.replaced],
     }
 

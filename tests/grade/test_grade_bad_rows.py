@@ -56,7 +56,7 @@ def test_every_bad_row_is_listed_with_its_line_and_none_is_dropped(class_exam, t
     assert "could not read" in words[10] and "first on line 2" in words[11] and "has 3 cell(s)" in words[12]
     assert "names no student" in words[13]
     assert [n for n, _ in _report_rows(out)] == lines
-    assert "graded 2 student(s)" in stdout and "(14 row(s), 11 not used)" in stdout
+    assert "graded 2 student(s)" in stdout and "(14 row(s), 11 with a problem)" in stdout
     scores = (out / "scores.csv").read_text(encoding="utf-8").splitlines()
     assert [r.split(",")[0] for r in scores[1:]] == ["s001", "s003"]
 
