@@ -90,6 +90,10 @@ def score(key: ExamKey, read: Read) -> Sheet:
         i = index.setdefault((who.id, who.name), len(sheet.students))
         if i == len(sheet.students):
             sheet.students.append(replace(who, version=version))
+        elif sheet.students[i].version != version:  # no class list: the student's first row decides
+            bad.append(Bad(row.line, t("grade.wrong_version", student=_shown(who.name or who.id),
+                                       sat=sheet.students[i].version, version=version)))
+            continue
         paper = papers.setdefault(i, {}).setdefault(_number(row), {})
         for part, text in answers.items():
             first = seen.setdefault((i, asked.slot.key, part), row.line)

@@ -70,15 +70,15 @@ def test_hostile_cells_are_text_never_formulas_or_markup(tmp_path, class_exam, r
     roster.pop("students")
     (bare / "roster.json").write_text(json.dumps(roster), encoding="utf-8")
     rows = ["=HYPERLINK(\"http://x\"),A,3,,C", "\"bob\u202e\",A,3,,C", "<b>eve</b>,A,3,,<img src=x>",
-            "mallory,A,3,,\"" + "1" * (MAX_RESPONSE_CELL + 1) + "\"", "+1,A,3,,C"]
+            "mallory,A,3,,\"" + "1" * (MAX_RESPONSE_CELL + 1) + "\"", "+1,A,3,,C", "<b>eve</b>,B,3,,C"]
     responses = tmp_path / "r.csv"
     responses.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "out"
     code, _, stderr = run_grade(responses, "--exam", bare, "--out", out, "--spec", MIDTERM)
     assert code == 0, stderr
-    assert len(stderr) == 5
+    assert len(stderr) == 6
     assert "formula" in stderr[0] and "U+202E" in stderr[1] and "formula" in stderr[4]
-    assert "longer than" in stderr[3]
+    assert "longer than" in stderr[3] and "sat version A, not B" in stderr[5]  # her first row said A
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "<img" not in page and "<b>eve" not in page and "&lt;img src=x&gt;" in page
     scores = (out / "scores.csv").read_text(encoding="utf-8").splitlines()
@@ -138,3 +138,14 @@ def test_an_empty_or_unknown_file_is_one_line(class_exam, tmp_path, run_grade, t
     responses.write_text(text, encoding="utf-8")
     code, _, stderr = run_grade(responses, "--exam", class_exam, "--out", tmp_path / "out")
     assert code == 2 and len(stderr) == 1 and stderr[0].startswith(f"{responses}: ")
+
+
+def test_the_same_responses_give_byte_identical_outputs(class_exam, tmp_path, run_grade):
+    # Guards determinism: no clock, no set order, nothing random in scores.csv or report.html.
+    responses = tmp_path / "r.csv"
+    responses.write_text(HEADER + "s003,A,3,,A\ns001,A,3,,C\ns001,A,1,a,0\n", encoding="utf-8")
+    outs = []
+    for name in ("one", "two"):
+        assert run_grade(responses, "--exam", class_exam, "--out", tmp_path / name)[0] == 0
+        outs.append({p.name: p.read_bytes() for p in (tmp_path / name).iterdir()})
+    assert outs[0] == outs[1]

@@ -84,3 +84,20 @@ def test_a_file_no_layout_fits_is_one_error(tmp_path):
     other.write_text("name,score\nAda,3\n", encoding="utf-8")
     with pytest.raises(ResponsesError, match="none of the known layouts"):
         read(str(other))
+
+
+def test_an_lms_choice_given_as_its_option_text_is_read_as_the_printed_letter(class_exam):
+    # Guards choice questions exported by Moodle or Canvas, which write the option's text, not a letter.
+    from quizgen.grade.exam import load
+    from quizgen.grade.responses import Read, Response
+    from quizgen.grade.score import score
+
+    key = load(class_exam)
+    q = key.versions["A"][3].question
+    right = next(c for c in q.choices if c.correct)
+    wrong = next(c for c in q.choices if not c.correct and c.mistake)
+    rows = [Response(2, ("s001",), "", "3", "", "  " + right.text + " ", "canvas"),
+            Response(3, ("s003",), "", "3", "", wrong.text, "moodle")]
+    sheet = score(key, Read("canvas", rows, [], 2))
+    marks = [sheet.marks[i]["Q3"] for i in range(2)]
+    assert [m.verdict for m in marks] == ["correct", "wrong"] and marks[1].mistake == wrong.mistake
