@@ -53,28 +53,46 @@ def test_the_report_is_valid_html(reports):
     assert done.returncode == 0 and not done.stderr.strip(), done.stderr[:4000]
 
 
+# Run in a child process: the browser tests keep a session-wide Playwright (sync API) open in this one.
+BROWSE = """
+import json, sys
+from pathlib import Path
+from playwright.sync_api import sync_playwright
+axe = Path(sys.argv[1]).read_text(encoding="utf-8")
+out = []
+with sync_playwright() as p:
+    browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
+    for path in sys.argv[2:]:
+        page = browser.new_page()
+        requests = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(Path(path).as_uri())
+        page.add_script_tag(content=axe)
+        found = page.evaluate(\"\"\"async () => (await axe.run(document, {resultTypes: ['violations']}))
+            .violations.map(v => ({id: v.id, impact: v.impact, where: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))\"\"\")
+        pdf = page.pdf(format="A4")
+        out.append({"violations": found, "outside": [u for u in requests if not u.startswith("file:")],
+                    "pdf": pdf.startswith(b"%PDF"), "pages": pdf.count(b"/Type /Page")})
+        page.close()
+    browser.close()
+print(json.dumps(out))
+"""
+
+
 def test_axe_finds_no_serious_violation_and_the_report_prints(reports, tmp_path):
     if not AXE or not Path(AXE).is_file():
         pytest.skip("set QUIZGEN_AXE_JS to axe.min.js to check accessibility")
     if not CHROMIUM.exists():
         pytest.skip("no Chromium")
-    playwright = pytest.importorskip("playwright.sync_api")
-    axe = Path(AXE).read_text(encoding="utf-8")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
-        try:
-            for path in reports:
-                page = browser.new_page()
-                requests = []
-                page.on("request", lambda r: requests.append(r.url))
-                page.goto(path.as_uri())
-                page.add_script_tag(content=axe)
-                found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
-                    .violations.map(v => ({id: v.id, impact: v.impact, where: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))""")
-                assert [v for v in found if v["impact"] in SERIOUS] == [], path
-                assert [u for u in requests if not u.startswith("file:")] == []
-                pdf = page.pdf(format="A4")
-                assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 2
-                page.close()
-        finally:
-            browser.close()
+    pytest.importorskip("playwright.sync_api")
+    import json
+    import sys
+
+    script = tmp_path / "browse.py"
+    script.write_text(BROWSE, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), AXE, *map(str, reports)], capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    for path, seen in zip(reports, json.loads(done.stdout)):
+        assert [v for v in seen["violations"] if v["impact"] in SERIOUS] == [], path
+        assert seen["outside"] == [] and seen["pdf"] and seen["pages"] >= 2, path
