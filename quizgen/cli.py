@@ -13,7 +13,7 @@ from quizgen.errors import ErrorList, QuizgenError
 from quizgen.render.terminal import clean
 
 # Each name is a module quizgen.commands.<name> with `register(subparsers)` and `run(args)`.
-COMMANDS = ("build", "exam", "practice", "stats", "solve", "show", "check", "export")
+COMMANDS = ("build", "exam", "grade", "practice", "stats", "solve", "show", "check", "export")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -50,8 +50,8 @@ def _kind(mode: int) -> str:
     return t("input.kind_other")
 
 
-def read_text(path: str | Path, error: type[QuizgenError] = QuizgenError) -> str:
-    """The file's text: a regular file of at most MAX_FILE_BYTES, UTF-8, its BOM dropped."""
+def read_text(path: str | Path, error: type[QuizgenError] = QuizgenError, limit: int = MAX_FILE_BYTES) -> str:
+    """The file's text: a regular file of at most `limit` bytes (MAX_FILE_BYTES), UTF-8, its BOM dropped."""
     name = str(path)
 
     def fail(what: str):
@@ -65,8 +65,8 @@ def read_text(path: str | Path, error: type[QuizgenError] = QuizgenError) -> str
         fail(t("input.unreadable", reason=exc.strerror or exc))
     if not stat.S_ISREG(info.st_mode):
         fail(t("input.not_regular", kind=_kind(info.st_mode)))
-    if info.st_size > MAX_FILE_BYTES:
-        fail(t("input.too_large", limit=MAX_FILE_BYTES))
+    if info.st_size > limit:
+        fail(t("input.too_large", limit=limit))
     try:  # O_NONBLOCK: should the path have become a FIFO since the stat, opening it cannot hang
         fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
@@ -75,9 +75,9 @@ def read_text(path: str | Path, error: type[QuizgenError] = QuizgenError) -> str
         mode = os.fstat(handle.fileno()).st_mode
         if not stat.S_ISREG(mode):
             fail(t("input.not_regular", kind=_kind(mode)))
-        raw = handle.read(MAX_FILE_BYTES + 1)
-    if len(raw) > MAX_FILE_BYTES:
-        fail(t("input.too_large", limit=MAX_FILE_BYTES))
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:
+        fail(t("input.too_large", limit=limit))
     if raw.startswith(BOM):
         raw = raw[len(BOM):]
     try:

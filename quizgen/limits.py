@@ -37,6 +37,12 @@ MAX_DURATION = 10_000           # minutes of an exam
 MAX_LINE = 200                  # characters of an exam's title, course, date and each section title
 MAX_INSTRUCTIONS = 5000         # characters of an exam's instructions (Markdown + math, like a prompt)
 
+MAX_RESPONSES_BYTES = 16_777_216  # a responses CSV for `quizgen grade` (16 MiB: a large class, every part)
+MAX_RESPONSE_ROWS = 100_000     # rows of a responses CSV (a student's row in a Moodle or Canvas export)
+MAX_RESPONSE_COLUMNS = 1000     # columns of a responses CSV (Moodle and Canvas exports are wide)
+MAX_RESPONSE_CELL = 10_000      # characters of one cell (an answer as typed: grading.MAX_CHARS)
+MAX_STUDENT = 100               # characters of a student's id or name in a responses CSV
+
 
 def check_variants(value: int) -> None:
     """Refuse a --variants of build, export or check outside 1..MAX_VARIANTS, as one line."""
