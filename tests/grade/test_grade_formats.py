@@ -101,3 +101,23 @@ def test_an_lms_choice_given_as_its_option_text_is_read_as_the_printed_letter(cl
     sheet = score(key, Read("canvas", rows, [], 2))
     marks = [sheet.marks[i]["Q3"] for i in range(2)]
     assert [m.verdict for m in marks] == ["correct", "wrong"] and marks[1].mistake == wrong.mistake
+
+
+def test_the_example_responses_file_matches_the_shipped_midterm(tmp_path):
+    # Guards the README's example against a drifting midterm: the file synthetic.py writes for the
+    # README's exam (two versions, examples/students.csv) is the file shipped.
+    import subprocess
+    import sys
+
+    from synthetic import make_class, to_csv
+
+    from quizgen.grade.exam import load
+
+    root = Path(__file__).resolve().parents[2]
+    out = tmp_path / "exam-out"
+    subprocess.run([sys.executable, "-m", "quizgen", "exam", str(root / "examples" / "midterm.toml"), "--versions", "2",
+                    "--roster", str(root / "examples" / "students.csv"), "--out", str(out)],
+                   check=True, capture_output=True)
+    key = load(str(out), str(root / "examples" / "midterm.toml"))
+    assert to_csv(make_class(key)[0]) == EXAMPLE.read_text(encoding="utf-8"), \
+        "regenerate: python tests/grade/synthetic.py EXAM_DIR > examples/responses.csv"
