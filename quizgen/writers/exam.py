@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import jinja2
 from markupsafe import Markup
 
-from quizgen.messages import area, current
+from quizgen.messages import area, current, html_tag
 from quizgen.present import view as present
 from quizgen.render import safe
 from quizgen.render.numbers import fmt
@@ -130,7 +130,7 @@ def _context(exam: Exam, version: Version, key: bool, mark=None, fingerprint: st
                          "items": [_item(exam, item, m, key) for item in items]})
     kind = m["answer_key"] if key else spec.title
     return {
-        "lang": current(), "m": m, "spec": spec, "version": version, "paper": spec.paper,
+        "lang": html_tag(current()), "m": m, "spec": spec, "version": version, "paper": spec.paper,
         "doc_title": f"{spec.title} · {kind} · {m['version']} {version.code}" if key else
                      f"{spec.title} · {m['version']} {version.code}",
         "footer": f"{spec.title} · {m['answer_key'] + ' · ' if key else ''}{m['version']} {version.code}",
