@@ -9,6 +9,7 @@ import numpy as np
 from quizgen.bank.conventions import with_conventions
 from quizgen.bank.kinds import KINDS
 from quizgen.bank.kinds.precision import sentence
+from quizgen.bank.localized import pick
 from quizgen.bank.prompts import prompt_context, render_prompt
 from quizgen.bank.question import Question, question_id
 from quizgen.bank.sample import Degenerate
@@ -75,7 +76,7 @@ def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Coun
     context = dict.fromkeys(sorted(PROMPT_NAMES), "")  # every placeholder a family may use
     context.update(prompt_context(draft.context))
     try:
-        prompt = render_prompt(family.prompt or kind.prompt(), context)
+        prompt = render_prompt(pick(family, "prompt") or kind.prompt(), context)
     except ValueError as exc:
         raise BankError(str(exc), file=family.path, key="prompt") from None
     prompt = with_conventions(prompt.strip(), family.kind, context, draft.problem)  # issue 14: one notation
@@ -86,12 +87,13 @@ def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Coun
     prompt = prompt.strip() + ("\n\n" + asked if asked else "")
     question = Question(
         id=question_id(family.id, bank_seed, index), family=family.id, seed=seed, index=index,
-        bank_seed=bank_seed, kind=family.kind, title=family.title, summary=family.summary, topic=family.topic,
-        tags=list(family.tags), difficulty=family.difficulty, source=family.source,
+        bank_seed=bank_seed, kind=family.kind, title=pick(family, "title"), summary=pick(family, "summary"),
+        topic=family.topic,
+        tags=list(family.tags), difficulty=family.difficulty, source=pick(family, "source"),
         notation=draft.problem["notation"] if draft.problem else context.get("notation") or None,
         prompt=prompt.strip(), given=draft.given, problem=draft.problem, target=draft.target,
         answer=draft.answer, choices=draft.choices, distractors=draft.distractors, steps=draft.steps,
-        hints=list(family.hints), parts=list(getattr(draft, "parts", [])),
+        hints=list(pick(family, "hints")), parts=list(getattr(draft, "parts", [])),
     )
     question.layout = kind.layout(question)
     return question, reasons
