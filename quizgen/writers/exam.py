@@ -57,8 +57,11 @@ def stylesheet() -> Markup:
 
 
 @lru_cache(maxsize=None)
-def _formula_data() -> tuple:
-    data = tomllib.loads((templates_root() / "exam" / "formulas.toml").read_text(encoding="utf-8"))
+def _formula_data(lang: str = "en") -> tuple:
+    """The sheet in `lang`: formulas.<lang>.toml where one exists (its words translated, the same math)."""
+    folder = templates_root() / "exam"
+    path = folder / f"formulas.{lang}.toml"
+    data = tomllib.loads((path if path.is_file() else folder / "formulas.toml").read_text(encoding="utf-8"))
     return tuple((g["title"], g.get("notation"), tuple(tuple(r) for r in g["rows"])) for g in data["groups"])
 
 
@@ -67,7 +70,7 @@ def formula_groups(version: Version) -> list[dict]:
     questions uses it (not the other versions': a version prints the same for any --versions)."""
     used = {item.question.notation for item in version.items}
     return [{"title": title, "rows": [[views.tex(cell) for cell in row] for row in rows]}
-            for title, notation, rows in _formula_data() if notation is None or notation in used]
+            for title, notation, rows in _formula_data(current()) if notation is None or notation in used]
 
 
 def _meta(exam: Exam, m: dict, total: float) -> list[str]:
