@@ -136,3 +136,21 @@ def test_the_chooser_links_both_editions(page, editions):
     assert page.locator('a[hreflang="zh-CN"]').inner_text() == "中文"
     page.click('a[hreflang="zh-CN"]')
     assert page.url == (editions / "zh" / "index.html").as_uri()
+
+
+def test_the_zh_pages_are_valid_html_and_axe_finds_no_serious_problem(page, editions):
+    """The switch, the chooser and the zh pages meet the standards the English site does."""
+    import subprocess
+
+    from test_standards import VNU, _need_axe, _need_vnu, _violations
+
+    _need_vnu()
+    done = subprocess.run(["java", "-jar", VNU, "--errors-only", "--skip-non-html", str(editions / "index.html"),
+                           *(str(editions / "zh" / name) for name in MAIN_PAGES),
+                           str(sorted((editions / "zh" / "questions").iterdir())[0])],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and not done.stderr.strip(), done.stderr[:4000]
+    axe = _need_axe()
+    for name in ["index.html", "zh/index.html", "zh/practice.html"]:
+        page.goto((editions / name).as_uri())
+        assert _violations(page, axe) == [], name
