@@ -72,3 +72,18 @@ def test_a_zh_prompt_is_checked_like_the_english_one():
     data["zh"] = {"prompt": "计算 ${{ asked }}$。"}
     family, errors = parse_family(data, "fam.toml", "fam", "general")
     assert not errors and family.texts["zh"]["prompt"] == "计算 ${{ asked }}$。"
+
+
+def test_family_zh_text_uses_the_glossary_terms():
+    """A family's Chinese avoids the renderings the glossary rules out (偏差 for bias, 代价函数, ...)."""
+    import tomllib
+    from importlib import resources
+
+    glossary = tomllib.loads(resources.files("quizgen.messages").joinpath("glossary.toml").read_text(encoding="utf-8"))
+    avoided = [(a, e["term"]) for e in glossary["zh"] for a in e.get("avoid", [])]
+    found = []
+    for f in FAMILIES:
+        zh = f.texts["zh"]
+        text = " ".join([zh["title"], zh["summary"], zh["source"], *zh.get("hints", ())])
+        found += [f"{f.id}: {a} (use {term})" for a, term in avoided if a in text]
+    assert not found, found
