@@ -5,9 +5,11 @@ Chinese words sit on exactly the math of the English sheet.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -31,6 +33,27 @@ needs_pdf = pytest.mark.skipif(
     not CHROMIUM.exists() or not shutil.which("pdftotext") or not _cjk_font(),
     reason="the zh PDF test needs Chromium, poppler-utils and a CJK font (apt-get install chromium poppler-utils "
            "fonts-noto-cjk)")
+
+
+FONTS_USED = """
+import json, sys
+from playwright.sync_api import sync_playwright
+with sync_playwright() as p:
+    browser = p.chromium.launch(executable_path=sys.argv[2])
+    page = browser.new_page()
+    page.goto(sys.argv[1])
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    families = set()
+    for selector in ("h1", "h2", "table th"):
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        if node:
+            families |= {f["familyName"] for f in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]}
+    browser.close()
+print(json.dumps(sorted(families)))
+"""
 
 
 def _math(formula: str) -> str:
@@ -82,23 +105,9 @@ def test_a_zh_exam_pdf_holds_chinese_text_drawn_with_a_cjk_font(tmp_path, run_ex
         assert word in text, word
     assert "\ufffd" not in text
     # Which fonts Chromium drew the Chinese with: a CJK font, not a fallback that would print boxes.
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
-        try:
-            page = browser.new_page()
-            page.goto((out / "exam-A.html").as_uri())
-            cdp = page.context.new_cdp_session(page)
-            cdp.send("DOM.enable")
-            cdp.send("CSS.enable")
-            root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
-            families = set()
-            for selector in ("h1", ".formula-sheet h2, h2", "table th"):
-                node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
-                if node:
-                    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
-                    families |= {f["familyName"] for f in fonts}
-        finally:
-            browser.close()
+    # (In a child process: another test's Playwright may already run in this one.)
+    found = subprocess.run([sys.executable, "-c", FONTS_USED, (out / "exam-A.html").as_uri(), str(CHROMIUM)],
+                           capture_output=True, text=True, timeout=120)
+    assert found.returncode == 0, found.stderr[-2000:]
+    families = json.loads(found.stdout)
     assert any(re.search(r"CJK|Source Han|PingFang|YaHei", name) for name in families), families
