@@ -88,8 +88,7 @@ def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Coun
     question = Question(
         id=question_id(family.id, bank_seed, index), family=family.id, seed=seed, index=index,
         bank_seed=bank_seed, kind=family.kind, title=pick(family, "title"), summary=pick(family, "summary"),
-        topic=family.topic,
-        tags=list(family.tags), difficulty=family.difficulty, source=pick(family, "source"),
+        topic=family.topic, tags=list(family.tags), difficulty=family.difficulty, source=pick(family, "source"),
         notation=draft.problem["notation"] if draft.problem else context.get("notation") or None,
         prompt=prompt.strip(), given=draft.given, problem=draft.problem, target=draft.target,
         answer=draft.answer, choices=draft.choices, distractors=draft.distractors, steps=draft.steps,
