@@ -17,7 +17,7 @@ from quizgen.errors import AnswerError
 from quizgen.messages import t
 from quizgen.messages.text import say
 
-__all__ = ["MAX_CHARS", "format_value", "grade", "parse_answer"]
+__all__ = ["MAX_CHARS", "format_value", "grade", "parse_answer", "plain"]
 
 MAX_CHARS = 10_000
 
@@ -29,9 +29,20 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?
 _NONFINITE = re.compile(r"[+-]?(?:[Nn][Aa][Nn]|[Ii][Nn][Ff](?:[Ii][Nn][Ii][Tt][Yy])?)")
 _CHOICE = re.compile(r"\(?([A-Ha-h])\)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")
+# What a Chinese input method types for the ASCII an answer is written in: the full-width forms
+# U+FF01–FF5E (０-９ ［］ （） ， ； ． － ／ ｅ Ａ-Ｈ ...), the ideographic space, comma 、 and full
+# stop 。 (the period key in Chinese punctuation mode), 【】 (its bracket keys), and the minus sign −.
+_PLAIN = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_PLAIN.update({0x3000: ord(" "), 0x3001: ord(","), 0x3002: ord("."), 0x3010: ord("["), 0x3011: ord("]"),
+               0x2212: ord("-")})
 
 
 # --- reading --------------------------------------------------------------------------------
+
+
+def plain(text: str) -> str:
+    """`text` with full-width digits, brackets and punctuation (and 、 。 【】 −) read as ASCII."""
+    return text.translate(_PLAIN)
 
 
 def parse_answer(text: str, lang: str | None = None) -> dict:
@@ -40,7 +51,7 @@ def parse_answer(text: str, lang: str | None = None) -> dict:
         raise AnswerError(t("grading.not_text", lang))
     if len(text) > MAX_CHARS:
         raise AnswerError(t("grading.too_long", lang, length=len(text), limit=MAX_CHARS))
-    s = text.replace("\u2212", "-").strip(_WS)
+    s = plain(text).strip(_WS)
     if not s:
         raise AnswerError(t("grading.nothing_typed", lang, accepted=t("grading.accepted", lang)))
     letter = _CHOICE.fullmatch(s)
@@ -246,7 +257,7 @@ def grade(answer: Any, distractors: Sequence[Any], text: str, lang: str | None =
     informative = _informative(want, distractors, tol)
     counted = [hit for hit, use in zip(hits, informative) if use] if hits is not None else []
     score = sum(counted) / len(counted) if counted else 0.0
-    if hits is None and not shape and _DECIMAL_COMMA.fullmatch(text.replace("\u2212", "-").strip(_WS)):
+    if hits is None and not shape and _DECIMAL_COMMA.fullmatch(plain(text).strip(_WS)):
         expected, typed = _describe(want[1], lang), _describe(got[1], lang)
         detail = t("grading.wrong_shape_decimal_comma", lang, expected=expected, got=typed)
     elif hits is None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from quizgen.bank import collection
 from quizgen.bank.generate import variant
+from quizgen.bank.localized import pick
 from quizgen.bank.spec import Family
 from quizgen.errors import BuildError, QuizgenError
 from quizgen.messages import current, t, using
@@ -62,7 +63,7 @@ def publish(writer: Writer, families: list[Family], variants: int, seed: int = 0
     """Write `families` × `variants` with `writer` to `out`; `progress(total)` may return a
     callable told of each finished question."""
     check_jobs(jobs)
-    ctx = context(writer, variants, options, summaries={f.id: f.summary for f in families})
+    ctx = context(writer, variants, options, summaries={f.id: pick(f, "summary") for f in families})
     total = len(families) * variants
     if writer.output == "folder":
         if out is None:
@@ -109,7 +110,7 @@ def document(writer: Writer, families: list[Family], variants: int, seed: int = 
              options: dict | None = None) -> str | bytes:
     """A file writer's whole document as one string (bytes for a binary writer: for tests and
     callers that keep it)."""
-    ctx = context(writer, variants, options, summaries={f.id: f.summary for f in families})
+    ctx = context(writer, variants, options, summaries={f.id: pick(f, "summary") for f in families})
     writer.warm_up(ctx)
     rendered = collection.map_variants(families, variants, seed, _Render(writer, ctx), jobs=jobs)
     return (b"" if getattr(writer, "binary", False) else "").join(writer.write(rendered, ctx))

@@ -101,13 +101,13 @@ def test_every_kind_has_a_default_prompt_with_placeholders_intact():
     assert "{{ network }}" in t("prompts.network")
 
 
-def test_only_english_exists_and_another_language_is_one_line_naming_it():
-    assert languages() == ("en",)
-    assert check_lang(None) == "en" and check_lang("en") == "en"
+def test_english_and_chinese_exist_and_another_language_is_one_line_naming_them():
+    assert languages() == ("en", "zh")  # issue 19 added zh (zh-CN is its alias)
+    assert check_lang(None) == "en" and check_lang("en") == "en" and check_lang("zh-CN") == "zh"
     with pytest.raises(Exception) as err:
-        check_lang("zh")
-    assert str(err.value) == "--lang: unknown language 'zh' (available: en)"
-    for hostile in ("", "../en", "en\x1b[31m", "EN"):  # no folder lookup before the check, no case folding
+        check_lang("fr")
+    assert str(err.value) == "--lang: unknown language 'fr' (available: en, zh)"
+    for hostile in ("", "../en", "en\x1b[31m", "EN", "../zh", "zh/../en", 3):  # no folder lookup before the check, no case folding
         with pytest.raises(Exception):
             check_lang(hostile)
 

@@ -9,6 +9,7 @@ import numpy as np
 from quizgen.bank.conventions import with_conventions
 from quizgen.bank.kinds import KINDS
 from quizgen.bank.kinds.precision import sentence
+from quizgen.bank.localized import pick
 from quizgen.bank.prompts import KINDS as DEFAULT_KINDS, default_sources, prompt_context, prompt_problems, prompt_record
 from quizgen.bank.question import Question, question_id
 from quizgen.bank.sample import Degenerate, Structure, draw_structure
@@ -69,8 +70,9 @@ def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Coun
                               file=family.path, key=cause_key(cause))
     context = dict.fromkeys(sorted(PROMPT_NAMES), "")  # every placeholder a family may use
     context.update(prompt_context(draft.context))
-    if family.prompt or family.kind not in DEFAULT_KINDS:  # the author's own words (or a toy kind's)
-        sources = [family.prompt or kind.prompt()]
+    own = pick(family, "prompt")  # the author's words, in the language in use when the family has them
+    if own or family.kind not in DEFAULT_KINDS:  # the author's own words (or a toy kind's)
+        sources = [own or kind.prompt()]
         problems = prompt_problems(sources[0], context)
         if problems:
             raise BankError(problems[0], file=family.path, key="prompt")
@@ -85,12 +87,12 @@ def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Coun
         prompt.append(sentence(draft.answer.precision))
     question = Question(
         id=question_id(family.id, bank_seed, index), family=family.id, seed=seed, index=index,
-        bank_seed=bank_seed, kind=family.kind, title=family.title, summary=family.summary, topic=family.topic,
-        tags=list(family.tags), difficulty=family.difficulty, source=family.source,
+        bank_seed=bank_seed, kind=family.kind, title=pick(family, "title"), summary=pick(family, "summary"),
+        topic=family.topic, tags=list(family.tags), difficulty=family.difficulty, source=pick(family, "source"),
         notation=draft.problem["notation"] if draft.problem else draft.context.get("notation") or None,
         prompt=prompt, given=draft.given, problem=draft.problem, target=draft.target,
         answer=draft.answer, choices=draft.choices, distractors=draft.distractors, steps=draft.steps,
-        hints=list(family.hints), parts=list(getattr(draft, "parts", [])),
+        hints=list(pick(family, "hints")), parts=list(getattr(draft, "parts", [])),
     )
     question.layout = kind.layout(question)
     return question, reasons

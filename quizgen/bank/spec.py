@@ -10,6 +10,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from quizgen.bank import localized
 from quizgen.bank.prompts import PLACEHOLDER, prompt_problems
 from quizgen.bank.fields import Collector, grid_holds_points, number_range, one_of, table, text, visible
 from quizgen.bank.texcheck import text_problems
@@ -75,6 +76,7 @@ class Family:
     hints: tuple[str, ...] = ()
     mistake_credit: dict = field(default_factory=dict)  # mistake id -> share of the points it earns (else 0)
     parts: tuple = ()  # a multipart family's [[parts]] tables, checked by its kind (bank/kinds/multipart.py)
+    texts: dict = field(default_factory=dict)  # language -> its own title/summary/source/hints/prompt (bank/localized.py)
 
     @property
     def layers(self) -> int:
@@ -110,7 +112,7 @@ def _chain_ok(c: Collector, key: str, choice: str) -> bool:
 def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Family | None, list[BankError]]:
     """Validate one family table; return (family or None, every error found)."""
     c = Collector(path)
-    for key in sorted(set(data) - TOP_KEYS):
+    for key in sorted(set(data) - TOP_KEYS - set(localized.other_languages())):
         c.add(key_name(key), t("family.unknown_key", known=", ".join(sorted(TOP_KEYS))))
     title = text(c, data, "title")
     if "title" in data and isinstance(data["title"], str) and not visible(data["title"]):
@@ -272,6 +274,8 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     for i, hint in enumerate(hints, start=1):
         for problem in text_problems(hint):
             c.add(f"hints[{i}]", problem)
+    texts = localized.parse(c, data, {"hints": hints, "prompt": prompt if isinstance(prompt, str) else None},
+                            PROMPT_NAMES)
 
     if c.errors:
         return None, c.errors
@@ -286,5 +290,6 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         ask_activation=ask_acts, min_distractors=min_d, hints=tuple(hints),
         mistake_credit={k: float(v) for k, v in sorted(credit.items())},
         parts=tuple(dict(p) for p in data.get("parts", ()) if isinstance(p, dict)),
+        texts=texts,
     )
     return family, []

@@ -7,6 +7,7 @@ from collections import Counter
 
 from quizgen.bank.generate import draw
 from quizgen.bank.load import default_bank, load_files, scan_bank
+from quizgen.commands.options import add_lang
 from quizgen.errors import BankError, QuizgenError
 from quizgen.limits import check_variants, seed_arg
 from quizgen.messages import t
@@ -20,7 +21,7 @@ def register(sub):
     p.add_argument("--bank", metavar="DIR", help=t("check.opt_bank"))
     p.add_argument("--variants", type=int, default=5, metavar="N", help=t("check.opt_variants"))
     p.add_argument("--seed", type=seed_arg, default=0, metavar="S", help=t("check.opt_seed"))
-    return p
+    return add_lang(p, terminal=True)
 
 
 def run(args) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from quizgen.commands.options import add_lang
+from quizgen.commands.options import add_lang, chosen_lang
 from quizgen.errors import ErrorList
 from quizgen.messages import t
 from quizgen.render.numbers import fmt
@@ -40,7 +40,7 @@ def run(args) -> int:
         return bars[-1].update
 
     try:
-        result = build(args.spec, args.out, versions=args.versions, pdf=args.pdf, progress=progress, lang=args.lang,
+        result = build(args.spec, args.out, versions=args.versions, pdf=args.pdf, progress=progress, lang=chosen_lang(args),
                        replacements=args.replace, class_list=args.roster, force_new=args.force_new)
     except ErrorList as exc:  # one `file: key: what is wrong` line each, as `quizgen check` prints them
         for error in exc.errors:

@@ -10,7 +10,7 @@ from quizgen.bank.collection import cores
 from quizgen.bank.load import load_bank
 from quizgen.bank.question import SCHEMA
 from quizgen.commands.options import add_lang
-from quizgen.messages import t
+from quizgen.messages import current, t
 from quizgen.publish import check_jobs, publish
 from quizgen.limits import seed_arg
 
@@ -71,6 +71,8 @@ def run(args) -> int:
     if getattr(writer, "binary", False) and args.out is None and sys.stdout.isatty():
         raise QuizgenError(t("exports.binary_to_terminal", name=writer.name))
     options = {o.name: getattr(args, o.name, None) for o in writer.options}
+    if "lang" in options:
+        options["lang"] = current()  # the checked language (an alias such as zh-CN names its folder)
     out = None if args.out in (None, "-") else args.out
     publish(writer, families, args.variants, args.seed, out, jobs=args.jobs, options=options)
     return 0

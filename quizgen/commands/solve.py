@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
+from quizgen.commands.options import add_lang
 from quizgen.engine import solve
 from quizgen.errors import ProblemError
 from quizgen.messages import t
@@ -16,7 +17,7 @@ def register(sub):
     p = sub.add_parser("solve", help=t("solve.help"), description=t("solve.description"))
     p.add_argument("files", nargs="+", metavar="FILE", help=t("solve.opt_files"))
     p.add_argument("--json", action="store_true", help=t("solve.opt_json"))
-    return p
+    return add_lang(p, terminal=True)
 
 
 def _json_line(path: str, tape) -> str:

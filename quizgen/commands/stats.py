@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from quizgen.commands.options import add_lang
 from quizgen.errors import QuizgenError
 from quizgen.messages import t
 from quizgen.practice.history import default_path, open_history
@@ -14,7 +15,7 @@ from quizgen.render.terminal import echo
 def register(sub):
     p = sub.add_parser("stats", help=t("practice.stats_help"), description=t("practice.stats_description"))
     p.add_argument("--db", metavar="PATH", help=t("practice.opt_db"))
-    return p
+    return add_lang(p, terminal=True)
 
 
 def run(args) -> int:

@@ -277,9 +277,10 @@ def parse_spec(data: dict, path: str) -> tuple[ExamSpec, list[SpecError]]:
                 c.add("bank", t("spec.no_bank", folder=str(bank)))
                 bank = None
     lang = data.get("lang")
-    if lang is not None and lang not in messages.languages():
-        c.add("lang", messages.unknown_lang(lang))
-        lang = None
+    if lang is not None:
+        if messages.resolve(lang) is None:
+            c.add("lang", messages.unknown_lang(lang))
+        lang = messages.resolve(lang)
     raw = data.get("sections")
     sections = []
     if raw is None:

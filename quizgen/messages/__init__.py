@@ -21,6 +21,9 @@ from importlib import resources
 
 DEFAULT_LANG = "en"
 _EXTRA: dict[str, object] = {}  # language -> folder added at run time (add_language; tests)
+# Other spellings a user may type for a catalog folder, and the tag each folder's pages declare.
+ALIASES = {"zh-cn": "zh", "zh-hans": "zh", "zh_cn": "zh", "en-us": "en", "en-gb": "en"}
+HTML_TAGS = {"zh": "zh-CN"}
 _CURRENT: ContextVar[str] = ContextVar("quizgen_lang", default=DEFAULT_LANG)
 
 
@@ -74,9 +77,23 @@ def check_lang(lang: str | None, where: str = "--lang") -> str:
 
     if lang is None:
         return DEFAULT_LANG
-    if lang not in languages():
+    found = resolve(lang)
+    if found is None:
         raise QuizgenError(f"{where}: " + unknown_lang(lang))
-    return lang
+    return found
+
+
+def resolve(lang) -> str | None:
+    """The catalog folder `lang` names ("zh", or an alias such as "zh-CN"), or None if there is none."""
+    if not isinstance(lang, str):
+        return None
+    code = lang if lang in languages() else ALIASES.get(lang.strip().lower())
+    return code if code in languages() else None
+
+
+def html_tag(lang: str) -> str:
+    """The language tag a page in catalog `lang` declares (`<html lang="zh-CN">`)."""
+    return HTML_TAGS.get(lang, lang)
 
 
 def unknown_lang(lang) -> str:

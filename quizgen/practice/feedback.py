@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import textwrap
 from datetime import datetime
 
 from quizgen import grading
@@ -13,15 +12,15 @@ from quizgen.messages import t
 from quizgen.messages.text import say, text
 from quizgen.present import view as present
 from quizgen.render.numbers import example_answer
+from quizgen.render.width import fill
 from quizgen.practice.schedule import Card
 
 WIDTH = 78
 
 
 def wrap(text: str, indent: str = "") -> str:
-    """Paragraphs filled to the terminal width, each line indented."""
-    return "\n".join(textwrap.fill(p, WIDTH, initial_indent=indent, subsequent_indent=indent,
-                                   break_on_hyphens=False, break_long_words=False) if p.strip() else ""
+    """Paragraphs filled to the terminal width (in columns: a Chinese character takes two), each line indented."""
+    return "\n".join(fill(p, WIDTH, initial_indent=indent, subsequent_indent=indent) if p.strip() else ""
                      for p in text.split("\n"))
 
 

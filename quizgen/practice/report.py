@@ -12,13 +12,14 @@ from datetime import datetime, timezone
 from quizgen.messages import t
 from quizgen.practice.feedback import when
 from quizgen.practice.history import History, sqlite_error
+from quizgen.render.width import ljust, rjust, width
 
 MISTAKES_SHOWN = 10
 
 
 def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
-    widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
-    return ["  " + "  ".join(cell.rjust(w) if i in right else cell.ljust(w)
+    widths = [max(width(r[i]) for r in [header] + rows) for i in range(len(header))]  # columns, not characters
+    return ["  " + "  ".join(rjust(cell, w) if i in right else ljust(cell, w)
                              for i, (cell, w) in enumerate(zip(r, widths))).rstrip()
             for r in [header] + rows]
 

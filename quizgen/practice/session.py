@@ -189,12 +189,13 @@ class Session:
 
     def _read_answer(self) -> str:
         """One answer; a line that opens more [ than it closes continues on the next lines, until
-        the brackets balance, an empty line, or a :command (which replaces the unfinished answer)."""
-        line = self.read(t("practice.prompt"))
+        the brackets balance, an empty line, or a :command (which replaces the unfinished answer).
+        Full-width input (a Chinese input method's ：hint, ［１，２］, 0。5) is read as its ASCII twin."""
+        line = grading.plain(self.read(t("practice.prompt")))
         for _ in range(MAX_LINES):
             if line.strip().startswith(":") or line.count("[") <= line.count("]"):
                 break
-            more = self.read(t("practice.prompt_more"))
+            more = grading.plain(self.read(t("practice.prompt_more")))
             if more.strip().startswith(":"):
                 return more
             if not more.strip():

@@ -13,6 +13,7 @@ from quizgen.present import view as present
 from quizgen.present.math import denoise
 from quizgen.render.numbers import shape_text
 from quizgen.render.terminal import clean
+from quizgen.render.width import width
 from quizgen.render.text import markdown_text, tex_text, value_lines
 
 
@@ -61,7 +62,7 @@ def step_lines(step, number: int | None = None) -> list[str]:
 def question_text(q: Question, v: present.QuestionView | None = None) -> str:
     v = v or present.view(q)
     head = t("terminal.head", title=v.title, family=q.family, difficulty=q.difficulty)
-    lines = [head, "-" * min(len(clean(head)), 78), prose(v.prompt)]  # as wide as it shows
+    lines = [head, "-" * min(width(clean(head)), 78), prose(v.prompt)]  # as wide as it shows
     if v.given:
         lines += ["", t("terminal.given")] + given_lines(v)
     if v.choices:

@@ -8,6 +8,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from quizgen.render.width import rjust, width
+
 
 EXACT_DIGITS = 9  # a value that is a decimal of at most this many significant digits is shown whole
 EXACT_RTOL = 2e-15  # float noise of grid arithmetic (0.1 + 0.2) still counts as that decimal
@@ -94,8 +96,8 @@ def matrix_lines(a, digits: int = 4) -> list[str]:
     """A matrix or vector as aligned text rows inside brackets."""
     arr = np.atleast_2d(np.asarray(a, dtype=float))
     cells = [[fmt(v, digits) for v in row] for row in arr]
-    width = max(len(c) for row in cells for c in row)
-    rows = ["  ".join(c.rjust(width) for c in row) for row in cells]
+    columns = max(width(c) for row in cells for c in row)  # display columns (quizgen.render.width)
+    rows = ["  ".join(rjust(c, columns) for c in row) for row in cells]
     if len(rows) == 1:
         return [f"[ {rows[0]} ]"]
     out = []

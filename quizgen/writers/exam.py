@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import jinja2
 from markupsafe import Markup
 
-from quizgen.messages import area, current, t
+from quizgen.messages import area, current, html_tag, t
 from quizgen.present import view as present
 from quizgen.render import safe
 from quizgen.render.numbers import fmt
@@ -58,8 +58,11 @@ def stylesheet() -> Markup:
 
 
 @lru_cache(maxsize=None)
-def _formula_data() -> tuple:
-    data = tomllib.loads((templates_root() / "exam" / "formulas.toml").read_text(encoding="utf-8"))
+def _formula_data(lang: str = "en") -> tuple:
+    """The sheet in `lang`: formulas.<lang>.toml where one exists (its words translated, the same math)."""
+    folder = templates_root() / "exam"
+    path = folder / f"formulas.{lang}.toml"
+    data = tomllib.loads((path if path.is_file() else folder / "formulas.toml").read_text(encoding="utf-8"))
     return tuple((g["title"], g.get("notation"), tuple(tuple(r) for r in g["rows"])) for g in data["groups"])
 
 
@@ -73,7 +76,7 @@ def formula_groups(version: Version) -> list[dict]:
     questions uses it (not the other versions': a version prints the same for any --versions)."""
     used = {item.question.notation for item in version.items}
     return [{"title": title, "rows": [[views.tex(cell) for cell in row] for row in rows]}
-            for title, notation, rows in _formula_data() if notation is None or notation in used]
+            for title, notation, rows in _formula_data(current()) if notation is None or notation in used]
 
 
 def _meta(exam: Exam, m: dict, total: float) -> list[str]:
@@ -141,7 +144,7 @@ def _context(exam: Exam, version: Version, key: bool, mark=None, fingerprint: st
                          "items": [_item(exam, item, m, key, notices) for item in items]})
     kind = m["answer_key"] if key else spec.title
     return {
-        "lang": current(), "m": m, "spec": spec, "version": version, "paper": spec.paper,
+        "lang": html_tag(current()), "m": m, "spec": spec, "version": version, "paper": spec.paper,
         "doc_title": f"{spec.title} · {kind} · {m['version']} {version.code}" if key else
                      f"{spec.title} · {m['version']} {version.code}",
         "footer": f"{spec.title} · {m['answer_key'] + ' · ' if key else ''}{m['version']} {version.code}",

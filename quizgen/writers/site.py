@@ -21,8 +21,8 @@ from markupsafe import Markup
 
 from quizgen.bank.question import Question
 from quizgen.errors import BuildError
-from quizgen.messages import area
-from quizgen.writers import Context, Option, register, site_cards, site_env, site_views
+from quizgen.messages import area, html_tag
+from quizgen.writers import Context, Option, register, site_cards, site_editions, site_env, site_views
 from quizgen.writers.destination import Owner
 from quizgen.writers.site_env import json_script, messages, render, templates_root, topic_name
 
@@ -44,16 +44,18 @@ def _header(page: str, root: str, lang: str) -> Markup:
     return Markup(render("header.html", m=messages(lang), page=page, root=root).strip())
 
 
-def _page(m: dict, page: str, title: str, root: str, lang: str) -> dict:
-    return {"m": m, "page": page, "title": title, "root": root, "lang": lang, "js_messages": script_messages(lang),
-            "header": _header(page, root, lang)}
+def _page(m: dict, page: str, title: str, root: str, lang: str, path: str = "", editions: str = "") -> dict:
+    """What base.html needs; `path` (inside the site) and `editions` ("en,zh") make the language switch."""
+    return {"m": m, "page": page, "title": title, "root": root, "lang": html_tag(lang), "js_messages": script_messages(lang),
+            "header": _header(page, root, lang), "switch": site_editions.switch(editions, lang, path, root)}
 
 
-def question_page(q: Question, variants: int, lang: str = "en") -> tuple[str, dict]:
+def question_page(q: Question, variants: int, lang: str = "en", editions: str = "") -> tuple[str, dict]:
     """questions/<id>.html and the question's entry (with its practice body if it is in the pool)."""
     m = messages(lang)
     context = site_views.question_page(q, variants, m)
-    html = render("question.html", **_page(m, "question", q.title, "../", lang), **context)
+    html = render("question.html", **_page(m, "question", q.title, "../", lang, f"questions/{q.id}.html", editions),
+                  **context)
     body = None
     if q.index < site_views.PRACTICE_VARIANTS:
         body = render("practice_item.html", m=m, prompt=context["prompt"], given=context["given"],
@@ -80,9 +82,9 @@ def _write(path: Path, text: str) -> None:
         raise BuildError(f"cannot write: {exc.strerror or exc}", file=str(path)) from None
 
 
-def write_question(q: Question, variants: int, out: Path, lang: str = "en") -> dict:
+def write_question(q: Question, variants: int, out: Path, lang: str = "en", editions: str = "") -> dict:
     """Write questions/<id>.html into the site folder `out` (see `prepare`); return the entry."""
-    html, entry = question_page(q, variants, lang)
+    html, entry = question_page(q, variants, lang, editions)
     _write(out / "questions" / f"{q.id}.html", html)
     return entry
 
@@ -122,21 +124,23 @@ def _practice(entries: list[dict], m: dict) -> dict:
             "data": [{k: v for k, v in p.items() if k != "body"} for p in pool]}
 
 
-def collection_pages(entries: list[dict], summaries: dict[str, str] | None = None, lang: str = "en") -> dict[str, str]:
+def collection_pages(entries: list[dict], summaries: dict[str, str] | None = None, lang: str = "en",
+                     editions: str = "") -> dict[str, str]:
     """index, family pages, practice, flashcards and reference, keyed by path inside the site."""
     m = messages(lang)
     families = _families(entries, summaries or {}, m)
     pages = {"index.html": render(
-        "index.html", **_page(m, "index", m["index_title"], "", lang), topics=_topics(families),
+        "index.html", **_page(m, "index", m["index_title"], "", lang, "index.html", editions), topics=_topics(families),
         tags=sorted({t for f in families for t in f["tags"]}),
         difficulties=sorted({f["difficulty"] for f in families}), n_families=len(families), n_questions=len(entries))}
     for f in families:
-        pages[f"families/{f['id']}.html"] = render("family.html", **_page(m, "family", f["title"], "../", lang), f=f)
-    pages["practice.html"] = render("practice.html", **_page(m, "practice", m["practice_title"], "", lang),
+        pages[f"families/{f['id']}.html"] = render("family.html", **_page(m, "family", f["title"], "../", lang,
+                                                                            f"families/{f['id']}.html", editions), f=f)
+    pages["practice.html"] = render("practice.html", **_page(m, "practice", m["practice_title"], "", lang, "practice.html", editions),
                                     **_practice(entries, m))
-    pages["flashcards.html"] = render("flashcards.html", **_page(m, "flashcards", m["cards_title"], "", lang),
+    pages["flashcards.html"] = render("flashcards.html", **_page(m, "flashcards", m["cards_title"], "", lang, "flashcards.html", editions),
                                       cards=site_cards.deck(entries, m))
-    pages["reference.html"] = render("reference.html", **_page(m, "reference", m["reference_title"], "", lang),
+    pages["reference.html"] = render("reference.html", **_page(m, "reference", m["reference_title"], "", lang, "reference.html", editions),
                                      sections=site_cards.reference_sections(m))
     return pages
 
@@ -187,7 +191,8 @@ class SiteWriter:
 
     name = "site"
     output = "folder"
-    options = (Option("lang", "language of the pages", "en"),)
+    options = (Option("lang", "language of the pages", "en"),
+               Option("editions", "languages built side by side (en,zh): every page links its other editions", ""))
     owner = OWNER
 
     def warm_up(self, context: Context) -> None:
@@ -198,10 +203,12 @@ class SiteWriter:
         (context.folder / MARKER).write_text("This folder is written whole by `quizgen build`.\n", encoding="utf-8")
 
     def render(self, question: Question, context: Context) -> dict:
-        return write_question(question, context.variants, context.folder, context.options.get("lang", "en"))
+        return write_question(question, context.variants, context.folder, context.options.get("lang", "en"),
+                              context.options.get("editions", ""))
 
     def write(self, entries: list[dict], context: Context) -> list[str]:
-        pages = collection_pages(entries, context.summaries, context.options.get("lang", "en"))
+        pages = collection_pages(entries, context.summaries, context.options.get("lang", "en"),
+                                 context.options.get("editions", ""))
         files = write_files(context.folder, pages) + [f"questions/{e['id']}.html" for e in entries]
         return sorted(files)
 

@@ -34,7 +34,7 @@ def test_print_rules(three):
     page = pages["A"][0]
     assert "size: A4;" in page
     assert re.search(r"\.question \{[^}]*break-inside: avoid", page)
-    assert '"Latin Modern Math", "STIX Two Math", math' in page
+    assert '"Latin Modern Math", "STIX Two Math", "Noto Serif CJK SC"' in page  # issue 19: CJK before the generic
     assert "<link" not in page and "<script" not in page and "http://" not in page.replace(
         'xmlns="http://www.w3.org/1998/Math/MathML"', "")
     letter = prepare(ONE)

@@ -78,6 +78,17 @@
 
   // --- reading ------------------------------------------------------------------------------
 
+  // What a Chinese input method types for ASCII (grading.py _PLAIN): full-width U+FF01-FF5E,
+  // the ideographic space, comma and full stop, the brackets 【】, and the minus sign.
+  var PLAIN = { '\u3000': ' ', '\u3001': ',', '\u3002': '.', '\u3010': '[', '\u3011': ']', '\u2212': '-' };
+
+  function plain(text) {
+    return text.replace(/[\uFF01-\uFF5E\u3000-\u3002\u3010\u3011\u2212]/g, function (ch) {
+      var code = ch.charCodeAt(0);
+      return code >= 0xFF01 ? String.fromCharCode(code - 0xFEE0) : PLAIN[ch];
+    });
+  }
+
   function parseAnswer(text) {
     try {
       return parseOrThrow(text);
@@ -91,7 +102,7 @@
     if (typeof text !== 'string') throw new ParseFailure(msg('not_text'));
     var length = codePointLength(text);
     if (length > MAX_CHARS) throw new ParseFailure(msg('too_long', { length: length, limit: MAX_CHARS }));
-    var s = strip(text.split('\u2212').join('-'));
+    var s = strip(plain(text));
     if (!s) throw new ParseFailure(msg('nothing_typed', { accepted: msg('accepted') }));
     var letter = CHOICE.exec(s);
     if (letter) return { kind: 'choice', value: letter[1].toUpperCase(), shape: null };
@@ -312,7 +323,7 @@
     var score = counted ? right / counted : 0;
     var detail;
     var hitCount = hits === null ? 0 : hits.filter(Boolean).length;
-    if (hits === null && !shape.length && DECIMAL_COMMA.test(strip(text.split('\u2212').join('-')))) {
+    if (hits === null && !shape.length && DECIMAL_COMMA.test(strip(plain(text)))) {
       detail = msg('wrong_shape_decimal_comma', { expected: describe(want[1]), got: describe(got[1]) });
     } else if (hits === null) {
       detail = shapeMessage(want, got, tol);

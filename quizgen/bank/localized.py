@@ -1,0 +1,90 @@
+"""A family's own words in another language: a `[zh]` table beside its English fields.
+
+The English fields (title, summary, source, hints, prompt) stay where they are; a table named
+after a catalog language holds the same fields in that language, checked exactly like the
+English ones (`fields.checked_text`: length and LaTeX; a prompt's {{ name }} placeholders).
+A question drawn while that language is in use (`quizgen build --lang zh`, an exam spec with
+`lang = "zh"`, QUIZGEN_LANG=zh for practice) carries the family's text in it; a field the table
+leaves out falls back to English, so a bank written only in English still works in every language.
+"""
+
+from __future__ import annotations
+
+from quizgen.bank.fields import checked_text, visible
+from quizgen.bank.prompts import PLACEHOLDER, prompt_problems
+from quizgen.bank.texcheck import text_problems
+from quizgen.datafile import key_name
+from quizgen.limits import MAX_HINTS, MAX_PROMPT, MAX_TEXT
+from quizgen.messages import DEFAULT_LANG, current, languages
+
+FIELDS = ("title", "summary", "source", "hints", "prompt")
+
+
+def other_languages() -> tuple[str, ...]:
+    """The catalog languages a family may carry a table for (every one but English)."""
+    return tuple(code for code in languages() if code != DEFAULT_LANG)
+
+
+def parse(c, data: dict, english: dict, prompt_names) -> dict[str, dict]:
+    """Every language table of a family file, checked; `english` holds the parsed English fields
+    (hints as a list, prompt or None). Returns {"zh": {"title": ..., "hints": (...), ...}}."""
+    texts = {}
+    for code in other_languages():
+        if code not in data:
+            continue
+        table = data[code]
+        if not isinstance(table, dict):
+            c.add(code, f"must be a table of the family's text in {code} ({', '.join(FIELDS)})")
+            continue
+        for key in sorted(set(table) - set(FIELDS)):
+            c.add(f"{code}.{key_name(key)}", f"unknown key (known: {', '.join(FIELDS)})")
+        texts[code] = _one(c, code, table, english, prompt_names)
+    return texts
+
+
+def _one(c, code: str, table: dict, english: dict, prompt_names) -> dict:
+    own: dict = {}
+    for name in ("title", "summary", "source"):
+        if name not in table:
+            continue
+        value = table[name]
+        if not isinstance(value, str):
+            c.add(f"{code}.{name}", f"must be a string, got {value!r}")
+        elif name == "title" and not visible(value):
+            c.add(f"{code}.title", "must not be empty")
+        else:
+            own[name] = checked_text(c, f"{code}.{name}", value, MAX_TEXT)
+    if "hints" in table:
+        hints = table["hints"]
+        if not isinstance(hints, list) or not all(isinstance(h, str) for h in hints):
+            c.add(f"{code}.hints", "must be a list of strings")
+        elif len(hints) != len(english.get("hints") or ()):
+            c.add(f"{code}.hints", f"has {len(hints)} hints but the English hints are {len(english.get('hints') or ())}:"
+                                   " translate each one, in the same order")
+        elif len(hints) > MAX_HINTS or any(len(h) > MAX_TEXT for h in hints):
+            c.add(f"{code}.hints", f"must be at most {MAX_HINTS} hints of at most {MAX_TEXT} characters each")
+        else:
+            for i, hint in enumerate(hints, start=1):
+                for problem in text_problems(hint):
+                    c.add(f"{code}.hints[{i}]", problem)
+            own["hints"] = tuple(hints)
+    if "prompt" in table:
+        prompt = table["prompt"]
+        if english.get("prompt") is None:
+            c.add(f"{code}.prompt", "gives a prompt but the family has none: the kind's default prompt is already translated")
+        elif not isinstance(prompt, str):
+            c.add(f"{code}.prompt", "must be a string (Markdown + LaTeX with {{ name }} placeholders)")
+        elif len(prompt) > MAX_PROMPT:
+            c.add(f"{code}.prompt", f"is {len(prompt)} characters long; at most {MAX_PROMPT}")
+        else:
+            problems = prompt_problems(prompt, prompt_names)
+            for problem in problems or text_problems(PLACEHOLDER.sub("x", prompt)):
+                c.add(f"{code}.prompt", problem)
+            own["prompt"] = prompt
+    return own
+
+
+def pick(family, name: str, lang: str | None = None):
+    """The family's `name` field in `lang` (default: the language in use), else its English."""
+    own = family.texts.get(lang or current(), {})
+    return own[name] if name in own else getattr(family, name)
