@@ -226,14 +226,14 @@ def print_pdfs(exam: Exam, tmp: Path, progress: pdf_writer.Progress | None, copi
     class-list order into class-all.pdf."""
     chromium = pdf_writer.find_chromium()
     files = pdf_writer.print_exam(chromium, tmp, [v.code for v in exam.versions], pdf_date(exam.spec.date),
-                                  progress=progress)
+                                  progress=progress, tagged=exam.spec.tagged_pdf)
     if copies:
-        files += print_copies(chromium, tmp, copies, pdf_date(exam.spec.date), progress)
+        files += print_copies(chromium, tmp, copies, pdf_date(exam.spec.date), progress, exam.spec.tagged_pdf)
     return files
 
 
 def print_copies(chromium: str, tmp: Path, copies: list[str], date: str,
-                 progress: pdf_writer.Progress | None) -> list[str]:
+                 progress: pdf_writer.Progress | None, tagged: bool = False) -> list[str]:
     """Each named copy as a PDF, and class-all.pdf: every copy in class-list order, each padded
     to an even page count (duplex), so the printed stack is handed out down the list."""
     from quizgen.writers.pdf_merge import Joiner
@@ -242,7 +242,7 @@ def print_copies(chromium: str, tmp: Path, copies: list[str], date: str,
     joiner = Joiner(pdfs, tmp / "class-all.pdf", pad_even=True)
     try:
         pdf_writer.print_all(chromium, [p.with_suffix(".html") for p in pdfs], date, progress=progress,
-                             printed=joiner.ready)
+                             printed=joiner.ready, tagged=tagged)
         joiner.finish()
     finally:
         joiner.cancel()

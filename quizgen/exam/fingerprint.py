@@ -24,7 +24,7 @@ from quizgen.messages import t
 
 # Spec keys that change how the papers look or read, never which numbers they print.
 PRESENTATION = frozenset({"title", "course", "date", "duration", "instructions", "paper", "formula_sheet",
-                          "lang", "bank", "replace", "cover", "space", "conventions"})
+                          "lang", "bank", "replace", "cover", "space", "conventions", "tagged_pdf"})
 SECTION_PRESENTATION = frozenset({"title", "space"})
 FIELDS = ("quizgen", "bank", "spec", "seed")
 

@@ -39,7 +39,7 @@ from quizgen.messages import t
 
 TOP_KEYS = {"title", "course", "date", "duration", "instructions", "paper", "seed", "shuffle_questions",
             "shuffle_choices", "formula_sheet", "bank", "sections", "lang", "allow_repeat", "cover", "space",
-            "replace"}  # [replace]: checked and applied by exam/replace.py
+            "tagged_pdf", "replace"}  # [replace]: checked and applied by exam/replace.py
 SECTION_KEYS = {"title", "families", "tags", "topic", "difficulty", "count", "points", "sizes", "allow_repeat", "space"}
 SIZE_KEYS = {"units", "batch"}
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -95,6 +95,7 @@ class ExamSpec:
     allow_repeat: bool = False  # any family may be asked more than once
     cover: bool = True  # False: the title, fields and instructions open page 1
     space: layout.Space = None  # cm of work space under each question; None: each question's estimate
+    tagged_pdf: bool = False  # tagged (accessible) PDFs: screen readers follow them; about 40% more print time
 
 
 class _Collector:
@@ -264,7 +265,7 @@ def parse_spec(data: dict, path: str) -> tuple[ExamSpec, list[SpecError]]:
     if not (_is_int(seed) and seed >= 0):
         c.add("seed", t("spec.bad_seed", value=seed))
         seed = 0
-    flags = {k: _flag(c, data, k) for k in ("shuffle_questions", "shuffle_choices", "allow_repeat")}
+    flags = {k: _flag(c, data, k) for k in ("shuffle_questions", "shuffle_choices", "allow_repeat", "tagged_pdf")}
     flags["formula_sheet"] = layout.formula_sheet(c, data.get("formula_sheet", False))
     bank = data.get("bank")
     if bank is not None:
@@ -294,7 +295,7 @@ def parse_spec(data: dict, path: str) -> tuple[ExamSpec, list[SpecError]]:
     spec = ExamSpec(path, title, course, date, duration, instructions, PAPERS.get(str(paper).lower(), "A4"),
                     seed, flags["shuffle_questions"], flags["shuffle_choices"], flags["formula_sheet"], bank,
                     tuple(sections), lang, flags["allow_repeat"], layout.cover(c, data.get("cover", True)),
-                    layout.space(c, "space", data.get("space")))
+                    layout.space(c, "space", data.get("space")), flags["tagged_pdf"])
     return spec, c.errors
 
 

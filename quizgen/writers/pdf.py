@@ -66,8 +66,9 @@ def stable(pdf: bytes, date: str = "20000101") -> bytes:
 
 def print_all(chromium: str, htmls: list[Path], date: str = "20000101", *, timeout: float | None = None,
               workers: int | None = None, progress: Progress | None = None,
-              printed: Callable[[Path], None] | None = None) -> list[Path]:
-    """Print every file (name.html -> name.pdf beside it) in one browser; return the PDFs.
+              printed: Callable[[Path], None] | None = None, tagged: bool = False) -> list[Path]:
+    """Print every file (name.html -> name.pdf beside it) in one browser; return the PDFs
+    (tagged, accessible PDFs when asked: about 40% more print time).
 
     All files must sit in one folder: it is the only place the pages may load anything from.
     `printed(pdf)` is called as each PDF is written.
@@ -94,12 +95,12 @@ def print_all(chromium: str, htmls: list[Path], date: str = "20000101", *, timeo
         return done
 
     tick = progress(len(htmls)) if progress else None
-    print_pages(chromium, [(h, writer(p)) for h, p in zip(htmls, pdfs)], root, timeout or TIMEOUT, workers, tick)
+    print_pages(chromium, [(h, writer(p)) for h, p in zip(htmls, pdfs)], root, timeout or TIMEOUT, workers, tick, tagged)
     return pdfs
 
 
 def print_exam(chromium: str, folder: Path, codes: list[str], date: str = "20000101", *,
-               progress: Progress | None = None, workers: int | None = None) -> list[str]:
+               progress: Progress | None = None, workers: int | None = None, tagged: bool = False) -> list[str]:
     """Print exam-<V>.pdf and key-<V>.pdf for each version, joining print-all.pdf and keys-all.pdf.
 
     print-all.pdf holds the exams in version order, each padded to an even page count so that
@@ -114,7 +115,7 @@ def print_exam(chromium: str, folder: Path, codes: list[str], date: str = "20000
                "key": Joiner(keys, folder / "keys-all.pdf")}
     htmls = [p.with_suffix(".html") for pair in zip(exams, keys) for p in pair]
     try:
-        pdfs = print_all(chromium, htmls, date, progress=progress, workers=workers,
+        pdfs = print_all(chromium, htmls, date, progress=progress, workers=workers, tagged=tagged,
                          printed=lambda pdf: joiners[pdf.name.split("-")[0]].ready(pdf))
         for joiner in joiners.values():
             joiner.finish()

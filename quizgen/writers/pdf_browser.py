@@ -86,20 +86,21 @@ class Guard:
             await route.abort("blockedbyclient")
 
 
-async def _print_one(page, html: Path, timeout: float, guard: Guard) -> bytes:
+async def _print_one(page, html: Path, timeout: float, guard: Guard, tagged: bool) -> bytes:
     html = html.resolve()  # a relative --out (the default exam-out) has no file:// URL of its own
     guard.opening[page] = html
     try:
         await page.goto(html.as_uri(), wait_until="load", timeout=timeout * 1000)
     finally:
         guard.opening.pop(page, None)
-    # tagged: an accessible PDF, as Chromium's own --print-to-pdf made (pdf.stable_ids
-    # renumbers its structure ids); page size and margins come from the CSS @page rule.
-    return await page.pdf(prefer_css_page_size=True, tagged=True, outline=False)
+    # tagged (asked for): an accessible PDF, as Chromium's own --print-to-pdf makes (pdf.stable_ids
+    # renumbers its structure ids), at about 40% more print CPU; page size and margins come from
+    # the CSS @page rule.
+    return await page.pdf(prefer_css_page_size=True, tagged=tagged, outline=False)
 
 
 async def _print_pages(chromium: str, jobs: list[tuple[Path, Callable[[bytes], None]]], root: Path,
-                       timeout: float, workers: int, tick: Callable[[int], object] | None) -> None:
+                       timeout: float, workers: int, tick: Callable[[int], object] | None, tagged: bool) -> None:
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import TimeoutError as PlaywrightTimeout
     from playwright.async_api import async_playwright
@@ -113,7 +114,7 @@ async def _print_pages(chromium: str, jobs: list[tuple[Path, Callable[[bytes], N
         while queue:
             html, done = queue.pop()
             try:
-                data = await asyncio.wait_for(_print_one(page, html, timeout, guard), timeout)
+                data = await asyncio.wait_for(_print_one(page, html, timeout, guard, tagged), timeout)
             except (TimeoutError, asyncio.TimeoutError, PlaywrightTimeout):
                 raise BuildError(t("pdf.timeout", seconds=f"{timeout:g}"), file=str(html)) from None
             except PlaywrightError as exc:
@@ -147,13 +148,13 @@ async def _print_pages(chromium: str, jobs: list[tuple[Path, Callable[[bytes], N
 
 def print_pages(chromium: str, jobs: list[tuple[Path, Callable[[bytes], None]]], root: Path,
                 timeout: float, workers: int | None = None,
-                tick: Callable[[int], object] | None = None) -> None:
-    """Print each (html, done) job in one browser; `done` receives the PDF bytes."""
+                tick: Callable[[int], object] | None = None, tagged: bool = False) -> None:
+    """Print each (html, done) job in one browser; `done` receives the PDF bytes (tagged PDFs when asked)."""
     if not jobs:
         return
 
     def run() -> None:
-        asyncio.run(_print_pages(chromium, jobs, Path(root), timeout, workers or cores(), tick))
+        asyncio.run(_print_pages(chromium, jobs, Path(root), timeout, workers or cores(), tick, tagged))
 
     try:
         asyncio.get_running_loop()

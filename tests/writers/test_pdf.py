@@ -243,11 +243,19 @@ def test_reprints_are_byte_identical(tmp_path):
     names = [tmp_path / f"exam-{code}.html" for code in "ABC"]
     for name in names:
         name.write_text(body)
-    first = [p.read_bytes() for p in pdf.print_all(str(CHROMIUM), names, "20250314")]
-    second = pdf.print_all(str(CHROMIUM), names[:1], "20250314")[0].read_bytes()
+    first = [p.read_bytes() for p in pdf.print_all(str(CHROMIUM), names, "20250314", tagged=True)]
+    second = pdf.print_all(str(CHROMIUM), names[:1], "20250314", tagged=True)[0].read_bytes()
     assert b"/StructTreeRoot" in first[0] and b"(node00000001)" in first[0]  # still a tagged PDF
     assert first[0] == first[1] == first[2] == second  # in one run, in parallel, and across runs
     assert b"(D:20250314000000" in second
+
+
+@needs_chromium
+def test_pdfs_are_untagged_unless_asked(tmp_path):
+    """Guards #16's print time: tagging costs about 40% more; a spec asks for it with tagged_pdf."""
+    html = tmp_path / "exam-A.html"
+    html.write_text("<!doctype html><html lang=en><title>t</title><h1>Exam</h1>")
+    assert b"/StructTreeRoot" not in pdf.print_all(str(CHROMIUM), [html])[0].read_bytes()
 
 
 @needs_chromium
