@@ -101,10 +101,12 @@ def differences(recorded: Fingerprint, now: Fingerprint) -> list[str]:
             for name in FIELDS if getattr(recorded, name) != getattr(now, name)]
 
 
-def check(recorded: Fingerprint | None, now: Fingerprint, roster: Path, shown: str) -> None:
-    """BuildError (one line naming the roster) when the folder's exam came from other inputs."""
+def check(recorded: Fingerprint | None, now: Fingerprint, roster: Path, shown: str,
+          differs: str = "roster.fingerprint_differs") -> None:
+    """BuildError (one line naming the roster) when the folder's exam came from other inputs;
+    `differs` is the message key that says what to do (rebuild, or grade with the same inputs)."""
     if recorded is None:
         raise BuildError(t("roster.no_fingerprint", out=shown), file=str(roster))
     changed = differences(recorded, now)
     if changed:
-        raise BuildError(t("roster.fingerprint_differs", changed="; ".join(changed), out=shown), file=str(roster))
+        raise BuildError(t(differs, changed="; ".join(changed), out=shown), file=str(roster))

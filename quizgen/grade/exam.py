@@ -100,7 +100,7 @@ def load(folder: str | Path, spec: str | None = None) -> ExamKey:
     path = find_spec(folder, Path(name).name, spec)
 
     def guard(now):
-        fingerprint.check(was.fingerprint, now, roster, str(folder))
+        fingerprint.check(was.fingerprint, now, roster, str(folder), "grade.fingerprint_differs")
 
     try:
         made = draft(path, was.versions, history=was.replaced, guard=guard)

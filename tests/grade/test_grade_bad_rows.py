@@ -97,6 +97,7 @@ def test_an_exam_from_other_inputs_is_refused_in_one_line(class_exam, tmp_path, 
     code, _, stderr = run_grade(responses, "--exam", other, "--out", tmp_path / "out")
     assert code == 2 and len(stderr) == 1
     assert stderr[0].startswith(f"{other / 'roster.json'}: ") and "spec" in stderr[0]
+    assert "Grade with the quizgen version and bank files that built it" in stderr[0]  # not exam's --force-new
     assert not (tmp_path / "out").exists()
 
 
