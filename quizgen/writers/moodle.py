@@ -9,9 +9,9 @@ category"), each question's `idnumber` its quizgen id.
 - a vector or matrix is `cloze` (embedded answers) with one NUMERICAL field per entry, laid out
   like the answer box; a shapes table has one row per quantity;
 - a multi-part question is one `cloze`: per part its label, what it asks, precision and points,
-  then a NUMERICAL field per entry whose weight gives the part its share of the points (the
-  question's default mark is the parts' total). Moodle grades each field alone: no error carried
-  forward (docs/formats.md).
+  then a NUMERICAL field per entry whose weight gives the part its share of the points
+  (Moodle makes the question's default mark the sum of the weights, whatever `defaultgrade`
+  says). Moodle grades each field alone: no error carried forward (docs/formats.md).
 
 The worked solution is the general feedback. Text is HTML from lms (math as `\\( … \\)` for
 Moodle's MathJax filter), escaped as XML text; in a cloze question every brace of the text is a
