@@ -212,8 +212,8 @@ def mistakes_html(v: present.QuestionView) -> str:
     """The wrong answers real mistakes produce, each with its value, named and explained (part by
     part for a multi-part question)."""
     if v.parts:
-        groups = "".join(f"<li><strong>{escape(p.label)}</strong> {inline_math(p.asked)}<ul>{_mistake_items(p.distractors)}</ul></li>"
-                         for p in v.parts if p.distractors)
+        groups = "".join(f"<li><strong>{escape(p.label)}</strong> {inline_math(p.asked)}"
+                         f"<ul>{_mistake_items(p.distractors)}</ul></li>" for p in v.parts if p.distractors)
         return f"<p><strong>{escape(t('exports.mistakes'))}</strong></p><ul>{groups}</ul>" if groups else ""
     if not v.distractors:
         return ""

@@ -93,8 +93,8 @@ def _groups(v: present.QuestionView) -> list[tuple[str, str, dict, present.Answe
         rows, cols, _ = lms.grid(v)
         return [("", escape(t("exports.answer")), v.box, v.answer, 100 / (rows * cols))]
     total = sum(p.points for p in v.parts) or 1.0
-    return [(f"{p.name}_", lms.part_head(p), p.box, p.answer, 100 * p.points / total / max(len(lms.entries(p.answer)), 1))
-            for p in v.parts]
+    return [(f"{p.name}_", lms.part_head(p), p.box, p.answer,
+             100 * p.points / total / max(len(lms.entries(p.answer)), 1)) for p in v.parts]
 
 
 def _blanks(q: Question, v: present.QuestionView) -> tuple[str, str, str, str]:
