@@ -117,3 +117,24 @@ def test_a_later_source_date_epoch_makes_the_default_import_update_every_note(ex
     log = load(col, exports[2], tmp_path, "later.apkg")
     assert col.note_count() == len(before) and not log.new and len(log.updated) == len(before)
     assert in_anki(col) == later
+
+
+def test_the_csv_export_updates_changed_notes_under_ankis_default_csv_import(tmp_path, col):
+    """The CSV route (`#guid column:4`): Anki's CSV import matches by GUID and, by default
+    (Existing notes: Update), replaces a note whose fields differ, whatever the times."""
+    first = export("csv")
+    path_a, path_b = tmp_path / "a.csv", tmp_path / "b.csv"
+    path_a.write_text(first, encoding="utf-8", newline="")
+    # one note's back changed (the first record's worked-solution heading), the rest as they were
+    edited = first.replace("Worked solution", "Worked solution, edited", 1)
+    assert edited != first
+    path_b.write_text(edited, encoding="utf-8", newline="")
+    logs = []
+    for path in (path_a, path_b, path_b):
+        metadata = col.get_csv_metadata(path=str(path), delimiter=None)
+        assert (metadata.guid_column, metadata.tags_column, metadata.is_html) == (4, 3, True)
+        logs.append(col.import_csv(anki_collection.ImportCsvRequest(path=str(path), metadata=metadata)).log)
+    added = len(logs[0].new)
+    assert added > 0 and col.note_count() == added
+    assert (len(logs[1].new), len(logs[1].updated)) == (0, 1)  # the edited note, no copies
+    assert (len(logs[2].new), len(logs[2].updated)) == (0, 0)  # nothing changed: nothing touched
