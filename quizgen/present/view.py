@@ -75,6 +75,20 @@ class AnswerView:
 
 
 @dataclass(slots=True)
+class PartView:
+    """One part of a multi-part question, with its own answer (precision, tolerance), points,
+    answer box and catalogued wrong values, so a writer lays out every part without the record."""
+    name: str
+    label: str
+    asked: str  # LaTeX
+    asked_text: str  # plain
+    points: float
+    answer: AnswerView
+    box: dict  # this part's answer box ({"kind": "number"} or a grid with rows and cols)
+    distractors: tuple  # DistractorView, this part's
+
+
+@dataclass(slots=True)
 class QuestionView:
     title: str
     prompt: str  # Markdown + $math$
@@ -86,6 +100,7 @@ class QuestionView:
     distractors: tuple  # numeric distractors only (those a page can show as a value)
     box: dict
     space_cm: float
+    parts: tuple = ()  # PartView per part of a multi-part question (answer/distractors are part (a)'s); else ()
 
 
 def same(a, b) -> bool:
@@ -131,23 +146,42 @@ def choice(c, lang: str | None = None, distractors=()) -> ChoiceView:
 
 
 def answer(q: Question, lang: str | None = None) -> AnswerView:
-    a = q.answer
+    return answer_of(q.answer, q.choices, q.distractors, lang)
+
+
+def answer_of(a, choices=(), distractors=(), lang: str | None = None) -> AnswerView:
+    """The view of an answer record (a question's or a part's)."""
     precision = dict(a.precision, text=say(a.precision.get("text"), lang)) if a.precision else None
-    right = next((c for c in q.choices if c.label == a.value), None) if a.kind == "choice" else None
+    right = next((c for c in choices if c.label == a.value), None) if a.kind == "choice" else None
     return AnswerView(kind=a.kind, value=clean(a.value) if a.kind in NUMERIC else a.value, display=a.display,
                       latex=a.latex, rtol=a.rtol, atol=a.atol, shape=a.shape, precision=precision, tol=a.tol,
-                      choice=choice(right, lang, q.distractors) if right else None)
+                      choice=choice(right, lang, distractors) if right else None)
+
+
+def distractors(ds, lang: str | None = None) -> tuple:
+    """The numeric distractors (those a page can show as a value)."""
+    return tuple(DistractorView(clean(d.value), d.mistake, say(d.name, lang), say(d.explanation, lang), d.tol)
+                 for d in ds if isinstance(d.value, (int, float, list)))
+
+
+def parts(q: Question, box: dict, lang: str | None = None) -> tuple:
+    """Each part's view; its box is the one the record's layout gives it (a plain box if none)."""
+    boxes = list(box.get("parts") or [])
+    return tuple(PartView(name=p.name, label=p.label, asked=p.asked, asked_text=say(p.asked_text, lang),
+                          points=p.points, answer=answer_of(p.answer, lang=lang),
+                          box=dict(boxes[i]) if i < len(boxes) else {"kind": "number"},
+                          distractors=distractors(p.distractors, lang))
+                 for i, p in enumerate(q.parts))
 
 
 def view(q: Question, lang: str | None = None) -> QuestionView:
     """The view model of one question, its prose worded in `lang` (default: the language in use)."""
     lang = lang or current()
+    box = answer_box(q)
     return QuestionView(
         title=say(q.title, lang), prompt=say(q.prompt, lang), hints=tuple(say(h, lang) for h in q.hints),
         given=tuple(GivenView(g.name, g.latex, clean(g.value), g.approx) for g in q.given),
         choices=tuple(choice(c, lang, q.distractors) for c in q.choices),
         steps=tuple(step(s, i, lang) for i, s in enumerate(shown_steps(q), start=1)),
         answer=answer(q, lang),
-        distractors=tuple(DistractorView(clean(d.value), d.mistake, say(d.name, lang), say(d.explanation, lang), d.tol)
-                          for d in q.distractors if isinstance(d.value, (int, float, list))),
-        box=answer_box(q), space_cm=space_cm(q))
+        distractors=distractors(q.distractors, lang), box=box, space_cm=space_cm(q), parts=parts(q, box, lang))

@@ -10,8 +10,9 @@ difficulty.
 A note's GUID is its question id (`<family>--s<bank seed>-v<index>`), so importing an updated
 export updates those notes instead of adding copies; a card's GUID is its card id. Deck and
 note-type ids are hashes of fixed names, note and card ids count up from the export's fixed
-timestamp (`SOURCE_DATE_EPOCH` when set), and the zip's entries are dated 1980-01-01: the same
-export is the same bytes.
+timestamp (`SOURCE_DATE_EPOCH` when set), a note's modification time is that timestamp less a
+hash of its content (`note_time`), and the zip's entries are dated 1980-01-01: the same export is
+the same bytes.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from quizgen.present import view as present
 from quizgen.writers import Context, Option, lms, register
 from quizgen.writers.lms import escape
 
-STAMP = 1735689600  # 2025-01-01T00:00:00Z: every note's and card's modification time
+STAMP = 1735689600  # 2025-01-01T00:00:00Z: the export's time (cards' modification time)
+SPREAD = 86400  # a note's modification time lies up to a day before the export's, by its content
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 CSS = (".card { font-family: sans-serif; font-size: 18px; text-align: left; color: black; background: white; }\n"
        "table { border-collapse: collapse; } td { padding: 0 0.6em; }\n")
@@ -43,10 +45,26 @@ def stable_id(*parts: str) -> int:
 
 
 def stamp() -> int:
-    """The export's timestamp: SOURCE_DATE_EPOCH (the reproducible-builds convention) or STAMP.
-    Anki updates a note on re-import only if the incoming one is newer (docs/formats.md)."""
+    """The export's timestamp: SOURCE_DATE_EPOCH (the reproducible-builds convention) or STAMP."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "")
-    return int(value) if value.isdigit() and 0 < int(value) < 2 ** 31 else STAMP
+    return int(value) if value.isdigit() and SPREAD < int(value) < 2 ** 31 else STAMP
+
+
+def note_time(timestamp: int, *content: str) -> int:
+    """A note's modification time: the export's, less up to a day taken from a hash of the note's
+    content. Anki's importer (rslib apkg/import/notes.rs `should_update`) replaces a matched note
+    under "Update notes: Always" only when the times DIFFER, and under the default "if newer" only
+    when the incoming time is LATER: one fixed time for every note made "Always" update nothing,
+    while this updates exactly the changed notes. No time computed from content alone can make
+    "if newer" work (a change and its revert cannot both be newer): docs/formats.md."""
+    digest = hashlib.sha256("\x1f".join(content).encode("utf-8")).digest()
+    return timestamp - int.from_bytes(digest[:8], "big") % SPREAD
+
+
+def _date_notes(cursor: sqlite3.Cursor, timestamp: int) -> None:
+    rows = cursor.execute("SELECT id, guid, mid, flds, tags FROM notes ORDER BY id").fetchall()
+    cursor.executemany("UPDATE notes SET mod = ? WHERE id = ?",
+                       [(note_time(timestamp, guid, str(mid), flds, tags), nid) for nid, guid, mid, flds, tags in rows])
 
 
 def problem(q: Question, v: present.QuestionView) -> dict:
@@ -130,7 +148,9 @@ def package(notes: list[dict], timestamp: int) -> bytes:
         ordered.append(deck)
     connection = sqlite3.connect(":memory:")
     try:
-        genanki.Package(ordered).write_to_db(connection.cursor(), timestamp, itertools.count(timestamp * 1000))
+        cursor = connection.cursor()
+        genanki.Package(ordered).write_to_db(cursor, timestamp, itertools.count(timestamp * 1000))
+        _date_notes(cursor, timestamp)
         connection.commit()
         collection = connection.serialize()
     finally:

@@ -3,8 +3,8 @@
 A number is `{#=value:tolerance#feedback =%0%wrong:tol#mistake …}` (each catalogued mistake a
 zero-credit answer whose feedback names and explains it); a choice is `{=right ~wrong#why …}`;
 the worked solution is the general feedback (`####`). GIFT has no multi-part answers, so a
-vector or matrix answer becomes an essay question with the key and the solution as general
-feedback (docs/formats.md). Text is HTML (`[html]`) from lms; GIFT's own characters
+vector or matrix answer, or a multi-part question, becomes an essay question with the key (every
+part's) and the solution as general feedback (docs/formats.md). Text is HTML (`[html]`) from lms; GIFT's own characters
 ~ = # { } : and the backslash are escaped, and a newline is written `\\n`, so no bank text can end
 a question, open an answer or start a category.
 """
@@ -58,7 +58,9 @@ def _choices(v: present.QuestionView) -> str:
 def question(q: Question, v: present.QuestionView) -> str:
     """One GIFT question on one line: name, [html] text, answers, #### general feedback."""
     a = v.answer
-    if a.kind not in present.NUMERIC:
+    if v.parts:  # a multi-part question: an essay, every part's key in the general feedback
+        text, answers = lms.question_html(v), "{"
+    elif a.kind not in present.NUMERIC:
         text, answers = lms.question_html(v), _choices(v)
     elif isinstance(a.value, (int, float)):
         text, answers = lms.question_html(v), _numeric(v)

@@ -93,7 +93,11 @@ def entries(a: present.AnswerView) -> list[tuple[float, float]]:
 
 def grid(v: present.QuestionView) -> tuple[int, int, list[str]]:
     """Rows, columns and row labels (LaTeX, "" for none) of the answer box of an array answer."""
-    box = v.box
+    return box_grid(v.box)
+
+
+def box_grid(box: dict) -> tuple[int, int, list[str]]:
+    """Rows, columns and row labels of an answer box (a question's or a part's)."""
     if box["kind"] == "shapes":
         labels = list(box.get("labels") or [])
         return len(labels), 2, labels
@@ -129,8 +133,25 @@ def precision_text(a: present.AnswerView) -> str:
     return a.precision["text"] if a.precision and a.precision.get("text") else ""
 
 
+def part_head(p: present.PartView) -> str:
+    """`(a) ∂J/∂W2 (3 significant figures; 3 pt)`: what a part asks, its precision and points."""
+    stated, points = precision_text(p.answer), f"{p.points:g}"
+    said = t("exports.part_precision_points", precision=stated, points=points) if stated else \
+        t("exports.part_points", points=points)
+    return f"<strong>{escape(p.label)}</strong> {inline_math(p.asked)} ({escape(said)})"
+
+
+def parts_answer_html(v: present.QuestionView) -> str:
+    """The key of a multi-part question: every part's answer, at its own precision, with its points."""
+    items = "".join(f"<li>{part_head(p)}: {inline_math(p.answer.latex)}</li>" for p in v.parts)
+    return f"<p>{escape(t('exports.answer'))}:</p><ul>{items}</ul>"
+
+
 def answer_html(v: present.QuestionView) -> str:
-    """The key: the right option, or the value (a shapes table row by row) and its precision."""
+    """The key: the right option, or the value (a shapes table row by row) and its precision;
+    every part's, for a multi-part question."""
+    if v.parts:
+        return parts_answer_html(v)
     a = v.answer
     if a.kind not in NUMERIC:
         text = html(a.choice.text, inline=True) if a.choice else ""
@@ -182,13 +203,21 @@ def mistake_html(name: str, explanation: str) -> str:
     return (f"<p><strong>{head}</strong></p>" if head else "") + (f"<p>{escape(explanation)}</p>" if explanation else "")
 
 
+def _mistake_items(distractors) -> str:
+    return "".join(f"<li>{inline_math(value_tex(d.value))} {mistake_html(d.name, d.explanation)}</li>"
+                   for d in distractors)
+
+
 def mistakes_html(v: present.QuestionView) -> str:
-    """The wrong answers real mistakes produce, each with its value, named and explained."""
+    """The wrong answers real mistakes produce, each with its value, named and explained (part by
+    part for a multi-part question)."""
+    if v.parts:
+        groups = "".join(f"<li><strong>{escape(p.label)}</strong> {inline_math(p.asked)}"
+                         f"<ul>{_mistake_items(p.distractors)}</ul></li>" for p in v.parts if p.distractors)
+        return f"<p><strong>{escape(t('exports.mistakes'))}</strong></p><ul>{groups}</ul>" if groups else ""
     if not v.distractors:
         return ""
-    items = "".join(f"<li>{inline_math(value_tex(d.value))} {mistake_html(d.name, d.explanation)}</li>"
-                    for d in v.distractors)
-    return f"<p><strong>{escape(t('exports.mistakes'))}</strong></p><ul>{items}</ul>"
+    return f"<p><strong>{escape(t('exports.mistakes'))}</strong></p><ul>{_mistake_items(v.distractors)}</ul>"
 
 
 def topic(q) -> str:

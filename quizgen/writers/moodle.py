@@ -7,7 +7,11 @@ category"), each question's `idnumber` its quizgen id.
 - a choice is `multichoice` (one answer), each wrong option's feedback naming and explaining its
   mistake; options keep their order, since the worked solution names them by letter;
 - a vector or matrix is `cloze` (embedded answers) with one NUMERICAL field per entry, laid out
-  like the answer box; a shapes table has one row per quantity.
+  like the answer box; a shapes table has one row per quantity;
+- a multi-part question is one `cloze`: per part its label, what it asks, precision and points,
+  then a NUMERICAL field per entry whose weight gives the part its share of the points
+  (Moodle makes the question's default mark the sum of the weights, whatever `defaultgrade`
+  says). Moodle grades each field alone: no error carried forward (docs/formats.md).
 
 The worked solution is the general feedback. Text is HTML from lms (math as `\\( … \\)` for
 Moodle's MathJax filter), escaped as XML text; in a cloze question every brace of the text is a
@@ -17,6 +21,8 @@ character reference, so bank text cannot open an embedded answer.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from fractions import Fraction
+from math import gcd, lcm
 
 from quizgen.bank.question import Question
 from quizgen.messages import t
@@ -68,20 +74,55 @@ def _braces(html: str) -> str:
     return html.replace("{", "&#123;").replace("}", "&#125;")
 
 
-def cloze_text(v: present.QuestionView) -> str:
-    """The question text with one `{1:NUMERICAL:=value:tolerance}` per entry, in a grid."""
-    rows, cols, labels = lms.grid(v)
-    cells = [f"{{1:NUMERICAL:={lms.decimal(value)}:{lms.decimal(tol)}}}" for value, tol in lms.entries(v.answer)]
+def _fields(a: present.AnswerView, weight: int = 1) -> list[str]:
+    """One `{weight:NUMERICAL:=value:tolerance}` per entry of an answer, row by row."""
+    return [f"{{{weight}:NUMERICAL:={lms.decimal(value)}:{lms.decimal(tol)}}}" for value, tol in lms.entries(a)]
+
+
+def _table(box: dict, cells: list[str]) -> str:
+    """The fields laid out like the answer box (a row label first where the box has one)."""
+    rows, cols, labels = lms.box_grid(box)
+    if rows * cols != len(cells):  # a box that does not fit the answer: one row
+        rows, cols, labels = 1, len(cells), [""]
     body = []
     for r in range(rows):
         label = f"<td>{_braces(lms.inline_math(labels[r]))}</td>" if labels[r] else ""
         body.append("<tr>" + label + "".join(f"<td>{c}</td>" for c in cells[r * cols:(r + 1) * cols]) + "</tr>")
-    return _braces(lms.question_html(v)) + f"<p>{_braces(escape(t('exports.answer')))}:</p><table>{''.join(body)}</table>"
+    return f"<table>{''.join(body)}</table>"
+
+
+def cloze_text(v: present.QuestionView) -> str:
+    """The question text with one `{1:NUMERICAL:=value:tolerance}` per entry, in a grid."""
+    return (_braces(lms.question_html(v)) + f"<p>{_braces(escape(t('exports.answer')))}:</p>"
+            + _table(v.box, _fields(v.answer)))
+
+
+def weights(v: present.QuestionView) -> list[int]:
+    """Each part's field weight, smallest whole numbers: a part's entries share its points
+    equally, so Moodle's mark (weight / sum of weights) gives each part its points' share."""
+    shares = [Fraction(p.points).limit_denominator(1000) / max(len(lms.entries(p.answer)), 1) for p in v.parts]
+    scale = lcm(*(s.denominator for s in shares))
+    whole = [int(s * scale) for s in shares]
+    common = gcd(*whole) or 1
+    return [max(w // common, 1) for w in whole]
+
+
+def parts_cloze_text(v: present.QuestionView) -> str:
+    """A multi-part question: per part its label, what it asks, its precision and points, then
+    one NUMERICAL field per entry weighted by the part's points."""
+    out = [_braces(lms.question_html(v))]
+    for p, weight in zip(v.parts, weights(v)):
+        out.append(f"<p>{_braces(lms.part_head(p))}:</p>" + _table(p.box, _fields(p.answer, weight)))
+    return "".join(out)
 
 
 def question(q: Question, v: present.QuestionView) -> str:
-    a = v.answer
-    if a.kind not in present.NUMERIC:
+    a, grade = v.answer, "1"
+    if v.parts:  # one cloze, every part's entries its fields; the key and mistakes part by part
+        kind, text, answers = "cloze", parts_cloze_text(v), ""
+        feedback = lms.feedback_html(v) + lms.mistakes_html(v)
+        grade = f"{sum(p.points for p in v.parts):g}"
+    elif a.kind not in present.NUMERIC:
         kind, text, answers = "multichoice", lms.question_html(v), _multichoice(v)
         feedback = lms.feedback_html(v)
     elif isinstance(a.value, (int, float)):
@@ -95,7 +136,7 @@ def question(q: Question, v: present.QuestionView) -> str:
             f'    <name><text>{x(lms.name(v, q))}</text></name>\n'
             f'    {_text("questiontext", text)}\n'
             f'    {_text("generalfeedback", feedback)}\n'
-            f'    <defaultgrade>1</defaultgrade><penalty>0.3333333</penalty><hidden>0</hidden>\n'
+            f'    <defaultgrade>{grade}</defaultgrade><penalty>0.3333333</penalty><hidden>0</hidden>\n'
             f'    <idnumber>{x(q.id)}</idnumber>\n'
             f'{answers}'
             f'    <tags>{tags}</tags>\n'

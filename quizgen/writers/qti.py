@@ -8,7 +8,8 @@ Canvas reads a question's type from its `question_type` metadata:
   mistake each wrong option stands for;
 - a vector or matrix is a `fill_in_multiple_blanks_question`, one blank per entry accepting the
   entry as the key displays it or to 4 significant digits (Canvas compares blanks as text:
-  docs/formats.md).
+  docs/formats.md); a multi-part question likewise, with a blank per entry of every part, a
+  part's entries sharing its points (Canvas grades each blank alone: no error carried forward).
 
 Idents are stable: the item is the question id, an option `<id>-<label>`, a group the family.
 The worked solution is the general feedback. The zip's entries carry a fixed date, so the same
@@ -85,28 +86,47 @@ def _choice(q: Question, v: present.QuestionView) -> tuple[str, str, str, str]:
     return "multiple_choice_question", presentation, "".join(conditions), "".join(feedback)
 
 
+def _groups(v: present.QuestionView) -> list[tuple[str, str, dict, present.AnswerView, float]]:
+    """What has blanks: (name prefix, heading HTML, answer box, answer, score of one entry) for
+    the answer, or for every part of a multi-part question (a part's entries share its points)."""
+    if not v.parts:
+        rows, cols, _ = lms.grid(v)
+        return [("", escape(t("exports.answer")), v.box, v.answer, 100 / (rows * cols))]
+    total = sum(p.points for p in v.parts) or 1.0
+    return [(f"{p.name}_", lms.part_head(p), p.box, p.answer,
+             100 * p.points / total / max(len(lms.entries(p.answer)), 1)) for p in v.parts]
+
+
 def _blanks(q: Question, v: present.QuestionView) -> tuple[str, str, str, str]:
-    """One blank `[eRC]` per entry in a grid; each accepts the entry as the key displays it."""
-    rows, cols, labels = lms.grid(v)
-    shown = lms.displayed(v.answer)
-    names = [f"e{r + 1}_{c + 1}" for r in range(rows) for c in range(cols)]
-    grid = "".join("<tr>" + (f"<td>{lms.inline_math(labels[r])}</td>" if labels[r] else "")
-                   + "".join(f"<td>[{names[r * cols + c]}]</td>" for c in range(cols)) + "</tr>" for r in range(rows))
-    text = lms.question_html(v) + f"<p>{escape(t('exports.answer'))}:</p><table>{grid}</table>"
-    share = lms.decimal(round(100 / len(names), 4))
-    responses, conditions = [], []
-    for name, key, (value, _) in zip(names, shown, lms.entries(v.answer)):
-        accepted = list(dict.fromkeys([key, fmt(value)]))  # as the key prints it, and to 4 significant digits
-        labels = []
-        for n, text_value in enumerate(accepted):
-            ident = f"{q.id}-{name}" + (f"-{n + 1}" if n else "")
-            labels.append(f'<response_label ident="{x(ident)}">{_mattext(text_value)}</response_label>')
-            conditions.append(f'        <respcondition><conditionvar><varequal respident="response_{name}">'
-                              f'{x(ident)}</varequal></conditionvar><setvar action="Add" varname="SCORE">{share}'
-                              f'</setvar></respcondition>\n')
-        responses.append(f'<response_lid ident="response_{name}"><material><mattext>{name}</mattext></material>'
-                         f'<render_choice>{"".join(labels)}</render_choice></response_lid>')
+    """One blank `[eRC]` per entry in a grid (`[aRC]`… per part); each accepts the entry as the
+    key displays it."""
+    text, responses, conditions = lms.question_html(v), [], []
+    for prefix, head, box, answer, each in _groups(v):
+        rows, cols, labels = lms.box_grid(box)
+        if rows * cols != len(lms.entries(answer)):  # a box that does not fit the answer: one row
+            rows, cols, labels = 1, len(lms.entries(answer)), [""]
+        names = [f"{prefix}e{r + 1}_{c + 1}" for r in range(rows) for c in range(cols)]
+        grid = "".join("<tr>" + (f"<td>{lms.inline_math(labels[r])}</td>" if labels[r] else "")
+                       + "".join(f"<td>[{names[r * cols + c]}]</td>" for c in range(cols)) + "</tr>" for r in range(rows))
+        text += f"<p>{head}:</p><table>{grid}</table>"
+        share = lms.decimal(round(each, 4))
+        for name, key, (value, _) in zip(names, lms.displayed(answer), lms.entries(answer)):
+            accepted = list(dict.fromkeys([key, fmt(value)]))  # as the key prints it, and to 4 significant digits
+            choices = []
+            for n, text_value in enumerate(accepted):
+                ident = f"{q.id}-{name}" + (f"-{n + 1}" if n else "")
+                choices.append(f'<response_label ident="{x(ident)}">{_mattext(text_value)}</response_label>')
+                conditions.append(f'        <respcondition><conditionvar><varequal respident="response_{name}">'
+                                  f'{x(ident)}</varequal></conditionvar><setvar action="Add" varname="SCORE">{share}'
+                                  f'</setvar></respcondition>\n')
+            responses.append(f'<response_lid ident="response_{name}"><material><mattext>{name}</mattext></material>'
+                             f'<render_choice>{"".join(choices)}</render_choice></response_lid>')
     return text, "".join(responses), "".join(conditions), ""
+
+
+def points(v: present.QuestionView) -> str:
+    """A question's points: 1, or a multi-part question's parts' total."""
+    return f"{sum(p.points for p in v.parts):g}" if v.parts else "1"
 
 
 def item(q: Question, v: present.QuestionView) -> str:
@@ -116,16 +136,16 @@ def item(q: Question, v: present.QuestionView) -> str:
     if a.kind not in present.NUMERIC:
         kind, presentation, conditions, extra = _choice(q, v)
         general = lms.feedback_html(v)
-    elif isinstance(a.value, (int, float)):
+    elif isinstance(a.value, (int, float)) and not v.parts:
         kind, presentation, conditions = _numerical(v)
         general = lms.feedback_html(v) + lms.mistakes_html(v)
-    else:
+    else:  # an array, or a multi-part question: a blank per entry of every part
         kind = "fill_in_multiple_blanks_question"
         text, presentation, conditions, extra = _blanks(q, v)
         general = lms.feedback_html(v) + lms.mistakes_html(v)
     return (f'      <item ident="{x(q.id)}" title="{x(lms.name(v, q))}">\n'
             f'        <itemmetadata>\n'
-            + _meta([("question_type", kind), ("points_possible", "1"), ("original_answer_ids", ""),
+            + _meta([("question_type", kind), ("points_possible", points(v)), ("original_answer_ids", ""),
                      ("assessment_question_identifierref", f"{q.id}-ref")], "          ")
             + f'        </itemmetadata>\n'
             f'        <presentation>{_mattext(text)}{presentation}</presentation>\n'
@@ -134,11 +154,11 @@ def item(q: Question, v: present.QuestionView) -> str:
             f'      </item>\n')
 
 
-def section(family: str, title: str, items: list[str]) -> str:
-    """A question group: pick 1 of the family's variants."""
+def section(family: str, title: str, items: list[str], points: str = "1") -> str:
+    """A question group: pick 1 of the family's variants (each worth `points`)."""
     return (f'    <section ident="group-{x(family)}" title="{x(title)}">\n'
             f'      <selection_ordering><selection><selection_number>1</selection_number>'
-            f'<selection_extension><points_per_item>1</points_per_item></selection_extension></selection>'
+            f'<selection_extension><points_per_item>{points}</points_per_item></selection_extension></selection>'
             f'</selection_ordering>\n' + "".join(items) + "    </section>\n")
 
 
@@ -187,15 +207,15 @@ class QtiWriter:
     def start(self, context: Context) -> None:
         pass
 
-    def render(self, q: Question, context: Context) -> tuple[str, str, str, str]:
+    def render(self, q: Question, context: Context) -> tuple[str, str, str, str, str]:
         v = present.view(q)
-        return q.id, q.family, v.title, item(q, v)
+        return q.id, q.family, v.title, item(q, v), points(v)
 
-    def write(self, rendered: list[tuple[str, str, str, str]], context: Context) -> Iterator[bytes]:
+    def write(self, rendered: list[tuple[str, str, str, str, str]], context: Context) -> Iterator[bytes]:
         groups: dict[str, list] = {}
-        for _, family, title, text in rendered:
-            groups.setdefault(family, [title, []])[1].append(text)
-        sections = [section(f, title, items) for f, (title, items) in groups.items()]
+        for _, family, title, text, worth in rendered:
+            groups.setdefault(family, [title, [], worth])[1].append(text)
+        sections = [section(f, title, items, worth) for f, (title, items, worth) in groups.items()]
         # the assessment is known by the questions it holds (their ids), not by their text
         ident = "quizgen-" + hashlib.sha256("\n".join(r[0] for r in rendered).encode()).hexdigest()[:16]
         title = t("exports.assessment_title", families=len(groups), variants=context.variants)
