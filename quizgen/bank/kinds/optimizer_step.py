@@ -137,8 +137,8 @@ def _steps(rule: str, w0: float, record: list[dict], h: Hyper, decays: bool) -> 
                 top, bottom = r["m_hat"], r["s_hat"]
             out.append(value_step(text(f"kinds.optim_{rule}_w_title", t=t_), line(-1),
                                   [{"tex": f"{sub('w')} ="}, *_n(prev["w"]), {"tex": "-"}, {"num": h.lr},
-                                   {"tex": r"\cdot"}, *_n(top), {"tex": r"/ \left(\sqrt{"}, {"num": bottom},
-                                   {"tex": "} +"}, {"num": h.eps}, {"tex": r"\right) ="}, {"num": r["w"]}], r["w"],
+                                   {"tex": r"\cdot"}, *_n(top), {"tex": r"/ (\surd"}, {"num": bottom},
+                                   {"tex": "+"}, {"num": h.eps}, {"tex": ") ="}, {"num": r["w"]}], r["w"],
                                   text(f"kinds.optim_{rule}_w_explanation"), shape=[], role="update"))
         prev = {"w": r["w"], "v": r.get("v", 0.0), "m": r.get("m", 0.0), "s": r.get("s", 0.0)}
     return out
@@ -192,7 +192,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     asked_tex = f"{SYMBOL[ask]}_{{{k}}}"
     what = "b" if bias else "w"
     context = {"asked": asked_tex, "asked_text": f"{ask}_{k}", "optimizer": text(opt.key), "count": str(k),
-               "parameter": text(f"kinds.optim_parameter_{what}"),
+               "parameter": text(f"kinds.optim_parameter_{what}" + ("_decay" if h.decay else "")),
                "learning_rate": fmt(h.lr)}
     return Draft(answer=answer, steps=steps, given=given, context=context, distractors=found.kept)
 
