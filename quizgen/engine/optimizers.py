@@ -17,7 +17,7 @@ from typing import Callable
 
 # The mistakes a rule can be run with (each changes one line of the update).
 SLIPS = ("adam_no_bias_correction", "eps_inside_sqrt", "eps_forgotten", "velocity_sign_flipped",
-         "lr_applied_twice", "decay_on_bias")
+         "lr_applied_twice", "decay_on_bias", "decay_forgotten")
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,9 @@ def run(rule: str, w0: float, grads: list[float], h: Hyper, bias: bool = False,
     """Every quantity of every step: [{"t", "g" (the loss gradient), "g_eff" (with decay), state…, "w"}].
 
     `bias`: the parameter is a bias, which L2 weight decay leaves alone (slip "decay_on_bias"
-    decays it anyway)."""
+    decays it anyway; slip "decay_forgotten" leaves the decay out of a weight's gradient)."""
     opt = OPTIMIZERS[rule]
-    decays = h.decay and (not bias or slip == "decay_on_bias")
+    decays = h.decay and (not bias or slip == "decay_on_bias") and slip != "decay_forgotten"
     state: dict = {}
     w = float(w0)
     out = []

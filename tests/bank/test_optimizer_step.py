@@ -43,10 +43,7 @@ def test_answer_and_each_distractor_come_from_the_givens(family):
             seen.add(d.mistake)
             if d.mistake == "rounded_too_early":
                 continue
-            if d.mistake == "decay_forgotten":
-                wrong = run(rule, w0, grads, Hyper(h.lr, h.beta, h.beta1, h.beta2, h.eps, 0.0), bias=bias)
-            else:
-                wrong = run(rule, w0, grads, h, bias=bias, slip=d.mistake)
+            wrong = run(rule, w0, grads, h, bias=bias, slip=d.mistake)
             assert d.value == pytest.approx(wrong[-1][ask]), (q.id, d.mistake)
     assert seen - {"rounded_too_early"}, f"{family.id}: no catalogued mistake ever shows"
 

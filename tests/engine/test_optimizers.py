@@ -134,6 +134,12 @@ def test_mistake_decay_on_bias():
     assert run("sgd", 1.0, [1.0], h, bias=True, slip="decay_on_bias")[0]["w"] == pytest.approx(0.85)
 
 
+def test_mistake_decay_forgotten():
+    """w = 1, g = 1, λ = 0.5: without the decay the step is η·1 = 0.1, not η·1.5."""
+    h = Hyper(lr=0.1, decay=0.5)
+    assert run("sgd", 1.0, [1.0], h, slip="decay_forgotten")[0]["w"] == pytest.approx(0.9)
+
+
 def test_every_slip_is_catalogued_and_belongs_to_a_rule():
     assert set(SLIPS) <= set(OTHER)
     for opt in OPTIMIZERS.values():

@@ -169,11 +169,10 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     widen = 0.0 if asked["rule"] == "exact" else _carried(rule, w0, grads, h, bias, ask, precision.CARRY) - value
     answer = make_answer(value, asked, widen)
     found = Distractors(answer)
-    slips = opt.slips + (("decay_on_bias",) if bias and h.decay else ()) + (("decay_forgotten",) if h.decay and not bias else ())
+    decay_slip = ("decay_on_bias",) if bias else ("decay_forgotten",)
+    slips = opt.slips + (decay_slip if h.decay else ())
     for slip in slips:
-        wrong = (run(rule, w0, grads, Hyper(h.lr, h.beta, h.beta1, h.beta2, h.eps, 0.0), bias=bias)
-                 if slip == "decay_forgotten" else run(rule, w0, grads, h, bias=bias, slip=slip))
-        found.add(wrong[-1][ask], slip, strict=slip not in SOFT)
+        found.add(run(rule, w0, grads, h, bias=bias, slip=slip)[-1][ask], slip, strict=slip not in SOFT)
     require(found.kept, family.min_distractors)
     if asked["rule"] != "exact":
         found.add(_carried(rule, w0, grads, h, bias, ask, precision.EARLY), "rounded_too_early", strict=False)
