@@ -39,6 +39,7 @@ def test_answer_and_each_distractor_come_from_the_givens(family):
         q = variant(family, index, 0)
         rule, w0, grads, h, bias = inputs(q, family)
         assert q.answer.value == pytest.approx(run(rule, w0, grads, h, bias=bias)[-1][ask])
+        assert q.steps[-1].result == pytest.approx(q.answer.value), "the worked steps end at the answer"
         for d in q.distractors:
             seen.add(d.mistake)
             if d.mistake == "rounded_too_early":

@@ -34,6 +34,8 @@ HYPER = {"sgd": {"learning_rate": [0.1], "weight_decay": [0.0]},
 SYMBOL = {"w": "w", "v": "v", "s": "s", "m": "m", "m_hat": r"\hat{m}", "s_hat": r"\hat{s}"}
 HYPER_TEX = {"learning_rate": r"\eta", "beta": None, "beta1": r"\beta_{1}", "beta2": r"\beta_{2}",
              "eps": r"\varepsilon", "weight_decay": r"\lambda"}
+# The lines of the rule a velocity or moment is computed from.
+NEEDS = {"v": ("v",), "m": ("m",), "m_hat": ("m", "m_hat"), "s": ("s",), "s_hat": ("s", "s_hat")}
 # Slips whose effect can vanish at the asked precision (a tiny ε): kept only where they show.
 SOFT = {"eps_inside_sqrt", "eps_forgotten"}
 
@@ -179,8 +181,10 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
 
     decays = bool(h.decay) and not bias
     steps = _steps(rule, w0, record, h, decays)
-    if ask != "w":  # the parameter's own update is not needed for a velocity or moment
-        steps = [s for s in steps if "_w_title" not in s.title["key"]]
+    if ask != "w":  # a velocity or moment needs its own chain only, and its bias correction only at the end
+        keys = {f"kinds.optim_{name}_title" for name in NEEDS[ask]}
+        steps = [s for s in steps if s.title["key"] in keys
+                 and not (s.title["key"].endswith("hat_title") and s.title["params"]["t"] != k)]
     given = [Given("w0", "w_{0}", w0)] + [Given(f"g{i}", f"g_{{{i}}}", g) for i, g in enumerate(grads, start=1)]
     for key in HYPER[rule]:
         if key == "weight_decay" and not chosen[key]:
