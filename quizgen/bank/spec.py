@@ -29,11 +29,12 @@ LABELS = ("one_hot", "binary", "grid")
 PROMPT_NAMES = frozenset({
     "asked", "asked_text", "network", "notation", "m", "L", "sizes", "loss", "loss_latex",
     "reduction", "learning_rate", "eps", "z", "activation", "activation_latex", "entry", "known",
-    "param", "examples", "reduced",
+    "param", "examples", "reduced", "optimizer", "count", "parameter",
 })
 MISTAKE_IDS = set(CATALOG) | set(OTHER)
 TOP_KEYS = {"id", "title", "topic", "tags", "difficulty", "source", "kind", "notation", "prompt",
-            "summary", "network", "values", "ask", "min_distractors", "hints", "mistake_credit", "parts"}
+            "summary", "network", "values", "ask", "min_distractors", "hints", "mistake_credit", "parts",
+            "optimizer"}
 NETWORK_KEYS = {"inputs", "hidden", "outputs", "batch", "activations", "bias", "loss", "reduction",
                 "learning_rate"}
 VALUE_KEYS = {"grid", "X", "W", "b", "labels", "nonzero_weights", "z", "eps"}
@@ -76,6 +77,7 @@ class Family:
     hints: tuple[str, ...] = ()
     mistake_credit: dict = field(default_factory=dict)  # mistake id -> share of the points it earns (else 0)
     parts: tuple = ()  # a multipart family's [[parts]] tables, checked by its kind (bank/kinds/multipart.py)
+    optimizer: dict = field(default_factory=dict)  # an optimizer_step family's [optimizer] table, checked by its kind
     texts: dict = field(default_factory=dict)  # language -> its own title/summary/source/hints/prompt (bank/localized.py)
 
     @property
@@ -246,10 +248,12 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         c.add("ask.quantity", t("family.no_bias", quantity=quantity))
     if "parts" in data and kind != "multipart":
         c.add("parts", t("family.parts_not_multipart"))
+    if "optimizer" in data and kind != "optimizer_step":
+        c.add("optimizer", t("kinds.optimizer_other_kind"))
     if kind in kinds:  # the kind's own rules (quizgen/bank/kinds/<kind>.py)
         kinds[kind].validate(c, {"hidden": hidden, "activations": acts, "losses": losses, "quantity": quantity,
                                  "entry": entry, "learning_rate": lr, "bias": bias, "layer": layer,
-                                 "parts": data.get("parts")})
+                                 "parts": data.get("parts"), "optimizer": data.get("optimizer")})
     min_d = data.get("min_distractors", 1)
     if not isinstance(min_d, int) or isinstance(min_d, bool) or not 0 <= min_d <= MAX_DISTRACTORS:
         c.add("min_distractors", t("family.min_distractors", limit=MAX_DISTRACTORS, value=min_d))
@@ -290,6 +294,7 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         ask_activation=ask_acts, min_distractors=min_d, hints=tuple(hints),
         mistake_credit={k: float(v) for k, v in sorted(credit.items())},
         parts=tuple(dict(p) for p in data.get("parts", ()) if isinstance(p, dict)),
+        optimizer=dict(data["optimizer"]) if isinstance(data.get("optimizer"), dict) else {},
         texts=texts,
     )
     return family, []

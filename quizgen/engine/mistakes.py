@@ -359,6 +359,14 @@ OTHER: dict[str, Misconception] = {m.id: m for m in [
     Misconception("other_notation_shapes"),
     Misconception("rounded_too_early"),
     Misconception("wrong_order"),
+    # optimizer steps (engine/optimizers.py SLIPS)
+    Misconception("adam_no_bias_correction"),
+    Misconception("eps_inside_sqrt"),
+    Misconception("eps_forgotten"),
+    Misconception("velocity_sign_flipped"),
+    Misconception("lr_applied_twice"),
+    Misconception("decay_on_bias"),
+    Misconception("decay_forgotten"),
 ]}
 
 

@@ -94,6 +94,8 @@ class Recompute:
             return (n[0] - n[1]) / (2 * self.family.eps)
         if title == "Compare with backprop":
             return solve(self.net).layers[0].dW[self.entry()]
+        if m := re.match(r"Update \d+: (.+)", title):  # optimizer_step: each line of the rule, from its numbers
+            return optimizer_line(m.group(1), n)
         if title == "Activation value":
             act, z = self.pointwise()
             return act.forward(np.array([[z]]))[0, 0]
@@ -124,6 +126,27 @@ class Recompute:
         if self.q.kind == "activation_derivative":
             return self.pointwise()[0].name in EXACT_ACTS
         return self.net is not None and is_exact(self.net)
+
+
+def optimizer_line(line: str, n: list) -> float | None:
+    """One line of an optimizer's update (engine/optimizers.py), recomputed from its shown numbers."""
+    if line in ("velocity",):
+        return n[0] * n[1] - n[2] * n[3]
+    if line == "momentum update":
+        return n[0] + n[1]
+    if line == "SGD update":
+        return n[0] - n[1] * n[2]
+    if line == "gradient with weight decay":
+        return n[0] + n[1] * n[2]
+    if line == "first moment":
+        return n[0] * n[1] + n[2] * n[3]
+    if line == "squared-gradient average":
+        return n[0] * n[1] + n[2] * n[3] ** 2
+    if line.startswith("bias-corrected"):
+        return n[0] / n[1]
+    if line in ("RMSProp update", "Adam update"):
+        return n[0] - n[1] * n[2] / (np.sqrt(n[3]) + n[4])
+    raise AssertionError(f"an optimizer step this test does not know: {line}")
 
 
 def step_kind(q, s) -> str:
