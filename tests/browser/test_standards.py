@@ -61,9 +61,13 @@ def _flip(page):
 
 
 def _answer_garbage(page):
-    box = page.locator(".practice-question input[type=text]:visible").first  # one box, or a multi-part question's first
-    box.fill("[[1, 2")
-    box.press("Enter")
+    boxes = page.locator(".practice-question input[type=text]:visible")  # one box, or a multi-part question's
+    for _ in range(50):  # the practice question is random: a multiple-choice one has no box to type in
+        if boxes.count():
+            break
+        page.click("#practice-next")
+    boxes.first.fill("[[1, 2")
+    boxes.first.press("Enter")
 
 
 def _filter(page):
