@@ -14,6 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from quizgen.engine.activations import Activation
+from quizgen.engine.graph import MISTAKES as GRAPH_MISTAKES
 from quizgen.engine.backprop import Backward, solve_backward, solve_forward
 from quizgen.engine.losses import Loss
 from quizgen.engine.network import Network
@@ -359,6 +360,7 @@ OTHER: dict[str, Misconception] = {m.id: m for m in [
     Misconception("other_notation_shapes"),
     Misconception("rounded_too_early"),
     Misconception("wrong_order"),
+    *(Misconception(mid) for mid in GRAPH_MISTAKES),  # computational graphs (engine/graph.py)
 ]}
 
 

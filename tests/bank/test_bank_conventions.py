@@ -40,7 +40,7 @@ def test_family_text_uses_the_one_notation(family):
             assert uses_sigmoid(family), f"{family.id} {key}: σ in a network without a sigmoid: {text}"
 
 
-@pytest.mark.parametrize("family", [f for f in FAMILIES if f.kind not in ("activation_derivative", "shapes_table")],
+@pytest.mark.parametrize("family", [f for f in FAMILIES if f.kind not in ("activation_derivative", "shapes_table", "computational_graph")],
                          ids=lambda f: f.id)
 def test_network_prompts_state_the_conventions(family):
     for index in range(3):

@@ -9,7 +9,7 @@ shipped ones.
 from quizgen.bank.kinds.base import KINDS, Kind, register, unregister, with_role
 from quizgen.bank.kinds import (  # noqa: F401  (each registers itself)
     forward_value, loss_value, output_delta, gradient_entry, gradient_matrix, shapes_table, sgd_update,
-    activation_derivative, gradient_check, formula_choice, find_error, multipart,
+    activation_derivative, gradient_check, formula_choice, find_error, multipart, computational_graph,
 )
 
 __all__ = ["KINDS", "Kind", "register", "unregister", "with_role"]
