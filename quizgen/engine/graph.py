@@ -58,7 +58,7 @@ CIRCUITS: dict[str, Circuit] = {c.name: c for c in [
     # f = (w x + b)^2: a squared residual
     _circuit("square_residual", "w x b", ("p", "mul", "w x"), ("s", "add", "p b"), ("f", "square", "s")),
     # f = log(e^x + y): exp and log gates
-    _circuit("log_exp_sum", "x y", ("e", "exp", "x"), ("s", "add", "e y"), ("f", "log", "s")),
+    _circuit("log_exp_sum", "x y", ("u", "exp", "x"), ("s", "add", "u y"), ("f", "log", "s")),
     # f = (x y + x)^2... x fans out to two gates, its gradients add
     _circuit("fanout_square", "x y", ("p", "mul", "x y"), ("s", "add", "p x"), ("f", "square", "s")),
     # f = x y + max(x, z): x fans out through a multiply and a max gate

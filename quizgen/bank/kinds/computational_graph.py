@@ -20,7 +20,7 @@ from quizgen.bank.spec import GRIDS, Family
 from quizgen.engine import graph
 from quizgen.messages import t
 from quizgen.messages.text import text
-from quizgen.render.numbers import fmt, round_sig
+from quizgen.render.numbers import round_sig
 
 GRAPH_KEYS = {"circuit", "wrt"}
 
@@ -123,19 +123,28 @@ def forward_steps(circuit: graph.Circuit, values: dict[str, float]) -> list:
     """One step per gate: its inputs' values in, its output out."""
     steps = []
     for g in circuit.gates:
-        paren = len(g.args) > 1 and g.op != "max"  # -2 + (-3), but σ(-1) and max(-4, -3)
-        shown = [f"({fmt(values[a])})" if paren and values[a] < 0 else fmt(values[a]) for a in g.args]
+        paren = g.op in ("add", "mul")  # -2 + (-3), but σ(-1), (-1.5)² and max(-4, -3)
         node = name_tex(g.node)
-        parts = [{"tex": f"{node} = {gate_tex(g, [name_tex(a) for a in g.args])} ="}]
+        parts = [{"tex": f"{node} ="}]
+        inner = {"add": ("", "+", ""), "mul": ("", r"\cdot", ""), "max": (r"\max(", ",", ")"), "exp": ("e^{", "", "}"),
+                 "log": (r"\log(", "", ")"), "sigmoid": (r"\sigma(", "", ")"), "square": ("(", "", ")^{2}")}[g.op]
+        parts.append({"tex": inner[0]} if inner[0] else None)
         for i, a in enumerate(g.args):
             if i:
-                parts.append({"tex": {"add": "+", "mul": r"\cdot", "max": ","}[g.op]})
-            parts.append({"num": values[a]})
+                parts.append({"tex": inner[1]})
+            parts += signed(values[a]) if paren else [{"num": values[a]}]
+        parts.append({"tex": inner[2]} if inner[2] else None)
+        parts = [p for p in parts if p]
         parts += [{"tex": "="}, {"num": values[g.node]}]
-        steps.append(value_step(text(f"kinds.graph_forward_{g.op}_title"), f"{node} = {gate_tex(g, shown)}",
+        steps.append(value_step(text(f"kinds.graph_forward_{g.op}_title"), f"{node} = {gate_tex(g, [name_tex(a) for a in g.args])}",
                                 parts, values[g.node], text("kinds.graph_forward_explanation", node=g.node),
                                 shape=[], role="forward"))
     return steps
+
+
+def signed(x: float) -> list:
+    """A number as a part, in parentheses when negative (2 · (-3), not 2 · -3)."""
+    return [{"tex": "("}, {"num": x}, {"tex": ")"}] if x < 0 else [{"num": x}]
 
 
 def backward_steps(circuit: graph.Circuit, wrt: str, visits: list[graph.Visit]) -> list:
@@ -163,7 +172,7 @@ def backward_steps(circuit: graph.Circuit, wrt: str, visits: list[graph.Visit]) 
         for i, p in enumerate(paths):
             if i:
                 parts.append({"tex": "+"})
-            parts.append({"num": p})
+            parts += signed(p) if i else [{"num": p}]
         total = float(sum(paths))
         parts += [{"tex": "="}, {"num": total}]
         steps.append(value_step(text("kinds.graph_sum_title"), f"{partial(f, wrt)} = {' + '.join(terms)}", parts, total,
