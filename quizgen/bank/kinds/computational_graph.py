@@ -159,8 +159,8 @@ def backward_steps(circuit: graph.Circuit, wrt: str, visits: list[graph.Visit]) 
             if a not in on_path:
                 continue
             symbolic = f"{partial(f, a)} = {partial(v.gate.node, a)} \\cdot {partial(f, v.gate.node)}"
-            parts = [{"tex": f"{partial(v.gate.node, a)} \\cdot {partial(f, v.gate.node)} ="}, {"num": loc},
-                     {"tex": r"\cdot"}, {"num": v.upstream}, {"tex": "="}, {"num": prod}]
+            parts = [{"tex": f"{partial(v.gate.node, a)} \\cdot {partial(f, v.gate.node)} ="}, *signed(loc),
+                     {"tex": r"\cdot"}, *signed(v.upstream), {"tex": "="}, {"num": prod}]
             steps.append(value_step(text(f"kinds.graph_back_{v.gate.op}_title"), symbolic, parts, prod,
                                     text(f"kinds.graph_back_{v.gate.op}_explanation", node=v.gate.node, input=a),
                                     shape=[], role="backward"))
