@@ -12,7 +12,6 @@ import math
 from dataclasses import dataclass
 
 # gate -> number of inputs
-OPS = {"add": 2, "mul": 2, "max": 2, "exp": 1, "log": 1, "sigmoid": 1, "square": 1}
 EXACT_OPS = frozenset({"add", "mul", "max", "square"})  # grid values in, short decimals out
 
 # Misconceptions of the backward walk (mistakes.toml `graph_*`), each changing one rule.
@@ -69,48 +68,50 @@ CIRCUITS: dict[str, Circuit] = {c.name: c for c in [
 ]}
 
 
+def _log(s: float) -> float:
+    if s <= 0:
+        raise ValueError("log of a non-positive value")
+    return math.log(s)
+
+
+def _max_local(args: list[float], out: float) -> list[float]:
+    if args[0] == args[1]:
+        raise ValueError("a max gate with equal inputs has no derivative")
+    return [1.0, 0.0] if args[0] > args[1] else [0.0, 1.0]
+
+
+# gate -> (its output from its inputs, its local gradients from its inputs and output)
+RULES = {
+    "add": (lambda a: a[0] + a[1], lambda a, out: [1.0, 1.0]),
+    "mul": (lambda a: a[0] * a[1], lambda a, out: [a[1], a[0]]),
+    "max": (lambda a: max(a[0], a[1]), _max_local),
+    "exp": (lambda a: math.exp(a[0]), lambda a, out: [out]),
+    "log": (lambda a: _log(a[0]), lambda a, out: [1.0 / a[0]]),
+    "sigmoid": (lambda a: 1.0 / (1.0 + math.exp(-a[0])), lambda a, out: [out * (1.0 - out)]),
+    "square": (lambda a: a[0] * a[0], lambda a, out: [2.0 * a[0]]),
+}
+# misconception -> (the gate whose local rule it replaces, the wrong rule)
+SLIPS = {
+    "graph_max_both": ("max", lambda a, out: [1.0, 1.0]),
+    "graph_mul_own_input": ("mul", lambda a, out: [a[0], a[1]]),
+    "graph_square_no_two": ("square", lambda a, out: [a[0]]),
+    "graph_sigmoid_output_as_local": ("sigmoid", lambda a, out: [out]),
+    "graph_log_local_is_log": ("log", lambda a, out: [_log(a[0])]),
+}
+
+
 def apply(op: str, args: list[float]) -> float:
     """The gate's output."""
-    if op == "add":
-        return args[0] + args[1]
-    if op == "mul":
-        return args[0] * args[1]
-    if op == "max":
-        return max(args[0], args[1])
-    if op == "exp":
-        return math.exp(args[0])
-    if op == "log":
-        if args[0] <= 0:
-            raise ValueError("log of a non-positive value")
-        return math.log(args[0])
-    if op == "sigmoid":
-        return 1.0 / (1.0 + math.exp(-args[0]))
-    if op == "square":
-        return args[0] * args[0]
-    raise ValueError(f"unknown gate {op!r}")
+    if op not in RULES:
+        raise ValueError(f"unknown gate {op!r}")
+    return RULES[op][0](args)
 
 
 def local(op: str, args: list[float], out: float, mistake: str | None = None) -> list[float]:
     """∂out/∂arg for each input, as the rule (or the named misconception) gives it."""
-    if op == "add":
-        return [1.0, 1.0]
-    if op == "mul":
-        return [args[0], args[1]] if mistake == "graph_mul_own_input" else [args[1], args[0]]
-    if op == "max":
-        if mistake == "graph_max_both":
-            return [1.0, 1.0]
-        if args[0] == args[1]:
-            raise ValueError("a max gate with equal inputs has no derivative")
-        return [1.0, 0.0] if args[0] > args[1] else [0.0, 1.0]
-    if op == "exp":
-        return [out]
-    if op == "log":
-        return [math.log(args[0])] if mistake == "graph_log_local_is_log" else [1.0 / args[0]]
-    if op == "sigmoid":
-        return [out] if mistake == "graph_sigmoid_output_as_local" else [out * (1.0 - out)]
-    if op == "square":
-        return [args[0]] if mistake == "graph_square_no_two" else [2.0 * args[0]]
-    raise ValueError(f"unknown gate {op!r}")
+    slip = SLIPS.get(mistake)
+    rule = slip[1] if slip and slip[0] == op else RULES[op][1]
+    return rule(args, out)
 
 
 def forward(circuit: Circuit, inputs: dict[str, float], carry=None) -> dict[str, float]:

@@ -53,7 +53,7 @@ def gate_tex(gate: graph.Gate, args: list[str]) -> str:
     a = args
     return {"add": f"{a[0]} + {a[-1]}", "mul": f"{a[0]} \\cdot {a[-1]}", "max": f"\\max({a[0]}, {a[-1]})",
             "exp": f"e^{{{a[0]}}}", "log": f"\\log({a[0]})", "sigmoid": f"\\sigma({a[0]})",
-            "square": f"({a[0]})^{{2}}"}[gate.op]
+            "square": f"{a[0]}^{{2}}"}[gate.op]
 
 
 def partial(top: str, bottom: str) -> str:
