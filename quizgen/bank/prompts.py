@@ -23,7 +23,7 @@ from quizgen.messages.text import PLACEHOLDER, is_text, template, text
 # The kinds whose default prompt opens with the network paragraph (prompts.toml `network`).
 NETWORK_KINDS = ("forward_value", "loss_value", "output_delta", "gradient_entry", "gradient_matrix", "sgd_update",
                  "gradient_check", "formula_choice", "find_error", "multipart")
-KINDS = NETWORK_KINDS + ("activation_derivative", "shapes_table", "optimizer_step")
+KINDS = NETWORK_KINDS + ("activation_derivative", "shapes_table", "optimizer_step", "computational_graph")
 
 
 class _Defaults(Mapping):

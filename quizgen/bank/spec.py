@@ -34,7 +34,7 @@ PROMPT_NAMES = frozenset({
 MISTAKE_IDS = set(CATALOG) | set(OTHER)
 TOP_KEYS = {"id", "title", "topic", "tags", "difficulty", "source", "kind", "notation", "prompt",
             "summary", "network", "values", "ask", "min_distractors", "hints", "mistake_credit", "parts",
-            "optimizer"}
+            "optimizer", "graph"}
 NETWORK_KEYS = {"inputs", "hidden", "outputs", "batch", "activations", "bias", "loss", "reduction",
                 "learning_rate"}
 VALUE_KEYS = {"grid", "X", "W", "b", "labels", "nonzero_weights", "z", "eps"}
@@ -76,6 +76,7 @@ class Family:
     min_distractors: int = 1
     hints: tuple[str, ...] = ()
     mistake_credit: dict = field(default_factory=dict)  # mistake id -> share of the points it earns (else 0)
+    graph: dict = field(default_factory=dict)  # a computational_graph family's circuit and asked inputs (its kind checks it)
     parts: tuple = ()  # a multipart family's [[parts]] tables, checked by its kind (bank/kinds/multipart.py)
     optimizer: dict = field(default_factory=dict)  # an optimizer_step family's [optimizer] table, checked by its kind
     texts: dict = field(default_factory=dict)  # language -> its own title/summary/source/hints/prompt (bank/localized.py)
@@ -253,7 +254,7 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     if kind in kinds:  # the kind's own rules (quizgen/bank/kinds/<kind>.py)
         kinds[kind].validate(c, {"hidden": hidden, "activations": acts, "losses": losses, "quantity": quantity,
                                  "entry": entry, "learning_rate": lr, "bias": bias, "layer": layer,
-                                 "parts": data.get("parts"), "optimizer": data.get("optimizer")})
+                                 "parts": data.get("parts"), "optimizer": data.get("optimizer"), "graph": data.get("graph")})
     min_d = data.get("min_distractors", 1)
     if not isinstance(min_d, int) or isinstance(min_d, bool) or not 0 <= min_d <= MAX_DISTRACTORS:
         c.add("min_distractors", t("family.min_distractors", limit=MAX_DISTRACTORS, value=min_d))
@@ -293,6 +294,7 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         z_range=z_range, eps=float(eps), quantity=quantity, layer=layer, entry=entry,
         ask_activation=ask_acts, min_distractors=min_d, hints=tuple(hints),
         mistake_credit={k: float(v) for k, v in sorted(credit.items())},
+        graph=dict(data["graph"]) if isinstance(data.get("graph"), dict) else {},
         parts=tuple(dict(p) for p in data.get("parts", ()) if isinstance(p, dict)),
         optimizer=dict(data["optimizer"]) if isinstance(data.get("optimizer"), dict) else {},
         texts=texts,

@@ -14,6 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from quizgen.engine.activations import Activation
+from quizgen.engine.graph import MISTAKES as GRAPH_MISTAKES
 from quizgen.engine.backprop import Backward, solve_backward, solve_forward
 from quizgen.engine.losses import Loss
 from quizgen.engine.network import Network
@@ -367,6 +368,7 @@ OTHER: dict[str, Misconception] = {m.id: m for m in [
     Misconception("lr_applied_twice"),
     Misconception("decay_on_bias"),
     Misconception("decay_forgotten"),
+    *(Misconception(mid) for mid in GRAPH_MISTAKES),  # computational graphs (engine/graph.py)
 ]}
 
 

@@ -59,3 +59,15 @@ def split_target(target: str) -> tuple[str, int | None, str, tuple[int, ...]]:
     if parts[0] == "layers":
         return "layers", int(parts[1]), parts[2], tuple(int(p) for p in parts[3:])
     return parts[0], None, parts[0], tuple(int(p) for p in parts[1:])
+
+
+def graph_case(q):
+    """A computational_graph question's circuit, input values and asked input, read back from it."""
+    from quizgen.bank.kinds.computational_graph import partial
+    from quizgen.engine import graph
+
+    circuit = graph.CIRCUITS[family(q.family).graph["circuit"]]
+    inputs = {g.name: float(g.value) for g in q.given}
+    last = q.steps[-1].symbolic
+    wrt = next(n for n in circuit.inputs if last.startswith(partial(circuit.output, n) + " ="))
+    return circuit, inputs, wrt

@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 import pytest
-from bankcheck import NUMERIC, allclose, family, family_ids, network_of, questions, split_target
+from bankcheck import NUMERIC, allclose, family, family_ids, graph_case, network_of, questions, split_target
 
 from quizgen.bank.kinds import precision
 from quizgen.bank.kinds.formula_choice import FORMULAS
@@ -183,6 +183,31 @@ def test_gradient_check_is_the_central_difference_the_steps_describe(fid):
         for d in q.distractors:
             assert_names(d)
             assert allclose(wrong[d.mistake], d.value, 1e-12, 1e-12), (q.id, d.mistake)
+        assert len(q.distractors) >= f.min_distractors
+        assert_distinct(q)
+
+
+@pytest.mark.parametrize("fid", family_ids(("computational_graph",)))
+def test_computational_graph_answer_is_the_central_difference_and_each_distractor_its_mistake(fid):
+    from quizgen.engine import graph
+
+    f = family(fid)
+    for q in questions(fid):
+        circuit, inputs, wrt = graph_case(q)
+        h = 1e-6
+        up, down = dict(inputs), dict(inputs)
+        up[wrt] += h
+        down[wrt] -= h
+        numeric = (graph.output(circuit, up) - graph.output(circuit, down)) / (2 * h)
+        assert abs(numeric - q.answer.value) <= 1e-5 * max(1.0, abs(numeric)), q.id
+        assert q.steps[-1].result == q.answer.value, "the walk ends at the answer"
+        for d in q.distractors:
+            assert_names(d)
+            if d.mistake == "rounded_too_early":
+                continue
+            assert allclose(graph.gradient(circuit, inputs, wrt, d.mistake), d.value, 1e-12, 1e-12), (q.id, d.mistake)
+            for mid in d.also:
+                assert mid == "rounded_too_early" or within(graph.gradient(circuit, inputs, wrt, mid), d.value, d.tol)
         assert len(q.distractors) >= f.min_distractors
         assert_distinct(q)
 

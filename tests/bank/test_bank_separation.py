@@ -9,12 +9,12 @@ from functools import lru_cache
 
 import numpy as np
 import pytest
-from bankcheck import family, family_ids
+from bankcheck import family, family_ids, graph_case
 
 from quizgen.bank.generate import variant
 from quizgen.bank.kinds import precision
 from quizgen.bank.latex import act_tex
-from quizgen.engine import mistakes, parse_activation
+from quizgen.engine import graph, mistakes, parse_activation
 from quizgen.grading import format_value, grade
 from quizgen.problem import parse_problem
 from quizgen.render.numbers import fmt
@@ -68,6 +68,13 @@ def catalogued(q) -> dict[str, np.ndarray]:
         out = {k: np.asarray(v) for k, v in mistakes.activation_mistakes(act, z).items()}
     elif q.kind == "gradient_check":
         out = {d.mistake: np.asarray(d.value, dtype=float) for d in q.distractors}
+    elif q.kind == "computational_graph":
+        circuit, inputs, wrt = graph_case(q)
+        for mid in graph.MISTAKES:
+            try:
+                out[mid] = np.asarray(graph.gradient(circuit, inputs, wrt, mid))
+            except ValueError:
+                continue
     return {k: v for k, v in out.items()
             if v.shape == want.shape and np.all(np.isfinite(v)) and not np.allclose(v, want, rtol=1e-9, atol=1e-12)}
 

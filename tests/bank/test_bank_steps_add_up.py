@@ -16,7 +16,7 @@ import pytest
 from quizgen.bank.generate import variant
 from quizgen.bank.kinds.common import EXACT_ACTS, is_exact
 from quizgen.bank.load import load_bank
-from quizgen.engine import parse_activation
+from quizgen.engine import graph, parse_activation
 from quizgen.engine.backprop import CORRECT, solve
 from quizgen.engine.gradcheck import network_loss
 from quizgen.engine.network import Notation
@@ -58,6 +58,13 @@ class Recompute:
     def step(self, s, title: str):
         """The recomputed value of step s read as `title`, or None for a step without arithmetic."""
         n = nums(s)
+        if m := re.match(r"Forward through the (\S+) gate", title):  # computational_graph
+            op = {"multiply": "mul"}.get(m.group(1), m.group(1))
+            return graph.apply(op, [float(x) for x in n[:-1]])
+        if title.startswith("Back through the ") and self.q.kind == "computational_graph":
+            return n[0] * n[1]  # local gradient × upstream
+        if title == "Sum over the paths":
+            return sum(n[:-1])
         if m := re.match(r"Pre-activation of layer (\d+)", title):
             return n[0] @ n[1] + (n[2] if len(n) > 2 else 0.0)
         if m := re.match(r"Activation (\S+) of layer (\d+)", title):
@@ -125,6 +132,8 @@ class Recompute:
     def exact(self) -> bool:
         if self.q.kind == "activation_derivative":
             return self.pointwise()[0].name in EXACT_ACTS
+        if self.q.kind == "computational_graph":
+            return graph.CIRCUITS[self.family.graph["circuit"]].exact
         return self.net is not None and is_exact(self.net)
 
 
