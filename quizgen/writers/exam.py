@@ -129,7 +129,8 @@ def _mark(mark) -> dict | None:
         return None
     who = " · ".join(part for part in (mark.student, mark.student_id) if part)
     return {"code": mark.code, "qr_url": "data:image/svg+xml;base64," + b64encode(mark.qr_svg.encode()).decode(),
-            "label": f"{who}   {mark.code}  " if who else f"{mark.code}  "}
+            "label": f"{who}   {mark.code}  " if who else f"{mark.code}  ",
+            "student": mark.student or "", "student_id": mark.student_id or ""}  # filled into a named copy's fields
 
 
 def _context(exam: Exam, version: Version, key: bool, mark=None, fingerprint: str = "") -> dict:
