@@ -43,7 +43,7 @@ class Plan:
 
 def _did_you_mean(word: str, known) -> str:
     close = difflib.get_close_matches(word, sorted(known), n=3)
-    return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+    return t("spec.did_you_mean", names=", ".join(repr(c) for c in close)) if close else ""
 
 
 def _matches(family: Family, section: SectionSpec) -> bool:
@@ -86,7 +86,7 @@ def plan(spec: ExamSpec, families: list[Family]) -> tuple[list[Plan], list[SpecE
         if section.families is not None:
             for i, name in enumerate(section.families):
                 if name not in by_id:
-                    add(f"{key}.families", f"unknown family {name!r}{_did_you_mean(name, by_id)}")
+                    add(f"{key}.families", t("spec.unknown_family", name=name, near=_did_you_mean(name, by_id)))
                 elif not repeat and (name in section.families[:i] or listed[name] != key):
                     where = key if name in section.families[:i] else listed[name]
                     add(f"{key}.families", t("spec.repeated_family", family=name, where=where))
@@ -97,13 +97,13 @@ def plan(spec: ExamSpec, families: list[Family]) -> tuple[list[Plan], list[SpecE
         if section.tags or section.topic is not None or section.difficulty is not None:
             for tag in section.tags:
                 if tag not in tags:
-                    add(f"{key}.tags", f"unknown tag {tag!r}{_did_you_mean(tag, tags)}")
+                    add(f"{key}.tags", t("spec.unknown_tag", tag=tag, near=_did_you_mean(tag, tags)))
             if section.topic is not None and section.topic not in topics:
-                add(f"{key}.topic", f"unknown topic {section.topic!r} (known: {', '.join(sorted(topics))})")
+                add(f"{key}.topic", t("spec.unknown_topic", topic=section.topic, known=", ".join(sorted(topics))))
             if section.families is None:
                 pool = [f for f in families if _matches(f, section)]
                 if not pool and len(errors) == before:
-                    add(key, "no family matches this selection (tags, topic and difficulty must all hold)")
+                    add(key, t("spec.no_match"))
         if section.families is None and pool:
             fitting = [f for f in pool if not sizes.problems(f, section.sizes)]
             if not fitting:
