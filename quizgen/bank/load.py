@@ -22,7 +22,7 @@ def default_bank() -> Path:
     shipped_bank = shipped("question_bank")
     if shipped_bank is not None:
         return shipped_bank
-    raise BankError("no ./question_bank here and no bank shipped with the installed package; pass --bank DIR")
+    raise BankError(t("bank.no_bank"))
 
 
 def scan_bank(bank: Path) -> tuple[list[Path], list[BankError]]:

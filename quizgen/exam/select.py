@@ -247,9 +247,10 @@ def draw(spec: ExamSpec, plans: list[Plan], versions: int) -> tuple[list[list[li
 def _exhausted(spec: ExamSpec, p: Plan, family: Family, pool: _Variants, versions: int) -> SpecError:
     n = pool.handed_out
     slots = sum(1 for f in p.families if f.id == family.id)
-    wanted = f"{versions} version{'s' if versions != 1 else ''}" + (f" × {slots} questions" if slots > 1 else "")
+    wanted = t("spec.wanted_versions" if versions != 1 else "spec.wanted_version", versions=versions) + (
+        t("spec.wanted_slots", slots=slots) if slots > 1 else "")
     held = ("; " + t("spec.exhausted_sizes", units=list(pool.shape.units), batch=pool.shape.batch)
             if pool.shape is not None else "")
-    return SpecError(f"only {n} distinct variant{'s' if n != 1 else ''} available for {wanted} "
-                     f"(family {family.id!r}, indices 0–{max(pool.limit, pool.next_index) - 1} tried){held}",
+    return SpecError(t("spec.exhausted" if n != 1 else "spec.exhausted_one", n=n, wanted=wanted, family=family.id,
+                       last=max(pool.limit, pool.next_index) - 1) + held,
                      file=spec.path, key=p.section.key)
