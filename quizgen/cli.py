@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from quizgen import __version__
-from quizgen.commands.options import chosen_lang
-from quizgen.messages import current, t, using
+from quizgen.commands.options import ENV_LANG, chosen_lang
+from quizgen.messages import current, resolve, t, using
 from quizgen.errors import ErrorList, QuizgenError
 from quizgen.render.terminal import clean
 
@@ -38,12 +39,30 @@ def _line(error: QuizgenError) -> str:
     return line.replace("\n", "\\n").replace("\t", " ")  # a newline in a file name must not split the line
 
 
+def _help_lang(argv: list[str]) -> str:
+    """The language `--help` and usage errors are worded in, read before there is a parser: the
+    --lang given (its first), else QUIZGEN_LANG, else the current one. A name without a catalog is
+    passed over here; the command itself reports it once parsed."""
+    given = None
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            given = argv[i + 1]
+        elif arg.startswith("--lang="):
+            given = arg[len("--lang="):]
+    for value in (given, os.environ.get(ENV_LANG)):
+        found = resolve(value.split(",")[0].strip()) if value else None
+        if found:
+            return found
+    return current()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     # A command named first is the one that runs (no top-level option before it can print the
     # list of commands), so only its module is loaded.
-    parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
-    args = parser.parse_args(argv)
+    with using(_help_lang(argv)):
+        parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
+        args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()
         return 2

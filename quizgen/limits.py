@@ -60,10 +60,12 @@ def seed_arg(text: str) -> int:
     names too long for the file system)."""
     import argparse
 
+    from quizgen.messages import t
+
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text[:40]!r}") from None
+        raise argparse.ArgumentTypeError(t("input.seed_not_whole", value=text[:40])) from None
     if not 0 <= value <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_SEED}")
+        raise argparse.ArgumentTypeError(t("input.seed_range", most=MAX_SEED))
     return value

@@ -117,3 +117,23 @@ def test_export_records_hold_the_same_keys_in_any_language(pseudo, tmp_path, cap
         assert a["distractors"] == b["distractors"] and all(is_text(d["name"]) for d in a["distractors"])
         texts = [s for s in a["steps"] if is_text(s["title"])]
         assert texts and texts == [s for s in b["steps"] if is_text(s["title"])]
+
+
+@pytest.mark.parametrize("argv, env", [(["practice", "--lang", "zh", "--help"], None), (["grade", "--lang=zh", "--help"], None),
+                                       (["practice", "--help"], "zh"), (["--help"], "zh-CN")])
+def test_help_speaks_the_language_asked_for(argv, env, capsys, monkeypatch):
+    """Regression: --help was built before --lang or QUIZGEN_LANG was read, so it was English in zh."""
+    if env:
+        monkeypatch.setenv("QUIZGEN_LANG", env)
+    else:
+        monkeypatch.delenv("QUIZGEN_LANG", raising=False)
+    with pytest.raises(SystemExit):
+        main(argv)
+    out = capsys.readouterr().out
+    assert "（默认：" in out or "生成静态学习网站" in out, out
+
+
+def test_help_in_a_language_without_a_catalog_is_english_and_the_command_names_it(capsys, monkeypatch):
+    monkeypatch.delenv("QUIZGEN_LANG", raising=False)
+    assert main(["show", "relu-layer", "--lang", "xx"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1

@@ -22,7 +22,7 @@ def default_bank() -> Path:
     shipped_bank = shipped("question_bank")
     if shipped_bank is not None:
         return shipped_bank
-    raise BankError("no ./question_bank here and no bank shipped with the installed package; pass --bank DIR")
+    raise BankError(t("bank.no_bank"))
 
 
 def scan_bank(bank: Path) -> tuple[list[Path], list[BankError]]:
@@ -63,14 +63,14 @@ def load_bank(bank: str | Path | None = None) -> list[Family]:
     """Every family, sorted by id; raises ErrorList with every problem found."""
     root = Path(bank) if bank else default_bank()
     if not root.is_dir():
-        raise BankError("no such bank directory", file=str(root))
+        raise BankError(t("bank.no_directory"), file=str(root))
     files, unreadable = scan_bank(root)
     families, errors = load_files(files, root)
     errors = unreadable + errors
     if errors:
         raise ErrorList(errors)
     if not families:
-        raise BankError("holds no family files (<topic>/<id>.toml)", file=str(root))
+        raise BankError(t("bank.no_families"), file=str(root))
     return families
 
 
@@ -88,12 +88,12 @@ def load_files(paths: list[Path], root: Path | None = None) -> tuple[list[Family
         errors += problems
         if family:
             if family.id in seen:
-                errors.append(BankError(f"duplicate family id (also {seen[family.id]})", file=str(path), key="id"))
+                errors.append(BankError(t("bank.duplicate_id", other=seen[family.id]), file=str(path), key="id"))
                 continue
             seen[family.id] = str(path)
             seen_as = visible(family.title)  # "T", "T\u200b" and "Ｔ" read the same
             if seen_as in titles:  # a student tells questions apart by their titles
-                errors.append(BankError(f"the same title as {titles[seen_as]}", file=str(path), key="title"))
+                errors.append(BankError(t("bank.same_title", other=titles[seen_as]), file=str(path), key="title"))
                 continue
             titles[seen_as] = str(path)
             families.append(family)

@@ -15,7 +15,7 @@ from quizgen.bank.prompts import PLACEHOLDER, prompt_problems
 from quizgen.bank.texcheck import text_problems
 from quizgen.datafile import key_name
 from quizgen.limits import MAX_HINTS, MAX_PROMPT, MAX_TEXT
-from quizgen.messages import DEFAULT_LANG, current, languages
+from quizgen.messages import DEFAULT_LANG, current, languages, t
 
 FIELDS = ("title", "summary", "source", "hints", "prompt")
 
@@ -34,10 +34,10 @@ def parse(c, data: dict, english: dict, prompt_names) -> dict[str, dict]:
             continue
         table = data[code]
         if not isinstance(table, dict):
-            c.add(code, f"must be a table of the family's text in {code} ({', '.join(FIELDS)})")
+            c.add(code, t("family.lang_table", code=code, fields=", ".join(FIELDS)))
             continue
         for key in sorted(set(table) - set(FIELDS)):
-            c.add(f"{code}.{key_name(key)}", f"unknown key (known: {', '.join(FIELDS)})")
+            c.add(f"{code}.{key_name(key)}", t("family.unknown_key", known=", ".join(FIELDS)))
         texts[code] = _one(c, code, table, english, prompt_names)
     return texts
 
@@ -49,20 +49,19 @@ def _one(c, code: str, table: dict, english: dict, prompt_names) -> dict:
             continue
         value = table[name]
         if not isinstance(value, str):
-            c.add(f"{code}.{name}", f"must be a string, got {value!r}")
+            c.add(f"{code}.{name}", t("family.not_string", value=value))
         elif name == "title" and not visible(value):
-            c.add(f"{code}.title", "must not be empty")
+            c.add(f"{code}.title", t("family.empty"))
         else:
             own[name] = checked_text(c, f"{code}.{name}", value, MAX_TEXT)
     if "hints" in table:
         hints = table["hints"]
         if not isinstance(hints, list) or not all(isinstance(h, str) for h in hints):
-            c.add(f"{code}.hints", "must be a list of strings")
+            c.add(f"{code}.hints", t("family.hints"))
         elif len(hints) != len(english.get("hints") or ()):
-            c.add(f"{code}.hints", f"has {len(hints)} hints but the English hints are {len(english.get('hints') or ())}:"
-                                   " translate each one, in the same order")
+            c.add(f"{code}.hints", t("family.lang_hints_count", count=len(hints), english=len(english.get("hints") or ())))
         elif len(hints) > MAX_HINTS or any(len(h) > MAX_TEXT for h in hints):
-            c.add(f"{code}.hints", f"must be at most {MAX_HINTS} hints of at most {MAX_TEXT} characters each")
+            c.add(f"{code}.hints", t("family.hints_too_many", hints=MAX_HINTS, chars=MAX_TEXT))
         else:
             for i, hint in enumerate(hints, start=1):
                 for problem in text_problems(hint):
@@ -71,11 +70,11 @@ def _one(c, code: str, table: dict, english: dict, prompt_names) -> dict:
     if "prompt" in table:
         prompt = table["prompt"]
         if english.get("prompt") is None:
-            c.add(f"{code}.prompt", "gives a prompt but the family has none: the kind's default prompt is already translated")
+            c.add(f"{code}.prompt", t("family.lang_prompt_unneeded"))
         elif not isinstance(prompt, str):
-            c.add(f"{code}.prompt", "must be a string (Markdown + LaTeX with {{ name }} placeholders)")
+            c.add(f"{code}.prompt", t("family.prompt_not_string"))
         elif len(prompt) > MAX_PROMPT:
-            c.add(f"{code}.prompt", f"is {len(prompt)} characters long; at most {MAX_PROMPT}")
+            c.add(f"{code}.prompt", t("family.too_long", length=len(prompt), limit=MAX_PROMPT))
         else:
             problems = prompt_problems(prompt, prompt_names)
             for problem in problems or text_problems(PLACEHOLDER.sub("x", prompt)):

@@ -43,7 +43,7 @@ class Plan:
 
 def _did_you_mean(word: str, known) -> str:
     close = difflib.get_close_matches(word, sorted(known), n=3)
-    return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+    return t("spec.did_you_mean", names=", ".join(repr(c) for c in close)) if close else ""
 
 
 def _matches(family: Family, section: SectionSpec) -> bool:
@@ -86,7 +86,7 @@ def plan(spec: ExamSpec, families: list[Family]) -> tuple[list[Plan], list[SpecE
         if section.families is not None:
             for i, name in enumerate(section.families):
                 if name not in by_id:
-                    add(f"{key}.families", f"unknown family {name!r}{_did_you_mean(name, by_id)}")
+                    add(f"{key}.families", t("spec.unknown_family", name=name, near=_did_you_mean(name, by_id)))
                 elif not repeat and (name in section.families[:i] or listed[name] != key):
                     where = key if name in section.families[:i] else listed[name]
                     add(f"{key}.families", t("spec.repeated_family", family=name, where=where))
@@ -97,13 +97,13 @@ def plan(spec: ExamSpec, families: list[Family]) -> tuple[list[Plan], list[SpecE
         if section.tags or section.topic is not None or section.difficulty is not None:
             for tag in section.tags:
                 if tag not in tags:
-                    add(f"{key}.tags", f"unknown tag {tag!r}{_did_you_mean(tag, tags)}")
+                    add(f"{key}.tags", t("spec.unknown_tag", tag=tag, near=_did_you_mean(tag, tags)))
             if section.topic is not None and section.topic not in topics:
-                add(f"{key}.topic", f"unknown topic {section.topic!r} (known: {', '.join(sorted(topics))})")
+                add(f"{key}.topic", t("spec.unknown_topic", topic=section.topic, known=", ".join(sorted(topics))))
             if section.families is None:
                 pool = [f for f in families if _matches(f, section)]
                 if not pool and len(errors) == before:
-                    add(key, "no family matches this selection (tags, topic and difficulty must all hold)")
+                    add(key, t("spec.no_match"))
         if section.families is None and pool:
             fitting = [f for f in pool if not sizes.problems(f, section.sizes)]
             if not fitting:
@@ -247,9 +247,10 @@ def draw(spec: ExamSpec, plans: list[Plan], versions: int) -> tuple[list[list[li
 def _exhausted(spec: ExamSpec, p: Plan, family: Family, pool: _Variants, versions: int) -> SpecError:
     n = pool.handed_out
     slots = sum(1 for f in p.families if f.id == family.id)
-    wanted = f"{versions} version{'s' if versions != 1 else ''}" + (f" × {slots} questions" if slots > 1 else "")
+    wanted = t("spec.wanted_versions" if versions != 1 else "spec.wanted_version", versions=versions) + (
+        t("spec.wanted_slots", slots=slots) if slots > 1 else "")
     held = ("; " + t("spec.exhausted_sizes", units=list(pool.shape.units), batch=pool.shape.batch)
             if pool.shape is not None else "")
-    return SpecError(f"only {n} distinct variant{'s' if n != 1 else ''} available for {wanted} "
-                     f"(family {family.id!r}, indices 0–{max(pool.limit, pool.next_index) - 1} tried){held}",
+    return SpecError(t("spec.exhausted" if n != 1 else "spec.exhausted_one", n=n, wanted=wanted, family=family.id,
+                       last=max(pool.limit, pool.next_index) - 1) + held,
                      file=spec.path, key=p.section.key)

@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from quizgen.bank.question import Question
 from quizgen.errors import BuildError
-from quizgen.messages import area, html_tag
+from quizgen.messages import area, html_tag, t
 from quizgen.writers import Context, Option, register, site_cards, site_editions, site_env, site_views
 from quizgen.writers.destination import Owner
 from quizgen.writers.site_env import json_script, messages, render, templates_root, topic_name
@@ -79,7 +79,7 @@ def _write(path: Path, text: str) -> None:
         finally:
             os.close(fd)
     except OSError as exc:
-        raise BuildError(f"cannot write: {exc.strerror or exc}", file=str(path)) from None
+        raise BuildError(t("output.cannot_write", reason=exc.strerror or exc), file=str(path)) from None
 
 
 def write_question(q: Question, variants: int, out: Path, lang: str = "en", editions: str = "") -> dict:
@@ -160,7 +160,7 @@ def write_files(out: Path, pages: dict[str, str]) -> list[str]:
         try:
             shutil.copyfile(static / name, out / "static" / name)
         except OSError as exc:
-            raise BuildError(f"cannot copy: {exc.strerror or exc}", file=str(static / name)) from None
+            raise BuildError(t("output.cannot_copy", reason=exc.strerror or exc), file=str(static / name)) from None
     return sorted([*pages, *(f"static/{name}" for name in STATIC)])
 
 

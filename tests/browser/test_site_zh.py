@@ -35,11 +35,6 @@ VISIBLE_TEXT = """() => {
 }"""
 
 
-# Loss names the engine still hands to prompts and steps as English labels; issue 15 (helper
-# `words`) turns them into message keys. Remove this set once those keys have zh texts.
-PENDING_ENGINE_LABELS = {"cross-entropy", "binary cross-entropy", "mean squared error", "half sum of squares"}
-
-
 def _english_fragments() -> list[str]:
     """Literal pieces of the English UI messages (site, grading, exam) that are words, not math:
     at least two English words; none may appear on a zh page."""
@@ -50,7 +45,7 @@ def _english_fragments() -> list[str]:
             continue
         for literal, *_ in string.Formatter().parse(text):
             for run in re.findall(r"[A-Za-z][A-Za-z’']+(?:[ ,-]+[A-Za-z][A-Za-z’']+)+", literal or ""):
-                if len(run) >= 9 and run not in zh and run not in PENDING_ENGINE_LABELS:
+                if len(run) >= 9 and run not in zh:
                     pieces.add(run)
     return sorted(pieces)
 

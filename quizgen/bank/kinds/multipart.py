@@ -43,40 +43,40 @@ def rank(quantity: str, layer: int) -> tuple[int, int]:
 def validate(c, seen: dict) -> None:
     raw, layers = seen.get("parts"), len(seen["hidden"]) + 1
     if not isinstance(raw, list) or not raw or not all(isinstance(p, dict) for p in raw):
-        c.add("parts", "a multipart family lists its parts as [[parts]] tables (quantity, layer, points)")
+        c.add("parts", t("family.parts_tables"))
         return
     if len(raw) > MAX_PARTS:
-        c.add("parts", f"has {len(raw)} parts; at most {MAX_PARTS}")
+        c.add("parts", t("family.parts_too_many", count=len(raw), limit=MAX_PARTS))
         return
     last, seen_parts = None, set()
     for i, p in enumerate(raw, start=1):
         key = f"parts[{i}]"
         for extra in sorted(set(p) - PART_KEYS):
-            c.add(f"{key}.{key_name(extra)}", f"unknown key (known: {', '.join(sorted(PART_KEYS))})")
+            c.add(f"{key}.{key_name(extra)}", t("family.unknown_key", known=", ".join(sorted(PART_KEYS))))
         quantity, layer = p.get("quantity"), p.get("layer", layers)
         ok = quantity in QUANTITIES
         if not ok:
-            c.add(f"{key}.quantity", f"must be one of {', '.join(QUANTITIES)}, got {clip(repr(quantity))}")
+            c.add(f"{key}.quantity", t("family.one_of", names=", ".join(QUANTITIES), value=clip(repr(quantity))))
         if not isinstance(layer, int) or isinstance(layer, bool) or not 1 <= layer <= layers:
-            c.add(f"{key}.layer", f"must be 1..{layers}, got {clip(repr(layer))}")
+            c.add(f"{key}.layer", t("family.part_layer", layers=layers, value=clip(repr(layer))))
             ok = False
         if quantity == "db" and seen.get("bias") is False:
-            c.add(f"{key}.quantity", "asks for db but network.bias is false")
+            c.add(f"{key}.quantity", t("family.no_bias", quantity="db"))
         points = p.get("points", 1)
         if isinstance(points, bool) or not isinstance(points, (int, float)) or not 0 < points <= 100:
-            c.add(f"{key}.points", f"must be a number of points above 0, at most 100, got {clip(repr(points))}")
+            c.add(f"{key}.points", t("family.part_points", value=clip(repr(points))))
         if "sig" in p and "decimals" in p:
-            c.add(key, "give either sig or decimals, not both")
+            c.add(key, t("family.sig_or_decimals"))
         for name, low, high in (("sig", 1, 6), ("decimals", 0, 8)):
             v = p.get(name)
             if v is not None and (isinstance(v, bool) or not isinstance(v, int) or not low <= v <= high):
-                c.add(f"{key}.{name}", f"must be a whole number from {low} to {high}, got {clip(repr(v))}")
+                c.add(f"{key}.{name}", t("family.whole_range", low=low, high=high, value=clip(repr(v))))
         if not ok:
             continue
         if (quantity, layer) in seen_parts:
-            c.add(key, f"asks {quantity} of layer {layer} twice")
+            c.add(key, t("family.part_twice", quantity=quantity, layer=layer))
         elif last is not None and rank(quantity, layer) < last:
-            c.add(key, "parts go in backprop order: from the output layer down, and in a layer dA, dZ, then dW and db")
+            c.add(key, t("family.parts_order"))
         seen_parts.add((quantity, layer))
         last = rank(quantity, layer)
 
