@@ -61,6 +61,22 @@ class Writer(Protocol):
         writes the rest of `context.folder` and returns every path it holds."""
 
 
+class FileWriter:
+    """What a one-document writer has unless it says otherwise: no options, no folder to guard,
+    text output, nothing to compile or prepare; a format then only renders and writes."""
+
+    output = "file"
+    binary = False
+    options: tuple[Option, ...] = ()
+    owner: Owner | None = None
+
+    def warm_up(self, context: Context) -> None:
+        pass
+
+    def start(self, context: Context) -> None:
+        pass
+
+
 _registry: dict[str, Writer] = {}
 _discovered = False
 

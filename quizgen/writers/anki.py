@@ -18,22 +18,19 @@ the same bytes.
 from __future__ import annotations
 
 import hashlib
-import io
 import itertools
 import os
 import sqlite3
-import zipfile
 from collections.abc import Iterator
 
 from quizgen.bank.question import Question
 from quizgen.messages import current, t
 from quizgen.present import view as present
-from quizgen.writers import Context, Option, lms, register
+from quizgen.writers import Context, FileWriter, lms, register
 from quizgen.writers.lms import escape
 
 STAMP = 1735689600  # 2025-01-01T00:00:00Z: the export's time (cards' modification time)
 SPREAD = 86400  # a note's modification time lies up to a day before the export's, by its content
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 CSS = (".card { font-family: sans-serif; font-size: 18px; text-align: left; color: black; background: white; }\n"
        "table { border-collapse: collapse; } td { padding: 0 0.6em; }\n")
 
@@ -155,28 +152,12 @@ def package(notes: list[dict], timestamp: int) -> bytes:
         collection = connection.serialize()
     finally:
         connection.close()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as z:
-        for name, data in (("collection.anki2", collection), ("media", b"{}")):
-            info = zipfile.ZipInfo(name, ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            z.writestr(info, data)
-    return buffer.getvalue()
+    return lms.zipped({"collection.anki2": collection, "media": b"{}"})
 
 
-class AnkiWriter:
+class AnkiWriter(FileWriter):
     name = "anki"
-    output = "file"
     binary = True
-    options: tuple[Option, ...] = ()
-    owner = None
-
-    def warm_up(self, context: Context) -> None:
-        pass
-
-    def start(self, context: Context) -> None:
-        pass
 
     def render(self, q: Question, context: Context) -> dict:
         return problem(q, present.view(q))

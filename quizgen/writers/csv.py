@@ -19,7 +19,7 @@ from quizgen.errors import QuizgenError
 from quizgen.messages import t
 from quizgen.present import terminal
 from quizgen.present import view as present
-from quizgen.writers import Context, Option, lms, register
+from quizgen.writers import Context, FileWriter, Option, lms, register
 
 STYLES = ("anki", "plain")
 HEADERS = ("#separator:comma\r\n#html:true\r\n#columns:Front,Back,Tags,Id\r\n"
@@ -42,19 +42,14 @@ def plain_card(q: Question, v: present.QuestionView) -> tuple[str, str]:
     return terminal.question_text(q, v), terminal.solution_text(q, v)
 
 
-class CsvWriter:
+class CsvWriter(FileWriter):
     name = "csv"
-    output = "file"
     options = (Option("csv_style", t("exports.opt_csv_style"), "anki"),)
-    owner = None
 
     def warm_up(self, context: Context) -> None:
         style = context.options.get("csv_style", "anki")
         if style not in STYLES:
             raise QuizgenError(t("exports.bad_csv_style", value=style))
-
-    def start(self, context: Context) -> None:
-        pass
 
     def render(self, q: Question, context: Context) -> str:
         v = present.view(q)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from quizgen.bank.question import Question
 from quizgen.present import view as present
-from quizgen.writers import Context, Option, lms, register
+from quizgen.writers import Context, FileWriter, lms, register
 
 _SPECIAL = {"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{": "\\{", "}": "\\}", ":": "\\:", "\n": "\\n",
             "\r": ""}
@@ -70,17 +70,8 @@ def question(q: Question, v: present.QuestionView) -> str:
     return (f"::{escape(q.id)}::[html]{escape(text)}{answers} ####{escape(feedback)}}}\n")
 
 
-class GiftWriter:
+class GiftWriter(FileWriter):
     name = "gift"
-    output = "file"
-    options: tuple[Option, ...] = ()
-    owner = None
-
-    def warm_up(self, context: Context) -> None:
-        pass
-
-    def start(self, context: Context) -> None:
-        pass
 
     def render(self, q: Question, context: Context) -> tuple[str, str]:
         v = present.view(q)

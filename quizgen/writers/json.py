@@ -10,24 +10,15 @@ import json
 from collections.abc import Iterator
 
 from quizgen.bank.question import SCHEMA, Question
-from quizgen.writers import Context, Option, register
+from quizgen.writers import Context, FileWriter, register
 
 
 # One encoder for every question: json.dumps with these options would build a new one per call.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-class JsonWriter:
+class JsonWriter(FileWriter):
     name = "json"
-    output = "file"
-    options: tuple[Option, ...] = ()
-    owner = None
-
-    def warm_up(self, context: Context) -> None:
-        pass
-
-    def start(self, context: Context) -> None:
-        pass
 
     def render(self, question: Question, context: Context) -> str:
         return _ENCODER.encode(question.to_dict())

@@ -8,6 +8,9 @@ view's (present.view), numbers are only formatted.
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import re
 from decimal import Decimal
 from html import escape as _escape
@@ -235,3 +238,19 @@ def tags(q) -> list[str]:
 def name(v: present.QuestionView, q) -> str:
     """A question's name in an LMS bank: its title and variant number."""
     return t("exports.question_name", title=v.title, n=q.index + 1)
+
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry holds: no clock in the bytes
+
+
+def zipped(files: dict[str, bytes]) -> bytes:
+    """A zip of `files` (name -> bytes) in the given order, each entry deflated, dated ZIP_DATE and
+    mode 0644: the same bytes on every run (anki's .apkg, the QTI package)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        for name, data in files.items():
+            info = zipfile.ZipInfo(name, ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, data)
+    return buffer.getvalue()

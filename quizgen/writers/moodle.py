@@ -27,7 +27,7 @@ from math import gcd, lcm
 from quizgen.bank.question import Question
 from quizgen.messages import t
 from quizgen.present import view as present
-from quizgen.writers import Context, Option, lms, register
+from quizgen.writers import Context, FileWriter, lms, register
 from quizgen.writers.lms import escape
 
 x = lms.xml_text
@@ -143,17 +143,8 @@ def question(q: Question, v: present.QuestionView) -> str:
             f'  </question>\n')
 
 
-class MoodleWriter:
+class MoodleWriter(FileWriter):
     name = "moodle"
-    output = "file"
-    options: tuple[Option, ...] = ()
-    owner = None
-
-    def warm_up(self, context: Context) -> None:
-        pass
-
-    def start(self, context: Context) -> None:
-        pass
 
     def render(self, q: Question, context: Context) -> tuple[str, str]:
         return category(q), question(q, present.view(q))

@@ -19,20 +19,17 @@ export is the same bytes.
 from __future__ import annotations
 
 import hashlib
-import io
-import zipfile
 from collections.abc import Iterator
 
 from quizgen.bank.question import Question
 from quizgen.messages import t
 from quizgen.present import view as present
 from quizgen.render.numbers import fmt
-from quizgen.writers import Context, Option, lms, register
+from quizgen.writers import Context, FileWriter, lms, register
 from quizgen.writers.lms import escape
 
 x = lms.xml_text
 NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def _meta(fields: list[tuple[str, str]], indent: str = "      ") -> str:
@@ -168,8 +165,8 @@ def assessment(ident: str, title: str, sections: list[str]) -> str:
             f'xsi:schemaLocation="{NS} http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd">\n'
             f'  <assessment ident="{x(ident)}" title="{x(title)}">\n'
             + _meta([("cc_maxattempts", "1")], "    ")
-            + f'    <section ident="root_section">\n' + "".join(sections) + "    </section>\n"
-            f'  </assessment>\n</questestinterop>\n')
+            + '    <section ident="root_section">\n' + "".join(sections) + "    </section>\n"
+            '  </assessment>\n</questestinterop>\n')
 
 
 def manifest(ident: str) -> str:
@@ -184,28 +181,12 @@ def manifest(ident: str) -> str:
 
 def package(files: dict[str, str]) -> bytes:
     """A zip of `files` (name -> text), in name order, each entry dated 1980-01-01."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as z:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(name, ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            z.writestr(info, files[name].encode("utf-8"))
-    return buffer.getvalue()
+    return lms.zipped({name: files[name].encode("utf-8") for name in sorted(files)})
 
 
-class QtiWriter:
+class QtiWriter(FileWriter):
     name = "qti"
-    output = "file"
     binary = True
-    options: tuple[Option, ...] = ()
-    owner = None
-
-    def warm_up(self, context: Context) -> None:
-        pass
-
-    def start(self, context: Context) -> None:
-        pass
 
     def render(self, q: Question, context: Context) -> tuple[str, str, str, str, str]:
         v = present.view(q)
