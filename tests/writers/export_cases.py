@@ -48,3 +48,13 @@ def copy_bank(tmp_path: Path) -> Path:
         (out / src.parent.name).mkdir(parents=True, exist_ok=True)
         shutil.copy(src, out / src.parent.name / src.name)
     return out
+
+
+def edit_one_family(bank: Path) -> None:
+    """Edit logistic-db in a copied bank (new numbers, a new tag), as an author updating a family
+    would, and forget the cached families so the next export reads it."""
+    family = bank / "gradients" / "logistic-db.toml"
+    text = family.read_text(encoding="utf-8")
+    family.write_text(text.replace("X = [-2, 2]", "X = [-1, 1]").replace('"bias"]', '"bias", "edited"]'),
+                      encoding="utf-8")
+    families.cache_clear()

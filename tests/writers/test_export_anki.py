@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from export_cases import FAMILIES, VARIANTS, copy_bank, export, families, records, views
+from export_cases import FAMILIES, VARIANTS, copy_bank, edit_one_family, export, families, records, views
 from quizgen.cli import main
 
 pytest.importorskip("genanki")
@@ -90,11 +90,7 @@ def test_guids_survive_an_edit_and_the_content_follows_it(tmp_path):
     """Re-importing an updated deck must update notes (same GUID, new fields), not add copies."""
     bank = copy_bank(tmp_path)
     before = notes(collection(export("anki", bank=str(bank)), tmp_path))
-    family = bank / "gradients" / "logistic-db.toml"
-    text = family.read_text(encoding="utf-8")
-    family.write_text(text.replace("X = [-2, 2]", "X = [-1, 1]").replace('"bias"]', '"bias", "edited"]'),
-                      encoding="utf-8")
-    families.cache_clear()
+    edit_one_family(bank)
     try:
         after = notes(collection(export("anki", bank=str(bank)), tmp_path))
     finally:

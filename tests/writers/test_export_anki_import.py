@@ -16,7 +16,7 @@ import zipfile
 
 import pytest
 
-from export_cases import copy_bank, export, families
+from export_cases import copy_bank, edit_one_family, export, families
 
 pytest.importorskip("genanki")
 anki_collection = pytest.importorskip(
@@ -53,11 +53,7 @@ def exports(tmp_path, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     bank = copy_bank(tmp_path)
     before = export("anki", bank=str(bank))
-    family = bank / "gradients" / "logistic-db.toml"
-    text = family.read_text(encoding="utf-8")
-    family.write_text(text.replace("X = [-2, 2]", "X = [-1, 1]").replace('"bias"]', '"bias", "edited"]'),
-                      encoding="utf-8")
-    families.cache_clear()
+    edit_one_family(bank)
     try:
         after = export("anki", bank=str(bank))
         monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1735689600 + 2 * 86400))
