@@ -2,7 +2,8 @@
 
 `Backward` is the correct backward pass written as a few overridable steps; each catalogued
 student mistake (engine/mistakes.py) is a subclass that overrides exactly one of them, so a
-distractor is always a real computation, never a typed-in number.
+distractor is always a real computation, never a typed-in number. The correct rules are the dense
+layer type's (engine/layers/dense.py), the first type of the layer protocol.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import numpy as np
 
 from quizgen.engine.activations import Activation
 from quizgen.engine.losses import Loss
+from quizgen.engine.layers import dense
 from quizgen.engine.network import Network
 from quizgen.engine.tape import LayerTape, Tape
 
@@ -25,13 +27,13 @@ class Backward:
         return act.backward(z, a, da)  # (n, m)
 
     def weight_gradient(self, layer: int, dZ: np.ndarray, A_prev: np.ndarray) -> np.ndarray:
-        return dZ @ A_prev.T  # (n_out, m)·(m, n_in) -> (n_out, n_in)
+        return dense.weight_gradient(dZ, A_prev)
 
     def bias_gradient(self, layer: int, dZ: np.ndarray) -> np.ndarray:
-        return dZ.sum(axis=1)  # sum over the batch -> (n_out,)
+        return dense.bias_gradient(dZ)
 
     def propagate(self, net: Network, layer: int, dZ: np.ndarray) -> np.ndarray:
-        return net.layers[layer].W.T @ dZ  # (n_in, n_out)·(n_out, m) -> (n_in, m)
+        return dense.input_gradient(net.layers[layer].W, dZ)
 
     def alters(self, net: Network, layer: int, rule: str) -> bool:
         """Whether `rule` (one of the methods above) may compute layer index `layer` differently
@@ -48,9 +50,7 @@ def forward(net: Network) -> list[LayerTape]:
     records = []
     A = net.X  # (n0, m)
     for layer in net.layers:
-        Z = layer.W @ A  # (n_out, n_in)·(n_in, m) -> (n_out, m)
-        if layer.b is not None:
-            Z = Z + layer.b[:, None]
+        Z = dense.affine(layer.W, A, layer.b)
         H, h = [], Z
         for act in layer.activations:
             h = act.forward(h)
