@@ -42,7 +42,7 @@ class Dense:
     forward_quantities: tuple[str, ...] = ("Z",)
     backward_quantities: tuple[str, ...] = ("dZ", "dW", "db", "dA_prev")
     step_keys: MappingProxyType = field(default_factory=lambda: MappingProxyType({
-        "Z": "layers.dense.Z", "dW": "layers.dense.dW", "db": "layers.dense.db", "dA_prev": "layers.dense.dA_prev"}))
+        "Z": "layer.dense.Z", "dW": "layer.dense.dW", "db": "layer.dense.db", "dA_prev": "layer.dense.dA_prev"}))
 
     def forward(self, x, params):
         Z = affine(params["W"], x, params.get("b"))
