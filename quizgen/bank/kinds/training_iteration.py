@@ -133,7 +133,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
             wrong = _value(training.iterate(net, rules=mistake.rules()), ask)
         except (ValueError, TypeError):  # shapes that do not multiply
             continue
-        found.add(wrong, mistake.id, strict=False)
+        found.add(wrong, mistake.id)  # a student making it must not be marked right: else redraw
     require(found.kept, family.min_distractors)
     digits = precision.CARRY if asked["rule"] == "exact" else precision.EARLY
     found.add(carried(net, ask, digits), "rounded_too_early", strict=False)
