@@ -43,6 +43,7 @@ def test_a_good_training_family_builds_its_new_loss_question():
     ({"network": NET, "training": {"ask": "__import__('os')"}}, "training.ask"),
     ({"network": NET, "training": {"ask": ["new_loss"]}}, "training.ask"),
     ({"network": NET, "training": {"ask": "weight", "layer": 2}}, "training.layer"),
+    ({"network": NET, "training": {"ask": "weight", "layer": -2}}, "training.layer"),
     ({"network": NET, "training": {"ask": "weight", "layer": True}}, "training.layer"),
     ({"network": NET, "training": {"eval": "1"}}, "training.eval"),
     ({"network": NET, "counting": {"layers": ["dense"]}}, "counting"),
@@ -52,6 +53,14 @@ def test_a_bad_training_table_is_one_error_at_its_key(fields, key):
         fields = {**fields, "network": {k: v for k, v in NET.items() if k != "learning_rate"}}
     errs = errors("training_iteration", **fields)
     assert [e.split(":")[0] for e in errs] == [key], errs
+
+
+def test_layer_minus_one_asks_the_output_layers_weight():
+    net = {**NET, "hidden": [[2, 2]], "activations": ["tanh", "sigmoid"]}
+    fam, errs = parse("training_iteration", network=net, values={"grid": "halves", "labels": "binary"},
+                      training={"ask": "weight", "layer": -1})
+    assert errs == []
+    assert variant(fam, 0).target.startswith("layers.1.W_new.")
 
 
 GOOD_COUNT = {"layers": ["dense", "dense"], "inputs": [2, 4], "units": [[2, 4], [1, 3]]}

@@ -50,7 +50,7 @@ def validate(c, seen: dict) -> None:
     one_of(c, "training.ask", raw.get("ask", "new_loss"), ASKS, "ask")
     layer = raw.get("layer", 1)
     layers = len(seen["hidden"]) + 1
-    if not isinstance(layer, int) or isinstance(layer, bool) or not 1 <= layer <= layers:
+    if not isinstance(layer, int) or isinstance(layer, bool) or not (1 <= layer <= layers or -layers <= layer <= -1):
         c.add("training.layer", t("family.layer", layers=layers, value=str(layer)[:40]))
 
 
@@ -108,6 +108,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     raw = family.training
     ask = raw.get("ask", "new_loss")
     l = raw.get("layer", 1)
+    l = l if l > 0 else len(family.hidden) + 2 + l  # -1: the output layer
     net = draw_network(family, rng)
     tape = solved(net)
     if ask == "weight":
