@@ -13,6 +13,7 @@ from quizgen.messages.text import text
 
 BACKWARD_KINDS = {"output_delta", "gradient_entry", "gradient_matrix", "sgd_update", "formula_choice", "find_error",
                   "gradient_check", "multipart"}
+BACKWARD_KINDS |= {"training_iteration"}  # issue 20, training: its steps multiply with ⊙ too
 
 
 def convention_sentence(kind: str, context: dict, problem: dict | None):

@@ -75,6 +75,8 @@ def catalogued(q) -> dict[str, np.ndarray]:
                 out[mid] = np.asarray(graph.gradient(circuit, inputs, wrt, mid))
             except ValueError:
                 continue
+    if q.kind == "training_iteration" and q.target is None:  # the new loss or the decrease
+        out = training_catalogued(q)
     return {k: v for k, v in out.items()
             if v.shape == want.shape and np.all(np.isfinite(v)) and not np.allclose(v, want, rtol=1e-9, atol=1e-12)}
 
@@ -166,3 +168,24 @@ def test_mistake_credit_is_validated():
                                              "mistake_credit.sign_flipped"]
     _, errors = _family_with([1, 2])
     assert [e.key for e in errors] == ["mistake_credit"]
+
+
+def training_catalogued(q) -> dict[str, np.ndarray]:
+    """A training_iteration question's value under each update slip and each backward mistake."""
+    from quizgen.engine import training
+
+    net = parse_problem(q.problem)
+    decrease = "J - J_" in q.steps[-1].symbolic
+
+    def value(**how):
+        it = training.iterate(net, **how)
+        return np.asarray(it.decrease if decrease else it.after.loss)
+
+    out = {slip: value(slip=slip) for slip in training.SLIPS if training.applies(net, slip)}
+    for m in mistakes.CATALOG.values():
+        if m.applies(net):
+            try:
+                out[m.id] = value(rules=m.rules())
+            except (ValueError, TypeError):
+                continue
+    return out

@@ -65,6 +65,16 @@ class Recompute:
             return n[0] * n[1]  # local gradient × upstream
         if title == "Sum over the paths":
             return sum(n[:-1])
+        if title == "Loss, after the update":  # training_iteration: the second forward pass's loss
+            return self.net.loss.value(self.internal(n[0]), self.internal(n[1]))
+        if title == "Loss decrease":
+            return n[0] - n[1]
+        if title.startswith("Parameters of layer"):  # parameter_count: the layer's formula, then its count
+            has_bias = any(p.get("tex") == "+" for p in s.parts)
+            factors = n[:-2] if has_bias else n[:-1]
+            return np.prod(factors) + (n[-2] if has_bias else 0)
+        if title == "Total parameters":
+            return sum(n[:-1])
         if m := re.match(r"Pre-activation of layer (\d+)", title):
             return n[0] @ n[1] + (n[2] if len(n) > 2 else 0.0)
         if m := re.match(r"Activation (\S+) of layer (\d+)", title):
@@ -134,6 +144,8 @@ class Recompute:
             return self.pointwise()[0].name in EXACT_ACTS
         if self.q.kind == "computational_graph":
             return graph.CIRCUITS[self.family.graph["circuit"]].exact
+        if self.q.kind == "parameter_count":
+            return True
         return self.net is not None and is_exact(self.net)
 
 

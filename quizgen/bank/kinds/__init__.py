@@ -12,5 +12,6 @@ from quizgen.bank.kinds import (  # noqa: F401  (each registers itself)
     activation_derivative, gradient_check, formula_choice, find_error, multipart,
     optimizer_step, computational_graph,
 )
+from quizgen.bank.kinds import training_iteration, parameter_count  # noqa: F401,E402  (issue 20, training)
 
 __all__ = ["KINDS", "Kind", "register", "unregister", "with_role"]
