@@ -29,9 +29,9 @@ SHIPPED = {
     "central-difference", "sgd-update",
     # issue 20
     "momentum-step", "rmsprop-step", "adam-moments", "adam-bias-correction", "adam-step", "l2-loss", "l2-gradient",
-    "weight-decay-step", "dropout-forward", "dropout-backward", "batchnorm-statistics", "batchnorm-normalize",
+    "weight-decay-step", "dropout-forward", "dropout-backward", "dropout-plain", "batchnorm-statistics", "batchnorm-normalize",
     "batchnorm-axis-column", "batchnorm-axis-row", "batchnorm-dgamma-dbeta", "batchnorm-dxhat", "batchnorm-dvar",
-    "batchnorm-dmean", "batchnorm-dx", "batchnorm-dx-compact", "conv1d-forward", "conv1d-dw", "conv1d-dx",
+    "batchnorm-dmean", "batchnorm-dx", "batchnorm-dx-compact", "batchnorm-dx-from-dgamma-dbeta", "conv1d-forward", "conv1d-dw", "conv1d-dx",
     "maxpool-forward", "maxpool-backward", "softmax-jacobian-column", "softmax-jacobian-row",
     "sigmoid-derivative-bound", "vanishing-gradient-bound", "gradcheck-relative-error", "gradcheck-verdict",
     "count-dense", "count-conv1d", "multi-sigmoid-bce", "ce-from-logits", "ce-from-logits-stable",
@@ -39,7 +39,7 @@ SHIPPED = {
 }
 # Names Chinese course material keeps as they are; anything else in Latin letters (3+) is English.
 NAMES = {"sigmoid", "tanh", "relu", "leaky", "softplus", "elu", "softmax", "sgd", "adam", "rmsprop", "log", "exp",
-         "max", "frobenius"}
+         "max", "frobenius", "dropout"}
 
 
 def _converted(html: str) -> bool:

@@ -21,7 +21,8 @@ def _close(a, b):
 
 
 def test_batchnorm_backward_cards():
-    """batchnorm-dgamma-dbeta, -dxhat, -dvar, -dmean, -dx and -dx-compact, one feature over m = 5."""
+    """batchnorm-dgamma-dbeta, -dxhat, -dvar, -dmean, -dx, -dx-compact and -dx-from-dgamma-dbeta, one
+    feature over m = 5."""
     x, dy = RNG.normal(size=5), RNG.normal(size=5)
     gamma, beta, eps, m = 1.7, -0.4, 1e-3, 5
 
@@ -40,6 +41,8 @@ def test_batchnorm_backward_cards():
     loss = lambda f: lambda v: float((f(v) * dy).sum())  # noqa: E731  dJ/dy = dy
     _close(dx, central_difference(loss(forward), x.copy()))
     _close(compact, dx)
+    dbeta, dgamma = dy.sum(), (dy * xhat).sum()  # batchnorm-dx-from-dgamma-dbeta, the worked solutions' form
+    _close(gamma / np.sqrt(var + eps) * (dy - dbeta / m - xhat * dgamma / m), dx)
     _close(dmu, -dxhat.sum() / np.sqrt(var + eps))  # the card's "second term is 0"
     _close((dy * xhat).sum(), central_difference(lambda g: float((forward(x, g[0]) * dy).sum()), np.array([gamma]))[0])
     _close(dy.sum(), central_difference(lambda b: float((forward(x, gamma, b[0]) * dy).sum()), np.array([beta]))[0])
