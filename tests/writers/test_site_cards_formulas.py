@@ -31,10 +31,10 @@ SHIPPED = {
     "momentum-step", "rmsprop-step", "adam-moments", "adam-bias-correction", "adam-step", "l2-loss", "l2-gradient",
     "weight-decay-step", "dropout-forward", "dropout-backward", "dropout-plain", "batchnorm-statistics", "batchnorm-normalize",
     "batchnorm-axis-column", "batchnorm-axis-row", "batchnorm-dgamma-dbeta", "batchnorm-dxhat", "batchnorm-dvar",
-    "batchnorm-dmean", "batchnorm-dx", "batchnorm-dx-compact", "batchnorm-dx-from-dgamma-dbeta", "conv1d-forward", "conv1d-dw", "conv1d-dx",
+    "batchnorm-dmean", "batchnorm-dx", "batchnorm-dx-compact", "batchnorm-dx-from-dgamma-dbeta", "conv1d-forward", "conv1d-dw", "conv1d-dx", "conv1d-output-length",
     "maxpool-forward", "maxpool-backward", "softmax-jacobian-column", "softmax-jacobian-row",
     "sigmoid-derivative-bound", "vanishing-gradient-bound", "gradcheck-relative-error", "gradcheck-verdict",
-    "count-dense", "count-conv1d", "multi-sigmoid-bce", "ce-from-logits", "ce-from-logits-stable",
+    "count-dense", "count-conv1d", "count-batchnorm", "multi-sigmoid-bce", "ce-from-logits", "ce-from-logits-stable",
     "ce-from-logits-gradient", "gate-add", "gate-multiply", "gate-max", "gate-fanout",
 }
 # Names Chinese course material keeps as they are; anything else in Latin letters (3+) is English.

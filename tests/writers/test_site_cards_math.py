@@ -50,26 +50,42 @@ def test_batchnorm_backward_cards():
 
 def test_conv1d_cards():
     """conv1d-forward, -dw, -dx: valid cross-correlation, stride 1, 1-based indices as on the card."""
-    n, K = 7, 3
-    x, w, b = RNG.normal(size=n), RNG.normal(size=K), 0.3
-    dy = RNG.normal(size=n - K + 1)
+    n, k = 7, 3
+    x, w, b = RNG.normal(size=n), RNG.normal(size=k), 0.3
+    dz = RNG.normal(size=n - k + 1)
 
-    def forward(x, w, b=b):  # y_i = b + Σ_k w_k x_{i+k-1}
-        return np.array([b + sum(w[k - 1] * x[i + k - 2] for k in range(1, K + 1)) for i in range(1, n - K + 2)])
+    def forward(x, w, b=b):  # z_i = Σ_j w_j x_{i+j-1} + b
+        return np.array([sum(w[j - 1] * x[i + j - 2] for j in range(1, k + 1)) + b for i in range(1, n - k + 2)])
 
-    dw = np.array([sum(dy[i - 1] * x[i + k - 2] for i in range(1, n - K + 2)) for k in range(1, K + 1)])
-    dx = np.array([sum(w[k - 1] * dy[j - k] for k in range(1, K + 1) if 1 <= j - k + 1 <= n - K + 1)
-                   for j in range(1, n + 1)])
+    dw = np.array([sum(dz[i - 1] * x[i + j - 2] for i in range(1, n - k + 2)) for j in range(1, k + 1)])
+    dx = np.array([sum(w[j - 1] * dz[t - j] for j in range(1, k + 1) if 1 <= t - j + 1 <= n - k + 1)
+                   for t in range(1, n + 1)])
     _close(forward(x, w), np.correlate(x, w, mode="valid") + b)
-    _close(dw, central_difference(lambda v: float(forward(x, v) @ dy), w.copy()))
-    _close(dx, central_difference(lambda v: float(forward(v, w) @ dy), x.copy()))
-    _close(dy.sum(), central_difference(lambda v: float(forward(x, w, v[0]) @ dy), np.array([b]))[0])
+    _close(dw, central_difference(lambda v: float(forward(x, v) @ dz), w.copy()))
+    _close(dx, central_difference(lambda v: float(forward(v, w) @ dz), x.copy()))
+    _close(dz.sum(), central_difference(lambda v: float(forward(x, w, v[0]) @ dz), np.array([b]))[0])
+
+
+@pytest.mark.parametrize("n, k, s", [(7, 3, 1), (7, 3, 2), (8, 3, 2), (9, 2, 3), (5, 5, 2)])
+def test_conv1d_stride_cards(n, k, s):
+    """conv1d-output-length ⌊(n − k)/s⌋ + 1 and the stride-s row: dx_t sums w_j dz_i over (i−1)s + j = t."""
+    x, w = RNG.normal(size=n), RNG.normal(size=k)
+    n_out = (n - k) // s + 1
+    assert n_out == len(range(1, n - k + 2, s))  # window starts 1, 1 + s, … up to n − k + 1
+    forward = lambda x, w: np.array([sum(w[j - 1] * x[(i - 1) * s + j - 1] for j in range(1, k + 1))  # noqa: E731
+                                     for i in range(1, n_out + 1)])
+    dz = RNG.normal(size=n_out)
+    dx = np.zeros(n)
+    for i in range(1, n_out + 1):
+        for j in range(1, k + 1):
+            dx[(i - 1) * s + j - 1] += w[j - 1] * dz[i - 1]
+    _close(dx, central_difference(lambda v: float(forward(v, w) @ dz), x.copy()))
 
 
 def test_maxpool_cards():
     """maxpool-forward and -backward: each window's gradient goes to its argmax (windows overlap here)."""
-    x, K, S = np.array([0.3, 1.2, -0.5, 0.9, 2.0, 0.1, -1.0]), 3, 2
-    windows = [list(range((i - 1) * S, (i - 1) * S + K)) for i in range(1, (len(x) - K) // S + 2)]
+    x, k, s = np.array([0.3, 1.2, -0.5, 0.9, 2.0, 0.1, -1.0]), 3, 2
+    windows = [list(range((i - 1) * s, (i - 1) * s + k)) for i in range(1, (len(x) - k) // s + 2)]
     dy = RNG.normal(size=len(windows))
     forward = lambda v: np.array([v[w].max() for w in windows])  # noqa: E731
     dx = np.zeros_like(x)
@@ -129,9 +145,9 @@ def test_vanishing_gradient_bound_card():
 
 
 def test_parameter_count_cards():
-    n_in, n_out, K, c_in, c_out = 4, 3, 5, 2, 6
+    n_in, n_out, k, c_in, c_out = 4, 3, 5, 2, 6
     assert np.zeros((n_out, n_in)).size + np.zeros(n_out).size == n_in * n_out + n_out
-    assert np.zeros((c_out, c_in, K)).size + np.zeros(c_out).size == K * c_in * c_out + c_out
+    assert np.zeros((c_out, c_in, k)).size + np.zeros(c_out).size == k * c_in * c_out + c_out
 
 
 def test_gate_cards():
