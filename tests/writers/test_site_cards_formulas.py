@@ -141,3 +141,12 @@ def test_the_mathml_check_sees_unconverted_latex():
     assert not _converted(str(tex(r"\arg\max_{j} x_{j}")))
     assert not _converted(str(tex(r"\frac{1}{")))
     assert _converted(str(tex(r"\operatorname{argmax}_{j} x_{j}")))
+
+
+def test_the_anki_deck_carries_a_cards_note():
+    """The momentum card's sign convention travels with it into Anki (quizgen export --format anki)."""
+    from quizgen.writers.anki import formula_cards as anki_cards
+
+    back = {c["guid"]: c["fields"][2] for c in anki_cards()}
+    assert "velocity carries −η" in back["quizgen-formula-momentum-step"]
+    assert back["quizgen-formula-sgd-update"].endswith(r"\]")  # a card without a note: the formula alone
