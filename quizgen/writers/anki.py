@@ -83,7 +83,7 @@ def formula_cards() -> list[dict]:
     m = messages(current())
     return [{"guid": f"quizgen-formula-{c['id']}",
              "fields": [escape(f"f-{c['id']}"), f"<p>{escape(m[c['front']])}</p>{lms.display_math(c['ask'])}",
-                        lms.display_math(c["answer"])]}
+                        lms.display_math(c["answer"]) + (f"<p>{escape(m[c['note']])}</p>" if "note" in c else "")]}
             for c in formulas()["cards"]]
 
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
+from quizgen.render.mathml import split_equations
 from quizgen.writers.site_env import messages, templates_root
 from quizgen.writers.site_math import tex, value
 
@@ -23,7 +24,19 @@ def formulas() -> dict:
 
 
 def _cell(text: str, m: dict) -> Markup:
-    return Markup(escape(m[text[4:]])) if text.startswith("msg:") else tex(text)
+    """Words for "msg:<key>", else math: a chain `a,\\quad b` as one <math> per equation, so a
+    narrow table cell wraps between equations instead of scrolling."""
+    if text.startswith("msg:"):
+        return Markup(escape(m[text[4:]]))
+    return Markup(" ".join(tex(piece) for piece in split_equations(text)))
+
+
+def _display(text: str) -> Markup:
+    """A card's formula: one display <math>, or a chain of them that wraps between equations."""
+    pieces = split_equations(text)
+    if len(pieces) == 1:
+        return tex(text, display=True)
+    return Markup('<span class="eqs">' + "".join(tex(piece, display=True) for piece in pieces) + "</span>")
 
 
 def reference_sections(m: dict) -> list[dict]:
@@ -35,8 +48,11 @@ def reference_sections(m: dict) -> list[dict]:
 
 
 def formula_cards(m: dict) -> list[dict]:
+    """One card per [[cards]] entry: words from the catalog, math from formulas.toml; an optional
+    `note` key states the convention the answer depends on (momentum's sign, λ/2m, …)."""
     return [{"id": f"f-{c['id']}", "kind": "formula", "front": Markup(f"<p>{escape(m[c['front']])}</p>"),
-             "ask": tex(c["ask"], display=True), "back": tex(c["answer"], display=True), "note": "", "href": ""}
+             "ask": _display(c["ask"]), "back": _display(c["answer"]),
+             "note": m[c["note"]] if "note" in c else "", "href": ""}
             for c in formulas()["cards"]]
 
 
