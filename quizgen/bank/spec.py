@@ -30,11 +30,13 @@ PROMPT_NAMES = frozenset({
     "asked", "asked_text", "network", "notation", "m", "L", "sizes", "loss", "loss_latex",
     "reduction", "learning_rate", "eps", "z", "activation", "activation_latex", "entry", "known",
     "param", "examples", "reduced", "optimizer", "count", "parameter",
+    "layer", "setting", "layout",
 })
 MISTAKE_IDS = set(CATALOG) | set(OTHER)
 TOP_KEYS = {"id", "title", "topic", "tags", "difficulty", "source", "kind", "notation", "prompt",
             "summary", "network", "values", "ask", "min_distractors", "hints", "mistake_credit", "parts",
-            "optimizer", "graph"}
+            "optimizer", "graph",
+            "layer"}
 NETWORK_KEYS = {"inputs", "hidden", "outputs", "batch", "activations", "bias", "loss", "reduction",
                 "learning_rate"}
 VALUE_KEYS = {"grid", "X", "W", "b", "labels", "nonzero_weights", "z", "eps"}
@@ -79,6 +81,7 @@ class Family:
     graph: dict = field(default_factory=dict)  # a computational_graph family's circuit and asked inputs (its kind checks it)
     parts: tuple = ()  # a multipart family's [[parts]] tables, checked by its kind (bank/kinds/multipart.py)
     optimizer: dict = field(default_factory=dict)  # an optimizer_step family's [optimizer] table, checked by its kind
+    layer_table: dict = field(default_factory=dict)  # a layer_forward/layer_backward family's [layer] table
     texts: dict = field(default_factory=dict)  # language -> its own title/summary/source/hints/prompt (bank/localized.py)
 
     @property
@@ -254,7 +257,8 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     if kind in kinds:  # the kind's own rules (quizgen/bank/kinds/<kind>.py)
         kinds[kind].validate(c, {"hidden": hidden, "activations": acts, "losses": losses, "quantity": quantity,
                                  "entry": entry, "learning_rate": lr, "bias": bias, "layer": layer,
-                                 "parts": data.get("parts"), "optimizer": data.get("optimizer"), "graph": data.get("graph")})
+                                 "parts": data.get("parts"), "optimizer": data.get("optimizer"), "graph": data.get("graph"),
+                                 "layer_table": data.get("layer")})
     min_d = data.get("min_distractors", 1)
     if not isinstance(min_d, int) or isinstance(min_d, bool) or not 0 <= min_d <= MAX_DISTRACTORS:
         c.add("min_distractors", t("family.min_distractors", limit=MAX_DISTRACTORS, value=min_d))
@@ -297,6 +301,7 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         graph=dict(data["graph"]) if isinstance(data.get("graph"), dict) else {},
         parts=tuple(dict(p) for p in data.get("parts", ()) if isinstance(p, dict)),
         optimizer=dict(data["optimizer"]) if isinstance(data.get("optimizer"), dict) else {},
+        layer_table=dict(data["layer"]) if isinstance(data.get("layer"), dict) else {},
         texts=texts,
     )
     return family, []
