@@ -45,7 +45,8 @@ def scaling(x: np.ndarray, mask: np.ndarray, p: float, convention: str, mode: st
 def _rule(out: str, inp: str, masked: bool, scale: str, why: str) -> Rule:
     pieces, f = SCALES[scale]
     parts = (f"{'y' if out == 'y' else 'dx'} =", f"@{inp}") + ((r"\odot", "@mask") if masked else ()) + pieces
-    return Rule(parts, lambda v: np.asarray(v[inp]) * (np.asarray(v["mask"]) if masked else 1.0) * f(v["p"]), why)
+    return Rule(parts, lambda v: np.asarray(v[inp]) * (np.asarray(v["mask"]) if masked else 1.0)
+                * (f(v["p"]) if pieces else 1.0), why)  # a rule reads only the values it shows
 
 
 @dataclass(frozen=True)
