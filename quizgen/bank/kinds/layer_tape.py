@@ -27,6 +27,7 @@ from quizgen.render.numbers import round_sig
 COMMON = {"type", "ask", "features", "batch", "dy"}
 MAX_FEATURES, MAX_BATCH = 4, 5  # a hand calculation
 MAX_CHOICES = 8
+NEAR_CANCEL = 0.01  # an entry this small beside the largest is a cancellation, not a hand calculation
 
 
 def asked_types() -> list[str]:
@@ -81,7 +82,7 @@ def shown(value, notation: Notation):
     if arr.size == 1:
         return float(arr.reshape(()))
     if arr.ndim == 1:
-        arr = arr[:, None] if notation is Notation.COLUMN else arr[None, :]
+        return (arr[:, None] if notation is Notation.COLUMN else arr[None, :]).tolist()
     return notation.orient(arr).tolist()
 
 
@@ -113,8 +114,11 @@ def build(family: Family, rng: np.random.Generator, backward: bool) -> Draft:
     value = shown(tape[ask], notation)
     if not np.isfinite(np.asarray(value)).all():
         raise Degenerate("the asked quantity is not finite (a constant feature without ε)")
-    if np.max(np.abs(value)) < DISPLAY_FLOOR:
+    size = np.abs(np.asarray(value))
+    if np.max(size) < DISPLAY_FLOOR:
         raise Degenerate("the asked value is 0 or underflows the display")
+    if ((size > 0) & (size < NEAR_CANCEL * np.max(size))).any():
+        raise Degenerate("an entry nearly cancels to 0 (its digits would be rounding noise)")
     exact = layer.exact(options)
     asked = asked_precision(value, exact)
 
@@ -147,17 +151,10 @@ def build(family: Family, rng: np.random.Generator, backward: bool) -> Draft:
                    **{k: text(f"layer.{layer.name}.{k}_{v}") for k, v in options.items()})
     context = {"layer": text(f"layer.{layer.name}.name"), "setting": setting, "notation": family.notation,
                "layout": text(f"prompts.layer_layout_{family.notation}"), "m": m,
-               "network": r",\quad ".join(e for e in (symbolic(rules[q], layer.symbols) for q in forward)
-                                           if not restates(e)),
+               "network": r",\quad ".join(symbolic(rules[q], layer.symbols) for q in forward if not rules[q].aside),
                "asked": layer.symbols[ask], "asked_text": ask}
     return Draft(answer=answer, steps=steps(layer, rules, tape, ask, notation), given=given, context=context,
                  distractors=found.kept)
-
-
-def restates(equation: str) -> bool:
-    """`a = a` (a name for an expression, written out): no equation worth stating."""
-    left, _, right = equation.partition("=")
-    return "".join(left.split()) == "".join(right.split())
 
 
 def symbolic(rule, symbols) -> str:
@@ -169,7 +166,17 @@ def steps(layer, rules, tape, ask: str, notation: Notation) -> list:
     out = []
     for name in needed(rules, ask):
         rule = rules[name]
-        parts = [{"num": shown(tape[p[1:]], notation)} if p.startswith("@") else {"tex": p} for p in rule.parts]
+        parts = []
+        for piece in rule.parts:
+            if not piece.startswith("@"):
+                parts.append({"tex": piece})
+                continue
+            number = shown(tape[piece[1:]], notation)
+            after_operator = parts and not parts[-1].get("tex", "").rstrip().endswith(("=", "("))
+            if isinstance(number, float) and number < 0 and after_operator:  # x − (−1.25), not x − −1.25
+                parts += [{"tex": r"\left("}, {"num": number}, {"tex": r"\right)"}]
+            else:
+                parts.append({"num": number})
         result = shown(tape[name], notation)
         parts += [{"tex": "="}, {"num": result}]
         role = "forward" if name in layer.forward_quantities else "backward"

@@ -51,11 +51,15 @@ class LayerType(Protocol):
 @dataclass(frozen=True)
 class Rule:
     """One worked step: `value(named values)` and the step as written, `parts` being TeX pieces and
-    "@name" references to values (shown as numbers); `why` is the message key of its explanation."""
+    "@name" references to values (shown as numbers); `why` is the message key of its explanation.
+    Each TeX piece is balanced on its own (writers convert piece by piece), except a piece that is
+    exactly \\left( or \\right). `aside`: the quantity only names an expression (√(σ² + ε)), so the
+    layer's equations leave it out."""
 
     parts: tuple[str, ...]
     value: Callable[[Mapping[str, Any]], Array]
     why: str
+    aside: bool = False
 
     @property
     def uses(self) -> tuple[str, ...]:

@@ -20,9 +20,9 @@ MODES = ("train", "test")
 # The scale a rule applies after the mask: its TeX pieces and its value from p.
 SCALES = {
     "1/p": ((r"/", "@p"), lambda p: 1.0 / p),
-    "1/(1-p)": ((r"/ \left(1 -", "@p", r"\right)"), lambda p: 1.0 / (1.0 - p)),
+    "1/(1-p)": (("/", r"\left(", "1 -", "@p", r"\right)"), lambda p: 1.0 / (1.0 - p)),
     "p": ((r"\cdot", "@p"), lambda p: p),
-    "1-p": ((r"\cdot \left(1 -", "@p", r"\right)"), lambda p: 1.0 - p),
+    "1-p": ((r"\cdot", r"\left(", "1 -", "@p", r"\right)"), lambda p: 1.0 - p),
     "none": ((), lambda p: 1.0),
 }
 MISTAKES = ("dropout_no_mask", "dropout_no_scale", "dropout_drop_probability", "dropout_mask_at_test",
