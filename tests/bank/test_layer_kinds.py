@@ -21,8 +21,8 @@ def ndims(layer, options) -> dict[str, int]:
     """How many axes each named value has internally (0 scalar, 1 per feature, 2 features × m)."""
     rng = np.random.default_rng(0)
     values = {"x": np.ones((2, 3)) + np.arange(6).reshape(2, 3), "dy": np.ones((2, 3)), "m": 3.0,
-              **layer.draw(rng, (2, 3), lambda name, shape, nonzero: np.ones(shape)),
               **{k: d[2][0] for k, d in layer.scalars.items()}}
+    values.update(layer.draw(rng, (2, 3), lambda name, shape, nonzero: np.ones(shape), {**options, **values}))
     rules = layer.rules(options)
     for name in rules:
         values = evaluate(rules, values, name)

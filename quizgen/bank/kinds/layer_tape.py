@@ -99,8 +99,8 @@ def build(family: Family, rng: np.random.Generator, backward: bool) -> Draft:
         return grid_values(rng, *family.ranges[name], step, shape, nonzero)
 
     x = pick("X", (n, m), True)  # (features, m) internally
-    stated = layer.draw(rng, (n, m), pick)
     scalars = {key: _choose(rng, raw.get(key, list(default))) for key, (_, _, default) in layer.scalars.items()}
+    stated = layer.draw(rng, (n, m), pick, {**options, **scalars})
     values = {"x": x, **stated, **scalars, "m": float(m)}
     if backward:
         y, _ = layer.forward(x, {**stated, **scalars, **options})

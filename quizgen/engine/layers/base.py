@@ -79,9 +79,10 @@ class AskedLayer(LayerType, Protocol):
 
     def mistaken(self, mistake: str, options: Mapping[str, str]) -> dict[str, Rule] | None: ...  # None: n/a
 
-    # its stated arrays; pick(range name "X" | "W" | "b", shape, nonzero) draws on the family's grid
+    # its stated arrays; pick(range name "X" | "W" | "b", shape, nonzero) draws on the family's grid;
+    # `settings` holds this variant's options and chosen scalars (a kernel size, a keep probability)
     def draw(self, rng: np.random.Generator, x_shape: tuple[int, int],
-             pick: Callable[[str, tuple, bool], Array]) -> dict[str, Array]: ...
+             pick: Callable[[str, tuple, bool], Array], settings: Mapping[str, Any]) -> dict[str, Array]: ...
 
     def exact(self, options: Mapping[str, str]) -> bool: ...  # grid inputs give short decimals throughout
 

@@ -107,7 +107,7 @@ class BatchNorm:
     def mistaken(self, mistake, options):
         return {**RULES, **WRONG[mistake]}
 
-    def draw(self, rng, x_shape, pick):
+    def draw(self, rng, x_shape, pick, settings):
         """γ (nonzero) from the family's W range, β from its b range, one per feature."""
         return {"gamma": pick("W", (x_shape[0],), True), "beta": pick("b", (x_shape[0],), False)}
 

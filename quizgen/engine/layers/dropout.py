@@ -102,7 +102,7 @@ class Dropout:
             return self._rules(other, mode)
         raise KeyError(mistake)
 
-    def draw(self, rng, x_shape, pick):
+    def draw(self, rng, x_shape, pick, settings):
         """A 0/1 mask with a kept and a dropped unit (where there are two), so it matters."""
         for _ in range(20):
             mask = rng.integers(0, 2, size=x_shape).astype(float)
