@@ -24,6 +24,7 @@ from quizgen.messages import t
 from quizgen.messages.text import text
 from quizgen.render.numbers import round_sig
 
+TABLE = "layer"  # the family's table; error keys are built from it (not catalog keys of the 'layer' area)
 COMMON = {"type", "ask", "features", "batch", "dy"}
 MAX_FEATURES, MAX_BATCH = 4, 5  # a hand calculation
 MAX_CHOICES = 8
@@ -41,33 +42,33 @@ def options_of(layer, raw: dict) -> dict:
 def validate(c, seen: dict, backward: bool) -> None:
     raw = seen.get("layer_table")
     if not isinstance(raw, dict):
-        c.add("layer", t("kinds.layer_table", types=", ".join(asked_types())))
+        c.add(TABLE, t("kinds.layer_table", types=", ".join(asked_types())))
         return
-    name = one_of(c, "layer.type", raw.get("type"), tuple(asked_types()), "layer type")
+    name = one_of(c, f"{TABLE}.type", raw.get("type"), tuple(asked_types()), "layer type")
     if name is None:
         return
     layer = TYPES[name]
     known = COMMON | set(layer.options) | set(layer.scalars)
     for key in sorted(set(raw) - known, key=str):
-        c.add(f"layer.{key}"[:80], t("kinds.layer_unknown_key", known=", ".join(sorted(known))))
+        c.add(f"{TABLE}.{key}"[:80], t("kinds.layer_unknown_key", known=", ".join(sorted(known))))
     for key, allowed in layer.options.items():
         if key in raw:
-            one_of(c, f"layer.{key}", raw[key], allowed, key)
+            one_of(c, f"{TABLE}.{key}", raw[key], allowed, key)
     for key, (low, high, _) in layer.scalars.items():
         values = raw.get(key, [low])
         values = values if isinstance(values, list) else [values]
         if (not values or len(values) > MAX_CHOICES or not all(
                 isinstance(v, (int, float)) and not isinstance(v, bool) and low <= v <= high for v in values)):
-            c.add(f"layer.{key}", t("kinds.layer_choices", low=low, high=high, value=str(raw[key])[:40]))
-    number_range(c, "layer.features", raw.get("features", [1, 2]), low=1, high=MAX_FEATURES)
-    number_range(c, "layer.batch", raw.get("batch", [2, 3]), low=1, high=MAX_BATCH)
-    number_range(c, "layer.dy", raw.get("dy", [-2, 2]), integer=False, low=-100, high=100)
+            c.add(f"{TABLE}.{key}", t("kinds.layer_choices", low=low, high=high, value=str(raw[key])[:40]))
+    number_range(c, f"{TABLE}.features", raw.get("features", [1, 2]), low=1, high=MAX_FEATURES)
+    number_range(c, f"{TABLE}.batch", raw.get("batch", [2, 3]), low=1, high=MAX_BATCH)
+    number_range(c, f"{TABLE}.dy", raw.get("dy", [-2, 2]), integer=False, low=-100, high=100)
     options = options_of(layer, raw)
     if any(options[k] not in allowed for k, allowed in layer.options.items()):
         return
     side = layer.backward_quantities if backward else layer.forward_quantities
     rules = layer.rules(options)
-    one_of(c, "layer.ask", raw.get("ask"), tuple(q for q in side if q in rules), "quantity")
+    one_of(c, f"{TABLE}.ask", raw.get("ask"), tuple(q for q in side if q in rules), "quantity")
 
 
 def _choose(rng, value) -> float:

@@ -77,12 +77,13 @@ class Dropout:
     def rules(self, options):
         return self._rules(options["convention"], options["mode"])
 
-    def _rules(self, convention, mode, back_mask=True, scale=None, why="layer.dropout.why"):
+    def _rules(self, convention, mode, back_mask=True, scale=None):
         masked, correct = factor(convention, mode)
         scale = correct if scale is None else scale
-        rules = {"y": _rule("y", "x", masked, scale, f"{why}_{convention}_{mode}")}
+        rules = {"y": _rule("y", "x", masked, scale, f"layer.dropout.why_{convention}_{mode}")}
         if mode == "train":
-            rules["dA_prev"] = _rule("dA_prev", "dy", masked and back_mask, scale, f"{why}_back_{convention}")
+            rules["dA_prev"] = _rule("dA_prev", "dy", masked and back_mask, scale,
+                                     f"layer.dropout.why_back_{convention}")
         return rules
 
     def mistaken(self, mistake, options):
