@@ -118,3 +118,9 @@ def test_a_bad_layer_table_is_one_error_at_its_key(table, key):
     family, errors = parse_family(data, "f.toml", "f", "t")
     assert family is None
     assert [e.key for e in errors] == [key], [str(e) for e in errors]
+
+
+def test_a_layer_table_in_another_kind_is_refused():
+    data = {**BASE, "kind": "gradient_matrix", "ask": {"entry": "all"}, "layer": {"type": "dropout", "ask": "y"}}
+    family, errors = parse_family(data, "f.toml", "f", "t")
+    assert family is None and [e.key for e in errors] == ["layer"]
