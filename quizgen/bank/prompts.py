@@ -26,6 +26,7 @@ NETWORK_KINDS = ("forward_value", "loss_value", "output_delta", "gradient_entry"
 KINDS = NETWORK_KINDS + ("activation_derivative", "shapes_table", "optimizer_step", "computational_graph")
 NETWORK_KINDS += ("training_iteration",)  # issue 20, training
 KINDS += ("training_iteration", "parameter_count")  # issue 20, training
+KINDS += ("layer_forward", "layer_backward")
 
 
 class _Defaults(Mapping):

@@ -30,12 +30,13 @@ PROMPT_NAMES = frozenset({
     "asked", "asked_text", "network", "notation", "m", "L", "sizes", "loss", "loss_latex",
     "reduction", "learning_rate", "eps", "z", "activation", "activation_latex", "entry", "known",
     "param", "examples", "reduced", "optimizer", "count", "parameter",
+    "layer", "setting", "layout",
 })
 MISTAKE_IDS = set(CATALOG) | set(OTHER)
 TOP_KEYS = {"id", "title", "topic", "tags", "difficulty", "source", "kind", "notation", "prompt",
             "summary", "network", "values", "ask", "min_distractors", "hints", "mistake_credit", "parts",
             "optimizer", "graph",
-            "training", "counting"}
+            "training", "counting", "layer"}
 NETWORK_KEYS = {"inputs", "hidden", "outputs", "batch", "activations", "bias", "loss", "reduction",
                 "learning_rate"}
 VALUE_KEYS = {"grid", "X", "W", "b", "labels", "nonzero_weights", "z", "eps"}
@@ -82,6 +83,7 @@ class Family:
     optimizer: dict = field(default_factory=dict)  # an optimizer_step family's [optimizer] table, checked by its kind
     training: dict = field(default_factory=dict)  # a training_iteration family's [training] table (its kind checks it)
     counting: dict = field(default_factory=dict)  # a parameter_count family's [counting] table (its kind checks it)
+    layer_table: dict = field(default_factory=dict)  # a layer_forward/layer_backward family's [layer] table
     texts: dict = field(default_factory=dict)  # language -> its own title/summary/source/hints/prompt (bank/localized.py)
 
     @property
@@ -257,11 +259,14 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     for key, owner in (("training", "training_iteration"), ("counting", "parameter_count")):
         if key in data and kind != owner:
             c.add(key, t("kinds.table_other_kind", table=key, kind=owner))
+    if "layer" in data and kind not in ("layer_forward", "layer_backward"):
+        c.add("layer", t("kinds.layer_other_kind"))
     if kind in kinds:  # the kind's own rules (quizgen/bank/kinds/<kind>.py)
         kinds[kind].validate(c, {"hidden": hidden, "activations": acts, "losses": losses, "quantity": quantity,
                                  "entry": entry, "learning_rate": lr, "bias": bias, "layer": layer,
                                  "parts": data.get("parts"), "optimizer": data.get("optimizer"), "graph": data.get("graph"),
-                                 "training": data.get("training"), "counting": data.get("counting")})
+                                 "training": data.get("training"), "counting": data.get("counting"),
+                                 "layer_table": data.get("layer")})
     min_d = data.get("min_distractors", 1)
     if not isinstance(min_d, int) or isinstance(min_d, bool) or not 0 <= min_d <= MAX_DISTRACTORS:
         c.add("min_distractors", t("family.min_distractors", limit=MAX_DISTRACTORS, value=min_d))
@@ -306,6 +311,7 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         optimizer=dict(data["optimizer"]) if isinstance(data.get("optimizer"), dict) else {},
         training=dict(data["training"]) if isinstance(data.get("training"), dict) else {},
         counting=dict(data["counting"]) if isinstance(data.get("counting"), dict) else {},
+        layer_table=dict(data["layer"]) if isinstance(data.get("layer"), dict) else {},
         texts=texts,
     )
     return family, []

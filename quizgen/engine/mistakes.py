@@ -17,6 +17,7 @@ from quizgen.engine.activations import Activation
 from quizgen.engine.graph import MISTAKES as GRAPH_MISTAKES
 from quizgen.engine.counting import SLIPS as COUNTING_SLIPS
 from quizgen.engine.training import SLIPS as TRAINING_SLIPS
+from quizgen.engine.layers import TYPES as LAYER_TYPES
 from quizgen.engine.backprop import Backward, solve_backward, solve_forward
 from quizgen.engine.losses import Loss
 from quizgen.engine.network import Network
@@ -372,6 +373,8 @@ OTHER: dict[str, Misconception] = {m.id: m for m in [
     Misconception("decay_forgotten"),
     *(Misconception(mid) for mid in GRAPH_MISTAKES),  # computational graphs (engine/graph.py)
     *(Misconception(mid) for mid in TRAINING_SLIPS + COUNTING_SLIPS),  # engine/training.py, engine/counting.py
+    # layer types (engine/layers/*.py): each asked type's catalogued `mistakes`
+    *(Misconception(mid) for layer in LAYER_TYPES.values() for mid in getattr(layer, "mistakes", ())),
 ]}
 
 

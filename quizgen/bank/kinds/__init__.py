@@ -11,6 +11,7 @@ from quizgen.bank.kinds import (  # noqa: F401  (each registers itself)
     forward_value, loss_value, output_delta, gradient_entry, gradient_matrix, shapes_table, sgd_update,
     activation_derivative, gradient_check, formula_choice, find_error, multipart,
     optimizer_step, computational_graph,
+    layer_forward, layer_backward,
 )
 from quizgen.bank.kinds import training_iteration, parameter_count  # noqa: F401,E402  (issue 20, training)
 

@@ -16,11 +16,18 @@ A layer type is a value (usually a frozen dataclass instance) with
 Arrays are in the engine's internal column orientation (features along axis 0, examples along the last
 axis); `Notation.orient` converts at the edges, as for the dense network. Registering a type is one
 `register(...)` in its own module; importing `quizgen.engine.layers` registers the shipped ones.
+
+Extension (helper `layers`, issue 20; the protocol above is unchanged): a type that questions can ask
+about (bank/kinds/layer_forward.py, layer_backward.py) is also an `AskedLayer`. It states its worked
+steps as `Rule`s (each quantity from named values, with the parts a student writes), its catalogued
+mistakes as changed rule sets, how a question draws its stated values, and the options a family may
+set. `evaluate` runs a rule set, optionally carrying each result at a few significant figures.
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Protocol
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Protocol
 
 import numpy as np
 
@@ -39,6 +46,68 @@ class LayerType(Protocol):
     def forward(self, x: Array, params: Mapping[str, Array]) -> tuple[Array, dict[str, Any]]: ...
 
     def backward(self, dy: Array, params: Mapping[str, Array], cache: Mapping[str, Any]) -> tuple[Array, dict[str, Array]]: ...
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One worked step: `value(named values)` and the step as written, `parts` being TeX pieces and
+    "@name" references to values (shown as numbers); `why` is the message key of its explanation.
+    Each TeX piece is balanced on its own (writers convert piece by piece), except a piece that is
+    exactly \\left( or \\right). `aside`: the quantity only names an expression (√(σ² + ε)), so the
+    layer's equations leave it out."""
+
+    parts: tuple[str, ...]
+    value: Callable[[Mapping[str, Any]], Array]
+    why: str
+    aside: bool = False
+
+    @property
+    def uses(self) -> tuple[str, ...]:
+        return tuple(p[1:] for p in self.parts if p.startswith("@"))
+
+
+class AskedLayer(LayerType, Protocol):
+    # option name -> its allowed words, the first the default ("convention": ("inverted", "plain"))
+    options: Mapping[str, tuple[str, ...]]
+    # stated scalar name -> (low, high, default choices) a family may list choices for ("p": (0.1, 1, (0.5,)))
+    scalars: Mapping[str, tuple[float, float, tuple[float, ...]]]
+    symbols: Mapping[str, str]  # every value or quantity name -> its TeX symbol
+    mistakes: tuple[str, ...]  # catalogued mistake ids (engine/mistakes.py OTHER)
+    soft: frozenset[str]  # mistakes whose effect can vanish at the asked precision (a tiny ε): kept where they show
+
+    def rules(self, options: Mapping[str, str]) -> dict[str, Rule]: ...  # in worked order, forward first
+
+    def mistaken(self, mistake: str, options: Mapping[str, str]) -> dict[str, Rule] | None: ...  # None: n/a
+
+    # its stated arrays; pick(range name "X" | "W" | "b", shape, nonzero) draws on the family's grid;
+    # `settings` holds this variant's options and chosen scalars (a kernel size, a keep probability)
+    def draw(self, rng: np.random.Generator, x_shape: tuple[int, int],
+             pick: Callable[[str, tuple, bool], Array], settings: Mapping[str, Any]) -> dict[str, Array]: ...
+
+    def exact(self, options: Mapping[str, str]) -> bool: ...  # grid inputs give short decimals throughout
+
+    def reject(self, values: Mapping[str, Any]) -> str | None: ...  # why a draw makes a poor question, or None
+
+
+def needed(rules: Mapping[str, Rule], asked: str) -> list[str]:
+    """The quantities `asked` is computed from (itself included), in the rule set's order."""
+    want, stack = set(), [asked]
+    while stack:
+        name = stack.pop()
+        if name in rules and name not in want:
+            want.add(name)
+            stack.extend(rules[name].uses)
+    return [name for name in rules if name in want]
+
+
+def evaluate(rules: Mapping[str, Rule], values: Mapping[str, Any], asked: str,
+             carry: Callable[[Array], Array] | None = None) -> dict[str, Any]:
+    """`values` plus every quantity `asked` needs, in order (each passed through `carry` if given)."""
+    out = dict(values)
+    for name in needed(rules, asked):
+        result = np.asarray(rules[name].value(out), dtype=float)
+        out[name] = carry(result) if carry else result
+    return out
 
 
 TYPES: Registry[LayerType] = Registry("layer type")
