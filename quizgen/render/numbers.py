@@ -72,6 +72,7 @@ def exact_digits(x: float) -> int | None:
 
 
 def _exact_digits(x: float) -> int | None:
+    """exact_digits trying every k (for the values its shortcut does not cover)."""
     for k in range(1, EXACT_DIGITS + 1):
         if abs(float(f"{x:.{k}g}") - x) <= EXACT_RTOL * abs(x):
             return k

@@ -11,7 +11,6 @@ from functools import lru_cache
 from quizgen.render.numbers import matrix_lines
 
 
-
 @lru_cache(maxsize=None)
 def _converter():
     """pylatexenc's converter, made (and pylatexenc imported) at the first conversion: listing
@@ -19,6 +18,7 @@ def _converter():
     from pylatexenc.latex2text import LatexNodes2Text
 
     return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+
 
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
 
