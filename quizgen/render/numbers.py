@@ -54,7 +54,25 @@ def plain(v):
 
 
 def exact_digits(x: float) -> int | None:
-    """The fewest significant digits that write x exactly (up to float noise), or None."""
+    """The fewest significant digits that write x exactly (up to float noise), or None.
+
+    Only a k whose next four digits (of x's 17) are all 0 or all 9 can pass the round trip (x is
+    within EXACT_RTOL, about 2 units of the 15th digit, of k digits), so the others are skipped
+    without formatting and parsing: the same answer, bit for bit, at a fraction of the cost for
+    the noisy values that pass no k at all."""
+    if not 1e-280 < abs(x) < 1e280:  # 0, subnormal, huge, inf, nan: every k, as written
+        return _exact_digits(x)
+    digits = f"{x:.16e}".lstrip("-").replace(".", "")
+    for k in range(1, EXACT_DIGITS + 1):
+        if digits[k:k + 4].strip("09"):
+            continue
+        if abs(float(f"{x:.{k}g}") - x) <= EXACT_RTOL * abs(x):
+            return k
+    return None
+
+
+def _exact_digits(x: float) -> int | None:
+    """exact_digits trying every k (for the values its shortcut does not cover)."""
     for k in range(1, EXACT_DIGITS + 1):
         if abs(float(f"{x:.{k}g}") - x) <= EXACT_RTOL * abs(x):
             return k

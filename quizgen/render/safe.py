@@ -17,9 +17,8 @@ import html
 import re
 from xml.etree.ElementTree import Element
 
-import markdown as _markdown
-from markdown.treeprocessors import Treeprocessor
-from markdown.util import AMP_SUBSTITUTE
+# python-markdown is imported on the first conversion, not with this module: a command that
+# converts no Markdown (`export --format json`) does not pay for loading it.
 
 # Presentation MathML that latex2mathml writes; anything else becomes an <mrow> of its children.
 MATHML_ELEMENTS = frozenset({
@@ -103,6 +102,8 @@ def mathml_inner(math: Element) -> str:
 def safe_href(url: str) -> bool:
     """Whether a link target is http(s), relative or a #fragment, read as a browser reads it
     (entities decoded, tabs, newlines and controls ignored); `//host` counts as remote."""
+    from markdown.util import AMP_SUBSTITUTE
+
     url = url.replace(AMP_SUBSTITUTE, "&")  # Markdown's stand-in for & (its e-mail links use it)
     if "\x02" in url or "\x03" in url:  # any other Markdown placeholder: not a plain target
         return False
@@ -113,32 +114,38 @@ def safe_href(url: str) -> bool:
     return not re.match(r"[/\\]{2}", seen)
 
 
-class _LinkGuard(Treeprocessor):
-    """Drop unsafe link targets and show images as their alt text (runs after every other
-    tree step, so backslash-escapes in a target are already undone)."""
+def _link_guard(treeprocessor: type) -> type:
+    class _LinkGuard(treeprocessor):
+        """Drop unsafe link targets and show images as their alt text (runs after every other
+        tree step, so backslash-escapes in a target are already undone)."""
 
-    def run(self, root: Element) -> None:
-        for el in root.iter():
-            if el.tag == "a":
-                href = el.attrib.pop("href", None)
-                if href is not None and safe_href(href):
-                    el.set("href", href)
-            elif el.tag == "img":
-                alt = el.get("alt", "")
-                el.attrib.clear()
-                el.tag, el.text = "span", alt
+        def run(self, root: Element) -> None:
+            for el in root.iter():
+                if el.tag == "a":
+                    href = el.attrib.pop("href", None)
+                    if href is not None and safe_href(href):
+                        el.set("href", href)
+                elif el.tag == "img":
+                    alt = el.get("alt", "")
+                    el.attrib.clear()
+                    el.tag, el.text = "span", alt
+
+    return _LinkGuard
 
 
-def converter() -> _markdown.Markdown:
+def converter():
     """A Markdown converter with no raw-HTML pass-through and guarded links and images."""
-    md = _markdown.Markdown()
+    import markdown
+    from markdown.treeprocessors import Treeprocessor
+
+    md = markdown.Markdown()
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
-    md.treeprocessors.register(_LinkGuard(md), "quizgen_link_guard", -10)
+    md.treeprocessors.register(_link_guard(Treeprocessor)(md), "quizgen_link_guard", -10)
     return md
 
 
-_md = converter()
+_md = None  # the one converter, made at the first conversion
 
 
 MAX_BRACKETS = 64  # `[` in one text beyond which links are not looked for (see markdown)
@@ -153,6 +160,9 @@ def markdown(text: str) -> str:
     text = _CONTROL.sub("", text)
     if text.count("[") > MAX_BRACKETS:
         text = text.replace("\\[", "[").replace("[", "\\[")
+    global _md
+    if _md is None:
+        _md = converter()
     _md.reset()
     return _md.convert(text)
 

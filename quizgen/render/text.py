@@ -8,18 +8,25 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pylatexenc.latex2text import LatexNodes2Text
-
 from quizgen.render.numbers import matrix_lines
 
-_CONVERTER = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+
+@lru_cache(maxsize=None)
+def _converter():
+    """pylatexenc's converter, made (and pylatexenc imported) at the first conversion: listing
+    the writers, as every `export` does, converts nothing."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+
+
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
 
 
 @lru_cache(maxsize=4096)
 def tex_text(tex: str) -> str:
     """LaTeX math as plain Unicode (memoized: symbolic forms repeat across variants)."""
-    text = _CONVERTER.latex_to_text(tex)
+    text = _converter().latex_to_text(tex)
     text = re.sub(r"\b(log|ln|exp)(?=[A-Za-z(])", r"\1 ", text)  # \log a_j -> "log a_j", not "loga_j"
     return re.sub(r"[ \t]+", " ", text).strip()
 

@@ -110,7 +110,8 @@ def _discover() -> None:
 
 # Modules known to hold no WRITER: skipped so listing formats does not import a browser driver.
 _HELPERS = frozenset({"atomic", "destination", "exam", "lms", "pdf", "pdf_browser", "pdf_merge", "pdf_profile",
-                      "site_cards", "site_env", "site_math", "site_views"})
+                      "site_cards", "site_env", "site_math", "site_views",
+                      "exam_conventions", "exam_parts", "exam_views", "grade", "site_editions"})
 
 
 def names() -> list[str]:

@@ -20,14 +20,17 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-import sqlite3
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from quizgen.bank.question import Question
 from quizgen.messages import current, t
 from quizgen.present import view as present
 from quizgen.writers import Context, FileWriter, lms, register
 from quizgen.writers.lms import escape
+
+if TYPE_CHECKING:
+    import sqlite3  # imported where a deck is written: listing the writers does not load it
 
 STAMP = 1735689600  # 2025-01-01T00:00:00Z: the export's time (cards' modification time)
 SPREAD = 86400  # a note's modification time lies up to a day before the export's, by its content
@@ -124,6 +127,8 @@ def _models():
 
 def package(notes: list[dict], timestamp: int) -> bytes:
     """The .apkg: decks per topic (sorted), then Formulas and Mistakes, in one SQLite collection."""
+    import sqlite3
+
     import genanki
 
     problem_model, card_model = _models()

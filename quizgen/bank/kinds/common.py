@@ -170,8 +170,7 @@ class Distractors:
             if strict:
                 raise Inseparable(mistake_id)
             return
-        self._keep(arr, self._mine_tol(arr), mistake_id,
-                   lambda value, tol, mine: (np.abs(arr - value) <= tol).all() or (np.abs(arr - value) <= mine).all())
+        self._keep(arr, self._mine_tol(arr), mistake_id, lambda value, tol, mine: _within(np.abs(arr - value), tol, mine))
 
     def _keep(self, arr, mine_tol, mistake_id: str, near) -> None:
         """Keep `arr` as a distractor, or name the mistake beside a kept one it is `near`."""
@@ -188,6 +187,12 @@ class Distractors:
         tol = float(mine_tol) if scalar else mine_tol.tolist()
         self.kept.append(Distractor(plain_value, mistake_id, m.name, m.explanation, [], tol))
         self._arrays.append((arr, mine_tol))  # converted once, not at every comparison
+
+
+def _within(off: np.ndarray, tol, mine) -> bool:
+    """Whether every entry of `off` is within `tol`, or every one within `mine` (the distance
+    computed once for both tests)."""
+    return bool((off <= tol).all()) or bool((off <= mine).all())
 
 
 _CARRY = {"rule": "sig", "digits": precision.CARRY}  # the figures a student carries (rule and digits suffice)

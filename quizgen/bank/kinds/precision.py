@@ -90,6 +90,11 @@ def covers(p: dict, q: dict) -> bool | None:
 
 def round_sig(x, digits: int):
     """Round to `digits` significant figures, elementwise (0 stays 0)."""
+    if type(x) is float or type(x) is np.float64 or (type(x) is np.ndarray and x.ndim == 0):
+        a = float(x)
+        m = abs(a)
+        if 1e-200 < m < 1e200 or m == 0.0:
+            return _round_number(a, m, digits)
     arr = np.asarray(x, dtype=float)
     if arr.ndim == 0:
         # log10 of 1 where x is 0 gives magnitude 0 with no divide warning, so no errstate is needed
@@ -106,6 +111,22 @@ def round_sig(x, digits: int):
     out = np.multiply(arr, scale)
     np.rint(out, out=out)
     return np.divide(out, scale, out=out)
+
+
+_SCALES: dict[int, float] = {}  # 10.0 ** k as the NumPy scalar power computes it, by exponent k
+
+
+def _round_number(a: float, m: float, digits: int) -> np.float64:
+    """The 0-d case of `round_sig` for a Python float `a` (|a| = m, 0 or within 1e±200), in plain
+    floats: the same bits as the NumPy form (log10 is NumPy's; the power is NumPy's, made once per
+    exponent; ×, ÷ are IEEE; round() is rint's half-to-even, with the sign of a zero kept), about
+    six times faster."""
+    k = digits - 1 - (math.floor(np.log10(m)) if m else 0)
+    scale = _SCALES.get(k)
+    if scale is None:
+        scale = _SCALES[k] = float(10.0 ** np.float64(k))
+    y = a * scale
+    return np.float64(math.copysign(float(round(y)), y) / scale)
 
 
 class _Carried(Backward):

@@ -1,0 +1,34 @@
+"""Start-up of `quizgen export`: listing the writers (every export does, for --format's help and
+the writer options) loads no page renderer, so a JSON export does not pay for Jinja, Markdown,
+pylatexenc or SQLite (issue 15, speed)."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import quizgen.writers as writers
+
+FOLDER = Path(writers.__file__).parent
+HEAVY = ("jinja2", "markdown", "pylatexenc", "sqlite3")
+
+
+def test_modules_skipped_by_discovery_hold_no_writer():
+    """Guards writers._HELPERS: a module listed there is never imported to find a WRITER, so one
+    that gained a WRITER would silently be missing from --format."""
+    for name in sorted(writers._HELPERS):
+        tree = ast.parse((FOLDER / f"{name}.py").read_text(encoding="utf-8"))
+        assigned = {t.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                    for t in node.targets if isinstance(t, ast.Name)}
+        assert "WRITER" not in assigned, f"quizgen/writers/{name}.py holds a WRITER but discovery skips it"
+
+
+def test_listing_writers_loads_no_page_renderer():
+    """Guards the lazy imports in render/safe.py, render/text.py, writers/site_env.py and anki.py."""
+    code = ("import sys\nfrom quizgen.cli import build_parser\nbuild_parser('export')\n"
+            "from quizgen import writers\nassert 'json' in writers.names() and 'site' in writers.names()\n"
+            f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "", f"listing the writers imported {loaded}"
