@@ -34,7 +34,7 @@ def given_lines(v: present.QuestionView) -> list[str]:
         if isinstance(g.value, (int, float)):
             lines.append(f"  {label} = {value_lines(g.value, '')[0]}")
         else:
-            lines.append(f"  {label}:")
+            lines.append("  " + t("terminal.given_label", label=label))
             lines += value_lines(g.value, "    ")
     return lines
 
