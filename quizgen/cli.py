@@ -63,8 +63,11 @@ def main(argv: list[str] | None = None) -> int:
         if not getattr(args, "run", None):
             parser.print_help()
             return 2
+    outer = current()
     try:
-        with using(chosen_lang(args) or current()):  # every t() and say() below words in it
+        with using(_help_lang(argv)):  # a language it cannot use is reported in the language of the help
+            lang = chosen_lang(args)
+        with using(lang or outer):  # every t() and say() below words in it
             return args.run(args) or 0
     except ErrorList as exc:
         for error in exc.errors:  # one `file: key: what is wrong` line each
