@@ -177,7 +177,11 @@ def load(path: str | Path, error: type[QuizgenError] = QuizgenError, fmt: str | 
         _walk(data)
     except _Refused as exc:
         raise error(exc.what, file=name, key=exc.key) from None
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+    except json.JSONDecodeError as exc:
+        place = t("input.syntax_at", line=exc.lineno, column=exc.colno)
+        raise error(t("input.syntax", format=label, reason=t("input.syntax_reason", message=exc.msg, place=place)),
+                    file=name) from None
+    except tomllib.TOMLDecodeError as exc:
         raise error(t("input.syntax", format=label, reason=_parser_reason(str(exc), text)), file=name) from None
     except (ValueError, RecursionError) as exc:  # e.g. a number the parser refuses to convert
         raise error(t("input.syntax", format=label, reason=exc), file=name) from None
