@@ -3,7 +3,8 @@
 A rule raises Degenerate with its reason as a text (a `reject.*` message key and its parameters,
 worded only where `quizgen check` shows it) and the family key an author would change; the draw
 loop (bank/generate.py) counts the reason and draws again from the same seeded stream, so a
-rejected variant is replaced the same way on every machine. The hook is `sample.solved`, which every network-drawing kind calls once per draw:
+rejected variant is replaced the same way on every machine. The hook is `sample.solved`, which
+every network-drawing kind calls once per draw:
 
 - the forward pass hits a kink exactly, saturates, or takes the log of a value near 0;
 - a hidden layer is dead: every unit is inactive (zero derivative) on every example of the batch;

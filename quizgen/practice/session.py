@@ -170,7 +170,8 @@ class Session:
                     self.say(prose(solution_text(q)))
                     self._conclude(turn, "revealed")
                 elif command == "skip":
-                    shown = t("cli.clause_separator").join(f"{p.label} {p.answer.display}" for p in q.parts) or q.answer.display
+                    shown = (t("cli.clause_separator").join(f"{p.label} {p.answer.display}" for p in q.parts)
+                             or q.answer.display)
                     self.say(t("practice.skipped", answer=shown))
                     self._conclude(turn, "skipped")
                 else:

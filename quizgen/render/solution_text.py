@@ -57,8 +57,8 @@ def render_solution(tape: Tape, title: str = "") -> str:
         lines += [title, "=" * len(title)]
     acts = " → ".join("+".join(a.label for a in layer.activations) for layer in net.layers)
     reduction = words(f"solve.reduction_{net.loss.reduction}")
-    lines.append(words("solve.header", notation=words(f"solve.notation_{n.value}"), layers=L, m=net.m, loss=net.loss.name,
-                   reduction=reduction, activations=acts))
+    lines.append(words("solve.header", notation=words(f"solve.notation_{n.value}"), layers=L, m=net.m,
+                       loss=net.loss.name, reduction=reduction, activations=acts))
     lines.append("")
     lines.append(words("solve.forward"))
     lines += _block("A0 = X", net.X, words("solve.input"), n)
