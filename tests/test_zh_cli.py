@@ -79,3 +79,19 @@ def test_argparse_is_left_as_it_was():
     with using("zh"):
         worded_parser.Parser(prog="x").format_help()
     assert argparse._ is before and argparse.ArgumentParser(prog="x").format_help().startswith("usage:")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_zh_help_is_laid_out_by_display_width(command, capsys, monkeypatch):
+    """Chinese fills two columns a character: help wraps to the terminal and usage lines align
+    under the first option (argparse alone counts characters, so both came out ragged)."""
+    from quizgen.render.width import width
+
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = _run([command, "--help"], capsys, monkeypatch)
+    lines = out.splitlines()
+    assert all(width(line) <= 80 for line in lines if " " in line.strip()), [l for l in lines if width(l) > 80]
+    usage = lines[:next(i for i, line in enumerate(lines) if not line.strip())]
+    if len(usage) > 1:
+        start = width(f"用法：quizgen {command} ")
+        assert all(width(line) - width(line.lstrip()) == start for line in usage[1:]), usage

@@ -14,6 +14,7 @@ import re
 from contextlib import contextmanager
 
 from quizgen.messages import t
+from quizgen.render.width import fill, width
 
 # argparse's message (its gettext id, Python 3.11–3.13) -> our key in cli.toml's [argparse] table.
 # Each catalog text writes argparse's %-fields as {name} (named) or in their order (positional).
@@ -81,11 +82,34 @@ def whole(text: str) -> int:
         raise argparse.ArgumentTypeError(t("input.seed_not_whole", value=text[:40])) from None
 
 
+class Formatter(argparse.HelpFormatter):
+    """argparse's layout measured in terminal columns where a text holds Chinese (two columns a
+    character): help and descriptions wrap to the terminal, usage lines align under "用法："."""
+
+    def _fill_text(self, text, columns, indent):
+        if width(text) == len(text):
+            return super()._fill_text(text, columns, indent)
+        return fill(self._whitespace_matcher.sub(" ", text).strip(), columns, indent, indent)
+
+    def _split_lines(self, text, columns):
+        if width(text) == len(text):
+            return super()._split_lines(text, columns)
+        return fill(self._whitespace_matcher.sub(" ", text).strip(), columns).split("\n")
+
+    def _format_usage(self, usage, actions, groups, prefix):
+        text = super()._format_usage(usage, actions, groups, prefix)
+        shown = gettext("usage: ") if prefix is None else prefix
+        extra = width(shown) - len(shown)  # argparse indents the next lines by len(prefix)
+        first, *rest = text.split("\n")
+        return "\n".join([first] + [" " * extra + line if line.strip() else line for line in rest])
+
+
 class Parser(argparse.ArgumentParser):
     """An ArgumentParser (and, through add_subparsers, its subcommands') that words argparse's
     titles, help and errors in the language in use."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", Formatter)
         with worded():  # the section titles and -h's help are worded here, once
             super().__init__(*args, **kwargs)
         self.register("type", int, whole)
