@@ -95,3 +95,10 @@ def test_zh_help_is_laid_out_by_display_width(command, capsys, monkeypatch):
     if len(usage) > 1:
         start = width(f"用法：quizgen {command} ")
         assert all(width(line) - width(line.lstrip()) == start for line in usage[1:]), usage
+
+
+def test_a_usage_error_echoes_no_escape_sequence(capsys, monkeypatch):
+    """argparse printed an unrecognized argument as typed: an ESC [31m turned the terminal red."""
+    for argv in (["build", "\x1b[31mred"], ["build", "--seed", "\x1b]0;title\x07"], ["bogus\x1b[2J"]):
+        code, _, err = _run(argv, capsys, monkeypatch)
+        assert code == 2 and "\x1b" not in err and "\x07" not in err and ("red" in err or "title" in err or "bogus" in err)

@@ -61,7 +61,7 @@ class Reason:
 
     @classmethod
     def of(cls, exc: Degenerate) -> "Reason":
-        return cls(json.dumps(exc.reason, sort_keys=True, ensure_ascii=False), exc.key)
+        return cls(json.dumps(exc.reason, sort_keys=True, ensure_ascii=False, default=str), exc.key)  # np.int64 too
 
     @property
     def text(self) -> Any:

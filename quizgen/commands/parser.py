@@ -134,5 +134,9 @@ class Parser(argparse.ArgumentParser):
         return text
 
     def error(self, message: str):
+        """The usage and one error line; what the user typed is echoed without control characters
+        or escape sequences (argparse prints unrecognized arguments as typed)."""
+        from quizgen.render.terminal import clean
+
         with worded():
-            super().error(message)
+            super().error(clean(message).replace("\n", "\\n"))
