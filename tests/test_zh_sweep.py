@@ -99,3 +99,11 @@ def test_export_s_writer_options_have_zh_help(capsys, monkeypatch):
 
 def test_the_clause_separator_is_chinese_in_zh():
     assert catalog("zh")["cli.clause_separator"] == "；" and catalog("en")["cli.clause_separator"] == "; "
+
+
+def test_exports_label_the_answer_with_chinese_punctuation(tmp_path, capsys):
+    """Regression: the LMS writers built "答案: 0.235 (3 位有效数字)" with ASCII ": " and "( )"."""
+    out = tmp_path / "cards.csv"
+    assert main(["export", "--format", "csv", "--bank", str(MINIMAL), "--lang", "zh", "--out", str(out)]) == 0
+    cards = out.read_text(encoding="utf-8")
+    assert "答案：" in cards and "答案:" not in cards and re.search(r"（[^（）]*(?:精确值|有效数字)）", cards), cards[:400]
