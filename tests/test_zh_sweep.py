@@ -94,7 +94,16 @@ def test_export_s_writer_options_have_zh_help(capsys, monkeypatch):
     except SystemExit:
         pass
     out = capsys.readouterr().out
-    assert "每页都链接到其他语言版本（site）" in out and "languages built" not in out
+    assert "每页都链接到其他语言版本（site）" in "".join(out.split()) and "languages built" not in out
+
+
+def test_a_chinese_line_never_ends_on_an_opening_bracket():
+    """Regression: zh help wrapped "版本（" / "site）" across two lines."""
+    from quizgen.render.width import fill
+
+    for columns in range(20, 40):
+        lines = fill("并列生成的语言（如 en,zh）：每页都链接到其他语言版本（site）", columns).split("\n")
+        assert not any(line.endswith(("（", "“")) for line in lines), lines
 
 
 def test_the_clause_separator_is_chinese_in_zh():
