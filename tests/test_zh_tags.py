@@ -18,7 +18,7 @@ from quizgen.writers.site_env import environment, tag_name
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "fixtures" / "bank_minimal"
 HAN = re.compile(r"[\u4e00-\u9fff]")
-NAMES = {"adam", "elu", "leaky-relu", "relu", "rmsprop", "sgd", "sigmoid", "softmax", "softplus", "tanh"}  # kept as names
+NAMES = {"adam", "elu", "leaky-relu", "mnist", "relu", "rmsprop", "sgd", "sigmoid", "softmax", "softplus", "tanh"}  # kept as names
 
 
 def _own(lang: str) -> dict:
