@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import sys
 
 from quizgen import __version__
 from quizgen.commands.options import ENV_LANG, chosen_lang
+from quizgen.commands.parser import Parser
 from quizgen.messages import current, resolve, t, using
 from quizgen.errors import ErrorList, QuizgenError
 from quizgen.render.terminal import clean
@@ -17,14 +17,11 @@ from quizgen.render.terminal import clean
 COMMANDS = ("build", "exam", "grade", "practice", "stats", "solve", "show", "check", "export")
 
 
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> Parser:
     """The parser of every command, or of `only` that one (its module alone is imported: a run of
     `quizgen export` does not pay for loading the site, exam and practice code)."""
-    parser = argparse.ArgumentParser(
-        prog="quizgen",
-        description=t("cli.description"),
-    )
-    parser.add_argument("--version", action="version", version=f"quizgen {__version__}")
+    parser = Parser(prog="quizgen", description=t("cli.description"))
+    parser.add_argument("--version", action="version", version=f"quizgen {__version__}", help=t("cli.opt_version"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in (only,) if only else COMMANDS:
         module = importlib.import_module(f"quizgen.commands.{name}")
@@ -63,11 +60,14 @@ def main(argv: list[str] | None = None) -> int:
     with using(_help_lang(argv)):
         parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
         args = parser.parse_args(argv)
-    if not getattr(args, "run", None):
-        parser.print_help()
-        return 2
+        if not getattr(args, "run", None):
+            parser.print_help()
+            return 2
+    outer = current()
     try:
-        with using(chosen_lang(args) or current()):  # every t() and say() below words in it
+        with using(_help_lang(argv)):  # a language it cannot use is reported in the language of the help
+            lang = chosen_lang(args)
+        with using(lang or outer):  # every t() and say() below words in it
             return args.run(args) or 0
     except ErrorList as exc:
         for error in exc.errors:  # one `file: key: what is wrong` line each

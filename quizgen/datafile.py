@@ -177,11 +177,27 @@ def load(path: str | Path, error: type[QuizgenError] = QuizgenError, fmt: str | 
         _walk(data)
     except _Refused as exc:
         raise error(exc.what, file=name, key=exc.key) from None
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        reason = str(exc)
-        if "line" not in reason:  # tomllib says "at end of document": name the last line too
-            reason += f" (line {text.count(chr(10)) + (0 if text.endswith(chr(10)) else 1)})"
-        raise error(t("input.syntax", format=label, reason=reason), file=name) from None
+    except json.JSONDecodeError as exc:
+        place = t("input.syntax_at", line=exc.lineno, column=exc.colno)
+        raise error(t("input.syntax", format=label, reason=t("input.syntax_reason", message=exc.msg, place=place)),
+                    file=name) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise error(t("input.syntax", format=label, reason=_parser_reason(str(exc), text)), file=name) from None
     except (ValueError, RecursionError) as exc:  # e.g. a number the parser refuses to convert
         raise error(t("input.syntax", format=label, reason=exc), file=name) from None
     return data
+
+
+_TOML_PLACE = re.compile(r"^(.*) \(at line (\d+), column (\d+)\)$", re.S)
+
+
+def _parser_reason(reason: str, text: str) -> str:
+    """The parser's own words with the place it names worded by the catalog (tomllib says "at end
+    of document" without a line: name the last one)."""
+    found = _TOML_PLACE.match(reason)
+    if found:
+        return t("input.syntax_reason", message=found[1], place=t("input.syntax_at", line=found[2], column=found[3]))
+    if "line" not in reason:
+        last = text.count("\n") + (0 if text.endswith("\n") else 1)
+        return t("input.syntax_reason", message=reason, place=t("input.syntax_line", line=last))
+    return reason

@@ -1,8 +1,10 @@
 """Every rule that rejects a drawn variant as a poor question, in one place.
 
-A rule raises Degenerate with a short reason; the draw loop (bank/generate.py) counts the reason
-and draws again from the same seeded stream, so a rejected variant is replaced the same way on
-every machine. The hook is `sample.solved`, which every network-drawing kind calls once per draw:
+A rule raises Degenerate with its reason as a text (a `reject.*` message key and its parameters,
+worded only where `quizgen check` shows it) and the family key an author would change; the draw
+loop (bank/generate.py) counts the reason and draws again from the same seeded stream, so a
+rejected variant is replaced the same way on every machine. The hook is `sample.solved`, which
+every network-drawing kind calls once per draw:
 
 - the forward pass hits a kink exactly, saturates, or takes the log of a value near 0;
 - a hidden layer is dead: every unit is inactive (zero derivative) on every example of the batch;
@@ -14,9 +16,15 @@ find_error offers no slip whose shown steps are all zero after the wrong one (`s
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 
 from quizgen.engine.tape import Tape
+from quizgen.messages import catalog
+from quizgen.messages.text import is_text, say, text
 
 ZERO = 5e-4  # below this a value shows as 0 on the 4-digit display
 GRADIENTS = ("dA", "dZ", "dW", "db")
@@ -24,7 +32,49 @@ UPDATES = {"W_new": "dW", "b_new": "db"}
 
 
 class Degenerate(Exception):
-    """This draw cannot make a good question; the reason is counted and another is drawn."""
+    """This draw cannot make a good question; the reason is counted and another is drawn.
+
+    `reason`: a text (`text("reject.dead_layer", layer=1)`), or a catalog key without parameters,
+    or (a rule written before reasons were keys) plain words, shown as they are. `key`: the family
+    key to change when the reason keeps coming back."""
+
+    def __init__(self, reason: Any, key: str = "network"):
+        self.reason = as_text(reason)
+        self.key = key
+        super().__init__(self.reason)
+
+    def __str__(self) -> str:
+        return say(self.reason)
+
+
+def as_text(reason: Any) -> Any:
+    """A rule's reason as a text: a catalog key becomes its message, plain words stay as they are."""
+    return text(reason) if isinstance(reason, str) and reason in catalog() else reason
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A rejection reason as counted (hashable; equal reasons count together), worded by `str()`."""
+
+    source: str  # the reason's text as sorted JSON
+    key: str  # the family key to change
+
+    @classmethod
+    def of(cls, exc: Degenerate) -> "Reason":
+        return cls(json.dumps(exc.reason, sort_keys=True, ensure_ascii=False, default=str), exc.key)  # np.int64 too
+
+    @property
+    def text(self) -> Any:
+        return json.loads(self.source)
+
+    @property
+    def message(self) -> str | None:
+        """The reason's catalog key (None for plain words)."""
+        value = self.text
+        return value["key"] if is_text(value) and "key" in value else None
+
+    def __str__(self) -> str:
+        return say(self.text)
 
 
 def check_forward(tape: Tape) -> None:
@@ -35,12 +85,12 @@ def check_forward(tape: Tape) -> None:
         for act, z, a in zip(layer.activations, inputs, t.H):
             why = act.degenerate(z, a, i)
             if why:
-                raise Degenerate(why)
+                raise Degenerate(why, key="values")
     why = net.loss.degenerate(tape.output, net.Y)
     if why:
-        raise Degenerate(why)
+        raise Degenerate(why, key="values")
     if not np.isfinite(tape.loss):
-        raise Degenerate("the loss is not finite")
+        raise Degenerate("reject.loss_not_finite", key="values")
 
 
 def check(tape: Tape) -> None:
@@ -48,15 +98,15 @@ def check(tape: Tape) -> None:
     net = tape.network
     for i, (layer, t) in enumerate(zip(net.layers[:-1], tape.layers[:-1]), start=1):
         if _dead(layer, t):
-            raise Degenerate(f"hidden layer {i} is dead (every unit inactive on the batch)")
+            raise Degenerate(text("reject.dead_layer", layer=i), key="values")
     if _blind(tape).all():
-        raise Degenerate("the output does not depend on the input")
+        raise Degenerate("reject.blind_output", key="values")
     quantity, l = net.meta.get("ask", (None, None))
     grad = UPDATES.get(quantity, quantity)
     if grad in GRADIENTS and l is not None and 1 <= l <= len(tape.layers):
         value = getattr(tape.layers[l - 1], grad)
         if value is not None and np.all(np.abs(value) < ZERO):
-            raise Degenerate("the asked gradient is all zeros")
+            raise Degenerate("reject.asked_gradient_zero", key="values")
 
 
 def _dead(layer, t) -> bool:

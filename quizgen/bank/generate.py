@@ -7,6 +7,7 @@ from collections import Counter
 import numpy as np
 
 from quizgen.bank.conventions import with_conventions
+from quizgen.bank.degenerate import Reason
 from quizgen.bank.kinds import KINDS
 from quizgen.bank.kinds.precision import sentence
 from quizgen.bank.localized import pick
@@ -16,18 +17,9 @@ from quizgen.bank.sample import Degenerate, Structure, draw_structure
 from quizgen.bank.seeds import stable_seed
 from quizgen.bank.spec import PROMPT_NAMES, Family
 from quizgen.errors import BankError, FamilyExhausted
+from quizgen.messages import t
 
 MAX_DRAWS = 200
-# The family key to change when a rejection reason keeps coming back (first match wins).
-CAUSES = (("distractors", "min_distractors"), ("value range", "values"), ("saturated", "values"),
-          ("kink", "values"), ("nearly 0", "values"), ("log of a value", "values"),
-          ("not finite", "values"), ("too small", "values"), ("is 0", "values"), ("all zeros", "values"),
-          ("underflows", "values"), ("is dead", "values"), ("does not depend on the input", "values"))
-
-
-def cause_key(cause: str) -> str:
-    """The key an author should look at for a rejection reason (`network` when none fits better)."""
-    return next((key for words, key in CAUSES if words in cause), "network")
 
 
 def variant(family: Family, index: int, bank_seed: int = 0) -> Question:
@@ -50,7 +42,8 @@ def structure(family: Family, index: int, bank_seed: int = 0) -> Structure | Non
 
 
 def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Counter]:
-    """`variant`, with the reasons of the draws it rejected on the way (for `quizgen check`)."""
+    """`variant`, with the reasons of the draws it rejected on the way (for `quizgen check`),
+    counted by `Reason`: each carries its message key and the family key to change."""
     seed = stable_seed(bank_seed, family.id, index)
     rng = np.random.default_rng(seed)
     kind = KINDS[family.kind]
@@ -63,11 +56,11 @@ def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Coun
                 draft = build(family, rng)
                 break
             except Degenerate as exc:
-                reasons[str(exc)] += 1
+                reasons[Reason.of(exc)] += 1
     if draft is None:
         cause, count = reasons.most_common(1)[0]
-        raise FamilyExhausted(f"no valid variant in {MAX_DRAWS} draws (most often: {cause}, {count}×)",
-                              file=family.path, key=cause_key(cause))
+        raise FamilyExhausted(t("reject.no_valid_variant", draws=MAX_DRAWS, cause=str(cause), count=count),
+                              file=family.path, key=cause.key)
     context = dict.fromkeys(sorted(PROMPT_NAMES), "")  # every placeholder a family may use
     context.update(prompt_context(draft.context))
     own = pick(family, "prompt")  # the author's words, in the language in use when the family has them

@@ -55,7 +55,7 @@ def grid_values(rng: np.random.Generator, lo: float, hi: float, step: float, sha
     """Uniform draws from the grid of [lo, hi]."""
     points = grid_points(float(lo), float(hi), float(step), bool(nonzero))
     if points.size == 0:
-        raise Degenerate("the value range holds no grid point")
+        raise Degenerate("reject.no_grid_point", key="values")
     return points[rng.integers(points.size, size=shape)]
 
 

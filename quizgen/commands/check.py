@@ -12,7 +12,7 @@ from quizgen.errors import BankError, QuizgenError
 from quizgen.limits import check_variants, seed_arg
 from quizgen.messages import t
 
-INSEPARABLE = "the mistake "  # the start of an Inseparable draw's reason (quizgen/bank/kinds/common.py)
+INSEPARABLE = "reject.inseparable"  # the key of an Inseparable draw's reason (quizgen/bank/kinds/common.py)
 RARELY_SEPARATE = 0.5  # share of draws with a mistake inside the answer's tolerance that check reports
 
 
@@ -44,11 +44,11 @@ def run(args) -> int:
                 errors.append(exc)
                 break
             drawn += 1 + sum(rejected.values())
-            inseparable.update({k: v for k, v in rejected.items() if k.startswith(INSEPARABLE)})
+            inseparable.update({k: v for k, v in rejected.items() if k.message == INSEPARABLE})
         else:
             count = sum(inseparable.values())
             if drawn and count / drawn > RARELY_SEPARATE:  # most draws are thrown away: the ranges need work
-                cause = inseparable.most_common(1)[0][0]
+                cause = str(inseparable.most_common(1)[0][0])  # worded here, in the language in use
                 errors.append(BankError(t("answer.rarely_separate", count=count, drawn=drawn, cause=cause),
                                         file=family.path, key="network"))
     for error in errors:

@@ -11,6 +11,7 @@ from quizgen.bank.load import load_bank
 from quizgen.bank.question import SCHEMA
 from quizgen.commands.options import add_lang
 from quizgen.messages import current, t
+from quizgen.messages.text import say
 from quizgen.publish import check_jobs, publish
 from quizgen.limits import seed_arg
 
@@ -40,7 +41,7 @@ def add_writer_options(p) -> None:
             flag = "--" + option.name.replace("_", "-")
             if flag not in p._option_string_actions:
                 p.add_argument(flag, dest=option.name, type=option.type, metavar=option.name.upper(),
-                               help=f"{option.help} ({name})")
+                               help=t("writers.opt_of_writer", help=say(option.help), writer=name))
 
 
 def chosen(families: list, tags: list[str] | None, topics: list[str] | None) -> list:

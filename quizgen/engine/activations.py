@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from quizgen.engine.registry import Registry
-from quizgen.messages import t
+from quizgen.messages import catalog, t
 from quizgen.messages.text import key_or_words, text
 
 Array = np.ndarray
-Check = Callable[[Array, Array], "str | None"]  # (z, a) -> why the draw is degenerate, or None
+Check = Callable[[Array, Array], "str | None"]  # (z, a) -> why the draw is degenerate (a message key), or None
 
 
 @dataclass(frozen=True)
@@ -88,17 +88,17 @@ def _softmax_vjp(z: Array, a: Array, da: Array, p=None) -> Array:
 
 # -- the degeneracy rules a sampler rejects a draw by -----------------------------------------------
 def kink_at_zero(z: Array, a: Array) -> str | None:
-    return "a {name} input in layer {layer} is exactly 0 (the kink)" if (z == 0).any() else None
+    return "reject.kink" if (z == 0).any() else None
 
 
 def saturates(lo: float, hi: float) -> Check:
     def check(z: Array, a: Array) -> str | None:
-        return "a {name} in layer {layer} is saturated" if ((a < lo) | (a > hi)).any() else None
+        return "reject.saturated" if ((a < lo) | (a > hi)).any() else None
     return check
 
 
 def _softmax_near_zero(z: Array, a: Array) -> str | None:
-    return "a {name} output in layer {layer} is nearly 0" if (a < 0.005).any() else None
+    return "reject.output_near_zero" if (a < 0.005).any() else None
 
 
 # -- the slips: what a student computes instead of dz = da ⊙ f'(z) ----------------------------------
@@ -268,11 +268,13 @@ class Activation:
         wrong = RULES[self.name].slips.get(mistake_id)
         return None if wrong is None else wrong(z, a, da, self.param)
 
-    def degenerate(self, z: Array, a: Array, layer: int) -> str | None:
-        """Why (z, a) in `layer` makes a poor question (a kink hit exactly, saturation), or None."""
+    def degenerate(self, z: Array, a: Array, layer: int):
+        """Why (z, a) in `layer` makes a poor question (a kink hit exactly, saturation): a text, or None."""
         check = RULES[self.name].degenerate
         why = check(z, a) if check is not None else None
-        return None if why is None else why.format(name=self.name, layer=layer)
+        if why is None:
+            return None
+        return text(why, name=self.name, layer=layer) if why in catalog() else why.format(name=self.name, layer=layer)
 
 
 def parse_activation(spec: str) -> Activation:

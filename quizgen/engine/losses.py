@@ -107,13 +107,13 @@ def _cross_entropy_problem(a, y):
 
 def _log_near_zero(out, y):
     if ((out < 0.01) & (y > 0)).any():
-        return "the loss takes log of a value near 0"
+        return "reject.log_near_zero"
     return None
 
 
 def _bce_near_zero(out, y):
     if _log_near_zero(out, y) or ((out > 0.99) & (y < 1)).any():
-        return "the loss takes log of a value near 0"
+        return "reject.log_near_zero"
     return None
 
 

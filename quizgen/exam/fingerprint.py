@@ -109,4 +109,4 @@ def check(recorded: Fingerprint | None, now: Fingerprint, roster: Path, shown: s
         raise BuildError(t("roster.no_fingerprint", out=shown), file=str(roster))
     changed = differences(recorded, now)
     if changed:
-        raise BuildError(t(differs, changed="; ".join(changed), out=shown), file=str(roster))
+        raise BuildError(t(differs, changed=t("cli.clause_separator").join(changed), out=shown), file=str(roster))

@@ -249,7 +249,7 @@ def _exhausted(spec: ExamSpec, p: Plan, family: Family, pool: _Variants, version
     slots = sum(1 for f in p.families if f.id == family.id)
     wanted = t("spec.wanted_versions" if versions != 1 else "spec.wanted_version", versions=versions) + (
         t("spec.wanted_slots", slots=slots) if slots > 1 else "")
-    held = ("; " + t("spec.exhausted_sizes", units=list(pool.shape.units), batch=pool.shape.batch)
+    held = (t("cli.clause_separator") + t("spec.exhausted_sizes", units=list(pool.shape.units), batch=pool.shape.batch)
             if pool.shape is not None else "")
     return SpecError(t("spec.exhausted" if n != 1 else "spec.exhausted_one", n=n, wanted=wanted, family=family.id,
                        last=max(pool.limit, pool.next_index) - 1) + held,

@@ -42,9 +42,9 @@ def answer_format(q: Question) -> str:
         text = t("practice.format_number")
     if a.precision:  # the prompt's own statement of what is asked
         p = a.precision
-        text += " " + t(f"answer.ask_{p['rule']}", digits=p["digits"], text=say(p["text"]))
+        text += t("terminal.sentence_gap") + t(f"answer.ask_{p['rule']}", digits=p["digits"], text=say(p["text"]))
     elif a.rtol:
-        text += " " + t("practice.format_tolerance", percent=f"{a.rtol * 100:g}%")
+        text += t("terminal.sentence_gap") + t("practice.format_tolerance", percent=f"{a.rtol * 100:g}%")
     return text
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timezone
 
-from quizgen.messages import t
+from quizgen.messages import DEFAULT_LANG, catalog, current, t
 from quizgen.practice.feedback import when
 from quizgen.practice.history import History, sqlite_error
 from quizgen.render.width import ljust, rjust, width
@@ -22,6 +22,13 @@ def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[st
     return ["  " + "  ".join(rjust(cell, w) if i in right else ljust(cell, w)
                              for i, (cell, w) in enumerate(zip(r, widths))).rstrip()
             for r in [header] + rows]
+
+
+def topic_label(topic: str) -> str:
+    """A topic as the terminal shows it: in English its id (what --topic takes), in another language
+    its name as that edition of the site says it (site.topic_*), else the id as written."""
+    key = f"site.topic_{topic.replace('-', '_')}"
+    return t(key) if current() != DEFAULT_LANG and key in catalog() else topic
 
 
 def _percent(correct: int, attempts: int) -> str:
@@ -48,7 +55,7 @@ def _report(history: History, now: datetime) -> str:
     # CAST: TEXT columns can still hold a blob that another program put there.
     topics = db.execute("SELECT CAST(topic AS TEXT), COUNT(*), SUM(correct) FROM attempts WHERE try_number = 1"
                         " AND outcome != 'skipped' GROUP BY topic ORDER BY topic").fetchall()
-    rows = [[topic, str(n), str(right), _percent(right, n)] for topic, n, right in topics]
+    rows = [[topic_label(topic), str(n), str(right), _percent(right, n)] for topic, n, right in topics]
     total_n, total_right = sum(r[1] for r in topics), sum(r[2] for r in topics)
     rows.append([t("practice.stats_all"), str(total_n), str(total_right), _percent(total_right, total_n)])
     lines.append(t("practice.stats_topics"))

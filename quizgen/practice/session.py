@@ -19,12 +19,13 @@ from quizgen.bank.generate import variant
 from quizgen.bank.question import Question
 from quizgen.bank.spec import Family
 from quizgen.errors import HistoryError, QuizgenError
-from quizgen.messages import DEFAULT_LANG, catalog, current, t
+from quizgen.messages import t
 from quizgen.practice.feedback import answer_format, hint_items, prose, summary_text, unreadable, verdict_lines, wrap
 from quizgen.ecf import grade_parts
 from quizgen.messages.text import say
 from quizgen.practice.history import Attempt, History
 from quizgen.practice.parts import part_head, part_lines, points_text
+from quizgen.practice.report import topic_label
 from quizgen.practice.schedule import Card, pick, quality
 from quizgen.render.terminal import clean
 from quizgen.present.terminal import question_text, solution_text, step_lines
@@ -46,13 +47,6 @@ def _stdout(text: str) -> None:
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _topic(topic: str) -> str:
-    """The topic in the heading: in English its id (what --topic takes), in another language its
-    name as that edition of the site says it (site.topic_*), else the id as written."""
-    key = f"site.topic_{topic.replace('-', '_')}"
-    return t(key) if current() != DEFAULT_LANG and key in catalog() else topic
 
 
 @dataclass
@@ -148,7 +142,7 @@ class Session:
         else:
             status = t("practice.status_again")
         self.say()
-        self.say(t("practice.question_head", number=self.summary.asked, count=self.count, topic=_topic(q.topic),
+        self.say(t("practice.question_head", number=self.summary.asked, count=self.count, topic=topic_label(q.topic),
                    status=status))
         self.say(prose(question_text(q)))
         self.say()
@@ -176,7 +170,8 @@ class Session:
                     self.say(prose(solution_text(q)))
                     self._conclude(turn, "revealed")
                 elif command == "skip":
-                    shown = "; ".join(f"{p.label} {p.answer.display}" for p in q.parts) or q.answer.display
+                    shown = (t("cli.clause_separator").join(f"{p.label} {p.answer.display}" for p in q.parts)
+                             or q.answer.display)
                     self.say(t("practice.skipped", answer=shown))
                     self._conclude(turn, "skipped")
                 else:

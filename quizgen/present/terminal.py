@@ -34,7 +34,7 @@ def given_lines(v: present.QuestionView) -> list[str]:
         if isinstance(g.value, (int, float)):
             lines.append(f"  {label} = {value_lines(g.value, '')[0]}")
         else:
-            lines.append(f"  {label}:")
+            lines.append("  " + t("terminal.given_label", label=label))
             lines += value_lines(g.value, "    ")
     return lines
 
@@ -77,12 +77,13 @@ def solution_text(q: Question, v: present.QuestionView | None = None) -> str:
         lines += step_lines(step)
     a = v.answer
     if a.precision:
-        tol = f" ({a.precision['text']})"
+        tol = t("terminal.precision", precision=a.precision["text"])
     else:
         tol = t("terminal.tolerance", rtol=f"{a.rtol:g}", atol=f"{a.atol:g}") if a.kind not in ("choice",) else ""
     if q.parts:  # issue 17: each part's answer, at its own precision
         lines += [""] + [t("terminal.part_answer", label=p.label, asked=p.asked_text, answer=p.answer.display,
-                           tolerance=f" ({say(p.answer.precision['text'])})" if p.answer.precision else "")
+                           tolerance=t("terminal.precision", precision=say(p.answer.precision["text"]))
+                           if p.answer.precision else "")
                          for p in q.parts]
         return "\n".join(lines)
     lines += ["", t("terminal.answer", answer=a.display, tolerance=tol)]

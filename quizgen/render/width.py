@@ -6,7 +6,7 @@ draw them); combining marks, format characters (zero-width space) and controls t
 The standard library's `unicodedata` holds all of that, so no `wcwidth` dependency is needed:
 the text quizgen prints is Latin, Greek, math symbols, box drawing and CJK, on which the two agree.
 `fill` also breaks a line between two Chinese characters (Chinese has no spaces), never before
-closing punctuation such as ，。、）.
+closing punctuation such as ，。、） and never after an opening mark such as （“.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from functools import lru_cache
 
 # Punctuation a line must not begin with (it stays on the line before), and CJK ranges.
 _NO_LINE_START = set("，。、；：！？）】」』》〉,.;:!?)]…—")
+_NO_LINE_END = set("（【「『《〈“‘")  # an opening mark stays with what it opens
 _WIDE_RUN = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
 
 
@@ -63,7 +64,13 @@ def _tokens(paragraph: str) -> list[str]:
             word += ch
     if word:
         out.append(word)
-    return out
+    glued: list[str] = []
+    for token in out:
+        if glued and not glued[-1].isspace() and glued[-1][-1] in _NO_LINE_END and not token.isspace():
+            glued[-1] += token
+        else:
+            glued.append(token)
+    return glued
 
 
 def fill(paragraph: str, columns: int, initial_indent: str = "", subsequent_indent: str = "") -> str:

@@ -22,7 +22,7 @@ class Option:
     """A setting a writer accepts: `--NAME` on the commands that drive it."""
 
     name: str  # "lang", spelled with underscores; the flag uses dashes
-    help: str
+    help: object  # a text (quizgen.messages.text), worded when the flag is added
     default: Any = None
     type: type = str
 

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from quizgen.bank.question import Question
 from quizgen.errors import QuizgenError
 from quizgen.messages import t
+from quizgen.messages.text import text
 from quizgen.present import terminal
 from quizgen.present import view as present
 from quizgen.writers import Context, FileWriter, Option, lms, register
@@ -44,7 +45,7 @@ def plain_card(q: Question, v: present.QuestionView) -> tuple[str, str]:
 
 class CsvWriter(FileWriter):
     name = "csv"
-    options = (Option("csv_style", t("exports.opt_csv_style"), "anki"),)
+    options = (Option("csv_style", text("exports.opt_csv_style"), "anki"),)
 
     def warm_up(self, context: Context) -> None:
         style = context.options.get("csv_style", "anki")

@@ -141,13 +141,19 @@ def part_head(p: present.PartView) -> str:
     stated, points = precision_text(p.answer), f"{p.points:g}"
     said = t("exports.part_precision_points", precision=stated, points=points) if stated else \
         t("exports.part_points", points=points)
-    return f"<strong>{escape(p.label)}</strong> {inline_math(p.asked)} ({escape(said)})"
+    return f"<strong>{escape(p.label)}</strong> {inline_math(p.asked)}{escape(t('exports.aside', text=said))}"
 
 
 def parts_answer_html(v: present.QuestionView) -> str:
     """The key of a multi-part question: every part's answer, at its own precision, with its points."""
-    items = "".join(f"<li>{part_head(p)}: {inline_math(p.answer.latex)}</li>" for p in v.parts)
-    return f"<p>{escape(t('exports.answer'))}:</p><ul>{items}</ul>"
+    items = "".join(f"<li>{t('exports.label', label=part_head(p))}{inline_math(p.answer.latex)}</li>" for p in v.parts)
+    return f"<p>{answer_label()}</p><ul>{items}</ul>"
+
+
+def answer_label(lead: bool = False) -> str:
+    """ "Answer:" (zh 答案：) as HTML above the answer, or `lead`ing it on its line ("Answer: ")."""
+    said = t("exports.label", label=t("exports.answer"))
+    return escape(said if lead else said.rstrip())
 
 
 def answer_html(v: present.QuestionView) -> str:
@@ -158,15 +164,15 @@ def answer_html(v: present.QuestionView) -> str:
     a = v.answer
     if a.kind not in NUMERIC:
         text = html(a.choice.text, inline=True) if a.choice else ""
-        return f"<p>{escape(t('exports.answer'))}: <strong>{escape(str(a.value))}</strong> {text}</p>"
+        return f"<p>{answer_label(lead=True)}<strong>{escape(str(a.value))}</strong> {text}</p>"
     if v.box["kind"] == "shapes":
         rows = zip(grid(v)[2], a.value)
         body = "".join(f"<tr><td>{inline_math(label)}</td><td>{inline_math(_TIMES.join(fmt(x) for x in r))}</td></tr>"
                        for label, r in rows)
-        return f"<p>{escape(t('exports.answer'))}:</p><table>{body}</table>"
+        return f"<p>{answer_label()}</p><table>{body}</table>"
     stated = precision_text(a)
-    tail = f" ({escape(stated)})" if stated else ""
-    return f"<p>{escape(t('exports.answer'))}: {inline_math(a.latex)}{tail}</p>"  # as the printed key shows it
+    tail = escape(t("exports.aside", text=stated)) if stated else ""
+    return f"<p>{answer_label(lead=True)}{inline_math(a.latex)}{tail}</p>"  # as the printed key shows it
 
 
 def step_html(s: present.StepView) -> str:

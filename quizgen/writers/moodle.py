@@ -93,7 +93,7 @@ def _table(box: dict, cells: list[str]) -> str:
 
 def cloze_text(v: present.QuestionView) -> str:
     """The question text with one `{1:NUMERICAL:=value:tolerance}` per entry, in a grid."""
-    return (_braces(lms.question_html(v)) + f"<p>{_braces(escape(t('exports.answer')))}:</p>"
+    return (_braces(lms.question_html(v)) + f"<p>{_braces(lms.answer_label())}</p>"
             + _table(v.box, _fields(v.answer)))
 
 
@@ -112,7 +112,7 @@ def parts_cloze_text(v: present.QuestionView) -> str:
     one NUMERICAL field per entry weighted by the part's points."""
     out = [_braces(lms.question_html(v))]
     for p, weight in zip(v.parts, weights(v)):
-        out.append(f"<p>{_braces(lms.part_head(p))}:</p>" + _table(p.box, _fields(p.answer, weight)))
+        out.append(f"<p>{_braces(t('exports.label', label=lms.part_head(p)).rstrip())}</p>" + _table(p.box, _fields(p.answer, weight)))
     return "".join(out)
 
 

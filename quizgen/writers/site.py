@@ -22,6 +22,7 @@ from markupsafe import Markup
 from quizgen.bank.question import Question
 from quizgen.errors import BuildError
 from quizgen.messages import area, html_tag, t
+from quizgen.messages.text import text
 from quizgen.writers import Context, Option, register, site_cards, site_editions, site_env, site_views
 from quizgen.writers.destination import Owner
 from quizgen.writers.site_env import json_script, messages, render, templates_root, topic_name
@@ -191,8 +192,8 @@ class SiteWriter:
 
     name = "site"
     output = "folder"
-    options = (Option("lang", "language of the pages", "en"),
-               Option("editions", "languages built side by side (en,zh): every page links its other editions", ""))
+    options = (Option("lang", text("writers.opt_pages_lang"), "en"),
+               Option("editions", text("writers.opt_editions"), ""))
     owner = OWNER
 
     def warm_up(self, context: Context) -> None:

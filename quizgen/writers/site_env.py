@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from quizgen.messages import area
+from quizgen.messages import area, catalog, current
 from quizgen.resources import templates_root
 
 _JSON_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -45,6 +45,11 @@ def messages(lang: str = "en") -> View:
 
 def topic_name(topic: str, m: dict) -> str:
     return m.get(f"topic_{topic.replace('-', '_')}", topic.replace("-", " ").capitalize())
+
+
+def tag_name(tag: str) -> str:
+    """A family tag's word in the language in use (messages/<lang>/tags.toml), else the tag as written."""
+    return catalog(current()).get(f"tags.{tag}", tag)
 
 
 def slug(text: str) -> str:
@@ -107,6 +112,7 @@ def environment():
                             auto_reload=False)
     env.filters["json_script"] = json_script
     env.filters["slug"] = slug
+    env.filters["tag_name"] = tag_name
     return env
 
 

@@ -104,7 +104,7 @@ class Inseparable(Degenerate):
     """A catalogued mistake lands within the answer's tolerance: the draw cannot tell them apart."""
 
     def __init__(self, mistake_id: str):
-        super().__init__(f"the mistake {mistake_id} lies within the answer's tolerance")
+        super().__init__(text("reject.inseparable", mistake=mistake_id))
         self.mistake = mistake_id
 
 
@@ -198,9 +198,9 @@ def _within(off: np.ndarray, tol, mine) -> bool:
 _CARRY = {"rule": "sig", "digits": precision.CARRY}  # the figures a student carries (rule and digits suffice)
 
 
-def require(found: list, minimum: int, what: str = "distinct distractors") -> None:
+def require(found: list, minimum: int) -> None:
     if len(found) < minimum:
-        raise Degenerate(f"fewer than {minimum} {what}")
+        raise Degenerate(text("reject.too_few_distractors", minimum=minimum), key="min_distractors")
 
 
 def network_given(net: Network, upto: int | None = None, labels: bool = True) -> list[Given]:

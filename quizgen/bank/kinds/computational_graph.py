@@ -89,10 +89,10 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
         values = graph.forward(circuit, inputs)
         grads, visits = graph.backward(circuit, values)
     except (ValueError, OverflowError) as exc:  # a max tie, a log of a non-positive value
-        raise Degenerate(str(exc)) from None
+        raise Degenerate("reject.graph_undefined", key="values") from None
     value = grads[wrt]
     if abs(value) < 1e-9:
-        raise Degenerate("the asked gradient is 0 (no path carries it)")
+        raise Degenerate("reject.graph_no_path", key="values")
 
     def carried(digits: int, mistake: str | None = None) -> float:
         carry = lambda v: float(round_sig(v, digits))  # noqa: E731

@@ -63,7 +63,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
                     and not silent_after(wrong_steps, diverge)):  # a slip whose steps after it all show 0
                 options.setdefault(diverge, []).append((mistake, wrong_tape))
     if not options:
-        raise Degenerate("no catalogued mistake changes this derivation")
+        raise Degenerate("reject.no_slip")
     # the wrong step varies across variants: first which step, then which slip made it
     diverge = sorted(options)[int(rng.integers(len(options)))]
     mistake, wrong_tape = options[diverge][int(rng.integers(len(options[diverge])))]

@@ -64,7 +64,7 @@ def formula_text(entry, notation: Notation, act, mean: bool) -> str:
 def build(family: Family, rng: np.random.Generator) -> Draft:
     net = draw_network(family, rng)
     if len(net.layers) != 2:
-        raise Degenerate("formula_choice needs a two-layer network")
+        raise Degenerate("reject.formula_choice_two_layers")
     tape = solved(net)
     mean = net.loss.reduction == "mean"
     act = net.layers[0].activations[0]

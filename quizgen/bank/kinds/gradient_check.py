@@ -43,7 +43,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     eps = family.eps
     analytic = float(tape.layers[0].dW[r, c])
     if abs(analytic) < 0.05:
-        raise Degenerate("the checked gradient is too small to estimate by hand")
+        raise Degenerate("reject.checked_gradient_small", key="values")
     probe = copy.deepcopy(net)
     probe.layers[0].W[r, c] += eps
     j_plus = network_loss(probe)

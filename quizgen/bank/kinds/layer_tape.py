@@ -108,18 +108,18 @@ def build(family: Family, rng: np.random.Generator, backward: bool) -> Draft:
         values["dy"] = grid_values(rng, *raw.get("dy", [-2, 2]), step, np.shape(y), True)
     reason = layer.reject(values)
     if reason:
-        raise Degenerate(reason)
+        raise Degenerate(reason, key="layer")
     ask = raw["ask"]
     rules = layer.rules(options)
     tape = evaluate(rules, values, ask)
     value = shown(tape[ask], notation)
     if not np.isfinite(np.asarray(value)).all():
-        raise Degenerate("the asked quantity is not finite (a constant feature without ε)")
+        raise Degenerate("reject.asked_not_finite", key="layer")
     size = np.abs(np.asarray(value))
     if np.max(size) < DISPLAY_FLOOR:
-        raise Degenerate("the asked value is 0 or underflows the display")
+        raise Degenerate("reject.asked_value_zero", key="layer")
     if ((size > 0) & (size < NEAR_CANCEL * np.max(size))).any():
-        raise Degenerate("an entry nearly cancels to 0 (its digits would be rounding noise)")
+        raise Degenerate("reject.entry_cancels", key="layer")
     exact = layer.exact(options)
     asked = asked_precision(value, exact)
 

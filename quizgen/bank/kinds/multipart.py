@@ -94,7 +94,7 @@ def _part(family, net, tape, spec: dict, name: str) -> Part:
     target = f"layers.{l - 1}.{quantity}"
     value = np.asarray(tape.value_at(target), dtype=float)
     if np.all(np.abs(value) < 5e-4):
-        raise Degenerate(f"part ({name}) is all zeros")
+        raise Degenerate(text("reject.part_zero", part=name), key="values")
     asked = _precision(spec, value, is_exact(net))
     widen = 0.0 if asked["rule"] == "exact" else precision.carried(net, target, precision.CARRY) - value
     answer = make_answer(value, asked, widen)

@@ -66,14 +66,14 @@ def build(family: Family, rng: np.random.Generator, quantity: str | None = None,
     if family.entry == "random" and whole.ndim > 0:
         flat = np.flatnonzero(np.abs(whole) >= DISPLAY_FLOOR)
         if flat.size == 0:
-            raise Degenerate("every entry of the asked quantity is 0")
+            raise Degenerate("reject.every_entry_zero", key="values")
         index = tuple(int(i) for i in np.unravel_index(int(rng.choice(flat)), whole.shape))
         target += "." + ".".join(str(i) for i in index)
     value = np.asarray(tape.value_at(target), dtype=float)
     if value.ndim == 0 and abs(float(value)) < DISPLAY_FLOOR:
-        raise Degenerate("the asked value is 0 or underflows the display")
+        raise Degenerate("reject.asked_value_zero", key="values")
     if value.ndim > 0 and np.all(np.abs(value) < DISPLAY_FLOOR):
-        raise Degenerate("the asked quantity is all zeros")
+        raise Degenerate("reject.asked_quantity_zero", key="values")
 
     forward_kind = quantity in ("Z", "A")
     exact = is_exact(net) and not (quantity == "loss" and not net.loss.exact)

@@ -164,7 +164,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     record = run(rule, w0, grads, h, bias=bias)
     value = float(record[-1][ask])
     if abs(value) < DISPLAY_FLOOR:
-        raise Degenerate("the asked value is 0 or underflows the display")
+        raise Degenerate("reject.asked_value_zero", key="values")
     exact = rule in ("sgd", "momentum")
     asked = asked_precision(value, exact)
     # a student carries each intermediate to CARRY figures: widen by what that costs

@@ -139,7 +139,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
         if counting.applies(layers, slip):
             found.add(float(counting.total(layers, slip, inputs)), slip)
     if any(d.also for d in found.kept):
-        raise Degenerate("two catalogued mistakes give the same value")
+        raise Degenerate("reject.mistakes_coincide", key="counting")
     require(found.kept, family.min_distractors)
     steps = [_step(i, layer) for i, layer in enumerate(layers, start=1)]
     counts = [counting.count(layer) for layer in layers]

@@ -116,7 +116,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     it = training.iterate(net)
     value = _value(it, ask)
     if abs(value) < DISPLAY_FLOOR:
-        raise Degenerate("the asked value is 0 or underflows the display")
+        raise Degenerate("reject.asked_value_zero", key="values")
     asked = asked_precision(value, is_exact(net) and net.loss.exact)
     widen = 0.0 if asked["rule"] == "exact" else carried(net, ask, precision.CARRY) - value
     answer = make_answer(value, asked, widen)
@@ -126,7 +126,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
         if training.applies(net, slip):
             found.add(_value(training.iterate(net, slip=slip), ask), slip)
     if any(d.also for d in found.kept):
-        raise Degenerate("two catalogued mistakes give the same value")
+        raise Degenerate("reject.mistakes_coincide", key="network")
     for mistake in mistakes.CATALOG.values():
         if mistake.id in SAME_AS_SLIP or not mistake.applies(net):
             continue
@@ -166,7 +166,7 @@ def _weight(family: Family, rng, net: Network, tape, l: int) -> Draft:
     value = float(whole[index])
     step = float(net.learning_rate * abs(np.asarray(tape.value_at(f"layers.{l - 1}.dW"))[index]))
     if abs(value) < DISPLAY_FLOOR or step < DISPLAY_FLOOR:
-        raise Degenerate("the asked value is 0 or underflows the display")
+        raise Degenerate("reject.asked_value_zero", key="values")
     exact = is_exact(net)
     if exact and precision.exact_decimals(value) is not None:
         asked = precision.precision("exact")

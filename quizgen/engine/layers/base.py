@@ -86,7 +86,7 @@ class AskedLayer(LayerType, Protocol):
 
     def exact(self, options: Mapping[str, str]) -> bool: ...  # grid inputs give short decimals throughout
 
-    def reject(self, values: Mapping[str, Any]) -> str | None: ...  # why a draw makes a poor question, or None
+    def reject(self, values: Mapping[str, Any]) -> str | None: ...  # a reject.* message key: why a draw makes a poor question, or None
 
 
 def needed(rules: Mapping[str, Rule], asked: str) -> list[str]:

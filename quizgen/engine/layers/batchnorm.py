@@ -117,7 +117,7 @@ class BatchNorm:
     def reject(self, values):
         """A feature constant over the batch normalizes to 0 whatever its values: nothing to practise."""
         x = np.asarray(values["x"])
-        return "a feature is constant over the batch" if (x.max(axis=1) == x.min(axis=1)).any() else None
+        return "reject.constant_feature" if (x.max(axis=1) == x.min(axis=1)).any() else None
 
 
 BATCHNORM = register(BatchNorm())
