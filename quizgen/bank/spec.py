@@ -34,7 +34,8 @@ PROMPT_NAMES = frozenset({
 MISTAKE_IDS = set(CATALOG) | set(OTHER)
 TOP_KEYS = {"id", "title", "topic", "tags", "difficulty", "source", "kind", "notation", "prompt",
             "summary", "network", "values", "ask", "min_distractors", "hints", "mistake_credit", "parts",
-            "optimizer", "graph"}
+            "optimizer", "graph",
+            "jacobian", "vanishing"}
 NETWORK_KEYS = {"inputs", "hidden", "outputs", "batch", "activations", "bias", "loss", "reduction",
                 "learning_rate"}
 VALUE_KEYS = {"grid", "X", "W", "b", "labels", "nonzero_weights", "z", "eps"}
@@ -79,6 +80,8 @@ class Family:
     graph: dict = field(default_factory=dict)  # a computational_graph family's circuit and asked inputs (its kind checks it)
     parts: tuple = ()  # a multipart family's [[parts]] tables, checked by its kind (bank/kinds/multipart.py)
     optimizer: dict = field(default_factory=dict)  # an optimizer_step family's [optimizer] table, checked by its kind
+    jacobian: dict = field(default_factory=dict)  # a softmax_jacobian family's [jacobian] table, checked by its kind
+    vanishing: dict = field(default_factory=dict)  # a vanishing_gradient family's [vanishing] table, checked by its kind
     texts: dict = field(default_factory=dict)  # language -> its own title/summary/source/hints/prompt (bank/localized.py)
 
     @property
@@ -251,10 +254,14 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         c.add("parts", t("family.parts_not_multipart"))
     if "optimizer" in data and kind != "optimizer_step":
         c.add("optimizer", t("kinds.optimizer_other_kind"))
+    for key, owner in (("jacobian", "softmax_jacobian"), ("vanishing", "vanishing_gradient")):
+        if key in data and kind != owner:
+            c.add(key, t("kinds.table_other_kind", kind=owner))
     if kind in kinds:  # the kind's own rules (quizgen/bank/kinds/<kind>.py)
         kinds[kind].validate(c, {"hidden": hidden, "activations": acts, "losses": losses, "quantity": quantity,
                                  "entry": entry, "learning_rate": lr, "bias": bias, "layer": layer,
-                                 "parts": data.get("parts"), "optimizer": data.get("optimizer"), "graph": data.get("graph")})
+                                 "parts": data.get("parts"), "optimizer": data.get("optimizer"), "graph": data.get("graph"),
+                                 "jacobian": data.get("jacobian"), "vanishing": data.get("vanishing"), "grid": grid})
     min_d = data.get("min_distractors", 1)
     if not isinstance(min_d, int) or isinstance(min_d, bool) or not 0 <= min_d <= MAX_DISTRACTORS:
         c.add("min_distractors", t("family.min_distractors", limit=MAX_DISTRACTORS, value=min_d))
@@ -297,6 +304,8 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         graph=dict(data["graph"]) if isinstance(data.get("graph"), dict) else {},
         parts=tuple(dict(p) for p in data.get("parts", ()) if isinstance(p, dict)),
         optimizer=dict(data["optimizer"]) if isinstance(data.get("optimizer"), dict) else {},
+        jacobian=dict(data["jacobian"]) if isinstance(data.get("jacobian"), dict) else {},
+        vanishing=dict(data["vanishing"]) if isinstance(data.get("vanishing"), dict) else {},
         texts=texts,
     )
     return family, []

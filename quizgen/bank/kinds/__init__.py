@@ -11,6 +11,7 @@ from quizgen.bank.kinds import (  # noqa: F401  (each registers itself)
     forward_value, loss_value, output_delta, gradient_entry, gradient_matrix, shapes_table, sgd_update,
     activation_derivative, gradient_check, formula_choice, find_error, multipart,
     optimizer_step, computational_graph,
+    softmax_jacobian, vanishing_gradient,
 )
 
 __all__ = ["KINDS", "Kind", "register", "unregister", "with_role"]
