@@ -16,8 +16,26 @@ import numpy as np
 
 from quizgen.engine.activations import parse_activation
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu")
-PEAK = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0}  # the largest value of f′ (σ′(0) = 1/4)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One activation's facets for a chain: its derivative from z and a = f(z), what a student who
+    swaps σ′ and tanh′ writes (None: nothing to swap), the largest value of f′, and whether it is a
+    gate (ReLU: f′ is 0 or 1 by the sign of z, so the arithmetic stays exact)."""
+
+    derivative: Callable[[float, float], float]
+    swapped: Callable[[float, float], float] | None
+    peak: float
+    gate: bool = False
+
+
+UNITS = {
+    "sigmoid": Unit(lambda z, a: a * (1.0 - a), lambda z, a: 1.0 - a * a, 0.25),  # σ′(0) = 1/4
+    "tanh": Unit(lambda z, a: 1.0 - a * a, lambda z, a: a * (1.0 - a), 1.0),
+    "relu": Unit(lambda z, a: 1.0 if z > 0 else 0.0, None, 1.0, gate=True),
+}
+ACTIVATIONS = tuple(UNITS)
 # Slips of the walk (derivative, gradient, factor) and of the bound.
 WALK_SLIPS = ("sigma_for_derivative", "tanh_sigmoid_swapped", "vanish_weights_forgotten", "vanish_sum_not_product",
               "vanish_relu_dead_passes")
@@ -67,15 +85,16 @@ def forward(name: str, w, *, x: float | None = None, b=None, z=None, carry: Carr
 
 def local(name: str, z: float, a: float, slip: str | None = None) -> float:
     """f′(z) from z and a = f(z), or what `slip` uses in its place."""
+    if name not in UNITS:
+        raise ValueError(f"unknown chain activation {name!r}")
+    unit = UNITS[name]
     if slip == "sigma_for_derivative":
         return a  # the activation's value where its derivative belongs
-    if name == "sigmoid":
-        return 1.0 - a * a if slip == "tanh_sigmoid_swapped" else a * (1.0 - a)
-    if name == "tanh":
-        return a * (1.0 - a) if slip == "tanh_sigmoid_swapped" else 1.0 - a * a
-    if name == "relu":
-        return 1.0 if z > 0 or slip == "vanish_relu_dead_passes" else 0.0
-    raise ValueError(f"unknown chain activation {name!r}")
+    if slip == "tanh_sigmoid_swapped" and unit.swapped:
+        return unit.swapped(z, a)
+    if slip == "vanish_relu_dead_passes" and unit.gate:
+        return 1.0  # an inactive unit let through
+    return unit.derivative(z, a)
 
 
 @dataclass(frozen=True)
@@ -111,7 +130,7 @@ def gradient(chain: Chain, upstream: float = 1.0, slip: str | None = None, carry
 
 def bound(name: str, w, slip: str | None = None) -> float:
     """max f′^L·Π|w_l|: no input makes |∂a_L/∂x| larger; or what `slip` writes."""
-    peak = 0.5 if slip == "vanish_bound_half" else PEAK[name]
+    peak = 0.5 if slip == "vanish_bound_half" else UNITS[name].peak
     mags = [abs(float(v)) for v in w]
     if slip == "vanish_weights_forgotten":
         return peak ** len(mags)

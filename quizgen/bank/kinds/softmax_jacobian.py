@@ -74,7 +74,7 @@ def value_step(title, symbolic, parts, value, explanation, shape=None, role: str
 
 def _n(x: float) -> list[dict]:
     """A number as a step part, bracketed when negative (0.2 · (−0.5), not 0.2 · −0.5)."""
-    return [{"tex": r"\left("}, {"num": x}, {"tex": r"\right)"}] if x < 0 else [{"num": x}]
+    return [{"tex": r"("}, {"num": x}, {"tex": r")"}] if x < 0 else [{"num": x}]
 
 
 def _d(i: int, j: int) -> str:
@@ -195,11 +195,11 @@ def vjp_steps(case: Case, y: np.ndarray) -> list:
     dZ = jac.batched_vjp(y, case.g, case.axis)
     return [
         value_step(text("kinds.jac_inner_title"), r"s = \sum_{j} \hat{y}_{j} g_{j}",
-                   [{"tex": r"s = \sum_{j} \left("}, {"num": y}, {"tex": r"\odot"}, {"num": case.g}, {"tex": r"\right) ="},
+                   [{"tex": r"s = \sum_{j} ("}, {"num": y}, {"tex": r"\odot"}, {"num": case.g}, {"tex": r") ="},
                     {"num": s}], s, text("kinds.jac_inner_explanation", axis=text(f"kinds.jac_axis_{case.axis}")),
                    role="backward"),
         value_step(text("kinds.jac_batch_title"), r"\frac{\partial J}{\partial Z} = \hat{Y} \odot (G - s)",
-                   [{"num": y}, {"tex": r"\odot \left("}, {"num": case.g}, {"tex": "-"}, {"num": s}, {"tex": r"\right) ="},
+                   [{"num": y}, {"tex": r"\odot ("}, {"num": case.g}, {"tex": "-"}, {"num": s}, {"tex": r") ="},
                     {"num": dZ}], dZ, text("kinds.jac_batch_explanation"), role="backward"),
     ]
 

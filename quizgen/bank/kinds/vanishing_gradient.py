@@ -52,7 +52,7 @@ def validate(c, seen: dict) -> None:
     ask = raw.get("ask", "derivative")
     if ask not in ASKS:
         c.add("vanishing.ask", t("family.unknown_name", what="ask", value=clip(str(ask)), known=", ".join(ASKS)))
-    elif ask == "bound" and any(n != "sigmoid" for n in names):
+    elif ask == "bound" and any(van.UNITS[n].peak != 0.25 for n in names):
         c.add("vanishing.ask", t("kinds.van_bound_sigmoid"))
     given = raw.get("given", "preactivations")
     if given not in GIVEN:
@@ -61,7 +61,7 @@ def validate(c, seen: dict) -> None:
     dead = raw.get("dead", False)
     if not isinstance(dead, bool):
         c.add("vanishing.dead", t("family.boolean", value=clip(str(dead))))
-    elif dead and names != ["relu"]:
+    elif dead and not (names and all(van.UNITS[n].gate for n in names)):
         c.add("vanishing.dead", t("kinds.van_dead_relu"))
     step = GRIDS.get(seen.get("grid") or "integers", 1.0)
     for key, default in (("w", [-2, 2]), ("z", [-2, 2]), ("x", [-2, 2]), ("b", [0, 0]), ("g", [-2, 2])):
@@ -78,6 +78,7 @@ class Case:
         raw = family.vanishing
         names = raw.get("activation", "sigmoid").split("|")
         self.name = names[int(rng.integers(len(names)))]
+        self.unit = van.UNITS[self.name]
         self.ask = raw.get("ask", "derivative")
         self.given = raw.get("given", "preactivations")
         lo, hi = raw.get("layers", [3, 3])
@@ -92,7 +93,7 @@ class Case:
         dead = raw.get("dead", False)
         if self.given == "preactivations":
             z = draw("z", [-2, 2], (L,), True)
-            if self.name == "relu" and not dead:
+            if self.unit.gate and not dead:
                 z = np.abs(z)  # every unit active: each passes its gradient whole
             self.z = tuple(float(v) for v in z)
             self.chain = van.forward(self.name, self.w, z=self.z)
@@ -100,16 +101,16 @@ class Case:
             self.x = float(draw("x", [-2, 2], (), True))
             self.b = tuple(float(v) for v in draw("b", [0, 0], (L,), False)) if "b" in raw else None
             self.chain = van.forward(self.name, self.w, x=self.x, b=self.b)
-            if self.name == "relu" and any(z == 0 for z in self.chain.z):
+            if self.unit.gate and any(z == 0 for z in self.chain.z):
                 raise Degenerate("a ReLU input is exactly 0 (the kink)")
-            if self.name == "relu" and not dead and any(z < 0 for z in self.chain.z):
+            if self.unit.gate and not dead and any(z < 0 for z in self.chain.z):
                 raise Degenerate("a ReLU unit is dead")
-        if self.name == "relu" and dead and all(z > 0 for z in self.chain.z):
+        if self.unit.gate and dead and all(z > 0 for z in self.chain.z):
             raise Degenerate("no ReLU unit is dead (the family asks for one)")
 
     @property
     def exact(self) -> bool:
-        return self.ask == "bound" or self.name == "relu"
+        return self.ask == "bound" or self.unit.gate
 
     def value(self, slip: str | None = None, digits: int | None = None) -> float:
         """The asked value, right or with `slip`; `digits`: every stage carried to that many figures."""
@@ -127,15 +128,15 @@ class Case:
         if self.ask == "bound":
             return van.BOUND_SLIPS
         out = ["sigma_for_derivative", "vanish_weights_forgotten", "vanish_sum_not_product"]
-        if self.name != "relu":
+        if self.unit.swapped:
             out.insert(1, "tanh_sigmoid_swapped")
-        elif any(z < 0 for z in self.chain.z):
+        if self.unit.gate and any(z < 0 for z in self.chain.z):
             out.append("vanish_relu_dead_passes")
         return tuple(out)
 
 
 def _n(x: float) -> list[dict]:
-    return [{"tex": r"\left("}, {"num": x}, {"tex": r"\right)"}] if x < 0 else [{"num": x}]
+    return [{"tex": r"("}, {"num": x}, {"tex": r")"}] if x < 0 else [{"num": x}]
 
 
 def _a(l: int) -> str:
@@ -158,18 +159,17 @@ def forward_steps(case: Case) -> list:
             steps.append(value_step(text("kinds.van_pre_title", l=l), symbolic, parts + [{"tex": "="}, {"num": z}], z,
                                     text("kinds.van_pre_explanation" if case.b is not None else "kinds.van_pre_nobias_explanation"), shape=[], role="forward"))
         steps.append(value_step(text("kinds.van_act_title", l=l), f"a_{{{l}}} = {tex}(z_{{{l}}})",
-                                [{"tex": f"a_{{{l}}} = {tex}\\left("}, {"num": z}, {"tex": r"\right) ="}, {"num": a}], a,
-                                text(f"kinds.van_act_explanation"), shape=[], role="forward"))
+                                [{"tex": f"a_{{{l}}} = {tex}("}, {"num": z}, {"tex": r") ="}, {"num": a}], a,
+                                text("kinds.van_act_explanation"), shape=[], role="forward"))
     return steps
 
 
-def local_parts(name: str, l: int, a: float, z: float) -> tuple[list[dict], str]:
-    """f′(z_l) written from unit l's numbers, and its symbol."""
-    if name == "sigmoid":
-        return [{"num": a}, {"tex": r"\left(1 -"}, {"num": a}, {"tex": r"\right)"}], f"a_{{{l}}}(1 - a_{{{l}}})"
-    if name == "tanh":
-        return [{"tex": r"\left(1 -"}, *_n(a), {"tex": r"^{2}\right)"}], f"(1 - a_{{{l}}}^{{2}})"
-    return [{"num": 1.0 if z > 0 else 0.0}], rf"\mathrm{{ReLU}}'(z_{{{l}}})"
+# f′(z_l) written from unit l's numbers (a, z), and its symbol: one entry per chain activation.
+LOCAL_PARTS = {
+    "sigmoid": lambda l, a, z: ([{"num": a}, {"tex": "(1 -"}, {"num": a}, {"tex": ")"}], f"a_{{{l}}}(1 - a_{{{l}}})"),
+    "tanh": lambda l, a, z: ([{"tex": "(1 -"}, *_n(a), {"tex": "^{2})"}], f"(1 - a_{{{l}}}^{{2}})"),
+    "relu": lambda l, a, z: ([{"num": 1.0 if z > 0 else 0.0}], rf"\mathrm{{ReLU}}'(z_{{{l}}})"),
+}
 
 
 def backward_steps(case: Case) -> list:
@@ -177,14 +177,14 @@ def backward_steps(case: Case) -> list:
     chain, L = case.chain, case.chain.layers
     top = "J" if case.ask == "gradient" else f"a_{{{L}}}"
     d = lambda l: rf"\frac{{\partial {top}}}{{\partial {_a(l)}}}"  # noqa: E731
-    seed_key = "kinds.van_seed_g_title" if case.ask == "gradient" else "kinds.van_seed_title"
-    steps = [value_step(text(seed_key), f"{d(L)} = {'g' if case.ask == 'gradient' else '1'}",
-                        [{"tex": f"{d(L)} ="}, {"num": case.g}], case.g,
-                        text(seed_key.replace("_title", "_explanation")), shape=[], role="given")]
+    seed = (("kinds.van_seed_g_title", "kinds.van_seed_g_explanation") if case.ask == "gradient"
+            else ("kinds.van_seed_title", "kinds.van_seed_explanation"))
+    steps = [value_step(text(seed[0]), f"{d(L)} = {'g' if case.ask == 'gradient' else '1'}",
+                        [{"tex": f"{d(L)} ="}, {"num": case.g}], case.g, text(seed[1]), shape=[], role="given")]
     factors = []
     for v in van.walk(chain, case.g):
         l = v.layer
-        parts, rule = local_parts(case.name, l, chain.a[l - 1], chain.z[l - 1])
+        parts, rule = LOCAL_PARTS[case.name](l, chain.a[l - 1], chain.z[l - 1])
         symbolic = f"{d(l - 1)} = {rule} \\cdot w_{{{l}}} \\cdot {d(l)}"
         steps.append(value_step(text(f"kinds.van_back_{case.name}_title", l=l), symbolic,
                                 [{"tex": f"{d(l - 1)} ="}, *parts, {"tex": r"\cdot"}, *_n(v.weight), {"tex": r"\cdot"},
@@ -202,7 +202,7 @@ def backward_steps(case: Case) -> list:
                             text("kinds.van_product_explanation", count=L), shape=[], role="backward"))
     if case.ask == "factor":
         steps.append(value_step(text("kinds.van_factor_title"), rf"\left|{d(0)}\right|",
-                                [{"tex": r"\left|"}, {"num": value}, {"tex": r"\right| ="}, {"num": abs(value)}],
+                                [{"tex": r"|"}, {"num": value}, {"tex": r"| ="}, {"num": abs(value)}],
                                 abs(value), text("kinds.van_factor_explanation", count=L), shape=[], role="read"))
     return steps
 
@@ -216,7 +216,7 @@ def bound_steps(case: Case) -> list:
                          {"num": 0.25}], 0.25, text("kinds.van_peak_explanation"), shape=[], role="rule")]
     parts = [{"tex": "B ="}, {"num": 0.25}, {"tex": f"^{{{L}}}"}]
     for w in case.w:
-        parts += [{"tex": r"\cdot \left|"}, {"num": w}, {"tex": r"\right|"}]
+        parts += [{"tex": r"\cdot |"}, {"num": w}, {"tex": r"|"}]
     steps.append(value_step(text("kinds.van_bound_title"), rf"B = \left(1/4\right)^{{{L}}} \prod_{{l=1}}^{{{L}}} |w_{{l}}|",
                             parts + [{"tex": "="}, {"num": value}], value, text("kinds.van_bound_explanation", count=L),
                             shape=[], role="backward"))
@@ -228,7 +228,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     value = case.value()
     if not math.isfinite(value):
         raise Degenerate("the asked value is not finite")
-    if abs(value) < 1e-9 and not (case.name == "relu" and family.vanishing.get("dead")):
+    if abs(value) < 1e-9 and not (case.unit.gate and family.vanishing.get("dead")):
         raise Degenerate("the asked gradient is 0")
     asked = asked_precision(value, case.exact)
     answer = make_answer(value, asked, 0.0 if case.exact else case.value(digits=precision.CARRY) - value)
