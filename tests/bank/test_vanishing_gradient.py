@@ -99,11 +99,18 @@ def test_the_bound_family_offers_the_half_bound():
     assert all(any(d.mistake == "vanish_bound_half" for d in variant(family, i, 0).distractors) for i in range(4))
 
 
-def test_the_dead_relu_family_answers_zero_and_offers_the_pass_through():
+def test_a_dead_relu_unit_zeroes_the_answer_and_offers_the_pass_through():
     family = next(f for f in FAMILIES if f.vanishing.get("dead"))
-    for i in range(4):
+    dead = alive = 0
+    for i in range(12):
         q = variant(family, i, 0)
-        assert q.answer.value == 0.0 and any(d.mistake == "vanish_relu_dead_passes" for d in q.distractors)
+        if any(s.result < 0 for s in q.steps if say(s.title).endswith("pre-activation")):
+            dead += 1
+            assert q.answer.value == 0.0 and any(d.mistake == "vanish_relu_dead_passes" for d in q.distractors)
+        else:
+            alive += 1
+            assert q.answer.value != 0.0
+    assert dead and alive, (dead, alive)
 
 
 @pytest.mark.parametrize("family", FAMILIES, ids=lambda f: f.id)

@@ -26,7 +26,7 @@ from quizgen.messages import t
 from quizgen.messages.text import text
 from quizgen.render.numbers import round_sig
 
-KEYS = {"given", "ask", "classes", "batch", "entry", "z", "g"}
+KEYS = {"given", "ask", "classes", "batch", "entry", "z", "g", "probabilities"}
 GIVEN = ("logits", "probabilities")
 ASKS = ("matrix", "entry", "vjp")
 ENTRIES = ("any", "diagonal", "off_diagonal")
@@ -34,7 +34,8 @@ MAX_CLASSES = 4  # a 4×4 Jacobian is 16 entries: the most a hand calculation sh
 MAX_BATCH = 3  # examples of a batched dZ, each with its own Jacobian
 MAX_RANGE = 10  # |logit| and |upstream gradient|: e^10 is already far past a hand calculation
 FLOOR = 0.02  # a softmax output below this makes its entries vanish at the asked precision
-PROB_STEP = 0.1  # given probabilities are tenths that sum to 1: exact hand arithmetic
+# Given probabilities are multiples of a step that sum to 1: exact hand arithmetic.
+PROBABILITIES = {"tenths": 10, "twentieths": 20}
 
 
 def validate(c, seen: dict) -> None:
@@ -47,6 +48,7 @@ def validate(c, seen: dict) -> None:
     one_of(c, "jacobian.given", raw.get("given", "logits"), GIVEN, "given")
     ask = one_of(c, "jacobian.ask", raw.get("ask", "matrix"), ASKS, "ask")
     one_of(c, "jacobian.entry", raw.get("entry", "any"), ENTRIES, "entry")
+    one_of(c, "jacobian.probabilities", raw.get("probabilities", "tenths"), tuple(PROBABILITIES), "probabilities")
     number_range(c, "jacobian.classes", raw.get("classes", [3, 3]), low=2, high=MAX_CLASSES)
     batch = number_range(c, "jacobian.batch", raw.get("batch", [1, 1]), low=1, high=MAX_BATCH)
     if batch and batch[1] > 1 and ask and ask != "vjp":
@@ -59,11 +61,10 @@ def validate(c, seen: dict) -> None:
             grid_holds_points(c, f"jacobian.{key}", bounds, step, key == "g")
 
 
-def _probabilities(rng: np.random.Generator, k: int) -> np.ndarray:
-    """k positive tenths summing to 1: cut 1 = 10 tenths at k − 1 distinct places."""
-    units = round(1 / PROB_STEP)
+def _probabilities(rng: np.random.Generator, k: int, units: int) -> np.ndarray:
+    """k positive multiples of 1/units summing to 1: cut the units at k − 1 distinct places."""
     cuts = np.sort(rng.choice(np.arange(1, units), size=k - 1, replace=False))
-    return np.diff(np.concatenate([[0], cuts, [units]])) * PROB_STEP  # (k,)
+    return np.diff(np.concatenate([[0], cuts, [units]])) / units  # (k,)
 
 
 def value_step(title, symbolic, parts, value, explanation, shape=None, role: str = ""):
@@ -106,7 +107,8 @@ class Case:
                 raise Degenerate("a softmax output is nearly 0")
         else:
             self.z = None
-            cols = [_probabilities(rng, self.k) for _ in range(self.m)]
+            units = PROBABILITIES[raw.get("probabilities", "tenths")]
+            cols = [_probabilities(rng, self.k, units) for _ in range(self.m)]
             self.y = np.stack(cols, axis=1) if self.batched else cols[0]
         self.g = grid_values(rng, *raw.get("g", [-2, 2]), step, shape, nonzero=True) if self.ask == "vjp" else None
         entry = raw.get("entry", "any")
@@ -262,7 +264,7 @@ def _context(case: Case, family: Family) -> dict:
         known = text(f"kinds.jac_known_{case.given}")
     return {"asked": asked, "asked_text": plain, "count": str(case.k), "m": case.m, "known": known,
             "network": r"\hat{y}_{i} = \frac{e^{z_{i}}}{\sum_{j} e^{z_{j}}}",
-            "notation": family.notation if case.batched else "column"}
+            "notation": family.notation if case.batched else None}  # one example's vectors have no orientation to state
 
 
 KIND = register(Kind("softmax_jacobian", build, lambda: DEFAULTS["softmax_jacobian"], validate, sized=False))

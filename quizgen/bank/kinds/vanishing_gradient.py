@@ -105,8 +105,6 @@ class Case:
                 raise Degenerate("a ReLU input is exactly 0 (the kink)")
             if self.unit.gate and not dead and any(z < 0 for z in self.chain.z):
                 raise Degenerate("a ReLU unit is dead")
-        if self.unit.gate and dead and all(z > 0 for z in self.chain.z):
-            raise Degenerate("no ReLU unit is dead (the family asks for one)")
 
     @property
     def exact(self) -> bool:
