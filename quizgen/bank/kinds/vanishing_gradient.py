@@ -60,7 +60,7 @@ def validate(c, seen: dict) -> None:
     number_range(c, "vanishing.layers", raw.get("layers", [3, 3]), low=2, high=MAX_LAYERS)
     dead = raw.get("dead", False)
     if not isinstance(dead, bool):
-        c.add("vanishing.dead", t("family.boolean", value=clip(str(dead))))
+        c.add("vanishing.dead", t("family.boolean", value=clip(dead) if isinstance(dead, str) else dead))
     elif dead and not (names and all(van.UNITS[n].gate for n in names)):
         c.add("vanishing.dead", t("kinds.van_dead_relu"))
     step = GRIDS.get(seen.get("grid") or "integers", 1.0)
