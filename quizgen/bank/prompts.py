@@ -27,6 +27,7 @@ KINDS = NETWORK_KINDS + ("activation_derivative", "shapes_table", "optimizer_ste
 NETWORK_KINDS += ("training_iteration",)  # issue 20, training
 KINDS += ("training_iteration", "parameter_count")  # issue 20, training
 KINDS += ("layer_forward", "layer_backward")
+KINDS += ("softmax_jacobian", "vanishing_gradient")
 
 
 class _Defaults(Mapping):

@@ -36,7 +36,7 @@ MISTAKE_IDS = set(CATALOG) | set(OTHER)
 TOP_KEYS = {"id", "title", "topic", "tags", "difficulty", "source", "kind", "notation", "prompt",
             "summary", "network", "values", "ask", "min_distractors", "hints", "mistake_credit", "parts",
             "optimizer", "graph",
-            "training", "counting", "layer"}
+            "training", "counting", "layer", "jacobian", "vanishing"}
 NETWORK_KEYS = {"inputs", "hidden", "outputs", "batch", "activations", "bias", "loss", "reduction",
                 "learning_rate"}
 VALUE_KEYS = {"grid", "X", "W", "b", "labels", "nonzero_weights", "z", "eps"}
@@ -84,6 +84,8 @@ class Family:
     training: dict = field(default_factory=dict)  # a training_iteration family's [training] table (its kind checks it)
     counting: dict = field(default_factory=dict)  # a parameter_count family's [counting] table (its kind checks it)
     layer_table: dict = field(default_factory=dict)  # a layer_forward/layer_backward family's [layer] table
+    jacobian: dict = field(default_factory=dict)  # a softmax_jacobian family's [jacobian] table, checked by its kind
+    vanishing: dict = field(default_factory=dict)  # a vanishing_gradient family's [vanishing] table, checked by its kind
     texts: dict = field(default_factory=dict)  # language -> its own title/summary/source/hints/prompt (bank/localized.py)
 
     @property
@@ -256,7 +258,8 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         c.add("parts", t("family.parts_not_multipart"))
     if "optimizer" in data and kind != "optimizer_step":
         c.add("optimizer", t("kinds.optimizer_other_kind"))
-    for key, owner in (("training", "training_iteration"), ("counting", "parameter_count")):
+    for key, owner in (("training", "training_iteration"), ("counting", "parameter_count"),
+                       ("jacobian", "softmax_jacobian"), ("vanishing", "vanishing_gradient")):
         if key in data and kind != owner:
             c.add(key, t("kinds.table_other_kind", table=key, kind=owner))
     if "layer" in data and kind not in ("layer_forward", "layer_backward"):
@@ -266,7 +269,8 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
                                  "entry": entry, "learning_rate": lr, "bias": bias, "layer": layer,
                                  "parts": data.get("parts"), "optimizer": data.get("optimizer"), "graph": data.get("graph"),
                                  "training": data.get("training"), "counting": data.get("counting"),
-                                 "layer_table": data.get("layer")})
+                                 "layer_table": data.get("layer"),
+                                 "jacobian": data.get("jacobian"), "vanishing": data.get("vanishing"), "grid": grid})
     min_d = data.get("min_distractors", 1)
     if not isinstance(min_d, int) or isinstance(min_d, bool) or not 0 <= min_d <= MAX_DISTRACTORS:
         c.add("min_distractors", t("family.min_distractors", limit=MAX_DISTRACTORS, value=min_d))
@@ -312,6 +316,8 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         training=dict(data["training"]) if isinstance(data.get("training"), dict) else {},
         counting=dict(data["counting"]) if isinstance(data.get("counting"), dict) else {},
         layer_table=dict(data["layer"]) if isinstance(data.get("layer"), dict) else {},
+        jacobian=dict(data["jacobian"]) if isinstance(data.get("jacobian"), dict) else {},
+        vanishing=dict(data["vanishing"]) if isinstance(data.get("vanishing"), dict) else {},
         texts=texts,
     )
     return family, []

@@ -18,6 +18,8 @@ from quizgen.engine.graph import MISTAKES as GRAPH_MISTAKES
 from quizgen.engine.counting import SLIPS as COUNTING_SLIPS
 from quizgen.engine.training import SLIPS as TRAINING_SLIPS
 from quizgen.engine.layers import TYPES as LAYER_TYPES
+from quizgen.engine.jacobian import OWN as JACOBIAN_MISTAKES
+from quizgen.engine.vanishing import OWN as VANISHING_MISTAKES
 from quizgen.engine.backprop import Backward, solve_backward, solve_forward
 from quizgen.engine.losses import Loss
 from quizgen.engine.network import Network
@@ -375,6 +377,7 @@ OTHER: dict[str, Misconception] = {m.id: m for m in [
     *(Misconception(mid) for mid in TRAINING_SLIPS + COUNTING_SLIPS),  # engine/training.py, engine/counting.py
     # layer types (engine/layers/*.py): each asked type's catalogued `mistakes`
     *(Misconception(mid) for layer in LAYER_TYPES.values() for mid in getattr(layer, "mistakes", ())),
+    *(Misconception(mid) for mid in JACOBIAN_MISTAKES + VANISHING_MISTAKES),  # engine/jacobian.py, vanishing.py
 ]}
 
 

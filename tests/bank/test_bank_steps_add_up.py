@@ -58,6 +58,10 @@ class Recompute:
     def step(self, s, title: str):
         """The recomputed value of step s read as `title`, or None for a step without arithmetic."""
         n = nums(s)
+        if self.q.kind == "softmax_jacobian":
+            return jacobian_line(title, n, self.q)
+        if self.q.kind == "vanishing_gradient":
+            return vanishing_line(title, n, self.q)
         if m := re.match(r"Forward through the (\S+) gate", title):  # computational_graph
             op = {"multiply": "mul"}.get(m.group(1), m.group(1))
             return graph.apply(op, [float(x) for x in n[:-1]])
@@ -146,6 +150,8 @@ class Recompute:
             return graph.CIRCUITS[self.family.graph["circuit"]].exact
         if self.q.kind == "parameter_count":
             return True
+        if self.q.kind in ("softmax_jacobian", "vanishing_gradient"):  # exact when given tenths, ReLU or a bound
+            return self.q.answer.precision["rule"] == "exact"
         return self.net is not None and is_exact(self.net)
 
 
@@ -168,6 +174,58 @@ def optimizer_line(line: str, n: list) -> float | None:
     if line in ("RMSProp update", "Adam update"):
         return n[0] - n[1] * n[2] / (np.sqrt(n[3]) + n[4])
     raise AssertionError(f"an optimizer step this test does not know: {line}")
+
+
+def jacobian_line(title: str, n: list, q) -> float | None:
+    """One step of a softmax_jacobian solution (engine/jacobian.py), recomputed from its shown numbers."""
+    units = 0 if n[0].ndim < 2 or q.notation != "row" else 1  # a batch's class axis: down columns, along rows
+    if title == "Shift the logits by their largest":
+        return n[0] - n[1]
+    if title == "Exponentiate":
+        return np.exp(n[0])
+    if title == "Sum the exponentials":
+        return n[0].sum(axis=units, keepdims=n[0].ndim == 2)
+    if title == "Divide by the sum":
+        return n[0] / n[1]
+    if title.startswith("Diagonal entry"):
+        return n[0] * (1 - n[1])
+    if title.startswith("Off-diagonal entry"):
+        return -(n[0] * n[1])
+    if title == "The whole Jacobian":
+        return None  # the entries above, placed
+    if title == "Send the upstream gradient back through the Jacobian":
+        return n[0].T @ n[1]
+    if title == "Each example's inner product":
+        return (n[0] * n[1]).sum(axis=units, keepdims=True)
+    if title == "Gradient at the logits":
+        return n[0] * (n[1] - n[2])
+    raise AssertionError(f"a softmax_jacobian step this test does not know: {title}")
+
+
+def vanishing_line(title: str, n: list, q) -> float | None:
+    """One step of a vanishing_gradient solution (engine/vanishing.py), recomputed from its shown numbers."""
+    if re.match(r"Unit \d+: pre-activation", title):
+        return n[0] * n[1] + (n[2] if len(n) == 4 else 0.0)
+    if re.match(r"Unit \d+: activation", title):
+        name = next(m.group(1) for s in q.steps if (m := re.match(r"Back through (\S+) unit", say(s.title))))
+        return parse_activation(name.lower()).forward(np.array([[float(n[0])]]))[0, 0]
+    if title.startswith("Start"):
+        return None  # the seed: 1 or the given g
+    if re.match(r"Back through sigmoid unit", title):
+        return n[0] * (1 - n[1]) * n[2] * n[3]
+    if re.match(r"Back through tanh unit", title):
+        return (1 - n[0] ** 2) * n[1] * n[2]
+    if re.match(r"Back through ReLU unit", title):
+        return n[0] * n[1] * n[2]
+    if title == "Multiply the local factors":
+        return np.prod(n[:-1])
+    if title == "The factor the gradient is scaled by":
+        return abs(n[0])
+    if title == "The largest local gradient":
+        return n[0] * (1 - n[1])
+    if title == "The bound":
+        return n[0] ** (len(n) - 2) * np.prod(np.abs(n[1:-1]))
+    raise AssertionError(f"a vanishing_gradient step this test does not know: {title}")
 
 
 def step_kind(q, s) -> str:

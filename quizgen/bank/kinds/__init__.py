@@ -12,6 +12,7 @@ from quizgen.bank.kinds import (  # noqa: F401  (each registers itself)
     activation_derivative, gradient_check, formula_choice, find_error, multipart,
     optimizer_step, computational_graph,
     layer_forward, layer_backward,
+    softmax_jacobian, vanishing_gradient,
 )
 from quizgen.bank.kinds import training_iteration, parameter_count  # noqa: F401,E402  (issue 20, training)
 
