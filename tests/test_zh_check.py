@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "tests" / "fixtures" / "bad_families"
 HAN = re.compile(r"[\u4e00-\u9fff]")
 REJECTERS = {"Degenerate", "Inseparable"}
-NAMES = ("formula_choice", "max", "log", "exp", "softmax", "ReLU")  # a kind's id, gate and activation names stay as written
+NAMES = ("formula_choice", "softmax", "ReLU", "max", "log", "exp")  # ids, activation and gate names stay as written (longest first)
 
 
 def _latin_words(line: str, *allowed: str) -> list[str]:
