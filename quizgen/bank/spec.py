@@ -22,6 +22,7 @@ from quizgen.errors import BankError
 from quizgen.limits import (MAX_CHAIN, MAX_BATCH, MAX_DISTRACTORS, MAX_HIDDEN, MAX_HINTS, MAX_ID_LENGTH, MAX_LEARNING_RATE,
                             MAX_PROMPT, MAX_TAGS, MAX_TEXT, MAX_UNITS, MAX_VALUE)
 from quizgen.messages import t
+from quizgen.problem import MAX_L2
 
 QUANTITIES = ("Z", "A", "dA", "dZ", "dW", "db", "W_new", "b_new", "loss", "dX")
 GRIDS = {"integers": 1.0, "halves": 0.5, "tenths": 0.1, "quarters": 0.25}
@@ -36,7 +37,7 @@ TOP_KEYS = {"id", "title", "topic", "tags", "difficulty", "source", "kind", "not
             "summary", "network", "values", "ask", "min_distractors", "hints", "mistake_credit", "parts",
             "optimizer", "graph"}
 NETWORK_KEYS = {"inputs", "hidden", "outputs", "batch", "activations", "bias", "loss", "reduction",
-                "learning_rate"}
+                "learning_rate", "l2"}
 VALUE_KEYS = {"grid", "X", "W", "b", "labels", "nonzero_weights", "z", "eps"}
 ASK_KEYS = {"quantity", "layer", "entry", "activation"}
 
@@ -80,6 +81,7 @@ class Family:
     parts: tuple = ()  # a multipart family's [[parts]] tables, checked by its kind (bank/kinds/multipart.py)
     optimizer: dict = field(default_factory=dict)  # an optimizer_step family's [optimizer] table, checked by its kind
     texts: dict = field(default_factory=dict)  # language -> its own title/summary/source/hints/prompt (bank/localized.py)
+    l2: float = 0.0  # [network] l2: the L2 coefficient λ, J gains (λ/2m)·Σ‖W‖² (engine/losses.py)
 
     @property
     def layers(self) -> int:
@@ -201,6 +203,10 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     lr = net.get("learning_rate")
     if lr is not None and (not isinstance(lr, (int, float)) or isinstance(lr, bool) or not 0 < lr <= MAX_LEARNING_RATE):
         c.add("network.learning_rate", t("family.learning_rate", limit=MAX_LEARNING_RATE, value=lr))
+    l2 = net.get("l2", 0)
+    if not isinstance(l2, (int, float)) or isinstance(l2, bool) or not 0 <= l2 <= MAX_L2:
+        c.add("network.l2", t("family.l2", limit=MAX_L2, value=l2))
+        l2 = 0
     bias = net.get("bias", True)
     if not isinstance(bias, bool):
         c.add("network.bias", t("family.boolean", value=bias))
@@ -298,5 +304,6 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         parts=tuple(dict(p) for p in data.get("parts", ()) if isinstance(p, dict)),
         optimizer=dict(data["optimizer"]) if isinstance(data.get("optimizer"), dict) else {},
         texts=texts,
+        l2=float(l2),
     )
     return family, []
