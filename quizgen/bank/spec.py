@@ -35,7 +35,8 @@ PROMPT_NAMES = frozenset({
 MISTAKE_IDS = set(CATALOG) | set(OTHER)
 TOP_KEYS = {"id", "title", "topic", "tags", "difficulty", "source", "kind", "notation", "prompt",
             "summary", "network", "values", "ask", "min_distractors", "hints", "mistake_credit", "parts",
-            "optimizer", "graph"}
+            "optimizer", "graph",
+            "gradcheck"}  # a gradient_check family's ask mode (bank/kinds/gradient_check.py)
 NETWORK_KEYS = {"inputs", "hidden", "outputs", "batch", "activations", "bias", "loss", "reduction",
                 "learning_rate", "l2"}
 VALUE_KEYS = {"grid", "X", "W", "b", "labels", "nonzero_weights", "z", "eps"}
@@ -81,6 +82,7 @@ class Family:
     parts: tuple = ()  # a multipart family's [[parts]] tables, checked by its kind (bank/kinds/multipart.py)
     optimizer: dict = field(default_factory=dict)  # an optimizer_step family's [optimizer] table, checked by its kind
     texts: dict = field(default_factory=dict)  # language -> its own title/summary/source/hints/prompt (bank/localized.py)
+    gradcheck: dict = field(default_factory=dict)  # a gradient_check family's [gradcheck] table, checked by its kind
     l2: float = 0.0  # [network] l2: the L2 coefficient λ, J gains (λ/2m)·Σ‖W‖² (engine/losses.py)
 
     @property
@@ -255,12 +257,15 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         c.add("ask.quantity", t("family.no_bias", quantity=quantity))
     if "parts" in data and kind != "multipart":
         c.add("parts", t("family.parts_not_multipart"))
+    if "gradcheck" in data and kind != "gradient_check":
+        c.add("gradcheck", t("kinds.gradcheck_other_kind"))
     if "optimizer" in data and kind != "optimizer_step":
         c.add("optimizer", t("kinds.optimizer_other_kind"))
     if kind in kinds:  # the kind's own rules (quizgen/bank/kinds/<kind>.py)
         kinds[kind].validate(c, {"hidden": hidden, "activations": acts, "losses": losses, "quantity": quantity,
                                  "entry": entry, "learning_rate": lr, "bias": bias, "layer": layer,
-                                 "parts": data.get("parts"), "optimizer": data.get("optimizer"), "graph": data.get("graph")})
+                                 "parts": data.get("parts"), "optimizer": data.get("optimizer"), "graph": data.get("graph"),
+                                 "gradcheck": data.get("gradcheck")})
     min_d = data.get("min_distractors", 1)
     if not isinstance(min_d, int) or isinstance(min_d, bool) or not 0 <= min_d <= MAX_DISTRACTORS:
         c.add("min_distractors", t("family.min_distractors", limit=MAX_DISTRACTORS, value=min_d))
@@ -305,5 +310,6 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         optimizer=dict(data["optimizer"]) if isinstance(data.get("optimizer"), dict) else {},
         texts=texts,
         l2=float(l2),
+        gradcheck=dict(data["gradcheck"]) if isinstance(data.get("gradcheck"), dict) else {},
     )
     return family, []

@@ -146,7 +146,7 @@ class StepWriter:
 
     def loss_steps(self) -> list[Step]:
         """J worked out: from the logits by log-sum-exp, the data loss, then any L2 penalty."""
-        steps = self.log_sum_exp_steps() if self.net.loss.name == "cross_entropy_logits" else [self.loss_step()]
+        steps = self.log_sum_exp_steps() if self.net.loss.rule.from_logits else [self.loss_step()]
         return steps + self.penalty_steps() if self.net.l2 else steps
 
     def log_sum_exp_steps(self) -> list[Step]:

@@ -21,9 +21,10 @@ def _l2(net) -> bool:
 
 
 def _multi_label_bce(net) -> bool:
-    """k ≥ 2 independent sigmoids under BCE (one output is plain logistic regression)."""
-    last = net.layers[-1].activations[-1]
-    return net.loss.name == "bce" and net.Y.shape[0] >= 2 and last.name == "sigmoid"
+    """k ≥ 2 independent sigmoids under BCE, the loss's entry says (one output is logistic regression)."""
+    rule = net.loss.rule
+    return ("bce_softmax_output" in rule.value_slips and net.Y.shape[0] >= 2
+            and net.loss.pairs_with(net.layers[-1].activations[-1]))
 
 
 class L2OnBias(Backward):
@@ -129,7 +130,7 @@ def value_slips(tape) -> list[tuple[str, float]]:
             out.append(("bce_softmax_output", _mean(-(np.where(Y != 0, Y * np.log(soft), 0.0)).sum(axis=0), net)))
             out.append(("bce_no_negative_term",
                         _mean(-(np.where(Y != 0, Y * np.log(tape.output), 0.0)).sum(axis=0), net)))
-        if net.loss.name == "cross_entropy_logits":
+        if net.loss.rule.from_logits:
             Z, Y = tape.output, net.Y  # the logits (identity output)
             true = (Y * Z).sum(axis=0)
             top = Z.max(axis=0)

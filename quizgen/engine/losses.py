@@ -46,6 +46,8 @@ class LossRule:
     degenerate: Callable[[Array, Array], str | None] | None = None  # why (output, Y) is a poor draw
     slips: Mapping[str, Callable[[Array], Array]] = field(default_factory=dict)  # dA -> the wrong dA
     mistakes: tuple[str, ...] = ()  # further mistake ids that apply (their rule lives in mistakes.py)
+    value_slips: tuple[str, ...] = ()  # mistakes about its value J (engine/loss_mistakes.py), when they apply
+    from_logits: bool = False  # it takes the logits: its value is worked by log-sum-exp (bank/steps.py)
 
     @property
     def applies(self) -> tuple[str, ...]:
@@ -131,7 +133,7 @@ register(LossRule(
     "bce", _bce, _bce_gradient,
     tex=r"-\sum_{j}\left[y_j \log a_j + (1 - y_j)\log(1 - a_j)\right]", title="engine.loss.bce",
     text="dA = −Y/A + (1 − Y)/(1 − A)", pairs_with="sigmoid", labels=_bce_labels, problem=_bce_problem,
-    degenerate=_bce_near_zero))
+    degenerate=_bce_near_zero, value_slips=("bce_softmax_output", "bce_no_negative_term")))
 register(LossRule(
     "cross_entropy", _cross_entropy, _pull,
     tex=r"-\sum_{j} y_j \log a_j", title="engine.loss.cross_entropy", text="dA = −Y/A", one_hot=True,
@@ -256,4 +258,5 @@ def _ce_logits_gradient(z, y):
 register(LossRule(
     "cross_entropy_logits", _ce_logits, _ce_logits_gradient,
     tex=r"\log\sum_{j} e^{a_j} - \sum_{j} y_j a_j", title="engine.loss.cross_entropy_logits",
-    text="dA = softmax(A) − Y", one_hot=True))
+    text="dA = softmax(A) − Y", one_hot=True, from_logits=True,
+    value_slips=("lse_max_only", "lse_no_exp", "lse_shift_not_added_back")))

@@ -114,6 +114,16 @@ def _one_layer(rules: type[Backward], only: int, last: int) -> type[Backward]:
                 return super().propagate(net, layer, dZ)
             return Backward.propagate(self, net, layer, dZ)
 
+        def weight_penalty(self, net, layer):
+            if layer == only:
+                return super().weight_penalty(net, layer)
+            return Backward.weight_penalty(self, net, layer)
+
+        def bias_penalty(self, net, layer):
+            if layer == only:
+                return super().bias_penalty(net, layer)
+            return Backward.bias_penalty(self, net, layer)
+
         def alters(self, net, layer, rule):
             if rule == "output_gradient":
                 return only == last and super().alters(net, layer, rule)
@@ -381,4 +391,4 @@ def describe(mistake_id: str):
 from quizgen.engine import loss_mistakes as _loss_mistakes  # noqa: E402
 
 CATALOG.update({mid: Mistake(mid, rules) for mid, rules in _loss_mistakes.RULES.items()})
-OTHER.update({mid: Misconception(mid) for mid in _loss_mistakes.VALUE_ONLY + ("one_sided_difference", "absolute_error")})
+OTHER.update({mid: Misconception(mid) for mid in _loss_mistakes.VALUE_ONLY + ("one_sided_difference", "absolute_error", "verdict_misread")})

@@ -33,6 +33,7 @@ class Draft:
     target: str | None = None
     distractors: list[Distractor] = field(default_factory=list)
     choices: list[Choice] = field(default_factory=list)
+    prompt: list | None = None  # the kind's own default prompt paragraphs (catalog texts) for this draw, if not its usual one
 
 
 def is_exact(net: Network) -> bool:
