@@ -31,6 +31,7 @@ PROMPT_NAMES = frozenset({
     "asked", "asked_text", "network", "notation", "m", "L", "sizes", "loss", "loss_latex",
     "reduction", "learning_rate", "eps", "z", "activation", "activation_latex", "entry", "known",
     "param", "examples", "reduced", "optimizer", "count", "parameter",
+    "ok", "bug",  # a gradient check's thresholds (bank/kinds/relative_error.py)
 })
 MISTAKE_IDS = set(CATALOG) | set(OTHER)
 TOP_KEYS = {"id", "title", "topic", "tags", "difficulty", "source", "kind", "notation", "prompt",
