@@ -203,3 +203,15 @@ def test_the_loss_mistakes_leave_every_other_network_alone():
     assert not any(mistakes.get(mid).applies(net) for mid in RULES)
     assert value_slips(solve(net)) == []
     assert set(VALUE_ONLY) <= set(mistakes.OTHER)
+
+
+def test_solve_text_states_the_l2_penalty_and_the_l2_term_of_dw():
+    """`quizgen solve` on a file with `l2`: J's line says it holds the penalty, each dW rule shows (λ/m)·W."""
+    from quizgen.render.solution_text import render_solution
+
+    data = {"notation": "column", "loss": "half_sse", "l2": 0.5, "X": [[1.0, 2.0]], "Y": [[0.0, 0.0]],
+            "layers": [{"W": [[2.0]], "b": [3.0], "activation": "identity"}]}
+    out = render_solution(solve(parse_problem(data)))
+    assert "L2 penalty (λ/2m)·Σ‖W‖² = 0.5 with λ = 0.5" in out
+    assert "+ (λ/m)·W1" in out
+    assert "L2" not in render_solution(solve(parse_problem({**data, "l2": 0})))

@@ -149,9 +149,11 @@ def build_relative(family: Family, rng: np.random.Generator) -> Draft:
         return Draft(answer=answer, steps=steps, given=given, context=context, problem=net.to_problem(),
                      target=None, distractors=found.kept, prompt=prompt)
     # verdict: the three readings of the thresholds, each wrong one known by a mistake that leads to it
-    steps.append(value_step(text("kinds.verdict_title"), r"\frac{|g - \hat{g}|}{|g| + |\hat{g}|}",
-                            [{"num": rel}, {"tex": "<" if call == "correct" else ">"},
-                             {"num": ok if call == "correct" else bug}], rel,
+    threshold = fmt(ok if call == "correct" else bug)
+    steps.append(value_step(text("kinds.verdict_title"),
+                            r"\frac{|g - \hat{g}|}{|g| + |\hat{g}|}" + (f" < {threshold}" if call == "correct"
+                                                                        else f" > {threshold}"),
+                            [{"tex": r"\frac{|g - \hat{g}|}{|g| + |\hat{g}|} ="}, {"num": rel}], rel,
                             text(f"kinds.verdict_{call}", ok=fmt(ok), bug=fmt(bug)), shape=[], role="check"))
     leads = {verdict(value, ok, bug): mid for mid, value in reversed(wrong_rel)}
     choices, distractors = [], []
