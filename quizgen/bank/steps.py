@@ -13,6 +13,7 @@ import numpy as np
 
 from quizgen.bank.latex import LOSS_TEX, act_tex, deriv_tex, plain_tex, sym, transpose, vjp_tex
 from quizgen.bank.question import Step
+from quizgen.engine.losses import softmax_of
 from quizgen.engine.network import Network, Notation
 from quizgen.engine.tape import Tape
 from quizgen.messages.text import key_or_words, text
@@ -224,6 +225,14 @@ class StepWriter:
     def loss_gradient_step(self) -> Step:
         """dA of the output layer: the loss differentiated with respect to the network's output."""
         L, net, t = self.L, self.net, self.tape.layers[-1]
+        if net.loss.rule.from_logits:  # dA = (softmax(A) − Y)/m, the softmax of the logits shown
+            over_m = r"\frac{1}{m}" if net.loss.reduction == "mean" else ""
+            return self.step(
+                text("steps.loss_gradient"),
+                fr"{sym('dA', L)} = {over_m}\left(\mathrm{{softmax}}({sym('A', L)}) - Y\right)",
+                [{"tex": f"{sym('dA', L)} = {over_m}"}, OPEN, {"num": self.o(softmax_of(t.A))}, {"tex": "-"},
+                 {"num": self.o(net.Y)}, CLOSE],
+                self.o(t.dA), text("steps.logits.gradient_why_mean" if over_m else "steps.logits.gradient_why"))
         return self.step(
             text("steps.loss_gradient"), fr"{sym('dA', L)} = \frac{{\partial J}}{{\partial {sym('A', L)}}}",
             [{"tex": f"{sym('dA', L)} ="}, {"num": self.o(t.dA)}],
