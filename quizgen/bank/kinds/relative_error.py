@@ -19,6 +19,7 @@ from quizgen.bank.latex import sym
 from quizgen.bank.question import Answer, Choice, Distractor, Given
 from quizgen.bank.sample import Degenerate, draw_network, solved
 from quizgen.bank.spec import Family
+from quizgen.datafile import key_name
 from quizgen.engine import mistakes
 from quizgen.engine.gradcheck import network_loss
 from quizgen.engine.network import Notation
@@ -43,8 +44,8 @@ def validate_table(c, table) -> None:
     if not isinstance(table, dict):
         c.add("gradcheck", t("kinds.gradcheck_table"))
         return
-    for key in sorted(set(table) - KEYS):
-        c.add(f"gradcheck.{key}", t("kinds.gradcheck_unknown_key", known=", ".join(sorted(KEYS))))
+    for key in sorted(set(table) - KEYS, key=str):
+        c.add(f"gradcheck.{key_name(key)}", t("kinds.gradcheck_unknown_key", known=", ".join(sorted(KEYS))))
     ask = table.get("ask", "estimate")
     if ask not in MODES:
         c.add("gradcheck.ask", t("kinds.gradcheck_ask", value=str(ask)[:40], known=", ".join(MODES)))
