@@ -69,6 +69,7 @@ def test_a_correct_backprop_passes_and_a_buggy_one_fails_across_variants():
 @pytest.mark.parametrize("table, key", [
     ({"ask": "guess"}, "gradcheck.ask"), ({"backprop": "maybe"}, "gradcheck.backprop"),
     ({"ok": 2}, "gradcheck.ok"), ({"ok": 0.1, "bug": 0.01}, "gradcheck.bug"), ({"nope": 1}, "gradcheck.nope"),
+    ({"a\nb": 1}, 'gradcheck."a\\nb"'),  # a hostile key is quoted, not printed raw
 ])
 def test_a_bad_gradcheck_table_names_its_key(table, key):
     data = {"title": "t", "difficulty": 1, "source": "s", "kind": "gradient_check", "gradcheck": table}
