@@ -4,6 +4,7 @@
     loss = "cross_entropy"       # mse | half_sse | bce | cross_entropy
     reduction = "mean"           # or "sum"
     learning_rate = 0.1          # optional
+    l2 = 0.1                     # optional L2 coefficient λ: J gains (λ/2m)·Σ‖W‖² (biases not), dW gains (λ/m)·W
     X = [[...]]                  # (features, m) in column notation, (m, features) in row
     Y = [[...]]
     [[layers]]
@@ -27,8 +28,9 @@ from quizgen.errors import ProblemError
 from quizgen.limits import MAX_CHAIN, MAX_DIMENSION, MAX_LAYERS
 from quizgen.messages import t
 
-KEYS = {"notation", "loss", "reduction", "learning_rate", "X", "Y", "layers"}
+KEYS = {"notation", "loss", "reduction", "learning_rate", "X", "Y", "layers", "l2"}
 LAYER_KEYS = {"W", "b", "activation"}
+MAX_L2 = 1000.0  # a larger λ only swamps the data loss
 
 
 def load_problem(path: str | Path) -> Network:
@@ -105,6 +107,9 @@ def parse_problem(data: dict, source: str = "<problem>") -> Network:
     lr = data.get("learning_rate")
     if lr is not None and (not _is_number(lr) or lr <= 0):
         fail("learning_rate", t("problem.learning_rate", value=lr))
+    l2 = data.get("l2", 0.0)
+    if not _is_number(l2) or not 0 <= l2 <= MAX_L2:
+        fail("l2", t("problem.l2", value=l2, limit=MAX_L2))
 
     X = _matrix(data["X"], "X", source, vector_ok=True)
     if X.ndim == 1:  # one example
@@ -165,7 +170,7 @@ def parse_problem(data: dict, source: str = "<problem>") -> Network:
     if loss.label_problem(Y):  # the loss's registry entry knows its labels
         fail("Y", loss.label_problem(Y))
 
-    net = Network.from_arrays(notation, weights, biases, chains, loss, X, Y, lr)
+    net = Network.from_arrays(notation, weights, biases, chains, loss, X, Y, lr, l2=float(l2))
     from quizgen.engine.backprop import solve
 
     with np.errstate(all="ignore"):

@@ -70,7 +70,7 @@ def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Coun
         if problems:
             raise BankError(problems[0], file=family.path, key="prompt")
     else:
-        sources = default_sources(family.kind)
+        sources = draft.prompt or default_sources(family.kind)
     # kept unworded: paragraphs of catalog keys (or the author's text) with their values
     prompt = prompt_record(sources, context) + with_conventions(family.kind, context, draft.problem)  # issue 14
     for d in draft.distractors:  # a family may give a mistake credit; a shared value earns the least

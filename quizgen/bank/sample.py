@@ -95,6 +95,7 @@ def draw_network(family: Family, rng: np.random.Generator) -> Network:
     net = Network.from_arrays(
         notation, [o(W) for W in weights], biases, chains, loss, o(X), o(Y), family.learning_rate
     )
+    net.l2 = family.l2  # the L2 coefficient, 0 for most families
     net.meta["ask"] = (family.quantity, family.layer)  # for degenerate.check: is the asked gradient all zeros?
     return net
 

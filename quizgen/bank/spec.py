@@ -22,6 +22,7 @@ from quizgen.errors import BankError
 from quizgen.limits import (MAX_CHAIN, MAX_BATCH, MAX_DISTRACTORS, MAX_HIDDEN, MAX_HINTS, MAX_ID_LENGTH, MAX_LEARNING_RATE,
                             MAX_PROMPT, MAX_TAGS, MAX_TEXT, MAX_UNITS, MAX_VALUE)
 from quizgen.messages import t
+from quizgen.problem import MAX_L2
 
 QUANTITIES = ("Z", "A", "dA", "dZ", "dW", "db", "W_new", "b_new", "loss", "dX")
 GRIDS = {"integers": 1.0, "halves": 0.5, "tenths": 0.1, "quarters": 0.25}
@@ -31,14 +32,16 @@ PROMPT_NAMES = frozenset({
     "reduction", "learning_rate", "eps", "z", "activation", "activation_latex", "entry", "known",
     "param", "examples", "reduced", "optimizer", "count", "parameter",
     "layer", "setting", "layout",
+    "ok", "bug",  # a gradient check's thresholds (bank/kinds/relative_error.py)
 })
 MISTAKE_IDS = set(CATALOG) | set(OTHER)
 TOP_KEYS = {"id", "title", "topic", "tags", "difficulty", "source", "kind", "notation", "prompt",
             "summary", "network", "values", "ask", "min_distractors", "hints", "mistake_credit", "parts",
             "optimizer", "graph",
-            "training", "counting", "layer", "jacobian", "vanishing"}
+            "training", "counting", "layer", "jacobian", "vanishing",
+            "gradcheck"}  # gradcheck: a gradient_check family's ask mode (bank/kinds/gradient_check.py)
 NETWORK_KEYS = {"inputs", "hidden", "outputs", "batch", "activations", "bias", "loss", "reduction",
-                "learning_rate"}
+                "learning_rate", "l2"}
 VALUE_KEYS = {"grid", "X", "W", "b", "labels", "nonzero_weights", "z", "eps"}
 ASK_KEYS = {"quantity", "layer", "entry", "activation"}
 
@@ -87,6 +90,8 @@ class Family:
     jacobian: dict = field(default_factory=dict)  # a softmax_jacobian family's [jacobian] table, checked by its kind
     vanishing: dict = field(default_factory=dict)  # a vanishing_gradient family's [vanishing] table, checked by its kind
     texts: dict = field(default_factory=dict)  # language -> its own title/summary/source/hints/prompt (bank/localized.py)
+    gradcheck: dict = field(default_factory=dict)  # a gradient_check family's [gradcheck] table, checked by its kind
+    l2: float = 0.0  # [network] l2: the L2 coefficient λ, J gains (λ/2m)·Σ‖W‖² (engine/losses.py)
 
     @property
     def layers(self) -> int:
@@ -208,6 +213,10 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     lr = net.get("learning_rate")
     if lr is not None and (not isinstance(lr, (int, float)) or isinstance(lr, bool) or not 0 < lr <= MAX_LEARNING_RATE):
         c.add("network.learning_rate", t("family.learning_rate", limit=MAX_LEARNING_RATE, value=lr))
+    l2 = net.get("l2", 0)
+    if not isinstance(l2, (int, float)) or isinstance(l2, bool) or not 0 <= l2 <= MAX_L2:
+        c.add("network.l2", t("family.l2", limit=MAX_L2, value=l2))
+        l2 = 0
     bias = net.get("bias", True)
     if not isinstance(bias, bool):
         c.add("network.bias", t("family.boolean", value=bias))
@@ -256,6 +265,8 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         c.add("ask.quantity", t("family.no_bias", quantity=quantity))
     if "parts" in data and kind != "multipart":
         c.add("parts", t("family.parts_not_multipart"))
+    if "gradcheck" in data and kind != "gradient_check":
+        c.add("gradcheck", t("kinds.gradcheck_other_kind"))
     if "optimizer" in data and kind != "optimizer_step":
         c.add("optimizer", t("kinds.optimizer_other_kind"))
     for key, owner in (("training", "training_iteration"), ("counting", "parameter_count"),
@@ -270,7 +281,8 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
                                  "parts": data.get("parts"), "optimizer": data.get("optimizer"), "graph": data.get("graph"),
                                  "training": data.get("training"), "counting": data.get("counting"),
                                  "layer_table": data.get("layer"),
-                                 "jacobian": data.get("jacobian"), "vanishing": data.get("vanishing"), "grid": grid})
+                                 "jacobian": data.get("jacobian"), "vanishing": data.get("vanishing"), "grid": grid,
+                                 "gradcheck": data.get("gradcheck")})
     min_d = data.get("min_distractors", 1)
     if not isinstance(min_d, int) or isinstance(min_d, bool) or not 0 <= min_d <= MAX_DISTRACTORS:
         c.add("min_distractors", t("family.min_distractors", limit=MAX_DISTRACTORS, value=min_d))
@@ -319,5 +331,7 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         jacobian=dict(data["jacobian"]) if isinstance(data.get("jacobian"), dict) else {},
         vanishing=dict(data["vanishing"]) if isinstance(data.get("vanishing"), dict) else {},
         texts=texts,
+        l2=float(l2),
+        gradcheck=dict(data["gradcheck"]) if isinstance(data.get("gradcheck"), dict) else {},
     )
     return family, []

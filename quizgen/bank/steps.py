@@ -13,6 +13,7 @@ import numpy as np
 
 from quizgen.bank.latex import LOSS_TEX, act_tex, deriv_tex, plain_tex, sym, transpose, vjp_tex
 from quizgen.bank.question import Step
+from quizgen.engine.losses import softmax_of
 from quizgen.engine.network import Network, Notation
 from quizgen.engine.tape import Tape
 from quizgen.messages.text import key_or_words, text
@@ -140,8 +141,57 @@ class StepWriter:
         parts = [{"tex": r"J = \mathcal{L}"}, OPEN, {"num": self.o(self.tape.output)},
                  {"tex": ","}, {"num": self.o(self.net.Y)}, CLOSE]
         how = "steps.loss_why_mean" if loss.reduction == "mean" else "steps.loss_why_sum"
-        return self.step(text("steps.loss"), symbolic, parts, self.tape.loss,
+        data = loss.value(self.tape.output, self.net.Y) if self.net.l2 else self.tape.loss  # J without the penalty
+        return self.step(text("steps.loss"), symbolic, parts, data,
                          text(how, loss=short_name(loss.name), m=self.net.m))
+
+    def loss_steps(self) -> list[Step]:
+        """J worked out: from the logits by log-sum-exp, the data loss, then any L2 penalty."""
+        steps = self.log_sum_exp_steps() if self.net.loss.rule.from_logits else [self.loss_step()]
+        return steps + self.penalty_steps() if self.net.l2 else steps
+
+    def log_sum_exp_steps(self) -> list[Step]:
+        """−log softmax(z)_y = log Σ e^z − z_y = log Σ e^z̃ − z̃_y with z̃ = z − max z: no e^z overflows."""
+        net, Z, Y = self.net, self.tape.output, self.net.Y  # the logits, (k, m)
+        top = Z.max(axis=0)  # (m,)
+        shifted = Z - top  # (k, m), every entry ≤ 0
+        lse = np.log(np.exp(shifted).sum(axis=0))  # (m,) log Σ e^z̃ = log Σ e^z − max z
+        true = (Y * shifted).sum(axis=0)  # (m,) the true class's shifted logit
+        out = sym("A", self.L)
+        red = r"\frac{1}{m}\sum_{i=1}^{m}" if net.loss.reduction == "mean" else r"\sum_{i=1}^{m}"
+        data = net.loss.value(Z, Y)
+        return [
+            self.step(text("steps.logits.shift"), rf"\tilde{{z}}_{{ji}} = z_{{ji}} - \max_{{j}} z_{{ji}}",
+                      [{"tex": rf"{out} - \max ="}, {"num": self.o(Z)}, {"tex": "-"}, {"num": top}],
+                      self.o(shifted), text("steps.logits.shift_why", largest=fmt(float(Z.max())))),
+            self.step(text("steps.logits.lse"), r"s_i = \log\sum_{j} e^{\tilde{z}_{ji}}",
+                      [{"tex": r"s = \log\sum_j \exp"}, OPEN, {"num": self.o(shifted)}, CLOSE], lse,
+                      text("steps.logits.lse_why")),
+            self.step(text("steps.logits.loss"), rf"J = {red} \left(s_i - \tilde{{z}}_{{y_i i}}\right)",
+                      [{"tex": "J ="}, {"num": lse}, {"tex": "-"}, {"num": true}], data,
+                      text("steps.logits.loss_why_mean" if net.loss.reduction == "mean" else "steps.logits.loss_why_sum",
+                           m=net.m)),
+        ]
+
+    def penalty_steps(self) -> list[Step]:
+        """(λ/2m) Σ_l ‖W_l‖², then J = data loss + penalty."""
+        net = self.net
+        lam, mean = net.l2, net.loss.reduction == "mean"
+        squares = [float((layer.W ** 2).sum()) for layer in net.layers]
+        penalty = self.tape.loss - net.loss.value(self.tape.output, net.Y)
+        norms = " + ".join(rf"\lVert {sym('W', l)} \rVert^2" for l in range(1, self.L + 1))
+        parts: list = [{"num": lam}, {"tex": rf"/ (2 \cdot {net.m}) \cdot (" if mean else r"/ 2 \cdot ("}]
+        for i, sq in enumerate(squares):
+            parts += ([{"tex": "+"}] if i else []) + [{"num": sq}]
+        parts.append({"tex": ")"})
+        coefficient = r"\frac{\lambda}{2m}" if mean else r"\frac{\lambda}{2}"
+        data = net.loss.value(self.tape.output, net.Y)
+        return [
+            self.step(text("steps.l2.penalty"), rf"{coefficient} \left({norms}\right)", parts, penalty,
+                      text("steps.l2.penalty_why", lam=fmt(lam))),
+            self.step(text("steps.l2.total"), rf"J = J_{{\text{{data}}}} + {coefficient} \sum_{{l}} \lVert W^{{[l]}} \rVert^2",
+                      [{"num": data}, {"tex": "+"}, {"num": penalty}], self.tape.loss, text("steps.l2.total_why")),
+        ]
 
     # -- backward ------------------------------------------------------------------------
     def output_steps(self) -> list[Step]:
@@ -175,6 +225,14 @@ class StepWriter:
     def loss_gradient_step(self) -> Step:
         """dA of the output layer: the loss differentiated with respect to the network's output."""
         L, net, t = self.L, self.net, self.tape.layers[-1]
+        if net.loss.rule.from_logits:  # dA = (softmax(A) − Y)/m, the softmax of the logits shown
+            over_m = r"\frac{1}{m}" if net.loss.reduction == "mean" else ""
+            return self.step(
+                text("steps.loss_gradient"),
+                fr"{sym('dA', L)} = {over_m}\left(\mathrm{{softmax}}({sym('A', L)}) - Y\right)",
+                [{"tex": f"{sym('dA', L)} = {over_m}"}, OPEN, {"num": self.o(softmax_of(t.A))}, {"tex": "-"},
+                 {"num": self.o(net.Y)}, CLOSE],
+                self.o(t.dA), text("steps.logits.gradient_why_mean" if over_m else "steps.logits.gradient_why"))
         return self.step(
             text("steps.loss_gradient"), fr"{sym('dA', L)} = \frac{{\partial J}}{{\partial {sym('A', L)}}}",
             [{"tex": f"{sym('dA', L)} ="}, {"num": self.o(t.dA)}],
@@ -225,6 +283,13 @@ class StepWriter:
         r = _rules(self.n, l, layer.b is not None)
         dZ, A0 = self.o(t.dZ), self.o(t.A_prev)
         factors = [{"num": dZ}, {"num": A0.T}] if self.n is Notation.COLUMN else [{"num": A0.T}, {"num": dZ}]
+        if self.net.l2:  # dW = dZ·Aᵀ + (λ/m)·W
+            over = rf"/ {self.net.m} \cdot" if self.net.loss.reduction == "mean" else r"\cdot"
+            coefficient = r"\frac{\lambda}{m}" if self.net.loss.reduction == "mean" else r"\lambda"
+            return self.step(text("steps.l2.weight_gradient", layer=l), rf"{r['dW']} + {coefficient} {sym('W', l)}",
+                             [{"tex": f"{sym('dW', l)} ="}] + factors + [{"tex": "+"}, {"num": self.net.l2},
+                                                                        {"tex": over}, {"num": self.o(layer.W)}],
+                             self.o(t.dW), text("steps.l2.weight_gradient_why", lam=fmt(self.net.l2)))
         return self.step(text("steps.weight_gradient", layer=l), r["dW"], [{"tex": f"{sym('dW', l)} ="}] + factors,
                          self.o(t.dW), text("steps.weight_gradient_why"))
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from quizgen.engine.activations import Activation
-from quizgen.engine.losses import Loss
 from quizgen.engine.layers import dense
+from quizgen.engine.losses import Loss, l2_coefficient, objective
 from quizgen.engine.network import Network
 from quizgen.engine.tape import LayerTape, Tape
 
@@ -34,6 +34,14 @@ class Backward:
 
     def propagate(self, net: Network, layer: int, dZ: np.ndarray) -> np.ndarray:
         return dense.input_gradient(net.layers[layer].W, dZ)
+
+    def weight_penalty(self, net: Network, layer: int) -> np.ndarray | None:
+        """The L2 term of dW, (λ/m)·W (None without L2)."""
+        return l2_coefficient(net.l2, net.loss, net.m) * net.layers[layer].W if net.l2 else None  # (n_out, n_in)
+
+    def bias_penalty(self, net: Network, layer: int) -> np.ndarray | None:
+        """The L2 term of db: none, a bias is not penalised."""
+        return None
 
     def alters(self, net: Network, layer: int, rule: str) -> bool:
         """Whether `rule` (one of the methods above) may compute layer index `layer` differently
@@ -96,11 +104,12 @@ def backward(net: Network, records: list[LayerTape], rules: Backward = CORRECT, 
                 z_in = t.H[k - 1] if k > 0 else t.Z
                 grad = rules.activation_backward(index, layer.activations[k], z_in, t.H[k], grad)
             t.dZ = grad
-        same_dW = same and not rules.alters(net, index, "weight_gradient")
-        t.dW = ref.dW if same_dW else rules.weight_gradient(index, t.dZ, t.A_prev)
-        same_db = same and not rules.alters(net, index, "bias_gradient")
+        same_dW = same and not rules.alters(net, index, "weight_gradient") and not rules.alters(net, index, "weight_penalty")
+        t.dW = ref.dW if same_dW else _penalised(rules.weight_gradient(index, t.dZ, t.A_prev),
+                                                  rules.weight_penalty(net, index))
+        same_db = same and not rules.alters(net, index, "bias_gradient") and not rules.alters(net, index, "bias_penalty")
         if layer.b is not None:
-            t.db = ref.db if same_db else rules.bias_gradient(index, t.dZ)
+            t.db = ref.db if same_db else _penalised(rules.bias_gradient(index, t.dZ), rules.bias_penalty(net, index))
         if net.learning_rate is not None:
             t.W_new = ref.W_new if same_dW else layer.W - net.learning_rate * t.dW
             if layer.b is not None:
@@ -111,6 +120,10 @@ def backward(net: Network, records: list[LayerTape], rules: Backward = CORRECT, 
                 below = rules.propagate(net, index, t.dZ)
             dA = below
     return dA if stop == 0 else None
+
+
+def _penalised(gradient: np.ndarray, penalty: np.ndarray | None) -> np.ndarray:
+    return gradient if penalty is None else gradient + penalty
 
 
 def solve(net: Network, rules: Backward = CORRECT, reuse: Tape | None = None, stop: int = 0) -> Tape:
@@ -133,7 +146,7 @@ def solve_forward(net: Network) -> Tape:
     set np.errstate: the caller holds it (one errstate per question, not one per pass).
     """
     records = forward(net)
-    return Tape(network=net, layers=records, loss=net.loss.value(records[-1].A, net.Y))
+    return Tape(network=net, layers=records, loss=objective(net, records[-1].A))
 
 
 def solve_backward(forward_tape: Tape, rules: Backward = CORRECT, stop: int = 0, correct: bool = False) -> Tape:

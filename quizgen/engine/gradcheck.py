@@ -30,7 +30,9 @@ def central_difference(f: Callable[[np.ndarray], float], x: np.ndarray, eps: flo
 def network_loss(net: Network) -> float:
     from quizgen.engine.backprop import forward
 
-    return net.loss.value(forward(net)[-1].A, net.Y)
+    from quizgen.engine.losses import objective
+
+    return objective(net, forward(net)[-1].A)  # the data loss plus any L2 penalty
 
 
 def numerical_gradients(net: Network, eps: float = 1e-6) -> dict:

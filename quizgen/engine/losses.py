@@ -46,6 +46,8 @@ class LossRule:
     degenerate: Callable[[Array, Array], str | None] | None = None  # why (output, Y) is a poor draw
     slips: Mapping[str, Callable[[Array], Array]] = field(default_factory=dict)  # dA -> the wrong dA
     mistakes: tuple[str, ...] = ()  # further mistake ids that apply (their rule lives in mistakes.py)
+    value_slips: tuple[str, ...] = ()  # mistakes about its value J (engine/loss_mistakes.py), when they apply
+    from_logits: bool = False  # it takes the logits: its value is worked by log-sum-exp (bank/steps.py)
 
     @property
     def applies(self) -> tuple[str, ...]:
@@ -131,7 +133,7 @@ register(LossRule(
     "bce", _bce, _bce_gradient,
     tex=r"-\sum_{j}\left[y_j \log a_j + (1 - y_j)\log(1 - a_j)\right]", title="engine.loss.bce",
     text="dA = −Y/A + (1 − Y)/(1 − A)", pairs_with="sigmoid", labels=_bce_labels, problem=_bce_problem,
-    degenerate=_bce_near_zero))
+    degenerate=_bce_near_zero, value_slips=("bce_softmax_output", "bce_no_negative_term")))
 register(LossRule(
     "cross_entropy", _cross_entropy, _pull,
     tex=r"-\sum_{j} y_j \log a_j", title="engine.loss.cross_entropy", text="dA = −Y/A", one_hot=True,
@@ -206,3 +208,55 @@ def get_loss(name: str, reduction: str = "mean") -> Loss:
     if reduction not in REDUCTIONS:
         raise ValueError(t("engine.error.unknown_reduction", value=reduction))
     return Loss(name, reduction)
+
+
+# --- L2 regularization and cross-entropy from logits (issue 20) --------------------------------
+# The L2 penalty follows the course convention J = (1/m)Σ ℓ + (λ/2m) Σ_l ‖W_l‖² (biases are not
+# penalised); under the sum reduction it is (λ/2) Σ_l ‖W_l‖². Its gradient adds (λ/m)·W to dW.
+# engine/optimizers.py's weight decay λ' adds λ'/2·w² per parameter, so λ' = λ/m (mean) or λ (sum).
+
+
+def l2_coefficient(l2: float, loss: Loss, m: int) -> float:
+    """The factor of W in the penalty's gradient: λ/m under the mean, λ under the sum."""
+    return l2 * loss.scale(m)
+
+
+def l2_penalty(net) -> float:
+    """(λ/2m) Σ_l ‖W_l‖² of a network (0 without an L2 coefficient)."""
+    if not net.l2:
+        return 0.0
+    squares = sum(float((layer.W ** 2).sum()) for layer in net.layers)
+    return 0.5 * l2_coefficient(net.l2, net.loss, net.m) * squares
+
+
+def objective(net, A: Array) -> float:
+    """J: the data loss of output `A` plus the network's L2 penalty."""
+    data = net.loss.value(A, net.Y)
+    return data + l2_penalty(net) if net.l2 else data
+
+
+def log_sum_exp(z: Array) -> Array:
+    """log Σ_j e^{z_j} per example (column), stable: shifted by the largest logit, shape (m,)."""
+    top = z.max(axis=0)
+    return top + np.log(np.exp(z - top).sum(axis=0))
+
+
+def softmax_of(z: Array) -> Array:
+    """softmax over units (axis 0), shifted by the largest logit."""
+    e = np.exp(z - z.max(axis=0))
+    return e / e.sum(axis=0)
+
+
+def _ce_logits(z, y):
+    return log_sum_exp(z) * y.sum(axis=0) - (y * z).sum(axis=0)
+
+
+def _ce_logits_gradient(z, y):
+    return softmax_of(z) * y.sum(axis=0) - y
+
+
+register(LossRule(
+    "cross_entropy_logits", _ce_logits, _ce_logits_gradient,
+    tex=r"\log\sum_{j} e^{a_j} - \sum_{j} y_j a_j", title="engine.loss.cross_entropy_logits",
+    text="dA = softmax(A) − Y", one_hot=True, from_logits=True,
+    value_slips=("lse_max_only", "lse_no_exp", "lse_shift_not_added_back")))

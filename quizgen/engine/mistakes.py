@@ -119,6 +119,16 @@ def _one_layer(rules: type[Backward], only: int, last: int) -> type[Backward]:
                 return super().propagate(net, layer, dZ)
             return Backward.propagate(self, net, layer, dZ)
 
+        def weight_penalty(self, net, layer):
+            if layer == only:
+                return super().weight_penalty(net, layer)
+            return Backward.weight_penalty(self, net, layer)
+
+        def bias_penalty(self, net, layer):
+            if layer == only:
+                return super().bias_penalty(net, layer)
+            return Backward.bias_penalty(self, net, layer)
+
         def alters(self, net, layer, rule):
             if rule == "output_gradient":
                 return only == last and super().alters(net, layer, rule)
@@ -384,3 +394,10 @@ OTHER: dict[str, Misconception] = {m.id: m for m in [
 def describe(mistake_id: str):
     """The catalog entry (with .name and .explanation, texts to word with say()) for any mistake id."""
     return CATALOG.get(mistake_id) or OTHER[mistake_id]
+
+
+# Mistakes about the loss (L2 penalty, multi-label BCE, CE from logits): engine/loss_mistakes.py.
+from quizgen.engine import loss_mistakes as _loss_mistakes  # noqa: E402
+
+CATALOG.update({mid: Mistake(mid, rules) for mid, rules in _loss_mistakes.RULES.items()})
+OTHER.update({mid: Misconception(mid) for mid in _loss_mistakes.VALUE_ONLY + ("one_sided_difference", "absolute_error", "verdict_misread")})

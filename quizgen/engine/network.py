@@ -64,6 +64,7 @@ class Network:
     Y: np.ndarray  # internal (k, m)
     learning_rate: float | None = None
     meta: dict = field(default_factory=dict)
+    l2: float = 0.0  # L2 coefficient λ: J gains (λ/2m) Σ‖W‖² (engine/losses.py l2_penalty); biases are not penalised
 
     @property
     def m(self) -> int:
@@ -80,6 +81,7 @@ class Network:
         X,
         Y,
         learning_rate: float | None = None,
+        l2: float = 0.0,
     ) -> "Network":
         """Build from arrays written in `notation`'s own orientation (shapes checked by caller)."""
         notation = Notation(notation)
@@ -98,6 +100,7 @@ class Network:
             X=notation.orient(np.asarray(X, dtype=float)),
             Y=notation.orient(np.asarray(Y, dtype=float)),
             learning_rate=learning_rate,
+            l2=float(l2),
         )
 
     def to_problem(self) -> dict:
@@ -110,6 +113,8 @@ class Network:
         }
         if self.learning_rate is not None:
             problem["learning_rate"] = self.learning_rate
+        if self.l2:
+            problem["l2"] = self.l2
         problem["X"] = o(self.X).tolist()
         problem["Y"] = o(self.Y).tolist()
         problem["layers"] = []

@@ -71,6 +71,9 @@ def render_solution(tape: Tape, title: str = "") -> str:
             lines += _block(name, h, f"= {act.label}({source})", n)
     lines.append("")
     lines.append(words("solve.loss", value=fmt(tape.loss, 6), loss=net.loss.name, reduction=reduction, m=net.m))
+    if net.l2:  # the L2 penalty is part of J and of every dW
+        lines.append(words("solve.l2_penalty", penalty=f"(λ/2{'m' if scale_m(net) else ''})·Σ‖W‖²",
+                           value=fmt(losses.l2_penalty(net), 6), l2=fmt(net.l2)))
     lines.append("")
     lines.append(words("solve.backward"))
     scale = " / m" if net.loss.reduction == "mean" else ""
@@ -86,7 +89,8 @@ def render_solution(tape: Tape, title: str = "") -> str:
             rule = _act_rule(layer.activations[k].name).format(
                 dz=f"d{source}", da=f"d{names[k]}", z=source, a=names[k])
             lines += _block(f"d{source}", t.dZ if k == 0 else t.dH[k - 1], rule, n)
-        lines += _block(f"dW{i}", t.dW, rules["dW"].format(l=i, p=i - 1), n)
+        l2_term = (f" + (λ/m)·W{i}" if scale_m(net) else f" + λ·W{i}") if net.l2 else ""
+        lines += _block(f"dW{i}", t.dW, rules["dW"].format(l=i, p=i - 1) + l2_term, n)
         if layer.b is not None:
             lines += _block(f"db{i}", t.db, words(rules["db"], l=i), n, oriented=False)
     lines += _block("dX", tape.dX, RULES[n]["dA_prev"].format(l=1, p=0).replace("dA0", "dX"), n)
@@ -98,3 +102,9 @@ def render_solution(tape: Tape, title: str = "") -> str:
             if layer.b is not None:
                 lines += _block(f"b{i}_new", t.b_new, f"b{i} − η·db{i}", n, oriented=False)
     return "\n".join(lines)
+
+
+def scale_m(net) -> bool:
+    """Whether the loss (and so the L2 penalty) is averaged over the batch."""
+    return net.loss.reduction == "mean"
+

@@ -99,6 +99,20 @@ class Recompute:
             a = self.internal(self.act_results[int(m.group(2))])
             return self.internal(CORRECT.activation_backward(int(m.group(2)), act, None, a,
                                                              self.internal(self.last_result)))
+        if title.startswith("Regularized weight gradient"):  # issue 20: dZ·Aᵀ + (λ/m)·W, λ and W shown
+            return n[0] @ n[1] + n[2] * self.net.loss.scale(self.net.m) * n[3]
+        if title == "L2 penalty":
+            return n[0] * self.net.loss.scale(self.net.m) / 2 * sum(n[1:])
+        if title == "Regularized loss":
+            return n[0] + n[1]
+        if title == "Shift by the largest logit":
+            return n[0] - (n[1][None, :] if self.col else n[1][:, None])  # each example's largest logit
+        if title == "Log-sum-exp of the shifted logits":
+            return np.log(np.exp(n[0]).sum(axis=0 if self.col else 1))
+        if title == "Loss from the log-sum-exp":
+            return (n[0] - n[1]).sum() * self.net.loss.scale(self.net.m)
+        if title == "Relative error":
+            return abs(n[0] - n[1]) / (abs(n[2]) + abs(n[3]))
         if title.startswith(("Gradient reaching", "Weight gradient", "Gradient with respect to the input")):
             return n[0] @ n[1]
         if title.startswith("Bias gradient"):

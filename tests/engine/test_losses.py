@@ -40,6 +40,7 @@ PER_EXAMPLE = {
     "half_sse": [0.5 * (0.25 + 0.25), 0.5 * (0.0625 + 0.0625)],
     "bce": [-(np.log(0.5) + np.log(0.5)), -(np.log(0.75) + np.log(0.75))],
     "cross_entropy": [-np.log(0.5), -np.log(0.75)],
+    "cross_entropy_logits": [np.log(2.0), np.log(np.exp(0.25) + np.exp(0.75)) - 0.75],  # A read as logits
 }
 
 

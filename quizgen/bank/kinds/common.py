@@ -33,6 +33,7 @@ class Draft:
     target: str | None = None
     distractors: list[Distractor] = field(default_factory=list)
     choices: list[Choice] = field(default_factory=list)
+    prompt: list | None = None  # the kind's own default prompt paragraphs (catalog texts) for this draw, if not its usual one
 
 
 def is_exact(net: Network) -> bool:
@@ -215,6 +216,8 @@ def network_given(net: Network, upto: int | None = None, labels: bool = True) ->
             given.append(Given(f"b{l}", sym("b", l), (b + 0.0).tolist()))
     if net.learning_rate is not None:
         given.append(Given("eta", r"\eta", net.learning_rate))
+    if net.l2:
+        given.append(Given("lambda", r"\lambda", net.l2))
     return given
 
 
@@ -245,7 +248,11 @@ def network_tex(net: Network) -> str:
             inner = f"{act_tex(act)}\\left({inner}\\right)"
         parts.append(f"{sym('A', l)} = {inner}")
     red = r"\frac{1}{m}\sum_{i=1}^{m}" if net.loss.reduction == "mean" else r"\sum_{i=1}^{m}"
-    parts.append(f"J = {red} \\ell_i,\\; \\ell = {LOSS_TEX[net.loss.name]}")
+    penalty = ""
+    if net.l2:  # the L2 penalty is part of J (engine/losses.py l2_penalty)
+        coefficient = r"\frac{\lambda}{2m}" if net.loss.reduction == "mean" else r"\frac{\lambda}{2}"
+        penalty = f" + {coefficient} \\sum_{{l}} \\lVert W^{{[l]}} \\rVert^2"
+    parts.append(f"J = {red} \\ell_i{penalty},\\; \\ell = {LOSS_TEX[net.loss.name]}")
     return r",\quad ".join(parts)
 
 

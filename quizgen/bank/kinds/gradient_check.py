@@ -1,4 +1,6 @@
-"""gradient_check: the central-difference estimate of one weight's gradient."""
+"""gradient_check: the central-difference estimate of one weight's gradient, or (its `[gradcheck]`
+table's `ask`) the relative error |g − ĝ|/(|g| + |ĝ|) against a backprop gradient g that is right
+or a catalogued mistake's, or the verdict that error gives under thresholds the prompt states."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import copy
 import numpy as np
 
 from quizgen.bank.kinds import precision
-from quizgen.bank.kinds.base import Kind, register
+from quizgen.bank.kinds.base import Kind, register, value_box
 from quizgen.bank.kinds.common import Distractors, Draft, base_context, make_answer, network_given, require
 from quizgen.bank.kinds.values import value_step
 from quizgen.bank.latex import sym
@@ -36,6 +38,10 @@ def loss_digits(j_plus: float, j_minus: float, eps: float, estimate: float) -> i
 
 
 def build(family: Family, rng: np.random.Generator) -> Draft:
+    if family.gradcheck.get("ask", "estimate") != "estimate":
+        from quizgen.bank.kinds.relative_error import build_relative
+
+        return build_relative(family, rng)
     net = draw_network(family, rng)
     tape = solved(net)
     W = net.layers[0].W  # internal (out, in)
@@ -95,4 +101,14 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
                  problem=net.to_problem(), target=None, distractors=found.kept)
 
 
-KIND = register(Kind("gradient_check", build, lambda: DEFAULTS["gradient_check"]))
+def validate(c, seen: dict) -> None:
+    from quizgen.bank.kinds.relative_error import validate_table
+
+    validate_table(c, seen.get("gradcheck"))
+
+
+def _box(q) -> dict:
+    return {"kind": "choice"} if q.answer.kind == "choice" else value_box(q)
+
+
+KIND = register(Kind("gradient_check", build, lambda: DEFAULTS["gradient_check"], validate, answer_box=_box))

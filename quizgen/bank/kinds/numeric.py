@@ -15,6 +15,7 @@ from quizgen.bank.latex import sym
 from quizgen.bank.sample import Degenerate, draw_network, solved
 from quizgen.bank.spec import Family
 from quizgen.bank.steps import StepWriter
+from quizgen.engine.loss_mistakes import value_slips
 from quizgen.messages.text import text
 
 def asked_tex(quantity: str, l: int, index: tuple | None) -> str:
@@ -94,7 +95,7 @@ def build(family: Family, rng: np.random.Generator, quantity: str | None = None,
     elif quantity == "A":
         steps = with_role("forward", writer.forward(l))
     elif quantity == "loss":
-        steps = with_role("forward", writer.forward()) + with_role("loss", [writer.loss_step()])
+        steps = with_role("forward", writer.forward()) + with_role("loss", writer.loss_steps())
     else:
         steps = with_role("forward", writer.forward()) + with_role("backward", writer.backward_to(l, quantity))
         if quantity.endswith("_new"):
@@ -109,6 +110,9 @@ def build(family: Family, rng: np.random.Generator, quantity: str | None = None,
                                       what=noun(last.title)))])
 
     found = Distractors(answer) if forward_kind or quantity == "loss" else engine_distractors(tape, target, answer)
+    if quantity == "loss":  # mistakes about J itself (an L2 penalty, a multi-label BCE, logits)
+        for mistake_id, wrong in value_slips(tape):
+            found.add(wrong, mistake_id)
     require(found.kept, family.min_distractors)
     add_rounded_too_early(found, net, target)
     distractors = found.kept

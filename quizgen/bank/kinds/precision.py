@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from quizgen.engine.backprop import Backward, backward
+from quizgen.engine.losses import objective
 from quizgen.engine.tape import LayerTape, Tape
 from quizgen.messages.text import text
 
@@ -167,7 +168,7 @@ def carried(net, target: str, digits: int) -> np.ndarray:
             H.append(h)
         records.append(LayerTape(A_prev=A, Z=Z, H=H))
         A = H[-1]
-    loss = float(rules.r(net.loss.value(records[-1].A, net.Y)))
+    loss = float(rules.r(objective(net, records[-1].A)))  # data loss plus any L2 penalty
     stop = int(target.split(".")[1]) if target.startswith("layers.") and target.split(".")[2][0] == "d" else 0
     dX = backward(net, records, rules, stop=stop) if target != "loss" else None
     return np.asarray(Tape(network=net, layers=records, loss=loss, dX=dX).value_at(target), dtype=float)
