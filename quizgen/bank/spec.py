@@ -35,11 +35,9 @@ PROMPT_NAMES = frozenset({
     "ok", "bug",  # a gradient check's thresholds (bank/kinds/relative_error.py)
 })
 MISTAKE_IDS = set(CATALOG) | set(OTHER)
-TOP_KEYS = {"id", "title", "topic", "tags", "difficulty", "source", "kind", "notation", "prompt",
-            "summary", "network", "values", "ask", "min_distractors", "hints", "mistake_credit", "parts",
-            "optimizer", "graph",
-            "training", "counting", "layer", "jacobian", "vanishing",
-            "gradcheck"}  # gradcheck: a gradient_check family's ask mode (bank/kinds/gradient_check.py)
+# Keys every family may have; each kind adds its own table (`Kind.table`: [optimizer], [layer], …), see top_keys().
+COMMON_KEYS = {"id", "title", "topic", "tags", "difficulty", "source", "kind", "notation", "prompt",
+               "summary", "network", "values", "ask", "min_distractors", "hints", "mistake_credit", "parts"}
 NETWORK_KEYS = {"inputs", "hidden", "outputs", "batch", "activations", "bias", "loss", "reduction",
                 "learning_rate", "l2"}
 VALUE_KEYS = {"grid", "X", "W", "b", "labels", "nonzero_weights", "z", "eps"}
@@ -81,16 +79,9 @@ class Family:
     min_distractors: int = 1
     hints: tuple[str, ...] = ()
     mistake_credit: dict = field(default_factory=dict)  # mistake id -> share of the points it earns (else 0)
-    graph: dict = field(default_factory=dict)  # a computational_graph family's circuit and asked inputs (its kind checks it)
     parts: tuple = ()  # a multipart family's [[parts]] tables, checked by its kind (bank/kinds/multipart.py)
-    optimizer: dict = field(default_factory=dict)  # an optimizer_step family's [optimizer] table, checked by its kind
-    training: dict = field(default_factory=dict)  # a training_iteration family's [training] table (its kind checks it)
-    counting: dict = field(default_factory=dict)  # a parameter_count family's [counting] table (its kind checks it)
-    layer_table: dict = field(default_factory=dict)  # a layer_forward/layer_backward family's [layer] table
-    jacobian: dict = field(default_factory=dict)  # a softmax_jacobian family's [jacobian] table, checked by its kind
-    vanishing: dict = field(default_factory=dict)  # a vanishing_gradient family's [vanishing] table, checked by its kind
+    table: dict = field(default_factory=dict)  # the kind's own table (Kind.table: [optimizer], [layer], …), checked by the kind
     texts: dict = field(default_factory=dict)  # language -> its own title/summary/source/hints/prompt (bank/localized.py)
-    gradcheck: dict = field(default_factory=dict)  # a gradient_check family's [gradcheck] table, checked by its kind
     l2: float = 0.0  # [network] l2: the L2 coefficient λ, J gains (λ/2m)·Σ‖W‖² (engine/losses.py)
 
     @property
@@ -99,10 +90,26 @@ class Family:
 
 
 def __getattr__(name: str):
-    """`KINDS`: the registered kinds' names, in registration order (quizgen.bank.kinds)."""
+    """`KINDS`: the registered kinds' names, in registration order (quizgen.bank.kinds); `TOP_KEYS`: top_keys()."""
     if name == "KINDS":
         return tuple(_kinds())
+    if name == "TOP_KEYS":
+        return top_keys()
     raise AttributeError(name)
+
+
+def table_owners() -> dict[str, tuple[str, ...]]:
+    """Each kind table's name -> the kinds that read it (the layer kinds share [layer])."""
+    owners: dict[str, tuple[str, ...]] = {}
+    for kind in _kinds().values():
+        if kind.table:
+            owners[kind.table] = owners.get(kind.table, ()) + (kind.name,)
+    return owners
+
+
+def top_keys() -> set[str]:
+    """Every key a family may have: the common ones and each registered kind's own table."""
+    return COMMON_KEYS | set(table_owners())
 
 
 def _kinds() -> dict:
@@ -127,8 +134,9 @@ def _chain_ok(c: Collector, key: str, choice: str) -> bool:
 def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Family | None, list[BankError]]:
     """Validate one family table; return (family or None, every error found)."""
     c = Collector(path)
-    for key in sorted(set(data) - TOP_KEYS - set(localized.other_languages())):
-        c.add(key_name(key), t("family.unknown_key", known=", ".join(sorted(TOP_KEYS))))
+    known = top_keys()
+    for key in sorted(set(data) - known - set(localized.other_languages())):
+        c.add(key_name(key), t("family.unknown_key", known=", ".join(sorted(known))))
     title = text(c, data, "title")
     if "title" in data and isinstance(data["title"], str) and not visible(data["title"]):
         c.add("title", t("family.empty"))
@@ -265,24 +273,14 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         c.add("ask.quantity", t("family.no_bias", quantity=quantity))
     if "parts" in data and kind != "multipart":
         c.add("parts", t("family.parts_not_multipart"))
-    if "gradcheck" in data and kind != "gradient_check":
-        c.add("gradcheck", t("kinds.gradcheck_other_kind"))
-    if "optimizer" in data and kind != "optimizer_step":
-        c.add("optimizer", t("kinds.optimizer_other_kind"))
-    for key, owner in (("training", "training_iteration"), ("counting", "parameter_count"),
-                       ("jacobian", "softmax_jacobian"), ("vanishing", "vanishing_gradient")):
-        if key in data and kind != owner:
-            c.add(key, t("kinds.table_other_kind", table=key, kind=owner))
-    if "layer" in data and kind not in ("layer_forward", "layer_backward"):
-        c.add("layer", t("kinds.layer_other_kind"))
+    for key, owners in sorted(table_owners().items()):
+        if key in data and kind not in owners:
+            c.add(key, t("kinds.table_other_kind", table=key, kind=t("kinds.table_owner_separator").join(owners)))
+    own = kinds[kind].table if kind in kinds else None
     if kind in kinds:  # the kind's own rules (quizgen/bank/kinds/<kind>.py)
         kinds[kind].validate(c, {"hidden": hidden, "activations": acts, "losses": losses, "quantity": quantity,
                                  "entry": entry, "learning_rate": lr, "bias": bias, "layer": layer,
-                                 "parts": data.get("parts"), "optimizer": data.get("optimizer"), "graph": data.get("graph"),
-                                 "training": data.get("training"), "counting": data.get("counting"),
-                                 "layer_table": data.get("layer"),
-                                 "jacobian": data.get("jacobian"), "vanishing": data.get("vanishing"), "grid": grid,
-                                 "gradcheck": data.get("gradcheck")})
+                                 "parts": data.get("parts"), "grid": grid, "table": data.get(own) if own else None})
     min_d = data.get("min_distractors", 1)
     if not isinstance(min_d, int) or isinstance(min_d, bool) or not 0 <= min_d <= MAX_DISTRACTORS:
         c.add("min_distractors", t("family.min_distractors", limit=MAX_DISTRACTORS, value=min_d))
@@ -322,16 +320,9 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         z_range=z_range, eps=float(eps), quantity=quantity, layer=layer, entry=entry,
         ask_activation=ask_acts, min_distractors=min_d, hints=tuple(hints),
         mistake_credit={k: float(v) for k, v in sorted(credit.items())},
-        graph=dict(data["graph"]) if isinstance(data.get("graph"), dict) else {},
         parts=tuple(dict(p) for p in data.get("parts", ()) if isinstance(p, dict)),
-        optimizer=dict(data["optimizer"]) if isinstance(data.get("optimizer"), dict) else {},
-        training=dict(data["training"]) if isinstance(data.get("training"), dict) else {},
-        counting=dict(data["counting"]) if isinstance(data.get("counting"), dict) else {},
-        layer_table=dict(data["layer"]) if isinstance(data.get("layer"), dict) else {},
-        jacobian=dict(data["jacobian"]) if isinstance(data.get("jacobian"), dict) else {},
-        vanishing=dict(data["vanishing"]) if isinstance(data.get("vanishing"), dict) else {},
+        table=dict(data[own]) if own and isinstance(data.get(own), dict) else {},
         texts=texts,
         l2=float(l2),
-        gradcheck=dict(data["gradcheck"]) if isinstance(data.get("gradcheck"), dict) else {},
     )
     return family, []

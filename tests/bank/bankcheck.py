@@ -66,7 +66,7 @@ def graph_case(q):
     from quizgen.bank.kinds.computational_graph import partial
     from quizgen.engine import graph
 
-    circuit = graph.CIRCUITS[family(q.family).graph["circuit"]]
+    circuit = graph.CIRCUITS[family(q.family).table["circuit"]]
     inputs = {g.name: float(g.value) for g in q.given}
     last = q.steps[-1].symbolic
     wrt = next(n for n in circuit.inputs if last.startswith(partial(circuit.output, n) + " ="))

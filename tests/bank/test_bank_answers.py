@@ -169,7 +169,7 @@ def test_activation_derivative_answer_and_distractors(fid):
 @pytest.mark.parametrize("fid", family_ids(("gradient_check",)))
 def test_gradient_check_is_the_central_difference_the_steps_describe(fid):
     f = family(fid)
-    if f.gradcheck.get("ask", "estimate") != "estimate":
+    if f.table.get("ask", "estimate") != "estimate":
         pytest.skip("the relative-error modes: tests/bank/test_gradcheck_relative.py")
     for q in questions(fid):
         net = network_of(q)

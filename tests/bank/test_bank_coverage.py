@@ -16,7 +16,7 @@ BANK = load_bank()
 
 
 def _layer(kind_type):
-    return lambda f: f.kind in ("layer_forward", "layer_backward") and f.layer_table.get("type") == kind_type
+    return lambda f: f.kind in ("layer_forward", "layer_backward") and f.table.get("type") == kind_type
 
 
 TOPICS = {
@@ -26,11 +26,11 @@ TOPICS = {
     "softmax Jacobian": lambda f: f.kind == "softmax_jacobian",
     "vanishing gradients": lambda f: f.kind == "vanishing_gradient",
     "gradient check: relative error and verdict": lambda f: f.kind == "gradient_check"
-    and f.gradcheck.get("ask") in ("relative_error", "verdict"),
-    "momentum": lambda f: f.kind == "optimizer_step" and f.optimizer.get("rule") == "momentum",
-    "RMSProp": lambda f: f.kind == "optimizer_step" and f.optimizer.get("rule") == "rmsprop",
-    "Adam": lambda f: f.kind == "optimizer_step" and f.optimizer.get("rule") == "adam",
-    "L2 weight decay": lambda f: f.l2 > 0 or (f.kind == "optimizer_step" and "weight_decay" in f.optimizer),
+    and f.table.get("ask") in ("relative_error", "verdict"),
+    "momentum": lambda f: f.kind == "optimizer_step" and f.table.get("rule") == "momentum",
+    "RMSProp": lambda f: f.kind == "optimizer_step" and f.table.get("rule") == "rmsprop",
+    "Adam": lambda f: f.kind == "optimizer_step" and f.table.get("rule") == "adam",
+    "L2 weight decay": lambda f: f.l2 > 0 or (f.kind == "optimizer_step" and "weight_decay" in f.table),
     "dropout": _layer("dropout"),
     "batch normalization": _layer("batchnorm"),
     "dX": lambda f: f.quantity == "dX" and f.kind in ("gradient_entry", "gradient_matrix"),

@@ -161,7 +161,7 @@ class Recompute:
         if self.q.kind == "activation_derivative":
             return self.pointwise()[0].name in EXACT_ACTS
         if self.q.kind == "computational_graph":
-            return graph.CIRCUITS[self.family.graph["circuit"]].exact
+            return graph.CIRCUITS[self.family.table["circuit"]].exact
         if self.q.kind == "parameter_count":
             return True
         if self.q.kind in ("softmax_jacobian", "vanishing_gradient"):  # exact when given tenths, ReLU or a bound

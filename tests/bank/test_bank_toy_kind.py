@@ -64,3 +64,30 @@ def test_an_unregistered_kind_is_unknown():
     assert "toy" not in KINDS
     _, errors = parse()
     assert [e.key for e in errors] == ["kind"] and "unknown kind 'toy'" in str(errors[0])
+
+
+@pytest.fixture
+def tabled():
+    """A toy kind with its own [toy] table: the table is a known key, reaches validate and the family, and
+    is refused on every other kind, with no edit to bank/spec.py."""
+    def check(c, seen):
+        if not isinstance(seen["table"], dict) or "n" not in seen["table"]:
+            c.add("toy", "a toy family needs [toy] n")
+
+    kind = register(Kind("toy", build, lambda: "What is ${{ asked }}$?", check, table="toy"))
+    yield kind
+    unregister("toy")
+
+
+def test_a_kinds_own_table_is_known_checked_kept_and_refused_elsewhere(tabled):
+    assert "toy" in spec.top_keys() and spec.table_owners()["toy"] == ("toy",)
+    family, errors = parse(toy={"n": 3})
+    assert errors == [] and family.table == {"n": 3}
+    _, errors = parse()
+    assert [f"{e.key}: {e.args[0]}" for e in errors] == ["toy: a toy family needs [toy] n"]
+    _, errors = parse(kind="forward_value", toy={"n": 3})
+    assert "toy" in [e.key for e in errors] and "only a toy family has a [toy] table" in str(errors)
+
+
+def test_without_the_kind_its_table_is_an_unknown_key():
+    assert "toy" not in spec.top_keys()

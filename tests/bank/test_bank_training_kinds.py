@@ -108,7 +108,7 @@ def test_a_huge_hostile_value_is_clipped_in_the_message():
 def test_count_distractors_are_their_mistakes_and_distinct(fid):
     f = family(fid)
     for q in questions(fid):
-        inputs, _, layers = parameter_count.draw(f.counting, np.random.default_rng(q.seed))
+        inputs, _, layers = parameter_count.draw(f.table, np.random.default_rng(q.seed))
         if counting.total(layers) != q.answer.value:
             continue  # the first draw was rejected; the kept one is a later draw
         values = [d.value for d in q.distractors]

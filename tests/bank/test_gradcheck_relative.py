@@ -15,7 +15,7 @@ from quizgen.messages.text import say
 from quizgen.problem import parse_problem
 
 MODES = [f.id for f in load_bank("question_bank") if f.kind == "gradient_check"
-         and f.gradcheck.get("ask", "estimate") != "estimate"]
+         and f.table.get("ask", "estimate") != "estimate"]
 
 
 def shown(q) -> dict:
@@ -23,13 +23,13 @@ def shown(q) -> dict:
 
 
 def test_the_bank_has_both_modes():
-    assert {family(fid).gradcheck["ask"] for fid in MODES} == {"relative_error", "verdict"}
+    assert {family(fid).table["ask"] for fid in MODES} == {"relative_error", "verdict"}
 
 
 @pytest.mark.parametrize("fid", MODES)
 def test_the_relative_error_comes_from_the_shown_numbers_and_each_mistake_from_its_rule(fid):
     f = family(fid)
-    ok, bug = f.gradcheck.get("ok", DEFAULTS["ok"]), f.gradcheck.get("bug", DEFAULTS["bug"])
+    ok, bug = f.table.get("ok", DEFAULTS["ok"]), f.table.get("bug", DEFAULTS["bug"])
     for q in questions(fid):
         v = shown(q)
         g, J, Jp, Jm = v["g"], v["J"], v["J_plus"], v["J_minus"]
@@ -41,7 +41,7 @@ def test_the_relative_error_comes_from_the_shown_numbers_and_each_mistake_from_i
         wrongs = [m.solve(parse_problem(q.problem)).layers[0].dW for m in mistakes.CATALOG.values()
                   if m.applies(parse_problem(q.problem))]
         assert any(abs(g - x) <= 1e-5 * max(1.0, abs(x)) for a in [right, *wrongs] for x in a.ravel()), q.id
-        if f.gradcheck["ask"] == "relative_error":
+        if f.table["ask"] == "relative_error":
             assert q.answer.value == pytest.approx(rel, rel=1e-9)
             wrong = {"one_sided_difference": abs(g - (Jp - J) / f.eps) / (abs(g) + abs((Jp - J) / f.eps)),
                      "eps_not_doubled": abs(g - (Jp - Jm) / f.eps) / (abs(g) + abs((Jp - Jm) / f.eps)),
@@ -60,7 +60,7 @@ def test_the_relative_error_comes_from_the_shown_numbers_and_each_mistake_from_i
 
 
 def test_a_correct_backprop_passes_and_a_buggy_one_fails_across_variants():
-    fid = next(fid for fid in MODES if family(fid).gradcheck["ask"] == "verdict")
+    fid = next(fid for fid in MODES if family(fid).table["ask"] == "verdict")
     answers = {next(ch.text["key"] for ch in q.choices if ch.correct) for q in questions(fid)}
     assert any(a.endswith("correct") for a in answers) or len(questions(fid)) < 4
     assert any(a.endswith("bug") for a in answers)

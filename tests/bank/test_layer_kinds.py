@@ -41,8 +41,8 @@ def internal(value, ndim: int, row: bool):
 
 
 def case(q, family):
-    layer = TYPES[family.layer_table["type"]]
-    options = options_of(layer, family.layer_table)
+    layer = TYPES[family.table["type"]]
+    options = options_of(layer, family.table)
     dims = ndims(layer, options)
     row = family.notation == "row"
     values = {g.name: internal(g.value, dims[g.name], row) for g in q.given}
@@ -56,7 +56,7 @@ def shown_array(value):
 
 @pytest.mark.parametrize("family", FAMILIES, ids=lambda f: f.id)
 def test_answer_and_each_distractor_come_from_the_givens(family):
-    ask = family.layer_table["ask"]
+    ask = family.table["ask"]
     seen = set()
     for index in range(8):
         q = variant(family, index, 0)
@@ -93,7 +93,7 @@ def test_every_step_recomputes_from_its_shown_numbers(family):
 def test_the_bank_has_layer_families_at_every_difficulty():
     assert len(FAMILIES) >= 8
     assert {f.difficulty for f in FAMILIES} == {1, 2, 3, 4, 5}
-    assert {f.layer_table["type"] for f in FAMILIES} >= {"dropout", "batchnorm"}
+    assert {f.table["type"] for f in FAMILIES} >= {"dropout", "batchnorm"}
     assert {f.kind for f in FAMILIES} == {"layer_forward", "layer_backward"}
 
 

@@ -18,22 +18,22 @@ def inputs(q, family):
     """The rule's inputs read back from the question's givens, as a student sees them."""
     given = {g.name: g.value for g in q.given}
     grads = [given[f"g{i}"] for i in range(1, len(given)) if f"g{i}" in given]
-    rule = family.optimizer["rule"]
+    rule = family.table["rule"]
     beta = given.get("mu", given.get("rho", 0.9))
     h = Hyper(lr=given["learning_rate"], beta=beta, beta1=given.get("beta1", 0.9), beta2=given.get("beta2", 0.999),
               eps=given.get("eps", 1e-8), decay=given.get("weight_decay", 0.0))
-    return rule, given["w0"], grads, h, family.optimizer.get("parameter") == "bias"
+    return rule, given["w0"], grads, h, family.table.get("parameter") == "bias"
 
 
 def test_the_bank_has_optimizer_families_at_every_difficulty():
     assert len(FAMILIES) >= 6
     assert {f.difficulty for f in FAMILIES} == {1, 2, 3, 4, 5}
-    assert {f.optimizer["rule"] for f in FAMILIES} == {"sgd", "momentum", "rmsprop", "adam"}
+    assert {f.table["rule"] for f in FAMILIES} == {"sgd", "momentum", "rmsprop", "adam"}
 
 
 @pytest.mark.parametrize("family", FAMILIES, ids=lambda f: f.id)
 def test_answer_and_each_distractor_come_from_the_givens(family):
-    ask = family.optimizer.get("ask", "w")
+    ask = family.table.get("ask", "w")
     seen = set()
     for index in range(8):
         q = variant(family, index, 0)
@@ -50,7 +50,7 @@ def test_answer_and_each_distractor_come_from_the_givens(family):
 
 
 def test_bias_family_offers_weight_decay_on_the_bias():
-    family = next(f for f in FAMILIES if f.optimizer.get("parameter") == "bias")
+    family = next(f for f in FAMILIES if f.table.get("parameter") == "bias")
     assert any(d.mistake == "decay_on_bias" for i in range(4) for d in variant(family, i, 0).distractors)
 
 

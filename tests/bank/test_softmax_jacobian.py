@@ -34,8 +34,8 @@ def read(q):
 
 def test_the_bank_has_softmax_jacobian_families_of_every_ask():
     assert len(FAMILIES) >= 4
-    assert {f.jacobian.get("ask") for f in FAMILIES} == {"matrix", "entry", "vjp"}
-    assert {f.notation for f in FAMILIES if f.jacobian.get("batch", [1, 1])[1] > 1} == {"column", "row"}
+    assert {f.table.get("ask") for f in FAMILIES} == {"matrix", "entry", "vjp"}
+    assert {f.notation for f in FAMILIES if f.table.get("batch", [1, 1])[1] > 1} == {"column", "row"}
 
 
 @pytest.mark.parametrize("family", FAMILIES, ids=lambda f: f.id)
@@ -43,7 +43,7 @@ def test_answer_is_the_central_difference_of_softmax_at_the_givens(family):
     for index in range(6):
         q = variant(family, index, 0)
         z, y, g, axis = read(q)
-        ask = family.jacobian.get("ask", "matrix")
+        ask = family.table.get("ask", "matrix")
         if z is None:  # given probabilities: logits log ŷ give them back exactly
             z = np.log(y)
         if ask == "vjp":
@@ -73,7 +73,7 @@ def test_each_distractor_is_its_slip_on_the_givens(family):
         z, y, g, axis = read(q)
         if y is None:
             y = jac.softmax(z, axis)["y"]
-        ask = family.jacobian.get("ask", "matrix")
+        ask = family.table.get("ask", "matrix")
         for d in q.distractors:
             seen.add(d.mistake)
             if d.mistake == "rounded_too_early":
@@ -91,13 +91,13 @@ def test_each_distractor_is_its_slip_on_the_givens(family):
 
 
 def test_batched_families_offer_the_wrong_axis():
-    batched = [f for f in FAMILIES if f.jacobian.get("batch", [1, 1])[1] > 1]
+    batched = [f for f in FAMILIES if f.table.get("batch", [1, 1])[1] > 1]
     assert batched and all(any(d.mistake == "jacobian_wrong_axis" for i in range(4)
                                for d in variant(f, i, 0).distractors) for f in batched)
 
 
 def test_row_notation_answer_is_one_row_per_example():
-    family = next(f for f in FAMILIES if f.notation == "row" and f.jacobian.get("batch", [1, 1])[1] > 1)
+    family = next(f for f in FAMILIES if f.notation == "row" and f.table.get("batch", [1, 1])[1] > 1)
     q = variant(family, 0, 0)
     m = np.asarray(q.given[0].value).shape[0]
     assert np.shape(q.answer.value) == (m, 3) and q.layout["answer_box"] == {"kind": "matrix", "rows": m, "cols": 3}

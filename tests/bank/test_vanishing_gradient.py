@@ -44,8 +44,8 @@ def output(name, w, b, x, z=None, dx=0.0):
 
 def test_the_bank_has_vanishing_families_of_every_activation_and_ask():
     assert len(FAMILIES) >= 4
-    assert {f.vanishing.get("activation") for f in FAMILIES} >= {"sigmoid", "tanh", "relu"}
-    assert {f.vanishing.get("ask", "derivative") for f in FAMILIES} == {"derivative", "gradient", "factor", "bound"}
+    assert {f.table.get("activation") for f in FAMILIES} >= {"sigmoid", "tanh", "relu"}
+    assert {f.table.get("ask", "derivative") for f in FAMILIES} == {"derivative", "gradient", "factor", "bound"}
 
 
 def test_families_of_both_topics_spread_over_every_difficulty():
@@ -55,7 +55,7 @@ def test_families_of_both_topics_spread_over_every_difficulty():
 
 @pytest.mark.parametrize("family", FAMILIES, ids=lambda f: f.id)
 def test_answer_is_the_central_difference_of_the_chain(family):
-    ask = family.vanishing.get("ask", "derivative")
+    ask = family.table.get("ask", "derivative")
     for index in range(6):
         q = variant(family, index, 0)
         name, w, b, x, z, g = read(q)
@@ -75,7 +75,7 @@ def test_answer_is_the_central_difference_of_the_chain(family):
 
 @pytest.mark.parametrize("family", FAMILIES, ids=lambda f: f.id)
 def test_each_distractor_is_its_slip_on_the_givens(family):
-    ask = family.vanishing.get("ask", "derivative")
+    ask = family.table.get("ask", "derivative")
     seen = set()
     for index in range(8):
         q = variant(family, index, 0)
@@ -95,12 +95,12 @@ def test_each_distractor_is_its_slip_on_the_givens(family):
 
 
 def test_the_bound_family_offers_the_half_bound():
-    family = next(f for f in FAMILIES if f.vanishing.get("ask") == "bound")
+    family = next(f for f in FAMILIES if f.table.get("ask") == "bound")
     assert all(any(d.mistake == "vanish_bound_half" for d in variant(family, i, 0).distractors) for i in range(4))
 
 
 def test_a_dead_relu_unit_zeroes_the_answer_and_offers_the_pass_through():
-    family = next(f for f in FAMILIES if f.vanishing.get("dead"))
+    family = next(f for f in FAMILIES if f.table.get("dead"))
     dead = alive = 0
     for i in range(12):
         q = variant(family, i, 0)

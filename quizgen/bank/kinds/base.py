@@ -58,6 +58,8 @@ class Kind:
     limits: tuple[int, int] = (MAX_UNITS, MAX_BATCH)  # largest units per layer and batch size
     states_precision: bool = True  # the prompt ends with what precision to give (a shapes table asks whole numbers)
     sized: bool = True  # draws a network whose structure comes first (sample.draw_structure); an exam holds it equal
+    table: str | None = None  # the family's own TOML table this kind reads ([optimizer], [layer], …): a family of
+    # another kind may not have it; bank/spec.py passes it to `validate` as seen["table"] and keeps it as Family.table
 
     def layout(self, q) -> dict:
         """The record's `layout`: what writers need to place and mark a question of this kind."""

@@ -26,7 +26,7 @@ GRAPH_KEYS = {"circuit", "wrt"}
 
 
 def validate(c, seen: dict) -> None:
-    g = seen.get("graph")
+    g = seen.get("table")
     if not isinstance(g, dict):
         c.add("graph", t("kinds.graph_family_table", circuits=", ".join(graph.CIRCUITS)))
         return
@@ -80,8 +80,8 @@ def depends(circuit: graph.Circuit, wrt: str) -> set[str]:
 
 
 def build(family: Family, rng: np.random.Generator) -> Draft:
-    circuit = graph.CIRCUITS[family.graph["circuit"]]
-    choices = family.graph.get("wrt", "|".join(circuit.inputs)).split("|")
+    circuit = graph.CIRCUITS[family.table["circuit"]]
+    choices = family.table.get("wrt", "|".join(circuit.inputs)).split("|")
     wrt = choices[int(rng.integers(len(choices)))]
     inputs = draw_inputs(family, circuit, rng)
     exact = circuit.exact
@@ -181,4 +181,4 @@ def backward_steps(circuit: graph.Circuit, wrt: str, visits: list[graph.Visit]) 
     return steps
 
 
-KIND = register(Kind("computational_graph", build, lambda: DEFAULTS["computational_graph"], validate, sized=False))
+KIND = register(Kind("computational_graph", build, lambda: DEFAULTS["computational_graph"], validate, sized=False, table="graph"))

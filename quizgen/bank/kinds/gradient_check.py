@@ -38,7 +38,7 @@ def loss_digits(j_plus: float, j_minus: float, eps: float, estimate: float) -> i
 
 
 def build(family: Family, rng: np.random.Generator) -> Draft:
-    if family.gradcheck.get("ask", "estimate") != "estimate":
+    if family.table.get("ask", "estimate") != "estimate":
         from quizgen.bank.kinds.relative_error import build_relative
 
         return build_relative(family, rng)
@@ -104,11 +104,11 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
 def validate(c, seen: dict) -> None:
     from quizgen.bank.kinds.relative_error import validate_table
 
-    validate_table(c, seen.get("gradcheck"))
+    validate_table(c, seen.get("table"))
 
 
 def _box(q) -> dict:
     return {"kind": "choice"} if q.answer.kind == "choice" else value_box(q)
 
 
-KIND = register(Kind("gradient_check", build, lambda: DEFAULTS["gradient_check"], validate, answer_box=_box))
+KIND = register(Kind("gradient_check", build, lambda: DEFAULTS["gradient_check"], validate, answer_box=_box, table="gradcheck"))

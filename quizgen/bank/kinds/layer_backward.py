@@ -10,4 +10,4 @@ from quizgen.bank.prompts import DEFAULTS
 
 KIND = register(Kind("layer_backward", lambda family, rng: layer_tape.build(family, rng, backward=True),
                      lambda: DEFAULTS["layer_backward"], lambda c, seen: layer_tape.validate(c, seen, True),
-                     sized=False))
+                     sized=False, table="layer"))

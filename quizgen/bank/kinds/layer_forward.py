@@ -9,4 +9,4 @@ from quizgen.bank.prompts import DEFAULTS
 
 KIND = register(Kind("layer_forward", lambda family, rng: layer_tape.build(family, rng, backward=False),
                      lambda: DEFAULTS["layer_forward"], lambda c, seen: layer_tape.validate(c, seen, False),
-                     sized=False))
+                     sized=False, table="layer"))

@@ -40,7 +40,7 @@ def options_of(layer, raw: dict) -> dict:
 
 
 def validate(c, seen: dict, backward: bool) -> None:
-    raw = seen.get("layer_table")
+    raw = seen.get("table")
     if not isinstance(raw, dict):
         c.add(TABLE, t("kinds.layer_table", types=", ".join(asked_types())))
         return
@@ -88,7 +88,7 @@ def shown(value, notation: Notation):
 
 
 def build(family: Family, rng: np.random.Generator, backward: bool) -> Draft:
-    raw = family.layer_table
+    raw = family.table
     layer = TYPES[raw["type"]]
     options = options_of(layer, raw)
     notation = Notation(family.notation)

@@ -50,7 +50,7 @@ def _choices(c, key: str, value) -> list[float] | None:
 
 
 def validate(c, seen: dict) -> None:
-    raw = seen.get("optimizer")
+    raw = seen.get("table")
     if not isinstance(raw, dict):
         c.add("optimizer", t("kinds.optimizer_table"))
         return
@@ -147,7 +147,7 @@ def _steps(rule: str, w0: float, record: list[dict], h: Hyper, decays: bool) -> 
 
 
 def build(family: Family, rng: np.random.Generator) -> Draft:
-    raw = family.optimizer
+    raw = family.table
     rule = raw["rule"]
     opt = OPTIMIZERS[rule]
     ask = raw.get("ask", "w")
@@ -214,4 +214,4 @@ def _carried(rule: str, w0: float, grads: list, h: Hyper, bias: bool, ask: str, 
     return {**state, "w": w}[ask]
 
 
-KIND = register(Kind("optimizer_step", build, lambda: DEFAULTS["optimizer_step"], validate, sized=False))
+KIND = register(Kind("optimizer_step", build, lambda: DEFAULTS["optimizer_step"], validate, sized=False, table="optimizer"))

@@ -39,7 +39,7 @@ def _ranges(c, key: str, raw, count: int, high: int) -> None:
 
 
 def validate(c, seen: dict) -> None:
-    raw = seen.get("counting")
+    raw = seen.get("table")
     if not isinstance(raw, dict):
         c.add("counting", t("kinds.counting_table"))
         return
@@ -130,7 +130,7 @@ def _listed(items: list):
 
 
 def build(family: Family, rng: np.random.Generator) -> Draft:
-    raw = family.counting
+    raw = family.table
     inputs, length, layers = draw(raw, rng)
     value = counting.total(layers)
     answer = make_answer(float(value), precision("exact"))
@@ -161,4 +161,4 @@ def answer_box(q) -> dict:
 
 
 KIND = register(Kind("parameter_count", build, lambda: DEFAULTS["parameter_count"], validate, answer_box=answer_box,
-                     states_precision=False, sized=False))  # the prompt asks a whole number in its own words
+                     states_precision=False, sized=False, table="counting"))  # the prompt asks a whole number in its own words

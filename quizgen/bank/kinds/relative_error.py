@@ -75,7 +75,7 @@ def verdict(rel: float, ok: float, bug: float) -> str:
 
 
 def build_relative(family: Family, rng: np.random.Generator) -> Draft:
-    table = family.gradcheck
+    table = family.table
     mode, eps = table.get("ask"), family.eps
     ok, bug = float(table.get("ok", DEFAULTS["ok"])), float(table.get("bug", DEFAULTS["bug"]))
     options = table.get("backprop", "correct|buggy").split("|")

@@ -39,7 +39,7 @@ PROBABILITIES = {"tenths": 10, "twentieths": 20}
 
 
 def validate(c, seen: dict) -> None:
-    raw = seen.get("jacobian")
+    raw = seen.get("table")
     if not isinstance(raw, dict):
         c.add("jacobian", t("kinds.jac_table"))
         return
@@ -89,7 +89,7 @@ class Case:
     """One variant's numbers: logits or probabilities, upstream gradient, the asked entry."""
 
     def __init__(self, family: Family, rng: np.random.Generator):
-        raw = family.jacobian
+        raw = family.table
         self.given = raw.get("given", "logits")
         self.ask = raw.get("ask", "matrix")
         lo, hi = raw.get("classes", [3, 3])
@@ -267,4 +267,4 @@ def _context(case: Case, family: Family) -> dict:
             "notation": family.notation if case.batched else None}  # one example's vectors have no orientation to state
 
 
-KIND = register(Kind("softmax_jacobian", build, lambda: DEFAULTS["softmax_jacobian"], validate, sized=False))
+KIND = register(Kind("softmax_jacobian", build, lambda: DEFAULTS["softmax_jacobian"], validate, sized=False, table="jacobian"))

@@ -37,7 +37,7 @@ SAME_AS_SLIP = {"sign_flipped"}  # a backward mistake that is one of the update 
 
 
 def validate(c, seen: dict) -> None:
-    raw = seen.get("training")
+    raw = seen.get("table")
     if seen["learning_rate"] is None and not any(e.key == "network.learning_rate" for e in c.errors):
         c.add("network.learning_rate", t("kinds.training_rate"))
     if raw is None:
@@ -105,7 +105,7 @@ def _value(it: training.Iteration, ask: str) -> float:
 
 
 def build(family: Family, rng: np.random.Generator) -> Draft:
-    raw = family.training
+    raw = family.table
     ask = raw.get("ask", "new_loss")
     l = raw.get("layer", 1)
     l = l if l > 0 else len(family.hidden) + 2 + l  # -1: the output layer
@@ -201,4 +201,4 @@ def _weight(family: Family, rng, net: Network, tape, l: int) -> Draft:
                  target=target, distractors=found.kept)
 
 
-KIND = register(Kind("training_iteration", build, lambda: DEFAULTS["training_iteration"], validate))
+KIND = register(Kind("training_iteration", build, lambda: DEFAULTS["training_iteration"], validate, table="training"))

@@ -38,7 +38,7 @@ MAX_RANGE = 10  # |w|, |z|, |x|, |b|, |g|
 
 
 def validate(c, seen: dict) -> None:
-    raw = seen.get("vanishing")
+    raw = seen.get("table")
     if not isinstance(raw, dict):
         c.add("vanishing", t("kinds.van_table"))
         return
@@ -75,7 +75,7 @@ class Case:
     """One variant: the activation, weights, the forward chain (unless a bound is asked), g."""
 
     def __init__(self, family: Family, rng: np.random.Generator):
-        raw = family.vanishing
+        raw = family.table
         names = raw.get("activation", "sigmoid").split("|")
         self.name = names[int(rng.integers(len(names)))]
         self.unit = van.UNITS[self.name]
@@ -226,7 +226,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     value = case.value()
     if not math.isfinite(value):
         raise Degenerate("reject.asked_value_not_finite", key="vanishing")
-    if abs(value) < 1e-9 and not (case.unit.gate and family.vanishing.get("dead")):
+    if abs(value) < 1e-9 and not (case.unit.gate and family.table.get("dead")):
         raise Degenerate("reject.asked_gradient_zero", key="vanishing")
     asked = asked_precision(value, case.exact)
     answer = make_answer(value, asked, 0.0 if case.exact else case.value(digits=precision.CARRY) - value)
@@ -277,4 +277,4 @@ def _context(case: Case) -> dict:
             "activation": key_or_words(f"engine.activation.{case.name}"), "activation_latex": tex}
 
 
-KIND = register(Kind("vanishing_gradient", build, lambda: DEFAULTS["vanishing_gradient"], validate, sized=False))
+KIND = register(Kind("vanishing_gradient", build, lambda: DEFAULTS["vanishing_gradient"], validate, sized=False, table="vanishing"))
