@@ -15,6 +15,8 @@ import numpy as np
 
 from quizgen.engine.activations import Activation
 from quizgen.engine.graph import MISTAKES as GRAPH_MISTAKES
+from quizgen.engine.layers.conv1d import MISTAKES as CONV_MISTAKES
+from quizgen.engine.layers.maxpool import MISTAKES as POOL_MISTAKES
 from quizgen.engine.backprop import Backward, solve_backward, solve_forward
 from quizgen.engine.losses import Loss
 from quizgen.engine.network import Network
@@ -369,6 +371,7 @@ OTHER: dict[str, Misconception] = {m.id: m for m in [
     Misconception("decay_on_bias"),
     Misconception("decay_forgotten"),
     *(Misconception(mid) for mid in GRAPH_MISTAKES),  # computational graphs (engine/graph.py)
+    *(Misconception(mid) for mid in CONV_MISTAKES + POOL_MISTAKES),  # convolution, max pooling (engine/layers/)
 ]}
 
 
