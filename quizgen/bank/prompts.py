@@ -24,6 +24,7 @@ from quizgen.messages.text import PLACEHOLDER, is_text, template, text
 NETWORK_KINDS = ("forward_value", "loss_value", "output_delta", "gradient_entry", "gradient_matrix", "sgd_update",
                  "gradient_check", "formula_choice", "find_error", "multipart")
 KINDS = NETWORK_KINDS + ("activation_derivative", "shapes_table", "optimizer_step", "computational_graph")
+KINDS += ("conv_pool",)
 
 
 class _Defaults(Mapping):

@@ -34,7 +34,8 @@ PROMPT_NAMES = frozenset({
 MISTAKE_IDS = set(CATALOG) | set(OTHER)
 TOP_KEYS = {"id", "title", "topic", "tags", "difficulty", "source", "kind", "notation", "prompt",
             "summary", "network", "values", "ask", "min_distractors", "hints", "mistake_credit", "parts",
-            "optimizer", "graph"}
+            "optimizer", "graph",
+            "conv"}
 NETWORK_KEYS = {"inputs", "hidden", "outputs", "batch", "activations", "bias", "loss", "reduction",
                 "learning_rate"}
 VALUE_KEYS = {"grid", "X", "W", "b", "labels", "nonzero_weights", "z", "eps"}
@@ -79,6 +80,7 @@ class Family:
     graph: dict = field(default_factory=dict)  # a computational_graph family's circuit and asked inputs (its kind checks it)
     parts: tuple = ()  # a multipart family's [[parts]] tables, checked by its kind (bank/kinds/multipart.py)
     optimizer: dict = field(default_factory=dict)  # an optimizer_step family's [optimizer] table, checked by its kind
+    conv: dict = field(default_factory=dict)  # a conv_pool family's [conv] table, checked by its kind
     texts: dict = field(default_factory=dict)  # language -> its own title/summary/source/hints/prompt (bank/localized.py)
 
     @property
@@ -251,10 +253,13 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         c.add("parts", t("family.parts_not_multipart"))
     if "optimizer" in data and kind != "optimizer_step":
         c.add("optimizer", t("kinds.optimizer_other_kind"))
+    if "conv" in data and kind != "conv_pool":
+        c.add("conv", t("kinds.conv_other_kind"))
     if kind in kinds:  # the kind's own rules (quizgen/bank/kinds/<kind>.py)
         kinds[kind].validate(c, {"hidden": hidden, "activations": acts, "losses": losses, "quantity": quantity,
                                  "entry": entry, "learning_rate": lr, "bias": bias, "layer": layer,
-                                 "parts": data.get("parts"), "optimizer": data.get("optimizer"), "graph": data.get("graph")})
+                                 "parts": data.get("parts"), "optimizer": data.get("optimizer"), "graph": data.get("graph"),
+                                 "conv": data.get("conv")})
     min_d = data.get("min_distractors", 1)
     if not isinstance(min_d, int) or isinstance(min_d, bool) or not 0 <= min_d <= MAX_DISTRACTORS:
         c.add("min_distractors", t("family.min_distractors", limit=MAX_DISTRACTORS, value=min_d))
@@ -297,6 +302,7 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
         graph=dict(data["graph"]) if isinstance(data.get("graph"), dict) else {},
         parts=tuple(dict(p) for p in data.get("parts", ()) if isinstance(p, dict)),
         optimizer=dict(data["optimizer"]) if isinstance(data.get("optimizer"), dict) else {},
+        conv=dict(data["conv"]) if isinstance(data.get("conv"), dict) else {},
         texts=texts,
     )
     return family, []

@@ -58,6 +58,8 @@ class Recompute:
     def step(self, s, title: str):
         """The recomputed value of step s read as `title`, or None for a step without arithmetic."""
         n = nums(s)
+        if self.q.kind == "conv_pool":  # one line per entry, from its shown numbers
+            return conv_pool_line(title, n)
         if m := re.match(r"Forward through the (\S+) gate", title):  # computational_graph
             op = {"multiply": "mul"}.get(m.group(1), m.group(1))
             return graph.apply(op, [float(x) for x in n[:-1]])
@@ -156,6 +158,24 @@ def optimizer_line(line: str, n: list) -> float | None:
     if line in ("RMSProp update", "Adam update"):
         return n[0] - n[1] * n[2] / (np.sqrt(n[3]) + n[4])
     raise AssertionError(f"an optimizer step this test does not know: {line}")
+
+
+def conv_pool_line(title: str, n: list):
+    """One line of a conv_pool solution (bank/kinds/conv_steps.py), recomputed from its shown numbers."""
+    if title == "Output length":
+        return np.floor((n[0] - n[1]) / n[2]) + 1
+    if title.startswith("Pooled entry"):
+        return max(n[:-1])
+    if title == "ReLU":
+        return np.maximum(n[0], 0.0)
+    if title == "Through the ReLU":
+        return n[0] * n[1]
+    if title.startswith(("Bias gradient", "Routed gradient")):
+        return sum(n[:-1], 0.0)
+    if title.startswith(("Output entry", "Kernel gradient entry", "Input gradient entry")):
+        terms = n[:-1]  # pairs multiplied, then the bias (an odd count)
+        return sum(a * b for a, b in zip(terms[0::2], terms[1::2])) + (terms[-1] if len(terms) % 2 else 0.0)
+    raise AssertionError(f"a conv_pool step this test does not know: {title}")
 
 
 def step_kind(q, s) -> str:

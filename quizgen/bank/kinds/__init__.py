@@ -12,5 +12,6 @@ from quizgen.bank.kinds import (  # noqa: F401  (each registers itself)
     activation_derivative, gradient_check, formula_choice, find_error, multipart,
     optimizer_step, computational_graph,
 )
+from quizgen.bank.kinds import conv_pool  # noqa: F401  (1-D convolution and max pooling)
 
 __all__ = ["KINDS", "Kind", "register", "unregister", "with_role"]

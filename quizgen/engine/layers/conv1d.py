@@ -23,7 +23,7 @@ from quizgen.engine.layers.base import register
 FORWARD_SLIPS = ("conv_flipped_forward", "conv_bias_forgotten", "conv_stride_ignored")
 DW_SLIPS = ("conv_dw_flipped", "conv_dw_uses_output", "conv_stride_ignored")
 DB_SLIPS = ("conv_db_mean", "conv_db_one_position")
-DX_SLIPS = ("conv_dx_not_flipped", "conv_stride_ignored")
+DX_SLIPS = ("conv_dx_not_flipped", "conv_dx_overlap_overwritten", "conv_stride_ignored")
 LENGTH_SLIPS = ("conv_length_no_plus_one", "conv_length_stride_ignored", "conv_length_same_padding")
 # A convolution followed by a ReLU: the gradient passed back through the ReLU without its 0/1 gate.
 RELU_SLIPS = ("conv_relu_not_gated",)
@@ -92,7 +92,11 @@ def backward(dz: np.ndarray, x: np.ndarray, w: np.ndarray, stride: int = 1, slip
     kernel = w[..., ::-1] if slip == "conv_dx_not_flipped" else w
     dx3 = np.zeros_like(x3)
     for i in range(n_out):  # dx[:, i·s + j] += Σ_o dz[o, i]·w[o, :, j]: the kernel scattered back
-        dx3[:, i * step:i * step + k, :] += np.einsum("om,ocj->cjm", dz3[:, i, :], kernel)
+        back = np.einsum("om,ocj->cjm", dz3[:, i, :], kernel)
+        if slip == "conv_dx_overlap_overwritten":  # the later window replaces instead of adding
+            dx3[:, i * step:i * step + k, :] = back
+        else:
+            dx3[:, i * step:i * step + k, :] += back
     return (dx3 if np.ndim(x) == 3 else dx3[..., 0]), dw, db
 
 

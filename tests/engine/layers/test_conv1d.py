@@ -102,6 +102,8 @@ def test_backward_slips_give_the_hand_values():
     assert backward(DZ, X, W, slip="conv_db_one_position")[2].tolist() == [1.0]
     # the kernel unflipped: dx_j = Σ_i dz_i·w_{2−(j−i)}
     assert backward(DZ, X, W, slip="conv_dx_not_flipped")[0].tolist() == [[0.5, -2.0, 4.25, -4.5, 1.0]]
+    # each window's dz_i·w written over the previous one: the last window covering x_q wins
+    assert backward(DZ, X, W, slip="conv_dx_overlap_overwritten")[0].tolist() == [[2.0, -4.0, 1.0, -0.5, 0.25]]
 
 
 def test_stride_slips_in_backward():
