@@ -148,4 +148,15 @@ def test_a_conv_table_on_another_kind_is_refused():
 
 def test_one_whole_number_stands_for_a_range():
     family, errors = parse_family({**BASE, "conv": {"layer": "conv", "ask": "z", "n": 5, "k": 2}}, "f.toml", "f", "c")
-    assert errors == [] and len(variant(family, 0, 0).answer.value) == 4
+    assert errors == [] and variant(family, 0, 0).answer.shape == [1, 4]
+
+
+@pytest.mark.parametrize("family", FAMILIES, ids=lambda f: f.id)
+def test_every_step_typesets(family):
+    """Regression guard: the ReLU step's \\left( spanned two parts and printed as raw LaTeX."""
+    from quizgen.render.mathml import tex_inner
+
+    for index in range(3):
+        for s in variant(family, index, 0).steps:
+            for tex in [s.symbolic] + [p["tex"] for p in s.parts if "tex" in p]:
+                assert not tex_inner(tex).startswith("<mtext>"), (family.id, tex)

@@ -14,9 +14,8 @@ import numpy as np
 
 from quizgen.bank.fields import number_range, one_of
 from quizgen.bank.kinds import conv_steps as steps_of
-from quizgen.bank.kinds.base import Kind, register, steps_space
+from quizgen.bank.kinds.base import Kind, register
 from quizgen.bank.kinds.common import Distractors, Draft, asked_precision, make_answer
-from quizgen.bank.latex import num_tex
 from quizgen.bank.prompts import DEFAULTS
 from quizgen.bank.question import Given
 from quizgen.bank.sample import Degenerate, grid_values
@@ -153,15 +152,15 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
         value, steps = _pool(family, rng, case, ask)
     else:
         value, steps = _chain(family, rng, case, ask)
-    value = np.asarray(value, dtype=float)
+    value = _row(value)
     if not np.any(value):
         raise Degenerate("the asked value is 0")
     answer = make_answer(value if value.ndim else float(value), asked_precision(value, True))
-    if value.ndim == 1:  # a sequence reads along a row, like the given x
-        answer.latex = num_tex(value[None, :])
+    if value.shape[:1] == (1,):  # typed as a plain list, as the hint under the box says
+        answer.display = answer.display[1:-1]
     found = Distractors(answer)
     for slip in SLIPS[(layer, ask)]:
-        wrong = np.asarray(_slip_value(layer, ask, case, slip), dtype=float)
+        wrong = _row(_slip_value(layer, ask, case, slip))
         if wrong.shape == value.shape and np.allclose(wrong, value, rtol=0, atol=1e-9):
             if slip in OPTIONAL or not _applies(slip, case):
                 continue
@@ -176,6 +175,12 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
                                                                and case["x"].shape[0] == 2 else "")),
                "asked_text": case["asked"], "asked": case["asked_tex"]}
     return Draft(answer=answer, steps=steps, given=given, context=context, distractors=found.kept)
+
+
+def _row(value) -> np.ndarray:
+    """A sequence as a 1 × n row, as the given x is shown (a number stays a number)."""
+    arr = np.asarray(value, dtype=float)
+    return arr[None, :] if arr.ndim == 1 else arr
 
 
 def _applies(slip: str, case: dict) -> bool:
@@ -285,15 +290,4 @@ def _chain(family: Family, rng, case: dict, ask: str):
     return tape["dx"][0], steps + steps_of.conv_dx(w, dz, s, tape["dx"])
 
 
-def row_box(q) -> dict:
-    """A sequence's answer is a row of boxes (the given x is a row too); a number one box."""
-    a = q.answer
-    if a.kind == "number" or not a.shape:
-        return {"kind": "number"}
-    if len(a.shape) == 1:
-        return {"kind": "matrix", "rows": 1, "cols": a.shape[0]}
-    return {"kind": "matrix", "rows": a.shape[0], "cols": a.shape[1]}
-
-
-KIND = register(Kind("conv_pool", build, lambda: DEFAULTS["conv_pool"], validate, answer_box=row_box,
-                     work_space=steps_space, sized=False))
+KIND = register(Kind("conv_pool", build, lambda: DEFAULTS["conv_pool"], validate, sized=False))

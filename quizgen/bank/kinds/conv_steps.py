@@ -98,8 +98,8 @@ def conv_dx(w, dz, stride: int, dx, dz_name: str = "z") -> list:
 
 def length(n: int, k: int, s: int, value: int) -> list:
     symbolic = r"n_{z} = \left\lfloor (n - k) / s \right\rfloor + 1"
-    parts = [{"tex": r"n_{z} = \left\lfloor ("}, {"num": float(n)}, {"tex": "-"}, {"num": float(k)}, {"tex": ") /"},
-             {"num": float(s)}, {"tex": r"\right\rfloor + 1 ="}, {"num": float(value)}]
+    parts = [{"tex": r"n_{z} = \lfloor ("}, {"num": float(n)}, {"tex": "-"}, {"num": float(k)}, {"tex": ") /"},
+             {"num": float(s)}, {"tex": r"\rfloor + 1 ="}, {"num": float(value)}]
     return [value_step(text("kinds.conv_length_title"), symbolic, parts, float(value),
                        text("kinds.conv_length_explanation"), shape=[], role="shape")]
 
@@ -129,8 +129,8 @@ def pool_backward(x, k: int, stride: int, dp, dx, name: str = "x") -> list:
         wins = [i for i in range(n_p) if winner[i] == q]
         lhs = sub(D + name, q + 1)
         parts: list[dict] = [{"tex": f"{lhs} ="}]
-        for n, i in enumerate(wins):
-            parts += ([{"tex": "+"}] if n else []) + signed(dp[0, i])
+        for n, i in enumerate(wins):  # one term needs no brackets: da_2 = −0.5
+            parts += ([{"tex": "+"}] if n else []) + (signed(dp[0, i]) if len(wins) > 1 else [{"num": dp[0, i]}])
         if wins:
             parts += [{"tex": "="}]
         parts += [{"num": dx[0, q]}]
@@ -147,7 +147,9 @@ def pool_backward(x, k: int, stride: int, dp, dx, name: str = "x") -> list:
 
 
 def relu_forward(z, a) -> list:
-    parts = [{"tex": r"a = \max(0, z) = \max\left(0,"}, {"num": z.tolist()}, {"tex": r"\right) ="}, {"num": a.tolist()}]
+    # each tex part is typeset on its own: a stretchy bracket is a part of its own
+    parts = [{"tex": r"a = \max"}, {"tex": r"\left("}, {"tex": "0,"}, {"num": z.tolist()}, {"tex": r"\right)"},
+             {"tex": "="}, {"num": a.tolist()}]
     return [value_step(text("kinds.conv_relu_title"), r"a = \max(0, z)", parts, a,
                        text("kinds.conv_relu_explanation"), role="forward")]
 
