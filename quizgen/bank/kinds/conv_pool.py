@@ -173,7 +173,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     given += case.get("given", [])
     context = {"network": text(f"kinds.conv_about_{layer}" + ("2" if case.get("x") is not None
                                                                and case["x"].shape[0] == 2 else "")),
-               "asked_text": case["asked"], "asked": case["asked_tex"]}
+               **_asked(layer, ask, case.get("entry"))}
     return Draft(answer=answer, steps=steps, given=given, context=context, distractors=found.kept)
 
 
@@ -196,7 +196,6 @@ def _applies(slip: str, case: dict) -> bool:
 
 def _given_sizes(layer: str, ask: str, case: dict) -> list[Given]:
     if ask == "length":
-        case["asked"], case["asked_tex"] = text("kinds.conv_ask_length"), "n_{z}"
         return [Given("n", "n", float(case["n"])), Given("k", "k", float(case["k"])), Given("s", "s", float(case["s"]))]
     out = [Given("x", "x", case["x"].tolist())]
     if layer != "pool":
@@ -211,11 +210,22 @@ def _given_sizes(layer: str, ask: str, case: dict) -> list[Given]:
     return out
 
 
-def _entry(rng, case: dict, size: int, name: str) -> None:
-    i = int(rng.integers(size))
-    case["entry"] = i
-    case["asked"] = text("kinds.conv_ask_entry", name=f"{name}_{{{i + 1}}}")
-    case["asked_tex"] = f"{name}_{{{i + 1}}}"
+def _entry(rng, case: dict, size: int) -> None:
+    case["entry"] = int(rng.integers(size))
+
+
+def _asked(layer: str, ask: str, entry: int | None) -> dict:
+    """The prompt's words: what is given ({{ known }}), what to compute and its symbol."""
+    if ask == "length":
+        return {"known": text("kinds.conv_known_sizes"), "asked_text": text("kinds.conv_ask_length"), "asked": "n_{z}"}
+    values = text("kinds.conv_known_values")
+    if ask in ("z", "p"):
+        return {"known": values, "asked_text": text(f"kinds.conv_ask_{ask}"), "asked": ask}
+    if entry is not None:
+        return {"known": values, "asked_text": text("kinds.conv_ask_entry"), "asked": f"{ask[0]}_{{{entry + 1}}}"}
+    v = ask[1:]
+    return {"known": text("kinds.conv_known_dz" if layer == "conv" else "kinds.conv_known_dp"),
+            "asked_text": text(f"kinds.conv_ask_{ask}"), "asked": rf"{D}{v} = \partial J / \partial {v}"}
 
 
 def _conv(family: Family, rng, case: dict, ask: str):
@@ -224,15 +234,13 @@ def _conv(family: Family, rng, case: dict, ask: str):
     case["z"] = z
     if ask in ("z", "z_entry"):
         if ask == "z_entry":
-            _entry(rng, case, z.shape[1], "z")
+            _entry(rng, case, z.shape[1])
             return z[0, case["entry"]], steps_of.conv_forward(x, w, b, s, z, only=case["entry"])
-        case["asked"], case["asked_tex"] = text("kinds.conv_ask_z"), "z"
         return z[0], steps_of.conv_forward(x, w, b, s, z)
     dz = _upstream(rng, family, z.shape)
     case["dz"] = dz
     case["given"] = [Given("dz", f"{D}z", dz.tolist())]
     dx, dw, db = conv1d.backward(dz, x, w, s)
-    case["asked"], case["asked_tex"] = text(f"kinds.conv_ask_{ask}"), f"{D}{ask[1:]}"
     if ask == "dw":
         return (dw[0, 0] if x.shape[0] == 1 else dw[0]), steps_of.conv_dw(x, dz, s, dw)
     if ask == "db":
@@ -247,16 +255,14 @@ def _pool(family: Family, rng, case: dict, ask: str):
     p = maxpool.forward(x, k, s)
     if ask in ("p", "p_entry"):
         if ask == "p_entry":
-            _entry(rng, case, p.shape[1], "p")
+            _entry(rng, case, p.shape[1])
             i = case["entry"]
             return p[0, i], steps_of.pool_forward(x, k, s, p)[i:i + 1]
-        case["asked"], case["asked_tex"] = text("kinds.conv_ask_p"), "p"
         return p[0], steps_of.pool_forward(x, k, s, p)
     dp = _upstream(rng, family, p.shape)
     case["dz"] = dp
     case["given"] = [Given("dp", f"{D}p", dp.tolist())]
     dx = maxpool.backward(dp, x, k, s)
-    case["asked"], case["asked_tex"] = text("kinds.conv_ask_pool_dx"), f"{D}x"
     return dx[0], steps_of.pool_forward(x, k, s, p) + steps_of.pool_backward(x, k, s, dp, dx)
 
 
@@ -277,7 +283,6 @@ def _chain(family: Family, rng, case: dict, ask: str):
     case["dz"] = dp
     case["given"] = [Given("dp", f"{D}p", dp.tolist())]
     tape = conv_chain.run(x, w, b, s, pk, ps, dp)
-    case["asked"], case["asked_tex"] = text(f"kinds.conv_ask_chain_{ask}"), f"{D}{ask[1:]}"
     steps = (steps_of.conv_forward(x, w, b, s, z) + steps_of.relu_forward(z, a)
              + steps_of.pool_forward(a, pk, ps, p, name="a")
              + steps_of.pool_backward(a, pk, ps, dp, tape["da"], name="a")
