@@ -37,7 +37,9 @@ SLIPS = {("conv", "z"): conv1d.FORWARD_SLIPS, ("conv", "z_entry"): conv1d.FORWAR
          ("chain", "dw"): ("conv_relu_not_gated", "pool_grad_averaged", "pool_grad_to_all", "conv_dw_flipped"),
          ("chain", "db"): ("conv_relu_not_gated", "pool_grad_averaged", "pool_grad_to_all", "conv_db_one_position"),
          ("chain", "dx"): ("conv_relu_not_gated", "pool_grad_averaged", "pool_grad_to_all", "conv_dx_not_flipped")}
-OPTIONAL = {"conv_relu_not_gated"}  # only a window of zeros lets the gradient reach an off ReLU
+# In the block the ReLU may hide a pooling slip (every loser of a window had z < 0), and only a window of
+# zeros lets the gradient reach an off ReLU: there these slips are offered only where they show.
+OPTIONAL = {"chain": {"conv_relu_not_gated", "pool_grad_to_all"}}
 
 
 def _choices(c, key: str, value, low: int, high: int) -> list[int] | None:
@@ -162,7 +164,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     for slip in SLIPS[(layer, ask)]:
         wrong = _row(_slip_value(layer, ask, case, slip))
         if wrong.shape == value.shape and np.allclose(wrong, value, rtol=0, atol=1e-9):
-            if slip in OPTIONAL or not _applies(slip, case):
+            if slip in OPTIONAL.get(layer, ()) or not _applies(slip, case):
                 continue
             raise Degenerate(f"the mistake {slip} gives the answer itself")
         found.add(wrong if wrong.ndim else float(wrong), slip)
