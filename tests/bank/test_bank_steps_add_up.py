@@ -170,6 +170,8 @@ def conv_pool_line(title: str, n: list):
         return np.maximum(n[0], 0.0)
     if title == "Through the ReLU":
         return n[0] * n[1]
+    if title == "The whole input gradient":  # 2-D pooling: the routed entries placed, zeros elsewhere
+        return None
     if title.startswith(("Bias gradient", "Routed gradient")):
         return sum(n[:-1], 0.0)
     if title.startswith(("Output entry", "Kernel gradient entry", "Input gradient entry")):

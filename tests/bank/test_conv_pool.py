@@ -39,6 +39,9 @@ def evaluate(family, q, slip=None):
     if ask == "length":
         return float(conv1d.out_length(int(g["n"]), int(g["k"]), int(g["s"]), slip))
     x, s = g["x"], int(g["s"])
+    dims = conv.get("dims", 1)
+    if dims == 2:  # one image: the engine takes a channel axis first
+        x, g["dp"] = x[None], g["dp"][None]
     if layer == "conv":
         b = g["b"][None] if "b" in g else None
         if ask in ("z", "z_entry"):
@@ -51,9 +54,9 @@ def evaluate(family, q, slip=None):
     if layer == "pool":
         k = int(g["k"])
         if ask in ("p", "p_entry"):
-            p = maxpool.forward(x, k, s, slip=slip)[0]
+            p = maxpool.forward(x, k, s, dims, slip=slip)[0]
             return p if ask == "p" else p[entry_of(q)]
-        return maxpool.backward(g["dp"], x, k, s, slip=slip)[0]
+        return maxpool.backward(g["dp"], x, k, s, dims, slip=slip)[0]
     tape = conv_chain.run(x, g["w"], g["b"][None], s, int(g["k_p"]), int(g["s_p"]), g["dp"], slip)
     return {"dw": tape["dw"][0, 0], "db": tape["db"][0], "dx": tape["dx"][0]}[ask]
 
@@ -137,6 +140,8 @@ BASE = {"title": "t", "difficulty": 1, "source": "s", "kind": "conv_pool"}
     ({"conv": {"layer": "conv", "ask": "z", "stride": "2"}}, "conv.stride"),
     ({"conv": {"layer": "pool", "ask": "p", "channels": 2}}, "conv.channels"),
     ({"conv": {"layer": "conv", "ask": "z", "pool_k": 2}}, "conv.pool_k"),
+    ({"conv": {"layer": "conv", "ask": "z", "dims": 2}}, "conv.dims"),
+    ({"conv": {"layer": "pool", "ask": "dx", "dims": 2, "n": [4, 8]}}, "conv.n"),
     ({"conv": "conv"}, "conv"),
 ])
 def test_the_conv_table_is_validated(fields, key):
@@ -164,3 +169,16 @@ def test_every_step_typesets(family):
         for s in variant(family, index, 0).steps:
             for tex in [s.symbolic] + [p["tex"] for p in s.parts if "tex" in p]:
                 assert not tex_inner(tex).startswith("<mtext>"), (family.id, tex)
+
+
+def test_two_by_two_pooling_routes_each_window_to_its_largest_pixel():
+    family = next(f for f in FAMILIES if f.conv.get("dims") == 2)
+    for index in range(VARIANTS):
+        q = variant(family, index, 0)
+        x, dp = (np.asarray(next(g.value for g in q.given if g.name == n)) for n in ("x", "dp"))
+        dx = np.asarray(q.answer.value)
+        for i, j in np.ndindex(*dp.shape):
+            block = x[2 * i:2 * i + 2, 2 * j:2 * j + 2]
+            r, c = np.unravel_index(np.argmax(block), (2, 2))
+            assert dx[2 * i + r, 2 * j + c] == dp[i, j]
+            assert np.count_nonzero(dx[2 * i:2 * i + 2, 2 * j:2 * j + 2]) == 1

@@ -24,7 +24,7 @@ from quizgen.engine.layers import conv1d, conv_chain, maxpool
 from quizgen.messages import t
 from quizgen.messages.text import text
 
-KEYS = {"layer", "ask", "n", "k", "stride", "channels", "pool_k", "pool_stride", "dz"}
+KEYS = {"layer", "ask", "n", "k", "stride", "channels", "dims", "pool_k", "pool_stride", "dz"}
 ASKS = {"conv": ("z", "z_entry", "dw", "db", "dx", "length"), "pool": ("p", "p_entry", "dx"),
         "chain": ("dw", "db", "dx")}
 MAX_N, MAX_N_LENGTH, MAX_K, MAX_STRIDE = 10, 64, 4, 3  # beyond these it is no longer a hand calculation
@@ -73,6 +73,9 @@ def validate(c, seen: dict) -> None:
                      high=MAX_N_LENGTH if ask == "length" else MAX_K)
     _choices(c, "conv.stride", raw.get("stride", 2 if layer == "pool" else 1), 1, MAX_STRIDE)
     _choices(c, "conv.channels", raw.get("channels", 1), 1, 2 if layer == "conv" and ask not in ("length",) else 1)
+    dims = _choices(c, "conv.dims", raw.get("dims", 1), 1, 2 if layer == "pool" and ask in ("p", "dx") else 1)
+    if dims and max(dims) == 2 and n and n[1] > 6:
+        c.add("conv.n", t("kinds.conv_choices", low=2, high=6, value=str(raw.get("n"))[:40]))
     if layer == "chain":
         _choices(c, "conv.pool_k", raw.get("pool_k", 2), 1, MAX_K)
         _choices(c, "conv.pool_stride", raw.get("pool_stride", 2), 1, MAX_STRIDE)
@@ -101,9 +104,9 @@ def _slip_value(layer: str, ask: str, case: dict, slip: str):
         return {"dw": dw[0, 0] if w.shape[1] == 1 else dw[0], "db": db[0], "dx": dx[0] if x.shape[0] == 1 else dx}[ask]
     if layer == "pool":
         if ask in ("p", "p_entry"):
-            p = maxpool.forward(x, case["k"], s, slip=slip)[0]
+            p = maxpool.forward(x, case["k"], s, case["dims"], slip=slip)[0]
             return p if entry is None else p[entry]
-        return maxpool.backward(case["dz"], x, case["k"], s, slip=slip)[0]
+        return maxpool.backward(case["dz"], x, case["k"], s, case["dims"], slip=slip)[0]
     tape = conv_chain.run(x, w, b, s, case["pool_k"], case["pool_s"], case["dz"], slip)
     return {"dw": tape["dw"][0, 0], "db": tape["db"][0], "dx": tape["dx"][0]}[ask]
 
@@ -117,12 +120,12 @@ def _draw(family: Family, rng: np.random.Generator) -> dict:
     k_lo, k_hi = _range(raw, "k", [2, 2] if layer == "pool" else [2, 3])
     k = int(rng.integers(k_lo, k_hi + 1))
     s = _pick(rng, raw.get("stride", 2 if layer == "pool" else 1))
-    c_in = _pick(rng, raw.get("channels", 1))
-    case = {"n": n, "k": k, "s": s, "entry": None}
+    c_in, dims = _pick(rng, raw.get("channels", 1)), _pick(rng, raw.get("dims", 1))
+    case = {"n": n, "k": k, "s": s, "entry": None, "dims": dims}
     if ask == "length":
         return case
     lo, hi = family.ranges["X"]
-    case["x"] = grid_values(rng, lo, hi, step, (c_in, n), nonzero=True)
+    case["x"] = grid_values(rng, lo, hi, step, (c_in,) + (n,) * dims, nonzero=True)  # a 2-D input is n × n
     if layer != "pool":
         lo, hi = family.ranges["W"]
         case["w"] = grid_values(rng, lo, hi, step, (1, c_in, k), nonzero=family.nonzero_weights)
@@ -173,8 +176,8 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     if len(found.kept) < max(family.min_distractors, 1):
         raise Degenerate(f"fewer than {family.min_distractors} distinct distractors")
     given += case.get("given", [])
-    context = {"network": text(f"kinds.conv_about_{layer}" + ("2" if case.get("x") is not None
-                                                               and case["x"].shape[0] == 2 else "")),
+    two = case.get("x") is not None and (case["x"].shape[0] == 2 or case["dims"] == 2)  # channels or a 2-D input
+    context = {"network": text(f"kinds.conv_about_{layer}" + ("2" if two else "")),
                **_asked(layer, ask, case.get("entry"))}
     return Draft(answer=answer, steps=steps, given=given, context=context, distractors=found.kept)
 
@@ -199,7 +202,7 @@ def _applies(slip: str, case: dict) -> bool:
 def _given_sizes(layer: str, ask: str, case: dict) -> list[Given]:
     if ask == "length":
         return [Given("n", "n", float(case["n"])), Given("k", "k", float(case["k"])), Given("s", "s", float(case["s"]))]
-    out = [Given("x", "x", case["x"].tolist())]
+    out = [Given("x", "x", (case["x"] if case["dims"] == 1 else case["x"][0]).tolist())]
     if layer != "pool":
         out.append(Given("w", "w", case["w"][0].tolist()))
         if case.get("b") is not None:
@@ -251,21 +254,23 @@ def _conv(family: Family, rng, case: dict, ask: str):
 
 
 def _pool(family: Family, rng, case: dict, ask: str):
-    x, k, s = case["x"], case["k"], case["s"]
-    if maxpool.ties(x, k, s):
+    x, k, s, dims = case["x"], case["k"], case["s"], case["dims"]
+    if maxpool.ties(x, k, s, dims):
         raise Degenerate("a pooling window holds its maximum twice")
-    p = maxpool.forward(x, k, s)
+    p = maxpool.forward(x, k, s, dims)
+    forward = steps_of.pool_forward if dims == 1 else steps_of.pool_forward_2d
     if ask in ("p", "p_entry"):
         if ask == "p_entry":
             _entry(rng, case, p.shape[1])
             i = case["entry"]
-            return p[0, i], steps_of.pool_forward(x, k, s, p)[i:i + 1]
-        return p[0], steps_of.pool_forward(x, k, s, p)
+            return p[0, i], forward(x, k, s, p)[i:i + 1]
+        return p[0], forward(x, k, s, p)
     dp = _upstream(rng, family, p.shape)
     case["dz"] = dp
-    case["given"] = [Given("dp", f"{D}p", dp.tolist())]
-    dx = maxpool.backward(dp, x, k, s)
-    return dx[0], steps_of.pool_forward(x, k, s, p) + steps_of.pool_backward(x, k, s, dp, dx)
+    case["given"] = [Given("dp", f"{D}p", dp[0 if dims == 2 else slice(None)].tolist())]
+    dx = maxpool.backward(dp, x, k, s, dims)
+    backward = steps_of.pool_backward if dims == 1 else steps_of.pool_backward_2d
+    return dx[0], forward(x, k, s, p) + backward(x, k, s, dp, dx)
 
 
 def _chain(family: Family, rng, case: dict, ask: str):

@@ -160,3 +160,40 @@ def relu_backward(da, z, dz) -> list:
              {"num": gate.tolist()}, {"tex": "="}, {"num": dz.tolist()}]
     return [value_step(text("kinds.conv_relu_back_title"), rf"{D}z = {D}a \odot [z > 0]", parts, dz,
                        text("kinds.conv_relu_back_explanation"), role="backward")]
+
+
+def _window_2d(k: int, stride: int, i: int, j: int) -> list[tuple[int, int]]:
+    return [(i * stride + r, j * stride + c) for r in range(k) for c in range(k)]
+
+
+def pool_forward_2d(x, k: int, stride: int, p) -> list:
+    """p_{i,j} = max of the k × k window (i, j), one step per window; x (1, h, w)."""
+    steps = []
+    for i, j in np.ndindex(*p.shape[1:]):
+        cells = _window_2d(k, stride, i, j)
+        lhs = sub("p", i + 1, j + 1)
+        parts: list[dict] = [{"tex": f"{lhs} = \\max("}]
+        for n, (r, c) in enumerate(cells):
+            parts += ([{"tex": ","}] if n else []) + [{"num": x[0, r, c]}]
+        parts += [{"tex": ") ="}, {"num": p[0, i, j]}]
+        symbolic = f"{lhs} = \\max(" + ", ".join(sub("x", r + 1, c + 1) for r, c in cells) + ")"
+        steps.append(value_step(text("kinds.pool_p_title", i=f"({i + 1}, {j + 1})"), symbolic, parts, p[0, i, j],
+                                text("kinds.pool_p2_explanation", rows=f"{cells[0][0] + 1}–{cells[-1][0] + 1}",
+                                     cols=f"{cells[0][1] + 1}–{cells[-1][1] + 1}"), shape=[], role="forward"))
+    return steps
+
+
+def pool_backward_2d(x, k: int, stride: int, dp, dx) -> list:
+    """Each window's dp_{i,j} to its maximum, one step per window; then every other entry is 0."""
+    steps = []
+    for i, j in np.ndindex(*dp.shape[1:]):
+        cells = _window_2d(k, stride, i, j)
+        r, c = max(cells, key=lambda rc: x[0, rc[0], rc[1]])  # no ties: the kind rejects them
+        lhs = sub(D + "x", r + 1, c + 1)
+        parts = [{"tex": f"{lhs} ="}, {"num": dp[0, i, j]}, {"tex": "="}, {"num": dx[0, r, c]}]
+        steps.append(value_step(text("kinds.pool_dx2_title", window=f"({i + 1}, {j + 1})"),
+                                f"{lhs} = {sub(D + 'p', i + 1, j + 1)}", parts, dx[0, r, c],
+                                text("kinds.pool_dx2_explanation", row=r + 1, col=c + 1), shape=[], role="backward"))
+    steps.append(value_step(text("kinds.pool_dx2_rest_title"), f"{D}x", [{"tex": f"{D}x ="}, {"num": dx[0].tolist()}],
+                            dx[0], text("kinds.pool_dx2_rest_explanation"), role="backward"))
+    return steps
