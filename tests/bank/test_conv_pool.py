@@ -182,3 +182,12 @@ def test_two_by_two_pooling_routes_each_window_to_its_largest_pixel():
             r, c = np.unravel_index(np.argmax(block), (2, 2))
             assert dx[2 * i + r, 2 * j + c] == dp[i, j]
             assert np.count_nonzero(dx[2 * i:2 * i + 2, 2 * j:2 * j + 2]) == 1
+
+
+def test_sizes_too_small_for_two_outputs_are_named_at_check_time():
+    """A chain on n = 3 with k = 3 used to exhaust its 200 draws and blame the `network` key."""
+    _, errors = parse_family({**BASE, "conv": {"layer": "chain", "ask": "dw", "n": 3, "k": 3}}, "f.toml", "f", "c")
+    assert [e.key for e in errors] == ["conv.n"]
+    _, errors = parse_family({**BASE, "conv": {"layer": "conv", "ask": "z", "n": 4, "k": 3, "stride": 2}}, "f.toml",
+                             "f", "c")
+    assert [e.key for e in errors] == ["conv.n"]

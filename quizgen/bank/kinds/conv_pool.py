@@ -71,19 +71,26 @@ def validate(c, seen: dict) -> None:
     n = number_range(c, "conv.n", _range(raw, "n", [5, 6]), low=2, high=MAX_N_LENGTH if ask == "length" else MAX_N)
     k = number_range(c, "conv.k", _range(raw, "k", [2, 2] if layer == "pool" else [2, 3]), low=1,
                      high=MAX_N_LENGTH if ask == "length" else MAX_K)
-    _choices(c, "conv.stride", raw.get("stride", 2 if layer == "pool" else 1), 1, MAX_STRIDE)
+    strides = _choices(c, "conv.stride", raw.get("stride", 2 if layer == "pool" else 1), 1, MAX_STRIDE)
     _choices(c, "conv.channels", raw.get("channels", 1), 1, 2 if layer == "conv" and ask not in ("length",) else 1)
     dims = _choices(c, "conv.dims", raw.get("dims", 1), 1, 2 if layer == "pool" and ask in ("p", "dx") else 1)
     if dims and max(dims) == 2 and n and n[1] > 6:
         c.add("conv.n", t("kinds.conv_choices", low=2, high=6, value=str(raw.get("n"))[:40]))
+    pool = None
     if layer == "chain":
-        _choices(c, "conv.pool_k", raw.get("pool_k", 2), 1, MAX_K)
-        _choices(c, "conv.pool_stride", raw.get("pool_stride", 2), 1, MAX_STRIDE)
+        pool = (_choices(c, "conv.pool_k", raw.get("pool_k", 2), 1, MAX_K),
+                _choices(c, "conv.pool_stride", raw.get("pool_stride", 2), 1, MAX_STRIDE))
     elif "pool_k" in raw or "pool_stride" in raw:
         c.add("conv.pool_k" if "pool_k" in raw else "conv.pool_stride", t("kinds.conv_chain_only"))
     number_range(c, "conv.dz", raw.get("dz", [-2, 2]), integer=False, low=-100, high=100)
     if n and k and k[1] > n[0]:
         c.add("conv.k", t("kinds.conv_kernel_too_long", k=k[1], n=n[0]))
+    elif n and k and strides and ask != "length":  # the smallest draw must still give two outputs
+        outputs = conv1d.out_length(n[0], k[1], max(strides))
+        if pool and all(pool):
+            outputs = maxpool.out_length(outputs, max(pool[0]), max(pool[1]))
+        if outputs < 2:
+            c.add("conv.n", t("kinds.conv_too_short" + ("_pool" if pool else ""), n=n[0], k=k[1], s=max(strides)))
 
 
 def _pick(rng, value) -> int:
