@@ -90,7 +90,8 @@ def validate(c, seen: dict) -> None:
         if pool and all(pool):
             outputs = maxpool.out_length(outputs, max(pool[0]), max(pool[1]))
         if outputs < 2:
-            c.add("conv.n", t("kinds.conv_too_short" + ("_pool" if pool else ""), n=n[0], k=k[1], s=max(strides)))
+            words = dict(n=n[0], k=k[1], s=max(strides))
+            c.add("conv.n", t("kinds.conv_too_short_pool", **words) if pool else t("kinds.conv_too_short", **words))
 
 
 def _pick(rng, value) -> int:
