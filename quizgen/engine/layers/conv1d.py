@@ -109,6 +109,7 @@ class Conv1D:
     params: tuple[str, ...] = ("w", "b")
     forward_quantities: tuple[str, ...] = ("z",)
     backward_quantities: tuple[str, ...] = ("dw", "db", "dA_prev")
+    mistakes: tuple[str, ...] = MISTAKES  # catalogued slips (engine/mistakes.py OTHER)
     step_keys: MappingProxyType = field(default_factory=lambda: MappingProxyType({
         "z": "layer.conv1d.z", "dw": "layer.conv1d.dw", "db": "layer.conv1d.db", "dA_prev": "layer.conv1d.dA_prev"}))
 

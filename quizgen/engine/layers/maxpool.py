@@ -104,6 +104,7 @@ class MaxPool:
     params: tuple[str, ...] = ()
     forward_quantities: tuple[str, ...] = ("p",)
     backward_quantities: tuple[str, ...] = ("dA_prev",)
+    mistakes: tuple[str, ...] = MISTAKES  # catalogued slips (engine/mistakes.py OTHER)
     step_keys: MappingProxyType = field(default_factory=lambda: MappingProxyType({
         "p": "layer.maxpool.p", "dA_prev": "layer.maxpool.dA_prev"}))
 
