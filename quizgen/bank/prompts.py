@@ -22,12 +22,10 @@ from quizgen.messages.text import PLACEHOLDER, is_text, template, text
 
 # The kinds whose default prompt opens with the network paragraph (prompts.toml `network`).
 NETWORK_KINDS = ("forward_value", "loss_value", "output_delta", "gradient_entry", "gradient_matrix", "sgd_update",
-                 "gradient_check", "formula_choice", "find_error", "multipart")
-KINDS = NETWORK_KINDS + ("activation_derivative", "shapes_table", "optimizer_step", "computational_graph")
-NETWORK_KINDS += ("training_iteration",)  # issue 20, training
-KINDS += ("training_iteration", "parameter_count")  # issue 20, training
-KINDS += ("layer_forward", "layer_backward")
-KINDS += ("softmax_jacobian", "vanishing_gradient")
+                 "gradient_check", "formula_choice", "find_error", "multipart", "training_iteration")
+KINDS = NETWORK_KINDS + ("activation_derivative", "shapes_table", "optimizer_step", "computational_graph",
+                         "parameter_count", "layer_forward", "layer_backward", "softmax_jacobian", "vanishing_gradient",
+                         "conv_pool")
 
 
 class _Defaults(Mapping):

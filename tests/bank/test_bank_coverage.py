@@ -38,6 +38,8 @@ TOPICS = {
     "parameter counting": lambda f: f.kind == "parameter_count",
     "multi-output sigmoid with binary cross-entropy": lambda f: "bce" in f.losses and f.outputs[1] >= 2,
     "cross-entropy from logits": lambda f: "cross_entropy_logits" in f.losses,
+    "1-D convolution": lambda f: f.kind == "conv_pool" and f.table.get("layer") in ("conv", "chain"),
+    "max-pool": lambda f: f.kind == "conv_pool" and f.table.get("layer") in ("pool", "chain"),
 }
 
 

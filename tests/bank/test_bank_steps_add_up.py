@@ -62,6 +62,8 @@ class Recompute:
             return jacobian_line(title, n, self.q)
         if self.q.kind == "vanishing_gradient":
             return vanishing_line(title, n, self.q)
+        if self.q.kind == "conv_pool":  # one line per entry, from its shown numbers
+            return conv_pool_line(title, n)
         if m := re.match(r"Forward through the (\S+) gate", title):  # computational_graph
             op = {"multiply": "mul"}.get(m.group(1), m.group(1))
             return graph.apply(op, [float(x) for x in n[:-1]])
@@ -240,6 +242,24 @@ def vanishing_line(title: str, n: list, q) -> float | None:
     if title == "The bound":
         return n[0] ** (len(n) - 2) * np.prod(np.abs(n[1:-1]))
     raise AssertionError(f"a vanishing_gradient step this test does not know: {title}")
+def conv_pool_line(title: str, n: list):
+    """One line of a conv_pool solution (bank/kinds/conv_steps.py), recomputed from its shown numbers."""
+    if title == "Output length":
+        return np.floor((n[0] - n[1]) / n[2]) + 1
+    if title.startswith("Pooled entry"):
+        return max(n[:-1])
+    if title == "ReLU":
+        return np.maximum(n[0], 0.0)
+    if title == "Through the ReLU":
+        return n[0] * n[1]
+    if title == "The whole input gradient":  # 2-D pooling: the routed entries placed, zeros elsewhere
+        return None
+    if title.startswith(("Bias gradient", "Routed gradient")):
+        return sum(n[:-1], 0.0)
+    if title.startswith(("Output entry", "Kernel gradient entry", "Input gradient entry")):
+        terms = n[:-1]  # pairs multiplied, then the bias (an odd count)
+        return sum(a * b for a, b in zip(terms[0::2], terms[1::2])) + (terms[-1] if len(terms) % 2 else 0.0)
+    raise AssertionError(f"a conv_pool step this test does not know: {title}")
 
 
 def step_kind(q, s) -> str:

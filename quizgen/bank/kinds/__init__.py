@@ -10,10 +10,8 @@ from quizgen.bank.kinds.base import KINDS, Kind, register, unregister, with_role
 from quizgen.bank.kinds import (  # noqa: F401  (each registers itself)
     forward_value, loss_value, output_delta, gradient_entry, gradient_matrix, shapes_table, sgd_update,
     activation_derivative, gradient_check, formula_choice, find_error, multipart,
-    optimizer_step, computational_graph,
-    layer_forward, layer_backward,
-    softmax_jacobian, vanishing_gradient,
+    optimizer_step, computational_graph, training_iteration, parameter_count,
+    layer_forward, layer_backward, softmax_jacobian, vanishing_gradient, conv_pool,
 )
-from quizgen.bank.kinds import training_iteration, parameter_count  # noqa: F401,E402  (issue 20, training)
 
 __all__ = ["KINDS", "Kind", "register", "unregister", "with_role"]

@@ -2,6 +2,6 @@
 layer type is). Importing this package registers the shipped ones."""
 
 from quizgen.engine.layers.base import TYPES, AskedLayer, LayerType, Rule, evaluate, needed, register, run, unregister
-from quizgen.engine.layers import dense, dropout, batchnorm  # noqa: F401  (each registers itself)
+from quizgen.engine.layers import dense, dropout, batchnorm, conv1d, maxpool  # noqa: F401  (each registers itself)
 
 __all__ = ["TYPES", "AskedLayer", "LayerType", "Rule", "evaluate", "needed", "register", "run", "unregister"]
