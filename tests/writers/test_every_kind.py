@@ -238,7 +238,8 @@ def _anki(doc: bytes, qs, tmp_path: Path) -> None:
         (tmp_path / "collection.anki2").write_bytes(z.read("collection.anki2"))
     db = sqlite3.connect(tmp_path / "collection.anki2")
     models = {int(k): v["name"] for k, v in json.loads(db.execute("select models from col").fetchone()[0]).items()}
-    notes = [f.split("\x1f")[0] for mid, f in db.execute("select mid, flds from notes") if models[mid] == "quizgen problem"]
+    notes = [fields.split("\x1f")[0] for mid, fields in db.execute("select mid, flds from notes")
+             if models[mid] == "quizgen problem"]
     assert sorted(notes) == sorted(q.id for q in qs), "one problem note per question"
     assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
     db.close()
