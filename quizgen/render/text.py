@@ -15,9 +15,26 @@ from quizgen.render.numbers import matrix_lines
 def _converter():
     """pylatexenc's converter, made (and pylatexenc imported) at the first conversion: listing
     the writers, as every `export` does, converts nothing."""
-    from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-    return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+    context = get_default_latex_context_db()
+    context.add_context_category("quizgen-frac", prepend=True,
+                                 macros=[MacroTextSpec(name, simplify_repl=_frac) for name in ("frac", "dfrac", "tfrac")])
+    return LatexNodes2Text(latex_context=context, math_mode="text", strict_latex_spaces=False)
+
+
+_SUM = re.compile(r"\S\s*[+\-\u2212\u00b1]\s*\S")  # a binary + or - : a sum needs brackets around it
+
+
+def _frac(node, l2tobj) -> str:
+    """\\frac{a}{b} as a/b, bracketing a sum on either side and any compound denominator:
+    \\frac{m}{1 - \\beta} is m/(1 - β), not m/1 - β."""
+    top, bottom = (l2tobj.nodelist_to_text([arg]).strip() for arg in node.nodeargd.argnlist[-2:])
+    if _SUM.search(top):
+        top = f"({top})"
+    if _SUM.search(bottom) or re.search(r"[\s/·]", bottom):
+        bottom = f"({bottom})"
+    return f"{top}/{bottom}"
 
 
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
