@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from quizgen.bank.fields import one_of
+from quizgen.bank.fields import add_known, one_of
 from quizgen.bank.kinds import precision
 from quizgen.bank.kinds.base import Kind, register, with_role
 from quizgen.bank.kinds.common import (
@@ -46,7 +46,7 @@ def validate(c, seen: dict) -> None:
         c.add("training", t("kinds.training_table"))
         return
     for key in sorted(set(raw) - KEYS):
-        c.add(f"training.{key}"[:80], t("kinds.training_unknown_key", known=", ".join(sorted(KEYS))))
+        add_known(c, f"training.{key}"[:80], "kinds.training_unknown_key", sorted(KEYS))
     one_of(c, "training.ask", raw.get("ask", "new_loss"), ASKS, "ask")
     layer = raw.get("layer", 1)
     layers = len(seen["hidden"]) + 1
