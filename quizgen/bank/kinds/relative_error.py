@@ -35,6 +35,8 @@ SHOWN_GRADIENT = 6  # significant figures of the backprop gradient g shown
 DEFAULTS = {"ok": 1e-4, "bug": 1e-2}  # below ok: correct; above bug: a bug (ε = 0.01 truncates at ~ε²)
 VERDICTS = ("correct", "unsure", "bug")
 LABELS = "ABC"
+# the misreading behind a wrong option no computed mistake leads to (the call is never "unsure")
+MISREAD = {"correct": "verdict_missed_bug", "unsure": "verdict_inconclusive", "bug": "verdict_false_alarm"}
 KEYS = {"ask", "backprop", "ok", "bug"}
 
 
@@ -160,7 +162,7 @@ def build_relative(family: Family, rng: np.random.Generator) -> Draft:
     leads = {verdict(value, ok, bug): mid for mid, value in reversed(wrong_rel)}
     choices, distractors = [], []
     for label, name in zip(LABELS, VERDICTS):
-        mid = None if name == call else leads.get(name, "verdict_misread")
+        mid = None if name == call else leads.get(name, MISREAD[name])
         why = None
         if mid:
             m = mistakes.describe(mid)
