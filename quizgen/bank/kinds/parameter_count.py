@@ -133,7 +133,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     raw = family.counting
     inputs, length, layers = draw(raw, rng)
     value = counting.total(layers)
-    answer = make_answer(float(value), precision("exact"))
+    answer = make_answer(float(value), precision("exact", whole=True))
     found = Distractors(answer)
     for slip in counting.SLIPS:
         if counting.applies(layers, slip):
