@@ -117,3 +117,25 @@ def test_show_lists_the_catalogued_wrong_answers():
         assert f"{d.value:g}" in text
     with using("zh"):
         assert wrong_answers_text(q).startswith("常见错误答案")
+
+
+LOGITS = [fid for fid in family_ids() if "cross_entropy_logits" in family(fid).losses]
+
+
+@pytest.mark.parametrize("fid", LOGITS)
+def test_the_log_sum_exp_steps_add_up_from_the_numbers_they_show(fid):
+    """The loss step once read J = s − z̃ = 4.692 (no 1/m Σ shown), and the maxima subtracted from
+    the logits stood as a column under a k×m matrix in column notation."""
+    import numpy as np
+
+    for q in questions(fid):
+        steps = {s.title["key"]: s for s in q.steps}
+        if "steps.logits.shift" not in steps:
+            continue
+        shift, loss = steps["steps.logits.shift"], steps["steps.logits.loss"]
+        logits, top = (np.asarray(p["num"]) for p in shift.parts if "num" in p)
+        assert top.ndim == 2 and np.allclose(logits - top, shift.result)  # broadcasts one maximum per example
+        s, true = (np.asarray(p["num"]) for p in loss.parts if "num" in p)
+        m = len(s)
+        mean = loss.parts[0]["tex"].startswith(rf"J = \frac{{1}}{{{m}}}")
+        assert loss.result == pytest.approx((s - true).sum() / (m if mean else 1), rel=1e-6)
