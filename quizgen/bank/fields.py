@@ -22,8 +22,21 @@ class Collector:
     def __init__(self, path: str):
         self.path, self.errors = path, []
 
-    def add(self, key: str, what: str):
-        self.errors.append(BankError(clip(what), file=self.path, key=key))
+    def add(self, key: str, what: str, keep: str = ""):
+        """Record an error; its text is cut short (a value from a file can be huge), except `keep`,
+        our own list of known names, which is shown whole."""
+        if keep and keep in what:
+            head, tail = what.split(keep, 1)
+            what = clip(head) + keep + clip(tail)
+        else:
+            what = clip(what)
+        self.errors.append(BankError(what, file=self.path, key=key))
+
+
+def add_known(c: Collector, key: str, message: str, names, **params) -> None:
+    """An "unknown ..." error whose list of known names (ours, not the file's) is never cut."""
+    known = ", ".join(names)
+    c.add(key, t(message, known=known, **params), keep=known)
 
 
 def number_range(c: Collector, key: str, value, *, integer: bool = True, low=None, high=None):
@@ -48,7 +61,7 @@ def number_range(c: Collector, key: str, value, *, integer: bool = True, low=Non
 def one_of(c: Collector, key: str, value, known, what: str):
     """A string naming one of `known`, else an error (a list or number is reported, not crashed on)."""
     if not isinstance(value, str) or value not in known:
-        c.add(key, t("family.unknown_name", what=what, value=value, known=", ".join(known)))
+        add_known(c, key, "family.unknown_name", known, what=what, value=value)
         return None
     return value
 
@@ -95,5 +108,5 @@ def table(c: Collector, data: dict, name: str, known: set[str]) -> dict:
         c.add(name, t("family.not_table"))
         return {}
     for key in sorted(set(table) - known):
-        c.add(f"{name}.{key_name(key)}", t("family.unknown_key", known=", ".join(sorted(known))))
+        add_known(c, f"{name}.{key_name(key)}", "family.unknown_key", sorted(known))
     return table

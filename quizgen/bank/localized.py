@@ -10,7 +10,7 @@ leaves out falls back to English, so a bank written only in English still works 
 
 from __future__ import annotations
 
-from quizgen.bank.fields import checked_text, visible
+from quizgen.bank.fields import add_known, checked_text, visible
 from quizgen.bank.prompts import PLACEHOLDER, prompt_problems
 from quizgen.bank.texcheck import text_problems
 from quizgen.datafile import key_name
@@ -37,7 +37,7 @@ def parse(c, data: dict, english: dict, prompt_names) -> dict[str, dict]:
             c.add(code, t("family.lang_table", code=code, fields=", ".join(FIELDS)))
             continue
         for key in sorted(set(table) - set(FIELDS)):
-            c.add(f"{code}.{key_name(key)}", t("family.unknown_key", known=", ".join(FIELDS)))
+            add_known(c, f"{code}.{key_name(key)}", "family.unknown_key", FIELDS)
         texts[code] = _one(c, code, table, english, prompt_names)
     return texts
 

@@ -54,6 +54,16 @@ class Step:
     role: str = ""  # forward | loss | backward | update | read | given | rule | substitute | check | shape | error
 
 
+
+def ask_key(precision: dict) -> str:
+    """The catalog key of the sentence asking for `precision` (a record's): an exact answer that
+    is a whole number (a count) asks for a whole number, not "a decimal or a fraction"."""
+    said = precision.get("text")
+    if precision["rule"] == "exact" and isinstance(said, dict) and said.get("key") == "answer.precision_whole":
+        return "answer.ask_whole"
+    return f"answer.ask_{precision['rule']}"
+
+
 @dataclass
 class Answer:
     kind: str  # number | vector | matrix | choice

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from quizgen.bank import localized
 from quizgen.bank.prompts import PLACEHOLDER, prompt_problems
-from quizgen.bank.fields import Collector, grid_holds_points, number_range, one_of, table, text, visible
+from quizgen.bank.fields import Collector, add_known, grid_holds_points, number_range, one_of, table, text, visible
 from quizgen.bank.texcheck import text_problems
 from quizgen.datafile import clip, key_name
 from quizgen.engine.activations import parse_activation
@@ -136,7 +136,7 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     c = Collector(path)
     known = top_keys()
     for key in sorted(set(data) - known - set(localized.other_languages())):
-        c.add(key_name(key), t("family.unknown_key", known=", ".join(sorted(known))))
+        add_known(c, key_name(key), "family.unknown_key", sorted(known))
     title = text(c, data, "title")
     if "title" in data and isinstance(data["title"], str) and not visible(data["title"]):
         c.add("title", t("family.empty"))
@@ -214,7 +214,7 @@ def parse_family(data: dict, path: str, family_id: str, topic: str) -> tuple[Fam
     losses = tuple(s.strip() for s in loss_raw.split("|"))
     for name in losses:
         if name not in LOSS_NAMES:
-            c.add("network.loss", t("family.unknown_loss", value=name, known=", ".join(LOSS_NAMES)))
+            add_known(c, "network.loss", "family.unknown_loss", LOSS_NAMES, value=name)
     reduction = net.get("reduction", "mean")
     if not isinstance(reduction, str) or reduction not in ("mean", "sum"):
         c.add("network.reduction", t("family.reduction", value=reduction))

@@ -157,18 +157,19 @@ class StepWriter:
         shifted = Z - top  # (k, m), every entry ≤ 0
         lse = np.log(np.exp(shifted).sum(axis=0))  # (m,) log Σ e^z̃ = log Σ e^z − max z
         true = (Y * shifted).sum(axis=0)  # (m,) the true class's shifted logit
-        out = sym("A", self.L)
         red = r"\frac{1}{m}\sum_{i=1}^{m}" if net.loss.reduction == "mean" else r"\sum_{i=1}^{m}"
         data = net.loss.value(Z, Y)
         return [
             self.step(text("steps.logits.shift"), rf"\tilde{{z}}_{{ji}} = z_{{ji}} - \max_{{j}} z_{{ji}}",
-                      [{"tex": rf"{out} - \max ="}, {"num": self.o(Z)}, {"tex": "-"}, {"num": top}],
+                      # the maxima as a row (column notation) or a column (row notation): one per example
+                      [{"tex": r"\tilde{Z} ="}, {"num": self.o(Z)}, {"tex": "-"}, {"num": self.o(top[None, :])}],
                       self.o(shifted), text("steps.logits.shift_why", largest=fmt(float(Z.max())))),
             self.step(text("steps.logits.lse"), r"s_i = \log\sum_{j} e^{\tilde{z}_{ji}}",
                       [{"tex": r"s = \log\sum_j \exp"}, OPEN, {"num": self.o(shifted)}, CLOSE], lse,
                       text("steps.logits.lse_why")),
             self.step(text("steps.logits.loss"), rf"J = {red} \left(s_i - \tilde{{z}}_{{y_i i}}\right)",
-                      [{"tex": "J ="}, {"num": lse}, {"tex": "-"}, {"num": true}], data,
+                      [{"tex": (rf"J = \frac{{1}}{{{net.m}}} \sum_i" if net.loss.reduction == "mean" else r"J = \sum_i")},
+                       OPEN, {"num": lse}, {"tex": "-"}, {"num": true}, CLOSE], data,
                       text("steps.logits.loss_why_mean" if net.loss.reduction == "mean" else "steps.logits.loss_why_sum",
                            m=net.m)),
         ]

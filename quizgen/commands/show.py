@@ -10,7 +10,7 @@ from quizgen.commands.options import add_lang
 from quizgen.errors import QuizgenError
 from quizgen.messages import t
 from quizgen.render.terminal import echo
-from quizgen.present.terminal import question_text, solution_text
+from quizgen.present.terminal import question_text, solution_text, wrong_answers_text
 from quizgen.limits import seed_arg
 
 
@@ -36,4 +36,7 @@ def run(args) -> int:
     echo(question_text(q))  # echo cleans: titles, prompts and steps come from bank files
     if not args.no_solution:
         echo("\n" + solution_text(q))
+        wrong = wrong_answers_text(q)
+        if wrong:
+            echo("\n" + wrong)
     return 0

@@ -401,3 +401,4 @@ from quizgen.engine import loss_mistakes as _loss_mistakes  # noqa: E402
 
 CATALOG.update({mid: Mistake(mid, rules) for mid, rules in _loss_mistakes.RULES.items()})
 OTHER.update({mid: Misconception(mid) for mid in _loss_mistakes.VALUE_ONLY + ("one_sided_difference", "absolute_error", "verdict_misread")})
+OTHER.update({mid: Misconception(mid) for mid in ("verdict_inconclusive", "verdict_false_alarm", "verdict_missed_bug")})

@@ -6,7 +6,7 @@ import math
 from datetime import datetime
 
 from quizgen import grading
-from quizgen.bank.question import Question, Step
+from quizgen.bank.question import Question, Step, ask_key
 from quizgen.errors import AnswerError
 from quizgen.messages import t
 from quizgen.messages.text import say, text
@@ -42,7 +42,7 @@ def answer_format(q: Question) -> str:
         text = t("practice.format_number")
     if a.precision:  # the prompt's own statement of what is asked
         p = a.precision
-        text += t("terminal.sentence_gap") + t(f"answer.ask_{p['rule']}", digits=p["digits"], text=say(p["text"]))
+        text += t("terminal.sentence_gap") + t(ask_key(p), digits=p["digits"], text=say(p["text"]))
     elif a.rtol:
         text += t("terminal.sentence_gap") + t("practice.format_tolerance", percent=f"{a.rtol * 100:g}%")
     return text

@@ -70,6 +70,18 @@ def question_text(q: Question, v: present.QuestionView | None = None) -> str:
     return "\n".join(lines)
 
 
+def wrong_answers_text(q: Question, v: present.QuestionView | None = None) -> str:
+    """The catalogued wrong answers (as the site lists them): each value, then its mistake."""
+    v = v or present.view(q)
+    if not v.distractors:
+        return ""
+    lines = [t("terminal.wrong_answers")]
+    for d in v.distractors:
+        lines += value_lines(d.value, "  ")
+        lines.append("    " + prose(t("terminal.wrong_answer", name=d.name, explanation=d.explanation)))
+    return "\n".join(lines)
+
+
 def solution_text(q: Question, v: present.QuestionView | None = None) -> str:
     v = v or present.view(q)
     lines = [t("terminal.worked_solution")]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from quizgen.bank.question import Question, Step, shown_steps
+from quizgen.bank.question import Question, Step, ask_key, shown_steps
 from quizgen.messages import current
 from quizgen.present.words import say
 from quizgen.present.math import clean
@@ -151,7 +151,8 @@ def answer(q: Question, lang: str | None = None) -> AnswerView:
 
 def answer_of(a, choices=(), distractors=(), lang: str | None = None) -> AnswerView:
     """The view of an answer record (a question's or a part's)."""
-    precision = dict(a.precision, text=say(a.precision.get("text"), lang)) if a.precision else None
+    precision = (dict(a.precision, text=say(a.precision.get("text"), lang), ask=ask_key(a.precision))
+                 if a.precision else None)
     right = next((c for c in choices if c.label == a.value), None) if a.kind == "choice" else None
     return AnswerView(kind=a.kind, value=clean(a.value) if a.kind in NUMERIC else a.value, display=a.display,
                       latex=a.latex, rtol=a.rtol, atol=a.atol, shape=a.shape, precision=precision, tol=a.tol,

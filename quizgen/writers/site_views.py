@@ -82,7 +82,7 @@ def format_hint(q: Question, m: dict) -> str:
 def tolerance(a: present.AnswerView, m: dict) -> str:
     if a.kind in NUMERIC and a.precision:  # what is asked, the same statement as the prompt's
         p = a.precision
-        return t(f"answer.ask_{p['rule']}", digits=p["digits"], text=say(p["text"]))
+        return t(p.get("ask") or f"answer.ask_{p['rule']}", digits=p["digits"], text=say(p["text"]))
     if a.kind not in NUMERIC or (not a.rtol and not a.atol):
         return ""
     if a.rtol and a.atol:

@@ -108,6 +108,8 @@ class Recompute:
         if title == "Regularized loss":
             return n[0] + n[1]
         if title == "Shift by the largest logit":
+            if n[1].ndim == 2:  # shown as a row (column notation) or a column (row notation): it broadcasts
+                return n[0] - n[1]
             return n[0] - (n[1][None, :] if self.col else n[1][:, None])  # each example's largest logit
         if title == "Log-sum-exp of the shifted logits":
             return np.log(np.exp(n[0]).sum(axis=0 if self.col else 1))

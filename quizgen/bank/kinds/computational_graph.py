@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from quizgen.bank.kinds import precision
+from quizgen.bank.fields import add_known
 from quizgen.bank.kinds.base import Kind, register
 from quizgen.bank.kinds.common import Distractors, Draft, asked_precision, make_answer, require
 from quizgen.bank.kinds.values import value_step
@@ -31,7 +32,7 @@ def validate(c, seen: dict) -> None:
         c.add("graph", t("kinds.graph_family_table", circuits=", ".join(graph.CIRCUITS)))
         return
     for key in sorted(set(g) - GRAPH_KEYS):
-        c.add(f"graph.{key}", t("kinds.graph_family_key", known=", ".join(sorted(GRAPH_KEYS))))
+        add_known(c, f"graph.{key}", "kinds.graph_family_key", sorted(GRAPH_KEYS))
     name = g.get("circuit")
     if not isinstance(name, str) or name not in graph.CIRCUITS:
         c.add("graph.circuit", t("kinds.graph_family_circuit", value=str(name)[:40], circuits=", ".join(graph.CIRCUITS)))

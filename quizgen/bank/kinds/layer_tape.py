@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from quizgen.bank.fields import number_range, one_of
+from quizgen.bank.fields import add_known, number_range, one_of
 from quizgen.bank.kinds import precision
 from quizgen.bank.kinds.common import DISPLAY_FLOOR, Distractors, Draft, asked_precision, make_answer, require
 from quizgen.bank.kinds.values import value_step
@@ -50,7 +50,7 @@ def validate(c, seen: dict, backward: bool) -> None:
     layer = TYPES[name]
     known = COMMON | set(layer.options) | set(layer.scalars)
     for key in sorted(set(raw) - known, key=str):
-        c.add(f"{TABLE}.{key}"[:80], t("kinds.layer_unknown_key", known=", ".join(sorted(known))))
+        add_known(c, f"{TABLE}.{key}"[:80], "kinds.layer_unknown_key", sorted(known))
     for key, allowed in layer.options.items():
         if key in raw:
             one_of(c, f"{TABLE}.{key}", raw[key], allowed, key)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from quizgen.bank.kinds import precision
+from quizgen.bank.fields import add_known
 from quizgen.bank.kinds.base import Kind, register, steps_space, value_box, with_role
 from quizgen.bank.kinds.common import (
     Draft, add_rounded_too_early, approximations, asked_precision, base_context, engine_distractors, is_exact,
@@ -52,7 +53,7 @@ def validate(c, seen: dict) -> None:
     for i, p in enumerate(raw, start=1):
         key = f"parts[{i}]"
         for extra in sorted(set(p) - PART_KEYS):
-            c.add(f"{key}.{key_name(extra)}", t("family.unknown_key", known=", ".join(sorted(PART_KEYS))))
+            add_known(c, f"{key}.{key_name(extra)}", "family.unknown_key", sorted(PART_KEYS))
         quantity, layer = p.get("quantity"), p.get("layer", layers)
         ok = quantity in QUANTITIES
         if not ok:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from quizgen.bank.fields import number_range, one_of
+from quizgen.bank.fields import add_known, number_range, one_of
 from quizgen.bank.kinds import precision
 from quizgen.bank.kinds.base import Kind, register
 from quizgen.bank.kinds.common import DISPLAY_FLOOR, Distractors, Draft, asked_precision, make_answer, require
@@ -55,7 +55,7 @@ def validate(c, seen: dict) -> None:
         c.add("optimizer", t("kinds.optimizer_table"))
         return
     for key in sorted(set(raw) - KEYS):
-        c.add(f"optimizer.{key}"[:80], t("kinds.optimizer_unknown_key", known=", ".join(sorted(KEYS))))
+        add_known(c, f"optimizer.{key}"[:80], "kinds.optimizer_unknown_key", sorted(KEYS))
     rule = one_of(c, "optimizer.rule", raw.get("rule"), tuple(OPTIMIZERS), "rule")
     number_range(c, "optimizer.steps", raw.get("steps", [1, 1]), low=1, high=MAX_STEPS)
     asks = ("w",) + (OPTIMIZERS[rule].state if rule else ())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from quizgen.bank.fields import number_range
+from quizgen.bank.fields import add_known, number_range
 from quizgen.bank.kinds.base import Kind, register
 from quizgen.bank.kinds.common import Distractors, Draft, make_answer, require
 from quizgen.bank.kinds.precision import precision
@@ -44,11 +44,11 @@ def validate(c, seen: dict) -> None:
         c.add("counting", t("kinds.counting_table"))
         return
     for key in sorted(set(raw) - KEYS):
-        c.add(f"counting.{key}"[:80], t("kinds.counting_unknown_key", known=", ".join(sorted(KEYS))))
+        add_known(c, f"counting.{key}"[:80], "kinds.counting_unknown_key", sorted(KEYS))
     layers = raw.get("layers")
     if (not isinstance(layers, list) or not 1 <= len(layers) <= MAX_LAYERS
             or not all(isinstance(x, str) and x in counting.KINDS for x in layers)):
-        c.add("counting.layers", t("kinds.counting_layers", limit=MAX_LAYERS, known=", ".join(counting.KINDS)))
+        add_known(c, "counting.layers", "kinds.counting_layers", counting.KINDS, limit=MAX_LAYERS)
         return
     dense, conv = layers.count("dense"), layers.count("conv")
     if "conv" in layers and "dense" in layers and layers.index("dense") < len(layers) - 1 - layers[::-1].index("conv"):
@@ -133,7 +133,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     raw = family.table
     inputs, length, layers = draw(raw, rng)
     value = counting.total(layers)
-    answer = make_answer(float(value), precision("exact"))
+    answer = make_answer(float(value), precision("exact", whole=True))
     found = Distractors(answer)
     for slip in counting.SLIPS:
         if counting.applies(layers, slip):

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from quizgen.bank.question import ask_key
 from quizgen.engine.backprop import Backward, backward
 from quizgen.engine.losses import objective
 from quizgen.engine.tape import LayerTape, Tape
@@ -24,17 +25,19 @@ EXACT_DECIMALS = 8  # an exact answer needing more decimals than this is asked t
 FUZZ = 1e-9  # relative: floating-point noise at a tolerance boundary
 
 
-def precision(rule: str, digits: int = 0, carry: int | None = None) -> dict:
-    """The Answer.precision record: the rule, its digits, and the statement every writer shows."""
+def precision(rule: str, digits: int = 0, carry: int | None = None, whole: bool = False) -> dict:
+    """The Answer.precision record: the rule, its digits, and the statement every writer shows
+    (`whole`: an exact answer that is a count says it is a whole number)."""
+    said = "whole" if whole and rule == "exact" else rule
     return {"rule": rule, "digits": int(digits), "carry": carry,
-            "text": text(f"answer.precision_{rule}", digits=int(digits))}
+            "text": text(f"answer.precision_{said}", digits=int(digits))}
 
 
 def sentence(p: dict | None):
     """The sentence appended to a prompt (a text): what to give, and what to carry; None: nothing."""
     if not p:
         return None
-    ask = text(f"answer.ask_{p['rule']}", digits=p["digits"], text=p["text"])
+    ask = text(ask_key(p), digits=p["digits"], text=p["text"])
     return text("answer.ask_and_carry", ask=ask, carry=text("answer.ask_carry", carry=p["carry"])) if p.get("carry") else ask
 
 

@@ -20,6 +20,7 @@ from quizgen.bank.question import Answer, Choice, Distractor, Given
 from quizgen.bank.sample import Degenerate, draw_network, solved
 from quizgen.bank.spec import Family
 from quizgen.datafile import key_name
+from quizgen.bank.fields import add_known
 from quizgen.engine import mistakes
 from quizgen.engine.gradcheck import network_loss
 from quizgen.engine.network import Notation
@@ -34,6 +35,8 @@ SHOWN_GRADIENT = 6  # significant figures of the backprop gradient g shown
 DEFAULTS = {"ok": 1e-4, "bug": 1e-2}  # below ok: correct; above bug: a bug (ε = 0.01 truncates at ~ε²)
 VERDICTS = ("correct", "unsure", "bug")
 LABELS = "ABC"
+# the misreading behind a wrong option no computed mistake leads to (the call is never "unsure")
+MISREAD = {"correct": "verdict_missed_bug", "unsure": "verdict_inconclusive", "bug": "verdict_false_alarm"}
 KEYS = {"ask", "backprop", "ok", "bug"}
 
 
@@ -45,10 +48,10 @@ def validate_table(c, table) -> None:
         c.add("gradcheck", t("kinds.gradcheck_table"))
         return
     for key in sorted(set(table) - KEYS, key=str):
-        c.add(f"gradcheck.{key_name(key)}", t("kinds.gradcheck_unknown_key", known=", ".join(sorted(KEYS))))
+        add_known(c, f"gradcheck.{key_name(key)}", "kinds.gradcheck_unknown_key", sorted(KEYS))
     ask = table.get("ask", "estimate")
     if ask not in MODES:
-        c.add("gradcheck.ask", t("kinds.gradcheck_ask", value=str(ask)[:40], known=", ".join(MODES)))
+        add_known(c, "gradcheck.ask", "kinds.gradcheck_ask", MODES, value=str(ask)[:40])
     backprop = table.get("backprop", "correct|buggy")
     if not isinstance(backprop, str) or not set(backprop.split("|")) <= set(BACKPROP):
         c.add("gradcheck.backprop", t("kinds.gradcheck_backprop", value=str(backprop)[:40]))
@@ -159,7 +162,7 @@ def build_relative(family: Family, rng: np.random.Generator) -> Draft:
     leads = {verdict(value, ok, bug): mid for mid, value in reversed(wrong_rel)}
     choices, distractors = [], []
     for label, name in zip(LABELS, VERDICTS):
-        mid = None if name == call else leads.get(name, "verdict_misread")
+        mid = None if name == call else leads.get(name, MISREAD[name])
         why = None
         if mid:
             m = mistakes.describe(mid)

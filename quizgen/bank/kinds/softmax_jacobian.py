@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from quizgen.bank.fields import grid_holds_points, number_range, one_of
+from quizgen.bank.fields import add_known, grid_holds_points, number_range, one_of
 from quizgen.bank.kinds import precision
 from quizgen.bank.kinds.base import Kind, register
 from quizgen.bank.kinds.common import Distractors, Draft, asked_precision, make_answer, require
@@ -44,7 +44,7 @@ def validate(c, seen: dict) -> None:
         c.add("jacobian", t("kinds.jac_table"))
         return
     for key in sorted(set(raw) - KEYS):
-        c.add(f"jacobian.{key_name(key)}", t("kinds.jac_unknown_key", known=", ".join(sorted(KEYS))))
+        add_known(c, f"jacobian.{key_name(key)}", "kinds.jac_unknown_key", sorted(KEYS))
     one_of(c, "jacobian.given", raw.get("given", "logits"), GIVEN, "given")
     ask = one_of(c, "jacobian.ask", raw.get("ask", "matrix"), ASKS, "ask")
     one_of(c, "jacobian.entry", raw.get("entry", "any"), ENTRIES, "entry")

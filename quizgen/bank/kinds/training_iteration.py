@@ -10,9 +10,11 @@ by a correct update.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
-from quizgen.bank.fields import one_of
+from quizgen.bank.fields import add_known, one_of
 from quizgen.bank.kinds import precision
 from quizgen.bank.kinds.base import Kind, register, with_role
 from quizgen.bank.kinds.common import (
@@ -46,7 +48,7 @@ def validate(c, seen: dict) -> None:
         c.add("training", t("kinds.training_table"))
         return
     for key in sorted(set(raw) - KEYS):
-        c.add(f"training.{key}"[:80], t("kinds.training_unknown_key", known=", ".join(sorted(KEYS))))
+        add_known(c, f"training.{key}"[:80], "kinds.training_unknown_key", sorted(KEYS))
     one_of(c, "training.ask", raw.get("ask", "new_loss"), ASKS, "ask")
     layer = raw.get("layer", 1)
     layers = len(seen["hidden"]) + 1
@@ -54,9 +56,24 @@ def validate(c, seen: dict) -> None:
         c.add("training.layer", t("family.layer", layers=layers, value=str(layer)[:40]))
 
 
+# A layer's symbol (W^{[1]}, b^{[2]}, Z^{[1]}, A^{[2]}, H^{[1]}_{2}) and the loss J opening a formula.
+LAYER_SYMBOL = re.compile(r"(?<![A-Za-z\\}])([WbZAH])\^\{\[(\d+)\]\}(?:_\{([^{}]*)\})?")
+LOSS_SYMBOL = re.compile(r"^J(?= =)")
+NEW = r"\text{new}"
+
+
+def renamed(tex: str) -> str:
+    """A formula of the second forward pass in the updated symbols: W^{[1]} -> W^{[1]}_{new}, J -> J_new."""
+    tex = LAYER_SYMBOL.sub(lambda m: f"{m[1]}^{{[{m[2]}]}}_{{{NEW}" + (f",{m[3]}" if m[3] else "") + "}", tex)
+    return LOSS_SYMBOL.sub(lambda m: f"J_{{{NEW}}}", tex)
+
+
 def after(step):
-    """A step of the second forward pass: its title says so, its numbers are the updated ones."""
+    """A step of the second forward pass: its title says so, and its symbols carry "new" as its
+    numbers are the updated ones (W^{[1]}_{new}, Z^{[1]}_{new}, J_new), as the prompt names them."""
     step.title = text("kinds.training_after_title", step=step.title)
+    step.symbolic, step.substituted = renamed(step.symbolic), renamed(step.substituted)
+    step.parts = [{"tex": renamed(p["tex"])} if "tex" in p else p for p in step.parts]
     return step
 
 
@@ -198,7 +215,8 @@ def _weight(family: Family, rng, net: Network, tape, l: int) -> Draft:
                                                 entry=",".join(str(i + 1) for i in index)),
                    entry=",".join(str(i + 1) for i in index), learning_rate=fmt(net.learning_rate))
     return Draft(answer=answer, steps=steps, given=given, context=context, problem=net.to_problem(),
-                 target=target, distractors=found.kept)
+                 target=target, distractors=found.kept,
+                 prompt=[text("prompts.network"), text("prompts.training_iteration_weight")])  # no second pass
 
 
 KIND = register(Kind("training_iteration", build, lambda: DEFAULTS["training_iteration"], validate, table="training"))

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from quizgen.bank.fields import grid_holds_points, number_range
+from quizgen.bank.fields import add_known, grid_holds_points, number_range
 from quizgen.bank.kinds import precision
 from quizgen.bank.kinds.base import Kind, register
 from quizgen.bank.kinds.common import Distractors, Draft, asked_precision, make_answer, require
@@ -43,20 +43,20 @@ def validate(c, seen: dict) -> None:
         c.add("vanishing", t("kinds.van_table"))
         return
     for key in sorted(set(raw) - KEYS):
-        c.add(f"vanishing.{key_name(key)}", t("kinds.van_unknown_key", known=", ".join(sorted(KEYS))))
+        add_known(c, f"vanishing.{key_name(key)}", "kinds.van_unknown_key", sorted(KEYS))
     acts = raw.get("activation", "sigmoid")
     names = acts.split("|") if isinstance(acts, str) else [None]
     if not all(n in van.ACTIVATIONS for n in names):
-        c.add("vanishing.activation", t("kinds.van_activation", value=clip(str(acts)), known=", ".join(van.ACTIVATIONS)))
+        add_known(c, "vanishing.activation", "kinds.van_activation", van.ACTIVATIONS, value=clip(str(acts)))
         names = []
     ask = raw.get("ask", "derivative")
     if ask not in ASKS:
-        c.add("vanishing.ask", t("family.unknown_name", what="ask", value=clip(str(ask)), known=", ".join(ASKS)))
+        add_known(c, "vanishing.ask", "family.unknown_name", ASKS, what="ask", value=clip(str(ask)))
     elif ask == "bound" and any(van.UNITS[n].peak != 0.25 for n in names):
         c.add("vanishing.ask", t("kinds.van_bound_sigmoid"))
     given = raw.get("given", "preactivations")
     if given not in GIVEN:
-        c.add("vanishing.given", t("family.unknown_name", what="given", value=clip(str(given)), known=", ".join(GIVEN)))
+        add_known(c, "vanishing.given", "family.unknown_name", GIVEN, what="given", value=clip(str(given)))
     number_range(c, "vanishing.layers", raw.get("layers", [3, 3]), low=2, high=MAX_LAYERS)
     dead = raw.get("dead", False)
     if not isinstance(dead, bool):

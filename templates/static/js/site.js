@@ -82,7 +82,7 @@
     box.appendChild(el('p', { className: 'verdict', text: verdict.message }));
     if (verdict.explanation) {
       box.appendChild(el('p', { className: 'mistake' }, [
-        el('strong', { text: msg('mistake') + ': ' }), document.createTextNode(verdict.explanation)
+        el('strong', { text: msg('label', { label: msg('mistake') }) }), document.createTextNode(verdict.explanation)
       ]));
     }
     if (!verdict.correct && !verdict.parse_error && verdict.score > 0) {
