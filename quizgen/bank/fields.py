@@ -39,6 +39,17 @@ def add_known(c: Collector, key: str, message: str, names, **params) -> None:
     c.add(key, t(message, known=known, **params), keep=known)
 
 
+def own_table(c: Collector, raw, name: str, keys, not_a_table: str, unknown_key: str) -> dict | None:
+    """A kind's own [name] table (Kind.table) as a dict, each key it does not know reported with the
+    known ones; None (reported under `name`) when it is missing or not a table."""
+    if not isinstance(raw, dict):
+        c.add(name, t(not_a_table))
+        return None
+    for key in sorted(set(raw) - set(keys)):
+        add_known(c, f"{name}.{key_name(key)}", unknown_key, sorted(keys))
+    return raw
+
+
 def number_range(c: Collector, key: str, value, *, integer: bool = True, low=None, high=None):
     ok_type = int if integer else (int, float)
     if (not isinstance(value, list) or len(value) != 2

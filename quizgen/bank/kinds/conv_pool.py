@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from quizgen.bank.fields import number_range, one_of
+from quizgen.bank.fields import number_range, one_of, own_table
 from quizgen.bank.kinds import conv_steps as steps_of
 from quizgen.bank.kinds.base import Kind, register
 from quizgen.bank.kinds.common import Distractors, Draft, asked_precision, make_answer
@@ -58,12 +58,9 @@ def _range(raw: dict, key: str, default: list[int]):
 
 
 def validate(c, seen: dict) -> None:
-    raw = seen.get("table")
-    if not isinstance(raw, dict):
-        c.add("conv", t("kinds.conv_table"))
+    raw = own_table(c, seen.get("table"), "conv", KEYS, "kinds.conv_table", "kinds.conv_unknown_key")
+    if raw is None:
         return
-    for key in sorted(set(raw) - KEYS):
-        c.add(f"conv.{key}"[:80], t("kinds.conv_unknown_key", known=", ".join(sorted(KEYS))))
     layer = one_of(c, "conv.layer", raw.get("layer"), tuple(ASKS), "layer")
     if layer is None:
         return

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from quizgen.bank.fields import add_known, number_range, one_of
+from quizgen.bank.fields import number_range, one_of, own_table
 from quizgen.bank.kinds import precision
 from quizgen.bank.kinds.base import Kind, register
 from quizgen.bank.kinds.common import DISPLAY_FLOOR, Distractors, Draft, asked_precision, make_answer, require
@@ -50,12 +50,9 @@ def _choices(c, key: str, value) -> list[float] | None:
 
 
 def validate(c, seen: dict) -> None:
-    raw = seen.get("table")
-    if not isinstance(raw, dict):
-        c.add("optimizer", t("kinds.optimizer_table"))
+    raw = own_table(c, seen.get("table"), "optimizer", KEYS, "kinds.optimizer_table", "kinds.optimizer_unknown_key")
+    if raw is None:
         return
-    for key in sorted(set(raw) - KEYS):
-        add_known(c, f"optimizer.{key}"[:80], "kinds.optimizer_unknown_key", sorted(KEYS))
     rule = one_of(c, "optimizer.rule", raw.get("rule"), tuple(OPTIMIZERS), "rule")
     number_range(c, "optimizer.steps", raw.get("steps", [1, 1]), low=1, high=MAX_STEPS)
     asks = ("w",) + (OPTIMIZERS[rule].state if rule else ())

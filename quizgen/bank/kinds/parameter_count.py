@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from quizgen.bank.fields import add_known, number_range
+from quizgen.bank.fields import add_known, number_range, own_table
 from quizgen.bank.kinds.base import Kind, register
 from quizgen.bank.kinds.common import Distractors, Draft, make_answer, require
 from quizgen.bank.kinds.precision import precision
@@ -39,12 +39,9 @@ def _ranges(c, key: str, raw, count: int, high: int) -> None:
 
 
 def validate(c, seen: dict) -> None:
-    raw = seen.get("table")
-    if not isinstance(raw, dict):
-        c.add("counting", t("kinds.counting_table"))
+    raw = own_table(c, seen.get("table"), "counting", KEYS, "kinds.counting_table", "kinds.counting_unknown_key")
+    if raw is None:
         return
-    for key in sorted(set(raw) - KEYS):
-        add_known(c, f"counting.{key}"[:80], "kinds.counting_unknown_key", sorted(KEYS))
     layers = raw.get("layers")
     if (not isinstance(layers, list) or not 1 <= len(layers) <= MAX_LAYERS
             or not all(isinstance(x, str) and x in counting.KINDS for x in layers)):

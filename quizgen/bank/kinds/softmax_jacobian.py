@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from quizgen.bank.fields import add_known, grid_holds_points, number_range, one_of
+from quizgen.bank.fields import grid_holds_points, number_range, one_of, own_table
 from quizgen.bank.kinds import precision
 from quizgen.bank.kinds.base import Kind, register
 from quizgen.bank.kinds.common import Distractors, Draft, asked_precision, make_answer, require
@@ -20,7 +20,6 @@ from quizgen.bank.prompts import DEFAULTS
 from quizgen.bank.question import Given
 from quizgen.bank.sample import Degenerate, grid_values
 from quizgen.bank.spec import GRIDS, Family
-from quizgen.datafile import key_name
 from quizgen.engine import jacobian as jac
 from quizgen.messages import t
 from quizgen.messages.text import text
@@ -39,12 +38,9 @@ PROBABILITIES = {"tenths": 10, "twentieths": 20}
 
 
 def validate(c, seen: dict) -> None:
-    raw = seen.get("table")
-    if not isinstance(raw, dict):
-        c.add("jacobian", t("kinds.jac_table"))
+    raw = own_table(c, seen.get("table"), "jacobian", KEYS, "kinds.jac_table", "kinds.jac_unknown_key")
+    if raw is None:
         return
-    for key in sorted(set(raw) - KEYS):
-        add_known(c, f"jacobian.{key_name(key)}", "kinds.jac_unknown_key", sorted(KEYS))
     one_of(c, "jacobian.given", raw.get("given", "logits"), GIVEN, "given")
     ask = one_of(c, "jacobian.ask", raw.get("ask", "matrix"), ASKS, "ask")
     one_of(c, "jacobian.entry", raw.get("entry", "any"), ENTRIES, "entry")

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from quizgen.bank.fields import add_known, grid_holds_points, number_range
+from quizgen.bank.fields import add_known, grid_holds_points, number_range, own_table
 from quizgen.bank.kinds import precision
 from quizgen.bank.kinds.base import Kind, register
 from quizgen.bank.kinds.common import Distractors, Draft, asked_precision, make_answer, require
@@ -23,7 +23,7 @@ from quizgen.bank.prompts import DEFAULTS
 from quizgen.bank.question import Given
 from quizgen.bank.sample import Degenerate, grid_values
 from quizgen.bank.spec import GRIDS, Family
-from quizgen.datafile import clip, key_name
+from quizgen.datafile import clip
 from quizgen.engine import vanishing as van
 from quizgen.engine.activations import parse_activation
 from quizgen.messages import t
@@ -38,12 +38,9 @@ MAX_RANGE = 10  # |w|, |z|, |x|, |b|, |g|
 
 
 def validate(c, seen: dict) -> None:
-    raw = seen.get("table")
-    if not isinstance(raw, dict):
-        c.add("vanishing", t("kinds.van_table"))
+    raw = own_table(c, seen.get("table"), "vanishing", KEYS, "kinds.van_table", "kinds.van_unknown_key")
+    if raw is None:
         return
-    for key in sorted(set(raw) - KEYS):
-        add_known(c, f"vanishing.{key_name(key)}", "kinds.van_unknown_key", sorted(KEYS))
     acts = raw.get("activation", "sigmoid")
     names = acts.split("|") if isinstance(acts, str) else [None]
     if not all(n in van.ACTIVATIONS for n in names):
