@@ -86,13 +86,3 @@ def test_an_optimizer_table_on_another_kind_is_an_error():
     family, errors = parse_family({**BASE, "kind": "gradient_entry", "optimizer": {"rule": "adam"}}, "f.toml", "f", "t")
     assert family is None and "optimizer" in [e.key for e in errors]
 
-
-@pytest.mark.parametrize("family", FAMILIES, ids=lambda f: f.id)
-def test_each_step_part_is_whole_latex(family):
-    """The site converts each part alone: a part like `\\sqrt{` showed as raw LaTeX text."""
-    from quizgen.render.mathml import tex_inner
-
-    for index in range(4):
-        for s in variant(family, index, 0).steps:
-            for tex in [s.symbolic] + [p["tex"] for p in s.parts if "tex" in p]:
-                assert "<mtext>" not in tex_inner(tex), (family.id, tex)

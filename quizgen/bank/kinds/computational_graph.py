@@ -127,7 +127,7 @@ def forward_steps(circuit: graph.Circuit, values: dict[str, float]) -> list:
         paren = g.op in ("add", "mul")  # -2 + (-3), but σ(-1), (-1.5)² and max(-4, -3)
         node = name_tex(g.node)
         parts = [{"tex": f"{node} ="}]
-        inner = {"add": ("", "+", ""), "mul": ("", r"\cdot", ""), "max": (r"\max(", ",", ")"), "exp": ("e^{", "", "}"),
+        inner = {"add": ("", "+", ""), "mul": ("", r"\cdot", ""), "max": (r"\max(", ",", ")"), "exp": (r"\exp(", "", ")"),
                  "log": (r"\log(", "", ")"), "sigmoid": (r"\sigma(", "", ")"), "square": ("(", "", ")^{2}")}[g.op]
         parts.append({"tex": inner[0]} if inner[0] else None)
         for i, a in enumerate(g.args):
