@@ -63,20 +63,25 @@ def _formula_data(lang: str = "en") -> tuple:
     folder = templates_root() / "exam"
     path = folder / f"formulas.{lang}.toml"
     data = tomllib.loads((path if path.is_file() else folder / "formulas.toml").read_text(encoding="utf-8"))
-    return tuple((g["title"], g.get("notation"), tuple(tuple(r) for r in g["rows"])) for g in data["groups"])
+    return tuple((g["title"], g.get("notation"), frozenset(g.get("kinds", ())), tuple(tuple(r) for r in g["rows"]))
+                 for g in data["groups"])
 
 
 def forward_rules() -> dict[str, str]:
     """Each notation's forward rule (LaTeX): the first formula of its formula-sheet group."""
-    return {notation: rows[0][0] for _, notation, rows in _formula_data() if notation}
+    return {notation: rows[0][0] for _, notation, _, rows in _formula_data() if notation}
 
 
 def formula_groups(version: Version) -> list[dict]:
     """The formula sheet's groups, keeping a notation's group only if one of the version's
-    questions uses it (not the other versions': a version prints the same for any --versions)."""
-    used = {item.question.notation for item in version.items}
+    questions uses it, and a group for some kinds (`kinds`, the optimizers' rules) only if one of
+    them asks a question (this version's, not the others': a version prints the same for any
+    --versions)."""
+    notations = {item.question.notation for item in version.items}
+    kinds = {item.question.kind for item in version.items}
     return [{"title": title, "rows": [[views.tex(cell) for cell in row] for row in rows]}
-            for title, notation, rows in _formula_data(current()) if notation is None or notation in used]
+            for title, notation, for_kinds, rows in _formula_data(current())
+            if (notation is None or notation in notations) and (not for_kinds or for_kinds & kinds)]
 
 
 def _meta(exam: Exam, m: dict, total: float) -> list[str]:

@@ -155,3 +155,15 @@ def test_an_inline_formula_sheet_follows_the_questions():
     page = writer.exam_html(exam.__class__(spec, exam.versions, exam.bank), exam.versions[0])
     assert '<section class="appendix inline">' in page
     assert re.search(r"\.appendix\.inline \{[^}]*break-before: auto", page)
+
+
+def test_a_kinds_formula_group_prints_only_when_a_question_of_that_kind_is_asked(tmp_path):
+    """Adam's rule is on the sheet of an exam that asks an optimizer step, and only there."""
+    spec = tmp_path / "adam.toml"
+    spec.write_text('title = "Adam"\nformula_sheet = true\n\n[[sections]]\ntitle = "Optimizers"\n'
+                    'families = ["adam-first-steps", "exam-relu-softmax-dw2"]\npoints = 5\n', encoding="utf-8")
+    exam = prepare(spec)
+    titles = [g["title"] for g in writer.formula_groups(exam.versions[0])]
+    assert any(t.startswith("Optimizers") for t in titles) and not any(t.startswith("Layers") for t in titles)
+    plain = prepare(SPECS / "good" / "one_question.toml")
+    assert not any(g["title"].startswith(("Optimizers", "Layers")) for g in writer.formula_groups(plain.versions[0]))
