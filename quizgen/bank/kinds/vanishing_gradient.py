@@ -274,7 +274,13 @@ def _context(case: Case) -> dict:
         if case.ask == "factor":
             asked, plain = rf"\left|{asked}\right|", f"|{plain}|"
     return {"asked": asked, "asked_text": plain, "L": L, "network": network, "known": known,
-            "activation": key_or_words(f"engine.activation.{case.name}"), "activation_latex": tex}
+            "activation": _unit_name(case.name), "activation_latex": tex}
+
+
+def _unit_name(name: str):
+    """The activation as the prompt names its units: "ReLU", as the steps and formula write it
+    (not the problem-file spelling "relu"); the others as the engine names them."""
+    return text("kinds.van_relu_name") if name == "relu" else key_or_words(f"engine.activation.{name}")
 
 
 KIND = register(Kind("vanishing_gradient", build, lambda: DEFAULTS["vanishing_gradient"], validate, sized=False, table="vanishing"))
