@@ -238,7 +238,8 @@ def grade(answer: Any, distractors: Sequence[Any], text: str, lang: str | None =
     if hits is not None and _rounded_short(want[0], got[0], hits, precision):
         message = t("grading.give_precision", lang, precision=str(say(_get(precision, "text"), lang)))
         return _verdict(message=message, wrong_entries=wrong, expected_shape=shape)
-    found = _match_distractor(distractors, got, rtol, atol)
+    cap = max(tol, default=0.0) if _exact_whole(precision, want[0]) else None
+    found = _match_distractor(distractors, got, rtol, atol, cap)
     if found is not None:
         message = _mistake_message(found, lang)
         if hits is None:
@@ -508,13 +509,23 @@ def _mistake_message(distractor: Any, lang: str) -> str:
     return t("grading.mistake_unnamed", lang, mistake=mistake) if mistake else t("grading.not_quite", lang)
 
 
-def _match_distractor(distractors: Sequence[Any], got, rtol: float, atol: float) -> Any:
-    """The first distractor whose every entry is within its tolerance of the student's."""
+def _exact_whole(precision: Any, want_flat: list[float]) -> bool:
+    """An exact answer whose every entry is a whole number (a count, a length, a shape)."""
+    return _get(precision, "rule") == "exact" and all(math.isfinite(v) and v == round(v) for v in want_flat)
+
+
+def _match_distractor(distractors: Sequence[Any], got, rtol: float, atol: float, cap: float | None = None) -> Any:
+    """The first distractor whose every entry is within its tolerance of the student's. `cap`
+    (an exact whole-number answer: its own largest tolerance): a whole-number mistake is named
+    only for its exact value, whatever tolerance the record carries: 209600 is not the count
+    that forgets the biases, 209650."""
     for distractor in distractors:
         value = _array(_get(distractor, "value"))
         if value is None:
             continue
         tol = _tolerances(_get(distractor, "tol"), value[0], rtol, atol)
+        if cap is not None and all(math.isfinite(v) and v == round(v) for v in value[0]):
+            tol = [min(e, cap) for e in tol]
         hits = _hits(value, got, tol)
         if hits is not None and all(hits):
             return distractor

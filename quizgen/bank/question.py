@@ -55,6 +55,22 @@ class Step:
 
 
 
+def whole_number(q: "Question") -> bool:
+    """Whether the answer is a count (a parameter count, a shape, a conv output length): its
+    format hint offers a whole number, not "-3/4"."""
+    p = q.answer.precision
+    if not p or p.get("rule") != "exact":
+        return False
+    return ask_key(p) == "answer.ask_whole" or q.kind == "shapes_table"
+
+
+def typed_shape(shape) -> list[int]:
+    """The shape a student types: a one-row matrix (a conv_pool sequence) is a plain list, as
+    its key shows it."""
+    shape = list(shape or [])
+    return shape[1:] if len(shape) == 2 and shape[0] == 1 else shape
+
+
 def ask_key(precision: dict) -> str:
     """The catalog key of the sentence asking for `precision` (a record's): an exact answer that
     is a whole number (a count) asks for a whole number, not "a decimal or a fraction"."""

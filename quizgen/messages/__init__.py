@@ -13,6 +13,7 @@ language words its text in it.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -119,7 +120,47 @@ def using(lang: str):
 def t(key: str, lang: str | None = None, **values) -> str:
     """The message for `key`, with {placeholders} filled in; an unknown key raises KeyError."""
     text = catalog(lang or _CURRENT.get())[key]
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    for name, before in _han_gaps(text):
+        if _han_edge(values.get(name), before):  # "的激活 {act}" with act "恒等函数": no space
+            gap = _HAN_BEFORE if before else _HAN_AFTER
+            text = re.sub(gap.format(re.escape("{" + name + "}")), "{" + name + "}", text)
+    return text.format(**values)
+
+
+_HAN_CLASS = "[\u3400-\u9fff\uf900-\ufaff]"
+_HAN = re.compile(_HAN_CLASS)
+_HAN_BEFORE = r"(?<=" + _HAN_CLASS + r") {}"
+_HAN_AFTER = r"{} (?=" + _HAN_CLASS + r")"
+_GAP_BEFORE = re.compile(_HAN_BEFORE.format(r"\{(\w+)\}"))
+_GAP_AFTER = re.compile(_HAN_AFTER.format(r"\{(\w+)\}"))
+
+
+@lru_cache(maxsize=None)
+def _han_gaps(text: str) -> tuple[tuple[str, bool], ...]:
+    """Placeholders a space parts from a Han character in the template: (name, space before it).
+    A space between Latin or a number and Han is house style; between two Han words it is a
+    stray gap, so it goes when the value itself starts (or ends) with Han."""
+    return (tuple((m.group(1), True) for m in _GAP_BEFORE.finditer(text))
+            + tuple((m.group(1), False) for m in _GAP_AFTER.finditer(text)))
+
+
+def han_join(source: str, start: int, end: int, value: str) -> tuple[int, int]:
+    """The span of `source` that `value` replaces in place of source[start:end], widened over a
+    space that would part two Han characters (the template's and the value's)."""
+    if value and start >= 2 and source[start - 1] == " " and _HAN.match(source[start - 2]) and _HAN.match(value[0]):
+        start -= 1
+    if value and end + 1 < len(source) and source[end] == " " and _HAN.match(source[end + 1]) and _HAN.match(value[-1]):
+        end += 1
+    return start, end
+
+
+def _han_edge(value, before: bool) -> bool:
+    """Whether the value's character next to the gap is Han."""
+    if not isinstance(value, str) or not value:
+        return False
+    return bool(_HAN.match(value[0] if before else value[-1]))
 
 
 def area(name: str, lang: str | None = None) -> dict[str, str]:

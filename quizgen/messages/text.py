@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from quizgen.messages import t
+from quizgen.messages import han_join, t
 
 # The closed placeholder syntax of prompts (bank/prompts.py checks a template against it).
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
@@ -56,7 +56,7 @@ def say(value: Any, lang: str | None = None) -> str:
             return t(value["key"], lang, **params)
         if "template" in value:
             source, params = say(value["template"], lang), value.get("params") or {}
-            return PLACEHOLDER.sub(lambda m: str(say(params.get(m.group(1), ""), lang)), source)
+            return _fill(source, lambda name: str(say(params.get(name, ""), lang)))
     if isinstance(value, list):
         return "\n\n".join(p for p in (say(v, lang).strip() for v in value) if p)
     return value
@@ -74,3 +74,15 @@ def keys(value: Any):
     elif isinstance(value, list):
         for v in value:
             yield from keys(v)
+
+
+def _fill(source: str, value_of) -> str:
+    """`source` with each {{ name }} replaced by value_of(name), no space left between two Han
+    words ("执行 3 步带动量的 SGD", not "步 带动量的")."""
+    out, at = [], 0
+    for m in PLACEHOLDER.finditer(source):
+        value = value_of(m.group(1))
+        start, end = han_join(source, m.start(), m.end(), value)
+        out += [source[at:max(start, at)], value]
+        at = end
+    return "".join(out) + source[at:]

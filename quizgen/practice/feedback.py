@@ -6,7 +6,7 @@ import math
 from datetime import datetime
 
 from quizgen import grading
-from quizgen.bank.question import Question, Step, ask_key
+from quizgen.bank.question import Question, Step, ask_key, typed_shape, whole_number
 from quizgen.errors import AnswerError
 from quizgen.messages import t
 from quizgen.messages.text import say, text
@@ -30,16 +30,16 @@ def answer_format(q: Question) -> str:
     if a.kind == "choice":
         labels = [c.label for c in q.choices] or ["A"]
         return t("practice.format_choice", first=labels[0], last=labels[-1])
-    shape = a.shape or []
-    if a.kind == "matrix" and len(shape) == 2:
+    shape = typed_shape(a.shape) if a.kind in ("vector", "matrix") else []  # a 1×n row is typed as a list
+    if len(shape) == 2:
         bracketed, plain = example_answer(shape)  # an example of exactly the asked shape
         text = t("practice.format_matrix", rows=shape[0], cols=shape[1], bracketed=bracketed, plain=plain)
-    elif a.kind == "vector" and shape:
+    elif shape:
         bracketed, plain = example_answer(shape)
         key = "practice.format_vector_one" if shape[0] == 1 else "practice.format_vector"
         text = t(key, n=shape[0], bracketed=bracketed, plain=plain)
     else:
-        text = t("practice.format_number")
+        text = t("practice.format_whole" if whole_number(q) else "practice.format_number")
     if a.precision:  # the prompt's own statement of what is asked
         p = a.precision
         text += t("terminal.sentence_gap") + t(ask_key(p), digits=p["digits"], text=say(p["text"]))

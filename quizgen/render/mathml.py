@@ -15,7 +15,11 @@ from quizgen.render.numbers import fmt
 from quizgen.render.safe import mathml_inner
 
 STRETCHY = {r"\left(": '<mo fence="true" stretchy="true">(</mo>',
-            r"\right)": '<mo fence="true" stretchy="true">)</mo>'}
+            r"\right)": '<mo fence="true" stretchy="true">)</mo>',
+            # an absolute value's bars as a step's own parts (its numbers between them): fences
+            # with their form, else a bar between two terms is spaced like the relation "divides"
+            r"\lvert": '<mo fence="true" form="prefix" stretchy="false">|</mo>',
+            r"\rvert": '<mo fence="true" form="postfix" stretchy="false">|</mo>'}
 
 
 @lru_cache(maxsize=16384)

@@ -40,10 +40,14 @@ def _frac(node, l2tobj) -> str:
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
 
 
+# an absolute value's bars hug their contents: \left| g \right| and \lvert g \rvert read |g|
+_BARS = re.compile(r"\\(?:left\||lvert)\s*|\s*\\(?:right\||rvert)(?![A-Za-z])")
+
+
 @lru_cache(maxsize=4096)
 def tex_text(tex: str) -> str:
     """LaTeX math as plain Unicode (memoized: symbolic forms repeat across variants)."""
-    text = _converter().latex_to_text(tex)
+    text = _converter().latex_to_text(_BARS.sub("|", tex))
     text = re.sub(r"\b(log|ln|exp)(?=[A-Za-z(])", r"\1 ", text)  # \log a_j -> "log a_j", not "loga_j"
     return re.sub(r"[ \t]+", " ", text).strip()
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from markupsafe import Markup, escape
 
-from quizgen.bank.question import Question, question_id
+from quizgen.bank.question import Question, question_id, typed_shape, whole_number
 from quizgen.messages import t
 from quizgen.present.words import say
 from quizgen.present import view as present
@@ -71,12 +71,13 @@ def format_hint(q: Question, m: dict) -> str:
     if a.kind == "choice":
         labels = [c.label for c in q.choices] or ["A"]
         return m["format_choice"].format(first=labels[0], last=labels[-1])
-    if a.kind == "matrix" and a.shape and len(a.shape) == 2:
-        return m["format_matrix"].format(rows=a.shape[0], cols=a.shape[1], **_format_example(a.shape))
-    if a.kind == "vector" and a.shape:
-        key = "format_vector_one" if a.shape[0] == 1 else "format_vector"
-        return m[key].format(n=a.shape[0], **_format_example(a.shape))
-    return m["format_number"]
+    shape = typed_shape(a.shape) if a.kind in ("vector", "matrix") else []
+    if len(shape) == 2:
+        return m["format_matrix"].format(rows=shape[0], cols=shape[1], **_format_example(shape))
+    if shape:
+        key = "format_vector_one" if shape[0] == 1 else "format_vector"
+        return m[key].format(n=shape[0], **_format_example(shape))
+    return m["format_whole" if whole_number(q) else "format_number"]
 
 
 def tolerance(a: present.AnswerView, m: dict) -> str:

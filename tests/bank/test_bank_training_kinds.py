@@ -135,3 +135,17 @@ def test_training_distractors_are_their_mistakes(fid):
         if q.target is None:
             assert q.answer.value == pytest.approx(it.decrease if decrease else it.after.loss, rel=1e-12)
             assert q.steps[-1].result == pytest.approx(q.answer.value, rel=1e-12), "the steps end at the answer"
+
+
+@pytest.mark.parametrize("lang, named", [("en", "f features"), ("zh", "f 个特征")])
+def test_the_batchnorm_step_says_what_f_is(lang, named):
+    """Regression: the batch-norm step wrote 2 f and never said f is the number of features."""
+    from quizgen.messages import using
+
+    fam, errs = parse("parameter_count", counting={"layers": ["dense", "batchnorm", "dense"], "inputs": [3, 3],
+                                                   "units": [[4, 4], [2, 2]]})
+    assert errs == []
+    q = variant(fam, 0)
+    step = next(s for s in q.steps if s.symbolic == r"2\, f")
+    with using(lang):
+        assert named in say(step.explanation), say(step.explanation)

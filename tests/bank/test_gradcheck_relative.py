@@ -81,3 +81,27 @@ def test_a_gradcheck_table_belongs_to_a_gradient_check_family():
     data = {"title": "t", "difficulty": 1, "source": "s", "kind": "loss_value", "gradcheck": {"ask": "verdict"}}
     _, errors = parse_family(data, "x.toml", "x", "t")
     assert any(e.key == "gradcheck" for e in errors)
+
+
+@pytest.mark.parametrize("fid", MODES)
+def test_the_relative_error_bars_are_fences_not_spaced_relations(fid):
+    """Regression: |g − ĝ|/(|g| + |ĝ|) rendered "|g | + | ĝ|": a bare "|" between two terms is
+    set as an infix relation. Every bar in its steps and prompt is now a fence with its form."""
+    import re
+
+    from quizgen.present.math import md, parts, tex
+    from quizgen.render.text import tex_text
+
+    bare = re.compile(r"<mo(?![^>]*form=)[^>]*>(?:\||&#x0007C;)</mo>")
+    for q in questions(fid)[:2]:
+        steps = [s for s in q.steps if r"\hat{g}" in s.symbolic and "|" in s.symbolic]
+        assert steps, q.id
+        for s in steps:
+            for html in (tex(s.symbolic), parts(s.parts)):
+                assert "|" in html or "&#x0007C;" in html
+                assert not bare.search(html), html
+            assert "(|g - ĝ|)/(|g| + |ĝ|)" in tex_text(s.symbolic)
+        assert not bare.search(md(say(q.prompt)))
+    shown_sum = tex_text(" ".join(p.get("tex", "1") for p in next(
+        s for s in questions(MODES[0])[0].steps if s.symbolic.startswith(r"\frac{\left|")).parts))
+    assert " |1| + |1| " in shown_sum and "| -" not in shown_sum, shown_sum

@@ -5,6 +5,7 @@ gives there, and a bad [vanishing] table is one `key: what is wrong` line per ke
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from quizgen.bank.generate import variant
 from quizgen.bank.load import load_bank
 from quizgen.bank.spec import parse_family
 from quizgen.engine import vanishing as van
+from quizgen.messages import using
 from quizgen.messages.text import say
 
 FAMILIES = [f for f in load_bank("question_bank") if f.kind == "vanishing_gradient"]
@@ -23,7 +25,7 @@ def read(q):
     """The activation, weights, biases, input, pre-activations and g, as the question gives them."""
     given = {g.name: g.value for g in q.given}
     L = sum(1 for name in given if name.startswith("w"))
-    name = next(n for n in van.ACTIVATIONS if f" {n} units" in say(q.prompt))
+    name = next(n for n in van.ACTIVATIONS if f" {n} units" in say(q.prompt).lower())  # the prompt writes "ReLU units"
     pick = lambda p: [given[f"{p}{l}"] for l in range(1, L + 1)] if f"{p}1" in given else None  # noqa: E731
     return name, pick("w"), pick("b"), given.get("x"), pick("z"), given.get("g", 1.0)
 
@@ -149,3 +151,15 @@ def test_a_vanishing_table_on_another_kind_is_an_error():
 def test_a_huge_activation_is_clipped_in_the_message():
     _, errors = parse_family({**BASE, "vanishing": {"activation": "s" * 100_000}}, "f.toml", "f", "t")
     assert len(str(errors[0])) < 400
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_relu_chain_prompt_names_its_units_as_its_steps_do(lang):
+    """Regression: the prompt said "relu units" while its steps and formula say "ReLU"."""
+    relu = [f for f in FAMILIES if "relu" in f.table.get("activation", "")]
+    assert relu
+    with using(lang):
+        for f in relu:
+            q = variant(f, 0)
+            prompt, steps = say(q.prompt), " ".join(say(s.title) for s in q.steps)
+            assert "ReLU" in steps and re.search(r"\bReLU\b", prompt) and not re.search(r"\brelu\b", prompt), prompt

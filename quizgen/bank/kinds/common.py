@@ -130,6 +130,9 @@ class Distractors:
         self._carry = _CARRY  # made once, not per added value
         self._covers = precision.covers(p, _CARRY)
         self._fuzz = precision.FUZZ * np.maximum(1.0, np.abs(self._target))
+        # an exact whole-number answer (a count, a length, a shape): nobody rounds a wrong count
+        # to CARRY figures, so a whole-number mistake is recognised only exactly
+        self._whole = p["rule"] == "exact" and _whole(self._target)
         # one number (the common case): plain floats, the same values as the arrays give, bit for bit
         self._scalar = self._target.ndim == 0
         if self._scalar:
@@ -139,6 +142,8 @@ class Distractors:
     def _mine_tol(self, arr):
         """A mistake is recognised as asked and at the CARRY figures a student writes it with."""
         tolerance = precision.scalar_tolerance if self._scalar else precision.tolerance
+        if self._whole and _whole(arr):
+            return tolerance(arr, self._p, self._widen)
         if self._covers is None:
             mine, carry = tolerance(arr, self._p, self._widen), tolerance(arr, self._carry, self._widen)
             return max(mine, carry) if self._scalar else np.maximum(mine, carry)
@@ -188,6 +193,12 @@ class Distractors:
         tol = float(mine_tol) if scalar else mine_tol.tolist()
         self.kept.append(Distractor(plain_value, mistake_id, m.name, m.explanation, [], tol))
         self._arrays.append((arr, mine_tol))  # converted once, not at every comparison
+
+
+def _whole(value) -> bool:
+    """Whether every entry is a whole number."""
+    arr = np.asarray(value, dtype=float)
+    return bool(np.isfinite(arr).all() and (arr == np.rint(arr)).all())
 
 
 def _within(off: np.ndarray, tol, mine) -> bool:

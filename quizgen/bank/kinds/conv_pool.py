@@ -16,6 +16,7 @@ from quizgen.bank.fields import number_range, one_of, own_table
 from quizgen.bank.kinds import conv_steps as steps_of
 from quizgen.bank.kinds.base import Kind, register
 from quizgen.bank.kinds.common import Distractors, Draft, asked_precision, make_answer
+from quizgen.bank.kinds.precision import precision
 from quizgen.bank.prompts import DEFAULTS
 from quizgen.bank.question import Given
 from quizgen.bank.sample import Degenerate, grid_values
@@ -165,7 +166,8 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     value = _row(value)
     if not np.any(value):
         raise Degenerate("reject.asked_value_zero", key="conv")
-    answer = make_answer(value if value.ndim else float(value), asked_precision(value, True))
+    asked = precision("exact", whole=True) if ask == "length" else asked_precision(value, True)  # a length is a count
+    answer = make_answer(value if value.ndim else float(value), asked)
     if value.shape[:1] == (1,):  # typed as a plain list, as the hint under the box says
         answer.display = answer.display[1:-1]
     found = Distractors(answer)

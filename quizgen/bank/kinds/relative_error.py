@@ -39,6 +39,12 @@ LABELS = "ABC"
 MISREAD = {"correct": "verdict_missed_bug", "unsure": "verdict_inconclusive", "bug": "verdict_false_alarm"}
 KEYS = {"ask", "backprop", "ok", "bug"}
 
+# |g − ĝ|/(|g| + |ĝ|) with its bars as fences: a bare "|" between two terms is set as an infix
+# relation, spaced "|g | + | ĝ|". The symbolic form is one TeX piece (\left|…\right|); the
+# substituted one has its numbers as parts, so each bar is a piece of its own, \lvert or \rvert.
+RELATIVE = r"\frac{\left| g - \hat{g} \right|}{\left| g \right| + \left| \hat{g} \right|}"
+OPEN, CLOSE = {"tex": r"\lvert"}, {"tex": r"\rvert"}
+
 
 def validate_table(c, table) -> None:
     """The [gradcheck] table: ask mode, which backprop gradients to draw, the two thresholds."""
@@ -124,14 +130,14 @@ def build_relative(family: Family, rng: np.random.Generator) -> Draft:
                    [{"tex": r"\hat{g} = ("}, {"num": Jp}, {"tex": "-"}, {"num": Jm},
                     {"tex": f") / (2 \\cdot {fmt(eps)}) ="}, {"num": estimate}], estimate,
                    text("kinds.central_difference_explanation"), shape=[], role="check"),
-        value_step(text("kinds.relative_error_title"), r"\frac{|g - \hat{g}|}{|g| + |\hat{g}|}",
-                   [{"tex": "|"}, {"num": g}, {"tex": "-"}, {"num": estimate}, {"tex": "| / (|"}, {"num": g},
-                    {"tex": "| + |"}, {"num": estimate}, {"tex": "|) ="}, {"num": rel}], rel,
+        value_step(text("kinds.relative_error_title"), RELATIVE,
+                   [OPEN, {"num": g}, {"tex": "-"}, {"num": estimate}, CLOSE, {"tex": "/ ("}, OPEN, {"num": g}, CLOSE,
+                    {"tex": "+"}, OPEN, {"num": estimate}, CLOSE, {"tex": ") ="}, {"num": rel}], rel,
                    text("kinds.relative_error_explanation"), shape=[], role="check"),
     ]
     context = base_context(net)
     context.update(eps=fmt(eps), entry=f"{fr + 1},{fc + 1}", ok=fmt(ok), bug=fmt(bug),
-                   asked=r"\frac{|g - \hat{g}|}{|g| + |\hat{g}|}", asked_text=text("prompts.asked_relative_error"),
+                   asked=RELATIVE, asked_text=text("prompts.asked_relative_error"),
                    known=f"\\frac{{\\partial J}}{{\\partial {wsym}}}")
     given = network_given(net) + [
         Given("g", "g", g), Given("J", "J(w)", J0), Given("J_plus", r"J(w + \varepsilon)", Jp),
@@ -155,9 +161,9 @@ def build_relative(family: Family, rng: np.random.Generator) -> Draft:
     # verdict: the three readings of the thresholds, each wrong one known by a mistake that leads to it
     threshold = fmt(ok if call == "correct" else bug)
     steps.append(value_step(text("kinds.verdict_title"),
-                            r"\frac{|g - \hat{g}|}{|g| + |\hat{g}|}" + (f" < {threshold}" if call == "correct"
+                            RELATIVE + (f" < {threshold}" if call == "correct"
                                                                         else f" > {threshold}"),
-                            [{"tex": r"\frac{|g - \hat{g}|}{|g| + |\hat{g}|} ="}, {"num": rel}], rel,
+                            [{"tex": RELATIVE + " ="}, {"num": rel}], rel,
                             text(f"kinds.verdict_{call}", ok=fmt(ok), bug=fmt(bug)), shape=[], role="check"))
     leads = {verdict(value, ok, bug): mid for mid, value in reversed(wrong_rel)}
     choices, distractors = [], []

@@ -27,7 +27,7 @@ from quizgen.datafile import clip
 from quizgen.engine import vanishing as van
 from quizgen.engine.activations import parse_activation
 from quizgen.messages import t
-from quizgen.messages.text import key_or_words, text
+from quizgen.messages.text import text
 from quizgen.render.numbers import round_sig
 
 KEYS = {"activation", "layers", "ask", "given", "w", "z", "x", "b", "g", "dead"}
@@ -271,7 +271,7 @@ def _context(case: Case) -> dict:
         if case.ask == "factor":
             asked, plain = rf"\left|{asked}\right|", f"|{plain}|"
     return {"asked": asked, "asked_text": plain, "L": L, "network": network, "known": known,
-            "activation": key_or_words(f"engine.activation.{case.name}"), "activation_latex": tex}
+            "activation": text(f"kinds.van_unit_{case.name}"), "activation_latex": tex}  # "ReLU", as the steps write it
 
 
 KIND = register(Kind("vanishing_gradient", build, lambda: DEFAULTS["vanishing_gradient"], validate, sized=False, table="vanishing"))

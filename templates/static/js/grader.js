@@ -296,7 +296,8 @@
       var give = msg('give_precision', { precision: String(get(precision, 'text')) });
       return verdict({ message: give, wrong_entries: wrong, expected_shape: shape });
     }
-    var found = matchDistractor(distractors, got, rtol, atol);
+    var cap = exactWhole(precision, want[0]) ? tol.reduce(function (m, e) { return Math.max(m, e); }, 0) : null;
+    var found = matchDistractor(distractors, got, rtol, atol, cap);
     if (found !== null) {
       var message = mistakeMessage(found);
       if (hits === null) message = msg('two_sentences', { first: message, second: shapeMessage(want, got, tol) });
@@ -576,12 +577,23 @@
     return mistake ? msg('mistake_unnamed', { mistake: mistake }) : msg('not_quite');
   }
 
-  // The first distractor whose every entry is within its tolerance of the student's.
-  function matchDistractor(distractors, got, rtol, atol) {
+  // An exact answer whose every entry is a whole number (a count, a length, a shape).
+  function exactWhole(precision, wantFlat) {
+    return get(precision, 'rule') === 'exact' && wantFlat.every(Number.isInteger);
+  }
+
+  // The first distractor whose every entry is within its tolerance of the student's. `cap` (an
+  // exact whole-number answer: its own largest tolerance): a whole-number mistake is named only
+  // for its exact value, whatever tolerance the record carries (quizgen/grading.py, mirrored).
+  function matchDistractor(distractors, got, rtol, atol, cap) {
     for (var i = 0; i < distractors.length; i++) {
       var value = toArray(get(distractors[i], 'value'));
       if (value === null) continue;
-      var hits = entryHits(value, got, tolerances(get(distractors[i], 'tol'), value[0], rtol, atol));
+      var dtol = tolerances(get(distractors[i], 'tol'), value[0], rtol, atol);
+      if (cap !== null && cap !== undefined && value[0].every(Number.isInteger)) {
+        dtol = dtol.map(function (e) { return Math.min(e, cap); });
+      }
+      var hits = entryHits(value, got, dtol);
       if (hits !== null && hits.every(Boolean)) return distractors[i];
     }
     return null;
