@@ -50,13 +50,30 @@ def step_lines(step, number: int | None = None) -> list[str]:
     lines = [t("terminal.step", number=step.number, title=step.title)]
     if step.symbolic:
         lines.append(f"    {formula(step.symbolic)}")
-    if step.result is not None and step.shape is not None:
+    substituted = numbers_line(step)
+    if substituted:
+        restates = "=" in formula(step.parts[0].get("tex", "")) if "tex" in step.parts[0] else False
+        lines.append(f"    {substituted}" if restates else f"    = {substituted}")
+    if step.result is not None and step.shape is not None and not (substituted and step.shows_result):
         shape = t("terminal.shape", shape=shape_text(step.shape)) if step.shape else ""
         lines.append(f"    ={shape}")
         lines += value_lines(step.result, "      ")
     if step.explanation:
         lines.append(f"    {step.explanation}")
     return lines
+
+
+def numbers_line(step: present.StepView) -> str:
+    """The step's own numbers in its formula, on one line, where every value in it is a number (a
+    matrix keeps its block below): the line a student checks the arithmetic against."""
+    if not step.numbers or not step.parts:
+        return ""
+    if any("num" in p and not isinstance(p["num"], (int, float)) for p in step.parts):
+        return ""
+    pieces = [formula(p["tex"]) if "tex" in p else value_lines(p["num"], "")[0] for p in step.parts]
+    line = " ".join(piece for piece in pieces if piece).replace("( ", "(").replace(" )", ")")
+    symbolic = formula(step.symbolic) if step.symbolic else ""
+    return "" if line in (symbolic, f"{symbolic} = {pieces[-1]}") else line
 
 
 def question_text(q: Question, v: present.QuestionView | None = None) -> str:
