@@ -48,12 +48,12 @@ def step_lines(step, number: int | None = None) -> list[str]:
     if not isinstance(step, present.StepView):
         step = present.step(step, number)
     lines = [t("terminal.step", number=step.number, title=step.title)]
-    if step.symbolic:
-        lines.append(f"    {formula(step.symbolic)}")
-    substituted = numbers_line(step)
+    symbolic = formula(step.symbolic) if step.symbolic else ""
+    if symbolic:
+        lines.append(f"    {symbolic}")
+    substituted = numbers_line(step, symbolic)
     if substituted:
-        restates = "=" in formula(step.parts[0].get("tex", "")) if "tex" in step.parts[0] else False
-        lines.append(f"    {substituted}" if restates else f"    = {substituted}")
+        lines.append(f"    {substituted}")
     if step.result is not None and step.shape is not None and not (substituted and step.shows_result):
         shape = t("terminal.shape", shape=shape_text(step.shape)) if step.shape else ""
         lines.append(f"    ={shape}")
@@ -63,17 +63,20 @@ def step_lines(step, number: int | None = None) -> list[str]:
     return lines
 
 
-def numbers_line(step: present.StepView) -> str:
+def numbers_line(step: present.StepView, symbolic: str = "") -> str:
     """The step's own numbers in its formula, on one line, where every value in it is a number (a
-    matrix keeps its block below): the line a student checks the arithmetic against."""
+    matrix keeps its block below): the line a student checks the arithmetic against. It opens
+    with "= " unless its parts restate the left side; "" where it would repeat `symbolic`, the
+    step's formula as terminal text."""
     if not step.numbers or not step.parts:
         return ""
     if any("num" in p and not isinstance(p["num"], (int, float)) for p in step.parts):
         return ""
     pieces = [formula(p["tex"]) if "tex" in p else value_lines(p["num"], "")[0] for p in step.parts]
     line = " ".join(piece for piece in pieces if piece).replace("( ", "(").replace(" )", ")")
-    symbolic = formula(step.symbolic) if step.symbolic else ""
-    return "" if line in (symbolic, f"{symbolic} = {pieces[-1]}") else line
+    if line in (symbolic, f"{symbolic} = {pieces[-1]}"):
+        return ""
+    return line if "tex" in step.parts[0] and "=" in pieces[0] else f"= {line}"
 
 
 def question_text(q: Question, v: present.QuestionView | None = None) -> str:

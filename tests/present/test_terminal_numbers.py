@@ -8,7 +8,7 @@ import re
 from quizgen.bank.generate import variant
 from quizgen.bank.load import load_bank
 from quizgen.present import view as present
-from quizgen.present.terminal import numbers_line, solution_text
+from quizgen.present.terminal import formula, numbers_line, solution_text
 
 FAMILIES = {f.id: f for f in load_bank()}
 
@@ -24,7 +24,7 @@ def test_every_scalar_step_of_a_count_shows_its_arithmetic():
     lines = solution_text(q).splitlines()
     for number, step in enumerate(q.steps, start=1):
         view = present.step(step, number)
-        substituted = numbers_line(view)
+        substituted = numbers_line(view, formula(view.symbolic) if view.symbolic else "")
         if substituted:
             assert any(line.strip().endswith(substituted) for line in lines), substituted
     assert any(re.search(r"\d+ · \d+ \+ \d+ = \d+", line) for line in lines)
