@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from quizgen.bank.prompts import DEFAULTS, KINDS
+from quizgen.bank.kinds import KINDS
+from quizgen.bank.prompts import DEFAULTS
 from quizgen.engine import mistakes
 from quizgen.messages import catalog, check_lang, languages, t
 from quizgen.messages.text import say, text

@@ -20,27 +20,37 @@ from functools import lru_cache
 from quizgen.messages import catalog, languages, t
 from quizgen.messages.text import PLACEHOLDER, is_text, template, text
 
-# The kinds whose default prompt opens with the network paragraph (prompts.toml `network`).
-NETWORK_KINDS = ("forward_value", "loss_value", "output_delta", "gradient_entry", "gradient_matrix", "sgd_update",
-                 "gradient_check", "formula_choice", "find_error", "multipart", "training_iteration")
-KINDS = NETWORK_KINDS + ("activation_derivative", "shapes_table", "optimizer_step", "computational_graph",
-                         "parameter_count", "layer_forward", "layer_backward", "softmax_jacobian", "vanishing_gradient",
-                         "conv_pool")
+def _registry() -> dict:
+    from quizgen.bank.kinds import KINDS  # the kind modules import this one: read the registry late
+
+    return KINDS
+
+
+def default_kinds() -> tuple[str, ...]:
+    """The registered kinds whose default prompt lives in the catalog (prompts.<kind>); a kind
+    without one (a toy kind in a test) words its own."""
+    keys = catalog()
+    return tuple(kind for kind in _registry() if f"prompts.{kind}" in keys)
+
+
+def network_kinds() -> tuple[str, ...]:
+    """The kinds whose default prompt opens with the network paragraph (Kind.network_prompt)."""
+    return tuple(name for name, kind in _registry().items() if kind.network_prompt)
 
 
 class _Defaults(Mapping):
     """Each kind's default prompt, in the language in use: the words live in prompts.toml."""
 
     def __getitem__(self, kind: str) -> str:
-        if kind not in KINDS:
+        if kind not in default_kinds():
             raise KeyError(kind)
-        return (t("prompts.network") if kind in NETWORK_KINDS else "") + t(f"prompts.{kind}")
+        return "".join(t(key) for key in _default_keys(kind))
 
     def __iter__(self):
-        return iter(KINDS)
+        return iter(default_kinds())
 
     def __len__(self) -> int:
-        return len(KINDS)
+        return len(default_kinds())
 
 
 DEFAULTS = _Defaults()
@@ -60,9 +70,13 @@ def prompt_context(context: dict) -> dict:
     return {**context, **words}
 
 
+def _default_keys(kind: str) -> list[str]:
+    return (["prompts.network"] if _registry()[kind].network_prompt else []) + [f"prompts.{kind}"]
+
+
 def default_sources(kind: str) -> list:
     """A shipped kind's default prompt as catalog texts, one per paragraph (the network first)."""
-    return ([text("prompts.network")] if kind in NETWORK_KINDS else []) + [text(f"prompts.{kind}")]
+    return [text(key) for key in _default_keys(kind)]
 
 
 @lru_cache(maxsize=256)

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from quizgen.bank.prompts import NETWORK_KINDS
+from quizgen.bank.prompts import network_kinds
 
 from quizgen.bank.generate import variant
 from quizgen.bank.load import load_bank
@@ -42,7 +42,7 @@ def test_family_text_uses_the_one_notation(family):
             assert uses_sigmoid(family), f"{family.id} {key}: σ in a network without a sigmoid: {text}"
 
 
-@pytest.mark.parametrize("family", [f for f in FAMILIES if f.kind in NETWORK_KINDS], ids=lambda f: f.id)
+@pytest.mark.parametrize("family", [f for f in FAMILIES if f.kind in network_kinds()], ids=lambda f: f.id)
 def test_network_prompts_state_the_conventions(family):
     for index in range(3):
         q = variant(family, index, 0)

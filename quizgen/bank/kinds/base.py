@@ -58,6 +58,7 @@ class Kind:
     limits: tuple[int, int] = (MAX_UNITS, MAX_BATCH)  # largest units per layer and batch size
     states_precision: bool = True  # the prompt ends with what precision to give (a shapes table asks whole numbers)
     sized: bool = True  # draws a network whose structure comes first (sample.draw_structure); an exam holds it equal
+    network_prompt: bool = False  # its default prompt (prompts.<name>) opens with the network paragraph
     table: str | None = None  # the family's own TOML table this kind reads ([optimizer], [layer], …): a family of
     # another kind may not have it; bank/spec.py passes it to `validate` as seen["table"] and keeps it as Family.table
 

@@ -90,4 +90,4 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
 
 # Its options are the derivation's steps: their order is part of the question.
 KIND = register(Kind("find_error", build, lambda: DEFAULTS["find_error"], answer_box=lambda q: {"kind": "choice"},
-                     work_space=choice_space, rubric="all", ordered_choices=True))
+                     work_space=choice_space, rubric="all", ordered_choices=True, network_prompt=True))

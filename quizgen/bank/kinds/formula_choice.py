@@ -119,4 +119,4 @@ def choice_space(q) -> float:
 
 
 KIND = register(Kind("formula_choice", build, lambda: DEFAULTS["formula_choice"], validate,
-                     answer_box=lambda q: {"kind": "choice"}, work_space=choice_space, rubric="all"))
+                     answer_box=lambda q: {"kind": "choice"}, work_space=choice_space, rubric="all", network_prompt=True))

@@ -13,4 +13,4 @@ def validate(c, seen: dict) -> None:
         c.add("ask.quantity", t("family.forward_value_quantity", value=seen["quantity"]))
 
 
-KIND = register(Kind("forward_value", numeric.build, lambda: DEFAULTS["forward_value"], validate))
+KIND = register(Kind("forward_value", numeric.build, lambda: DEFAULTS["forward_value"], validate, network_prompt=True))

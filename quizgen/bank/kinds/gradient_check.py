@@ -111,4 +111,4 @@ def _box(q) -> dict:
     return {"kind": "choice"} if q.answer.kind == "choice" else value_box(q)
 
 
-KIND = register(Kind("gradient_check", build, lambda: DEFAULTS["gradient_check"], validate, answer_box=_box, table="gradcheck"))
+KIND = register(Kind("gradient_check", build, lambda: DEFAULTS["gradient_check"], validate, answer_box=_box, table="gradcheck", network_prompt=True))

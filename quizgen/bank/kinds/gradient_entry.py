@@ -13,4 +13,4 @@ def validate(c, seen: dict) -> None:
         c.add("ask.entry", t("family.gradient_entry_entry"))
 
 
-KIND = register(Kind("gradient_entry", numeric.build, lambda: DEFAULTS["gradient_entry"], validate))
+KIND = register(Kind("gradient_entry", numeric.build, lambda: DEFAULTS["gradient_entry"], validate, network_prompt=True))

@@ -13,4 +13,4 @@ def validate(c, seen: dict) -> None:
         c.add("ask.entry", t("family.gradient_matrix_entry"))
 
 
-KIND = register(Kind("gradient_matrix", numeric.build, lambda: DEFAULTS["gradient_matrix"], validate))
+KIND = register(Kind("gradient_matrix", numeric.build, lambda: DEFAULTS["gradient_matrix"], validate, network_prompt=True))

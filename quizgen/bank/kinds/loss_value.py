@@ -11,4 +11,4 @@ def build(family, rng):
     return numeric.build(family, rng, "loss")
 
 
-KIND = register(Kind("loss_value", build, lambda: DEFAULTS["loss_value"]))
+KIND = register(Kind("loss_value", build, lambda: DEFAULTS["loss_value"], network_prompt=True))

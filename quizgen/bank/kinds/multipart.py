@@ -15,6 +15,7 @@ import numpy as np
 
 from quizgen.bank.kinds import precision
 from quizgen.bank.fields import add_known
+from quizgen.bank.prompts import DEFAULTS
 from quizgen.bank.kinds.base import Kind, register, steps_space, value_box, with_role
 from quizgen.bank.kinds.common import (
     Draft, add_rounded_too_early, approximations, asked_precision, base_context, engine_distractors, is_exact,
@@ -198,10 +199,6 @@ def work_space(q) -> float:
     return min(steps_space(q) + 1.0 * len(q.parts), 16.0)
 
 
-def prompt() -> str:
-    return t("prompts.network") + t("prompts.multipart")
-
-
 # rubric "all": the key spreads a question's points over its parts (part points), not its steps
-KIND = register(Kind("multipart", build, prompt, validate, answer_box=answer_box, work_space=work_space, rubric="all",
-                     states_precision=False))
+KIND = register(Kind("multipart", build, lambda: DEFAULTS["multipart"], validate, answer_box=answer_box, work_space=work_space, rubric="all",
+                     states_precision=False, network_prompt=True))

@@ -11,4 +11,4 @@ def build(family, rng):
     return numeric.build(family, rng, "dZ", family.layers)
 
 
-KIND = register(Kind("output_delta", build, lambda: DEFAULTS["output_delta"]))
+KIND = register(Kind("output_delta", build, lambda: DEFAULTS["output_delta"], network_prompt=True))

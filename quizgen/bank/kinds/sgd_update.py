@@ -20,4 +20,4 @@ def build(family, rng):
     return numeric.build(family, rng, quantity)
 
 
-KIND = register(Kind("sgd_update", build, lambda: DEFAULTS["sgd_update"], validate))
+KIND = register(Kind("sgd_update", build, lambda: DEFAULTS["sgd_update"], validate, network_prompt=True))

@@ -219,4 +219,4 @@ def _weight(family: Family, rng, net: Network, tape, l: int) -> Draft:
                  prompt=[text("prompts.network"), text("prompts.training_iteration_weight")])  # no second pass
 
 
-KIND = register(Kind("training_iteration", build, lambda: DEFAULTS["training_iteration"], validate, table="training"))
+KIND = register(Kind("training_iteration", build, lambda: DEFAULTS["training_iteration"], validate, table="training", network_prompt=True))
