@@ -1,8 +1,10 @@
-"""Study-site build throughput: `python benchmarks/bench_build.py [--questions N] [--jobs N] [--profile | --phases]`.
+"""Study-site build throughput: `python benchmarks/bench_build.py [--questions N ...] [--jobs N] [--profile | --phases]`.
 
 Runs `quizgen build` on the shipped bank in a subprocess (interpreter start-up, loading, every
-page and the folder swap included) with enough variants for `--questions` (default 1,000), into
-a temporary folder, and prints wall-clock questions/s, user+sys CPU seconds per 1,000 questions
+page and the folder swap included) with enough variants for each `--questions` (default 1,000,
+then 10,000), into a temporary folder, with Python's bytecode cache on as an installed quizgen
+has it, after one untimed warm-up run that writes the cache (benchmarks/measure.py). For each
+size it prints wall-clock questions/s, user+sys CPU seconds per 1,000 questions
 over every process (the figure other load on the machine skews least), the peak resident memory
 of the largest process (and summed over all of them) and the load average. --profile runs it
 in one process under cProfile and prints the top functions instead; --phases runs it in one
@@ -21,8 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from measure import run_command
+from measure import run_command, warm_up
 
+from quizgen.bank.collection import PARALLEL_FROM
 from quizgen.bank.load import load_bank
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,14 +34,15 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bank", help="question bank (default: ./question_bank or the shipped one)")
-    parser.add_argument("--questions", type=int, default=1000, help="at least this many (default: 1000)")
+    parser.add_argument("--questions", type=int, nargs="+", default=[1000, 10000],
+                        help="at least this many, one run per size (default: 1000 10000; --phases, --profile: the first)")
     parser.add_argument("--variants", type=int, help="variants per family (default: from --questions)")
     parser.add_argument("--jobs", type=int, help="worker processes (default: the command's own default)")
     parser.add_argument("--profile", action="store_true", help="one process under cProfile; print the hot spots")
     parser.add_argument("--phases", action="store_true", help="one process; CPU of each phase per 1,000 questions")
     args = parser.parse_args()
     families = len(load_bank(args.bank))
-    variants = args.variants or math.ceil(args.questions / families)
+    variants = args.variants or math.ceil(min(args.questions) / families)
     with tempfile.TemporaryDirectory(prefix="quizgen-bench-") as tmp:
         out = Path(tmp) / "site"
         if args.phases:
@@ -51,10 +55,15 @@ def main() -> None:
             profile.runcall(build, args.bank, out, variants, jobs=1)
             pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
             return
-        command = [sys.executable, "-m", "quizgen", "build", "--variants", str(variants), "--out", str(out)]
-        command += ["--bank", args.bank] if args.bank else []
-        command += ["--jobs", str(args.jobs)] if args.jobs else []
-        run_command("build", command, families * variants, f"{families} families × {variants}")
+
+        def command(variants: int) -> list[str]:
+            return ([sys.executable, "-m", "quizgen", "build", "--variants", str(variants), "--out", str(out)]
+                    + (["--bank", args.bank] if args.bank else []) + (["--jobs", str(args.jobs)] if args.jobs else []))
+
+        warm_up(command(math.ceil(PARALLEL_FROM / families)))  # enough questions for the worker pool
+        sizes = [variants] if args.variants else [math.ceil(q / families) for q in sorted(args.questions)]
+        for variants in sizes:  # ascending: the children's peak RSS only grows
+            run_command("build", command(variants), families * variants, f"{families} families × {variants}")
 
 
 def phases(bank: str | None, out: Path, variants: int) -> None:
