@@ -118,28 +118,43 @@ def _key(path: str, name) -> str:
     return f"{path}.{shown}" if path else shown
 
 
+def _where(node) -> str:
+    """The key of a place `_walk` noted as (parent, name or index, is an index), e.g. sections[2].title."""
+    parts = []
+    while node is not None:
+        node, name, index = node
+        parts.append((name, index))
+    where = ""
+    for name, index in reversed(parts):
+        where = f"{where}[{name}]" if index else _key(where, name)
+    return where
+
+
 def _walk(data) -> None:
     """Refuse non-finite or huge numbers and deep nesting anywhere in the parsed data."""
-    stack = [(data, "", 0, False)]
+    # A place is kept as a (parent, name, is an index) chain and worded only for an error: wording
+    # every key of every bank file up front was most of this walk's time.
+    stack = [(data, None, 0, False)]
     while stack:
         value, where, depth, listed = stack.pop()
         if isinstance(value, (dict, list)):
             if depth > MAX_DEPTH:
-                raise _Refused(t("input.too_deep_key", limit=MAX_DEPTH), where or None)
+                raise _Refused(t("input.too_deep_key", limit=MAX_DEPTH), _where(where) or None)
             if isinstance(value, dict):
-                children = [(item, _key(where, name), False) for name, item in value.items()]
+                children = [(item, (where, name, False), False) for name, item in value.items()]
             else:  # a table in a list is keyed like sections[2]; a number in a list by its list
-                children = [(item, f"{where}[{i}]" if isinstance(item, dict) else where, True)
+                children = [(item, (where, i, True) if isinstance(item, dict) else where, True)
                             for i, item in enumerate(value, start=1)]
             stack += [(item, key, depth + 1, listed) for item, key, listed in reversed(children)]
             continue
-        if isinstance(value, bool):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
             continue
-        entry = t("input.an_entry") + " " if listed else ""
         if isinstance(value, int) and abs(value) > MAX_INT:
-            raise _Refused(entry + t("input.huge_int", limit=f"{MAX_INT:,}"), where or None)
+            entry = t("input.an_entry") + " " if listed else ""
+            raise _Refused(entry + t("input.huge_int", limit=f"{MAX_INT:,}"), _where(where) or None)
         if isinstance(value, float) and not math.isfinite(value):
-            raise _Refused(entry + t("input.not_finite"), where or None)
+            entry = t("input.an_entry") + " " if listed else ""
+            raise _Refused(entry + t("input.not_finite"), _where(where) or None)
 
 
 def _unique(pairs: list) -> dict:

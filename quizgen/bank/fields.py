@@ -80,8 +80,13 @@ def one_of(c: Collector, key: str, value, known, what: str):
 def visible(value: str) -> str:
     """What a reader tells titles apart by: NFKC-folded, case-folded, without spaces or invisible
     format characters (a title of zero-width spaces is empty; "T", "T\u200b" and "Ｔ" are one)."""
+    if value.isascii():  # fast path, same result: NFKC keeps ASCII, casefold is lower, and the
+        return value.lower().translate(_ASCII_UNSEEN)  # spaces and controls are 0x00-0x20 and 0x7f
     folded = unicodedata.normalize("NFKC", value).casefold()
     return "".join(ch for ch in folded if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc", "Mn"))
+
+
+_ASCII_UNSEEN = dict.fromkeys([*range(0x21), 0x7F])  # str.translate: delete these
 
 
 def text(c: Collector, data: dict, key: str, default: str | None = None) -> str:

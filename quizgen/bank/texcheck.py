@@ -8,9 +8,6 @@ cannot convert at all, as `file: key: what is wrong`.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
-
-from latex2mathml.converter import convert
 
 from quizgen.messages import t
 
@@ -38,6 +35,12 @@ def tex_problem(tex: str) -> str | None:
     """What is wrong with one LaTeX expression, or None."""
     if not _balanced(tex):
         return t("input.tex_braces")
+    # Imported here: loading a bank whose texts hold no math (the shipped one) never converts, and
+    # latex2mathml with what it imports (importlib.metadata, urllib, email) is ~30 ms of start-up.
+    import xml.etree.ElementTree as ET
+
+    from latex2mathml.converter import convert
+
     try:
         mathml = convert(tex)
     except Exception as exc:  # latex2mathml raises assorted errors, often with no message

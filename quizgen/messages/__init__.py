@@ -39,11 +39,10 @@ def _flatten(table: dict, prefix: str, into: dict[str, str]) -> None:
 @lru_cache(maxsize=None)
 def catalog(lang: str = DEFAULT_LANG) -> dict[str, str]:
     """All messages of a language (English underneath), keyed "area.key"."""
-    merged: dict[str, str] = {}
-    for code in ([DEFAULT_LANG] if lang == DEFAULT_LANG else [DEFAULT_LANG, lang]):
-        folder = _EXTRA.get(code) or resources.files("quizgen.messages").joinpath(code)
-        if not folder.is_dir():
-            continue
+    # Another language starts from a copy of the cached English instead of parsing it again.
+    merged: dict[str, str] = {} if lang == DEFAULT_LANG else dict(catalog(DEFAULT_LANG))
+    folder = _EXTRA.get(lang) or resources.files("quizgen.messages").joinpath(lang)
+    if folder.is_dir():
         for entry in sorted(folder.iterdir(), key=lambda e: e.name):
             if entry.name.endswith(".toml"):
                 _flatten(tomllib.loads(entry.read_text(encoding="utf-8")), entry.name[:-5] + ".", merged)

@@ -9,8 +9,6 @@ from __future__ import annotations
 from functools import lru_cache
 from html import escape
 
-from latex2mathml.converter import convert_to_element
-
 from quizgen.render.numbers import fmt
 from quizgen.render.safe import mathml_inner
 
@@ -28,6 +26,10 @@ def tex_inner(tex: str) -> str:
     (render.safe): bank LaTeX is data, so \\href, \\style and \\text{<tag>} stay inert."""
     if tex in STRETCHY:
         return STRETCHY[tex]
+    # Imported at the first conversion: listing the writers (every `export`) imports this module,
+    # and latex2mathml with what it imports is ~30 ms of start-up a JSON export never uses.
+    from latex2mathml.converter import convert_to_element
+
     try:
         element = convert_to_element(tex)
     except Exception:  # latex2mathml raises assorted errors on unsupported input
