@@ -58,6 +58,13 @@ class _Render:
             self.writer.warm_up(self.context)  # a spawned worker compiles its templates once, not per task
 
 
+def _meanwhile(writer: Writer, context: Context):
+    """The writer's `meanwhile(context)` (optional: work for `write` that needs no question, such as
+    compiling the collection's templates), run by the main process while the workers render."""
+    method = getattr(writer, "meanwhile", None)
+    return None if method is None else (lambda: method(context))
+
+
 def publish(writer: Writer, families: list[Family], variants: int, seed: int = 0, out: str | Path | None = None,
             *, jobs: int | None = None, options: dict | None = None, progress=None) -> Result:
     """Write `families` × `variants` with `writer` to `out`; `progress(total)` may return a
@@ -74,13 +81,15 @@ def publish(writer: Writer, families: list[Family], variants: int, seed: int = 0
         with atomic_directory(out, writer.owner) as tmp:
             ctx.folder = tmp
             writer.start(ctx)
-            rendered = collection.map_variants(families, variants, seed, _Render(writer, ctx), tick, jobs=jobs)
+            rendered = collection.map_variants(families, variants, seed, _Render(writer, ctx), tick, jobs=jobs,
+                                               meanwhile=_meanwhile(writer, ctx))
             files = list(writer.write(rendered, ctx))
         return Result(Path(out), sorted(files), len(rendered), len(families))
     target = destination.file(str(out)) if out is not None else None
     writer.warm_up(ctx)
     tick = progress(total) if progress else None
-    rendered = collection.map_variants(families, variants, seed, _Render(writer, ctx), tick, jobs=jobs)
+    rendered = collection.map_variants(families, variants, seed, _Render(writer, ctx), tick, jobs=jobs,
+                                       meanwhile=_meanwhile(writer, ctx))
     _write_document(writer.write(rendered, ctx), target, None if out is None else str(out),
                     getattr(writer, "binary", False))
     return Result(None if out is None else Path(out), [], len(rendered), len(families))

@@ -71,22 +71,26 @@ def start_method() -> str:
     return "spawn"
 
 
-def map_variants(families, variants, bank_seed, job, progress=None, method=None, jobs=None):
+def map_variants(families, variants, bank_seed, job, progress=None, method=None, jobs=None, meanwhile=None):
     """Map `job(family, index, seed)` over every task, in order, in a pool when it pays.
 
     `job` must be picklable (a module-level function or an instance of a module-level class);
     if it has a `warm_up()` method, each worker calls it once before its first task.
     `method` overrides `start_method()` (tests run the spawn path on Linux with it); `jobs` is
     `--jobs` (see `workers`). The results come back in task order whatever the number of jobs.
+    `meanwhile()`, if given, runs once in this process while the workers work (in one process:
+    before the tasks): work that needs no result, which would otherwise wait until they finish.
     """
     with no_gc():
-        return _map_variants(families, variants, bank_seed, job, progress, method or start_method(), jobs)
+        return _map_variants(families, variants, bank_seed, job, progress, method or start_method(), jobs, meanwhile)
 
 
-def _map_variants(families, variants, bank_seed, job, progress, method, jobs):
+def _map_variants(families, variants, bank_seed, job, progress, method, jobs, meanwhile=None):
     todo = tasks(families, variants)
     n = workers(len(todo), jobs)
     if n == 1:
+        if meanwhile:
+            meanwhile()
         out = []
         for f, i in todo:
             out.append(job(families[f], i, bank_seed))
@@ -97,7 +101,10 @@ def _map_variants(families, variants, bank_seed, job, progress, method, jobs):
     out = []
     # fork hands the arguments over in memory; spawn pickles them once per worker, not per task.
     with _pool_class()(n, initializer=_start, initargs=(families, job, bank_seed), context=ctx) as pool:
-        for results in pool.imap(_run, chunks(len(families), variants, n)):
+        pending = pool.imap(_run, chunks(len(families), variants, n))  # the workers start on it now
+        if meanwhile:
+            meanwhile()
+        for results in pending:
             out.extend(results)
             if progress:
                 progress(len(results))

@@ -60,6 +60,10 @@ class Writer(Protocol):
         """The collection: a file writer yields the document's text in pieces; a folder writer
         writes the rest of `context.folder` and returns every path it holds."""
 
+    # Optional: `meanwhile(context)`, work `write` will need that needs no question (compiling the
+    # collection's templates, say), run by the main process while the workers render, which
+    # would otherwise idle it (quizgen.publish).
+
 
 class FileWriter:
     """What a one-document writer has unless it says otherwise: no options, no folder to guard,

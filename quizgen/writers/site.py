@@ -186,6 +186,16 @@ def warm_up(lang: str = "en") -> None:
     script_messages(lang)
 
 
+def warm_collection(lang: str = "en") -> None:
+    """Compile the collection pages' templates and convert the reference's and formula cards'
+    math (memoized), while the workers render the questions (SiteWriter.meanwhile)."""
+    for name in ("index.html", "family.html", "practice.html", "flashcards.html", "reference.html"):
+        site_env.environment().get_template(name)
+    m = messages(lang)
+    site_cards.reference_sections(m)
+    site_cards.formula_cards(m)
+
+
 class SiteWriter:
     """The study site as a registered writer: each question page is written by the worker that
     generated it, and only its small entry comes back for the collection pages."""
@@ -202,6 +212,9 @@ class SiteWriter:
     def start(self, context: Context) -> None:
         prepare(context.folder)
         (context.folder / MARKER).write_text("This folder is written whole by `quizgen build`.\n", encoding="utf-8")
+
+    def meanwhile(self, context: Context) -> None:
+        warm_collection(context.options.get("lang", "en"))
 
     def render(self, question: Question, context: Context) -> dict:
         return write_question(question, context.variants, context.folder, context.options.get("lang", "en"),
