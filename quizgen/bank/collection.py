@@ -136,15 +136,31 @@ def chunks(families: int, variants: int, workers: int) -> list[tuple[int, int, i
     """(family position, first, end) ranges of variant indexes, in task order: each within one
     family, so a worker converts a family's formulas and prose once (its caches are per
     process), and small enough (at most MAX_CHUNK variants, about 8 chunks per worker or more)
-    that the workers finish together."""
+    that the workers finish together. The last 4 × `workers` × size tasks go in chunks an eighth
+    that size: a worker handed a long chunk last (the bank's last families, train-*, are among its
+    costliest: up to ~8 ms a variant) would otherwise keep the others idle for up to that chunk's
+    time."""
     per_worker = -(-families * variants // (workers * 8))
     size = max(1, min(MAX_CHUNK, per_worker))
     pieces = -(-variants // size)
     out = []
     for f in range(families):
-        bounds = [variants * k // pieces for k in range(pieces + 1)]
-        out += [(f, a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+        out += [(f, a, b) for a, b in _split(0, variants, pieces)]
+    tail, fine = 4 * workers * size, max(1, size // 8)
+    for k in range(len(out) - 1, -1, -1):  # from the end, while inside the tail
+        f, a, b = out[k]
+        tail -= b - a
+        out[k:k + 1] = [(f, x, y) for x, y in _split(a, b, -(-(b - a) // fine))]
+        if tail <= 0:
+            break
     return out
+
+
+def _split(first: int, end: int, pieces: int) -> list[tuple[int, int]]:
+    """[first, end) in `pieces` ranges as even as whole numbers allow, none empty."""
+    n = end - first
+    bounds = [first + n * k // pieces for k in range(pieces + 1)]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
 _families: list[Family] = []
