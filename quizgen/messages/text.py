@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from quizgen import messages
 from quizgen.messages import han_join, t
 
 # The closed placeholder syntax of prompts (bank/prompts.py checks a template against it).
@@ -37,9 +38,7 @@ def template(source: Any, **params: Any) -> dict:
 def key_or_words(key: str, words: str | None = None) -> Any:
     """A registry entry's name: its message key as a text, or (no catalog has that key: a toy
     entry a test registers) `words`, by default the key itself (a plain name)."""
-    from quizgen.messages import catalog
-
-    return text(key) if key in catalog() else (key if words is None else words)
+    return text(key) if key in messages.catalog() else (key if words is None else words)  # read live: tests swap it
 
 
 def is_text(value: Any) -> bool:
@@ -52,8 +51,12 @@ def say(value: Any, lang: str | None = None) -> str:
     that are texts are worded too)."""
     if isinstance(value, dict):
         if "key" in value:
-            params = {name: say(v, lang) for name, v in (value.get("params") or {}).items()}
-            return t(value["key"], lang, **params)
+            params = value.get("params")
+            if not params:
+                return t(value["key"], lang)
+            # only a text or a list of them is worded; every other parameter is its own words
+            return t(value["key"], lang, **{name: say(v, lang) if isinstance(v, (dict, list)) else v
+                                             for name, v in params.items()})
         if "template" in value:
             source, params = say(value["template"], lang), value.get("params") or {}
             return _fill(source, lambda name: str(say(params.get(name, ""), lang)))

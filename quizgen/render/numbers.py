@@ -20,11 +20,35 @@ def fmt(x: float, digits: int = 4, exact: bool = True) -> str:
     """A number as a student would write it: integers bare, a short exact decimal whole (2.2625,
     not 2.263: an exact quantity is never rounded), anything else to `digits` significant.
     exact=False rounds every number to `digits`."""
+    kind = type(x)
+    if (kind is float or kind is np.float64) and digits == 4 and exact:  # the default, most numbers: one dict lookup
+        text = _SHOWN.get(x)
+        return text if text is not None else shown(x)
     return _fmt(float(x), digits, exact)
+
+
+# fmt(x) of every number shown at the default 4 digits so far: a step's numbers recur in the
+# next steps, the mistakes' steps and the pages, and a dict lookup is several times cheaper than
+# fmt's own cache (equal keys, 1 and 1.0 or 0.0 and -0.0, have equal texts). Bounded, per process.
+_SHOWN: dict[float, str] = {}
+_SHOWN_MAX = 100_000
+
+
+def shown(x: float) -> str:
+    """fmt(x) at 4 digits, memoised."""
+    text = _SHOWN.get(x)
+    if text is None:
+        if len(_SHOWN) >= _SHOWN_MAX:
+            _SHOWN.clear()
+        text = _SHOWN[x] = _fmt(float(x), 4, True)
+    return text
 
 
 def fmt_floats(values: list, digits: int = 4) -> list[str]:
     """fmt over Python floats (a `.tolist()` row), skipping the per-number float() of `fmt`."""
+    if digits == 4:
+        get = _SHOWN.get
+        return [get(v) or shown(v) for v in values]
     return [_fmt(v, digits, True) for v in values]
 
 

@@ -53,7 +53,11 @@ def exact_decimals(value) -> int | None:
 
 def half_unit(value, rule: str, digits: int) -> np.ndarray:
     """Half a unit in the last asked digit of each entry (0 for an exact answer)."""
-    arr = np.abs(np.asarray(value, dtype=float))
+    return _half(np.abs(np.asarray(value, dtype=float)), rule, digits)
+
+
+def _half(arr: np.ndarray, rule: str, digits: int) -> np.ndarray:
+    """half_unit of magnitudes `arr` (≥ 0), which it does not change."""
     if rule == "sig":
         positive = arr > 0
         exponent = np.floor(np.log10(np.where(positive, arr, 1.0)))  # never log10(0): no errstate needed
@@ -65,8 +69,13 @@ def half_unit(value, rule: str, digits: int) -> np.ndarray:
 
 def tolerance(value, p: dict, widen=0.0) -> np.ndarray:
     """Per-entry tolerance: half a unit, the carried-rounding widening, and float noise."""
-    arr = np.asarray(value, dtype=float)
-    return half_unit(arr, p["rule"], p["digits"]) + np.abs(widen) + FUZZ * np.maximum(1.0, np.abs(arr))
+    # the magnitudes are taken once for both terms; adding a widening of 0.0 (the default) to
+    # the half unit, which is never -0.0, changes no bit, so it is skipped
+    magnitude = np.abs(np.asarray(value, dtype=float))
+    half = _half(magnitude, p["rule"], p["digits"])
+    if not (type(widen) is float and widen == 0.0):
+        half = half + np.abs(widen)
+    return half + FUZZ * np.maximum(1.0, magnitude)
 
 
 def scalar_tolerance(x: float, p: dict, widen: float = 0.0) -> float:
@@ -171,10 +180,19 @@ def carried(net, target: str, digits: int) -> np.ndarray:
             H.append(h)
         records.append(LayerTape(A_prev=A, Z=Z, H=H))
         A = H[-1]
-    loss = float(rules.r(objective(net, records[-1].A)))  # data loss plus any L2 penalty
-    stop = int(target.split(".")[1]) if target.startswith("layers.") and target.split(".")[2][0] == "d" else 0
-    dX = backward(net, records, rules, stop=stop) if target != "loss" else None
+    # only what the target reads is computed: the loss for "loss" alone, no backward pass for a
+    # forward quantity, and none below the asked layer for its gradients or its SGD step
+    path = target.split(".")
+    loss = float(rules.r(objective(net, records[-1].A))) if target == "loss" else None  # data loss plus any L2 penalty
+    dX = None
+    if path[0] == "dX":
+        dX = backward(net, records, rules)
+    elif path[0] == "layers" and path[2] not in _FORWARD:
+        dX = backward(net, records, rules, stop=int(path[1]))
     return np.asarray(Tape(network=net, layers=records, loss=loss, dX=dX).value_at(target), dtype=float)
+
+
+_FORWARD = frozenset({"A_prev", "Z", "H", "A"})  # a layer's forward quantities (engine/tape.py LayerTape)
 
 
 def needed_sig(value, decimals: int) -> int:
