@@ -122,12 +122,34 @@ def _fmt(x: float, digits: int, exact: bool) -> str:
 
 def round_sig(x, digits: int = 4):
     """Round to `digits` significant digits (elementwise), as displayed by fmt."""
+    if type(x) is float or type(x) is np.float64:  # one number: plain floats, the same bits (round_number)
+        a = float(x)
+        m = abs(a)
+        if 1e-200 < m < 1e200 or m == 0.0:
+            return float(round_number(a, m, digits))
     arr = np.asarray(x, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mag = np.where(arr == 0, 0, np.floor(np.log10(np.abs(arr))))
+    # log10 of 1 where x is 0 (magnitude 0 either way): no divide warning, so no errstate, which
+    # cost as much as the rounding; every other entry's magnitude is the same log10
+    mag = np.where(arr == 0, 0, np.floor(np.log10(np.where(arr == 0, 1.0, np.abs(arr)))))
     scale = 10.0 ** (digits - 1 - mag)
     out = np.round(arr * scale) / scale
     return out if out.ndim else float(out)
+
+
+_SCALES: dict[int, float] = {}  # 10.0 ** k as the NumPy scalar power computes it, by exponent k
+
+
+def round_number(a: float, m: float, digits: int) -> np.float64:
+    """The 0-d case of `round_sig` (this one and bank/kinds/precision.py's) for a Python float `a`
+    (|a| = m, 0 or within 1e±200), in plain floats: the same bits as the NumPy form (log10 is
+    NumPy's; the power is NumPy's, made once per exponent; ×, ÷ are IEEE; round() is rint's
+    half-to-even, with the sign of a zero kept), about six times faster."""
+    k = digits - 1 - (math.floor(np.log10(m)) if m else 0)
+    scale = _SCALES.get(k)
+    if scale is None:
+        scale = _SCALES[k] = float(10.0 ** np.float64(k))
+    y = a * scale
+    return np.float64(math.copysign(float(round(y)), y) / scale)
 
 
 def shape_text(shape) -> str:

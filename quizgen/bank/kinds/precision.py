@@ -17,6 +17,7 @@ from quizgen.engine.backprop import Backward, backward
 from quizgen.engine.losses import objective
 from quizgen.engine.tape import LayerTape, Tape
 from quizgen.messages.text import text
+from quizgen.render.numbers import round_number
 
 SIG = 3  # significant figures asked of an answer that is not exact
 CARRY = 4  # significant figures of approximate givens and of carried intermediates
@@ -107,7 +108,7 @@ def round_sig(x, digits: int):
         a = float(x)
         m = abs(a)
         if 1e-200 < m < 1e200 or m == 0.0:
-            return _round_number(a, m, digits)
+            return round_number(a, m, digits)
     arr = np.asarray(x, dtype=float)
     if arr.ndim == 0:
         # log10 of 1 where x is 0 gives magnitude 0 with no divide warning, so no errstate is needed
@@ -124,22 +125,6 @@ def round_sig(x, digits: int):
     out = np.multiply(arr, scale)
     np.rint(out, out=out)
     return np.divide(out, scale, out=out)
-
-
-_SCALES: dict[int, float] = {}  # 10.0 ** k as the NumPy scalar power computes it, by exponent k
-
-
-def _round_number(a: float, m: float, digits: int) -> np.float64:
-    """The 0-d case of `round_sig` for a Python float `a` (|a| = m, 0 or within 1e±200), in plain
-    floats: the same bits as the NumPy form (log10 is NumPy's; the power is NumPy's, made once per
-    exponent; ×, ÷ are IEEE; round() is rint's half-to-even, with the sign of a zero kept), about
-    six times faster."""
-    k = digits - 1 - (math.floor(np.log10(m)) if m else 0)
-    scale = _SCALES.get(k)
-    if scale is None:
-        scale = _SCALES[k] = float(10.0 ** np.float64(k))
-    y = a * scale
-    return np.float64(math.copysign(float(round(y)), y) / scale)
 
 
 class _Carried(Backward):
