@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from itertools import chain
 from functools import lru_cache
 
@@ -87,12 +88,18 @@ def exact_digits(x: float) -> int | None:
     if not 1e-280 < abs(x) < 1e280:  # 0, subnormal, huge, inf, nan: every k, as written
         return _exact_digits(x)
     digits = f"{x:.16e}".lstrip("-").replace(".", "")
-    for k in range(1, EXACT_DIGITS + 1):
-        if digits[k:k + 4].strip("09"):
-            continue
+    k = 1
+    # each k whose window digits[k:k + 4] is all 0s and 9s, found by one regex scan (most values
+    # have none): the same k, in the same order, as testing each window in turn
+    while (window := _WINDOW.search(digits, k, EXACT_DIGITS + 4)) is not None:
+        k = window.start()
         if abs(float(f"{x:.{k}g}") - x) <= EXACT_RTOL * abs(x):
             return k
+        k += 1
     return None
+
+
+_WINDOW = re.compile("[09]{4}")  # four of x's 17 digits, each a 0 or a 9
 
 
 def _exact_digits(x: float) -> int | None:
