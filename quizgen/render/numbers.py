@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from itertools import chain
+from itertools import chain, repeat
+from operator import not_
 from functools import lru_cache
 
 import numpy as np
@@ -61,10 +62,16 @@ def plain(v):
     if isinstance(v, np.ndarray):
         v = v.astype(float, copy=False).tolist()
     if isinstance(v, list):
-        try:  # the common case, checked in C: the smallest magnitude is no residue, so nothing is
-            if not v or min(map(abs, chain.from_iterable(v) if isinstance(v[0], list) else v)) >= NOISE:
+        try:  # the common cases, checked in C: the smallest magnitude is no residue, or (exact
+            # zeros: one-hot targets, ReLU) no nonzero entry is residue and no zero is -0.0
+            nested = bool(v) and isinstance(v[0], list)
+            if min(map(abs, chain.from_iterable(v) if nested else v), default=NOISE) >= NOISE:
                 return v
-        except (TypeError, ValueError):  # not all numbers, or empty rows: look entry by entry
+            flat = [*chain.from_iterable(v)] if nested else v
+            if (min(map(abs, filter(None, flat)), default=NOISE) >= NOISE
+                    and min(map(math.copysign, repeat(1.0), filter(not_, flat)), default=1.0) > 0.0):
+                return v
+        except TypeError:  # not all numbers: look entry by entry
             pass
         if v and isinstance(v[0], list):
             rows = [plain(row) for row in v]

@@ -64,3 +64,56 @@ def test_fmt_memo_gives_fmts_own_text():
     assert plain_tex(rows) == (r"\begin{bmatrix}" + r" \\ ".join(" & ".join(_fmt(v, 4, True) for v in row)
                                                                  for row in rows) + r"\end{bmatrix}")
     assert plain_tex(values[:5]) == r"\begin{bmatrix}" + r" \\ ".join(_fmt(v, 4, True) for v in values[:5]) + r"\end{bmatrix}"
+
+
+def _plain_before(v):
+    """render.numbers.plain as it was written before the zero-aware check (0.0 took the slow path)."""
+    from itertools import chain
+
+    if isinstance(v, np.ndarray):
+        v = v.astype(float, copy=False).tolist()
+    if isinstance(v, list):
+        try:
+            if not v or min(map(abs, chain.from_iterable(v) if isinstance(v[0], list) else v)) >= numbers.NOISE:
+                return v
+        except (TypeError, ValueError):
+            pass
+        if v and isinstance(v[0], list):
+            rows = [_plain_before(row) for row in v]
+            return v if all(a is b for a, b in zip(rows, v)) else rows
+        for x in v:
+            if isinstance(x, float) and -numbers.NOISE < x < numbers.NOISE and (x or math.copysign(1.0, x) < 0):
+                return [0.0 if isinstance(x, float) and -numbers.NOISE < x < numbers.NOISE else x for x in v]
+        return v
+    if isinstance(v, float) and -numbers.NOISE < v < numbers.NOISE:
+        return 0.0
+    return v
+
+
+def _same(a, b) -> bool:
+    """Equal, bit for bit (the sign of a zero, a NaN), and of the same types, all the way down."""
+    if isinstance(a, list):
+        return type(b) is list and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and isinstance(b, float):
+        return type(a) is type(b) and np.float64(a).tobytes() == np.float64(b).tobytes()
+    return type(a) is type(b) and a == b
+
+
+def test_plain_zero_aware_check_gives_the_same_values_and_objects():
+    """Guards plain's C-level check that lets exact zeros (one-hot targets, ReLU) through without
+    the entry-by-entry look, and still catches -0.0 and residue beside them."""
+    rng = random.Random(15)
+    pool = [0.0, -0.0, 0, 1, 2.5, -1.25, 1e-13, -8.3e-17, 5e-324, 1e-12, -1e-12, math.nan, math.inf, True, False,
+            "x", None, np.float64(0.5), np.float64(-0.0)]
+    cases = [[], [[]], [[], []], [[1.0], 2.0], [1.0, [2.0]], 0.0, -0.0, 1e-13, 3, "s"]
+    for _ in range(3000):
+        n, m = rng.randint(1, 4), rng.randint(1, 4)
+        pick = (lambda: rng.choice(pool)) if rng.random() < 0.3 else (lambda: rng.choice([0.0, 0.5, -2.0, 1e-13, -0.0, 1.0]))
+        cases.append([pick() for _ in range(n)])
+        cases.append([[pick() for _ in range(m)] for _ in range(n)])
+    cases.append(np.array([[0.0, -0.0], [1e-14, 2.0]]))
+    for v in cases:
+        want, got = _plain_before(v), numbers.plain(v)
+        assert _same(got, want), v
+        if isinstance(v, list):
+            assert (got is v) == (want is v), v  # no residue: the very same list comes back
