@@ -54,15 +54,55 @@ def say(value: Any, lang: str | None = None) -> str:
             params = value.get("params")
             if not params:
                 return t(value["key"], lang)
+            frozen = _frozen(value)
+            if frozen is not None:  # the same few hundred texts recur in every question: word each once
+                catalog, lang_in_use = messages.catalog, lang or messages.current()
+                words = catalog(lang_in_use)
+                memo = (catalog, lang_in_use, frozen)
+                known = _SAID.get(memo)
+                if known is not None and known[0] is words:
+                    return known[1]
             # only a text or a list of them is worded; every other parameter is its own words
-            return t(value["key"], lang, **{name: say(v, lang) if isinstance(v, (dict, list)) else v
+            said = t(value["key"], lang, **{name: say(v, lang) if isinstance(v, (dict, list)) else v
                                              for name, v in params.items()})
+            if frozen is not None:
+                if len(_SAID) >= _SAID_MAX:
+                    _SAID.clear()
+                _SAID[memo] = (words, said)
+            return said
         if "template" in value:
             source, params = say(value["template"], lang), value.get("params") or {}
             return _fill(source, lambda name: str(say(params.get(name, ""), lang)))
     if isinstance(value, list):
         return "\n\n".join(p for p in (say(v, lang).strip() for v in value) if p)
     return value
+
+
+# say() of texts already worded, by the catalog function, the language and the text frozen
+# (_frozen); each entry keeps the catalog it was worded from, and is used only while that very
+# catalog is in use (a catalog swapped in or reloaded, as tests do, is never answered from the
+# old one). Bounded, per process.
+_SAID: dict = {}
+_SAID_MAX = 8192
+
+
+def _frozen(value: dict):
+    """A text with parameters as a hashable key: its key and each parameter, a str, an int or such
+    a text (a tuple, so never equal to a string); None for anything else (a float: 1 and 1.0 are
+    equal keys that word differently; a bool; a list)."""
+    items = []
+    for name, v in (value.get("params") or {}).items():
+        kind = type(v)
+        if kind is str or kind is int:
+            items.append((name, v))
+        elif kind is dict and "key" in v:
+            inner = _frozen(v)
+            if inner is None:
+                return None
+            items.append((name, inner))
+        else:
+            return None
+    return value["key"], tuple(items)
 
 
 def keys(value: Any):
