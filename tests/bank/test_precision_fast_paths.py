@@ -99,3 +99,31 @@ def test_carried_computes_only_its_target_and_the_same_bits():
                     assert precision.carried(net, target, digits).tobytes() == want.tobytes(), (family.id, target)
                     seen += 1
     assert seen > 500
+
+
+def _round_sig_array_before(x, digits):
+    """round_sig's array form as it was written before the zero check (every 0 looked for)."""
+    arr = np.asarray(x, dtype=float)
+    magnitude = np.abs(arr)
+    magnitude[magnitude == 0.0] = 1.0
+    exponent = np.log10(magnitude)
+    np.floor(exponent, out=exponent)
+    scale = np.power(10.0, np.subtract(float(digits - 1), exponent, out=exponent), out=exponent)
+    out = np.multiply(arr, scale)
+    np.rint(out, out=out)
+    return np.divide(out, scale, out=out)
+
+
+def test_round_sig_of_an_array_skips_only_the_zeros_it_does_not_have():
+    """Guards round_sig's count_nonzero check (the 0 → 1 replacement runs only when there is a 0)."""
+    rng = np.random.default_rng(3)
+    with np.errstate(all="ignore"):
+        for _ in range(3000):
+            shape = tuple(int(n) for n in rng.integers(1, 5, size=rng.integers(1, 3)))
+            a = rng.normal(size=shape) * 10.0 ** rng.integers(-9, 9, size=shape)
+            if rng.random() < 0.5:
+                a[rng.random(shape) < 0.3] = 0.0
+            if rng.random() < 0.1:
+                a.flat[0] = rng.choice([np.nan, np.inf, -0.0, 5e-324])
+            for digits in (2, 3, 4):
+                assert precision.round_sig(a, digits).tobytes() == _round_sig_array_before(a, digits).tobytes(), a

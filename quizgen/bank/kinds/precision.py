@@ -118,7 +118,8 @@ def round_sig(x, digits: int):
         return np.rint(arr * scale) / scale
     # the same ufuncs on the same values, written into one scratch array (fewer temporaries)
     magnitude = np.abs(arr)
-    magnitude[magnitude == 0.0] = 1.0
+    if np.count_nonzero(magnitude) != magnitude.size:  # only a 0 is replaced (by 1: magnitude 0); most have none
+        magnitude[magnitude == 0.0] = 1.0
     exponent = np.log10(magnitude)
     np.floor(exponent, out=exponent)
     scale = np.power(10.0, np.subtract(float(digits - 1), exponent, out=exponent), out=exponent)
