@@ -32,3 +32,22 @@ def test_a_registry_name_without_catalog_words_is_its_own_words():
     assert key_or_words("engine.activation.relu", "relu") == text("engine.activation.relu")
     assert key_or_words("engine.activation.swish", "swish") == "swish"
     assert key_or_words("Poisson negative log-likelihood") == "Poisson negative log-likelihood"
+
+
+def test_say_remembers_a_text_only_while_its_catalog_is_in_use(monkeypatch):
+    """Guards say's memo (issue 15, speed): a text worded twice reads the same words, a float
+    parameter is never confused with an int, and a catalog swapped in (or reloaded) is worded
+    from, never answered from the old one."""
+    from quizgen import messages
+
+    step = text("steps.activation", act=text("engine.activation.relu"), layer=2)
+    first = say(step)
+    assert say(step) == first == t("steps.activation", act=t("engine.activation.relu"), layer=2)
+    assert say(text("steps.activation", act="x", layer=1.0)) == t("steps.activation", act="x", layer=1.0)
+    assert say(text("steps.activation", act="x", layer=1)) == t("steps.activation", act="x", layer=1)
+    assert say(step, "zh") == t("steps.activation", "zh", act=t("engine.activation.relu", "zh"), layer=2)
+    english = messages.catalog
+    monkeypatch.setattr(messages, "catalog", lambda lang="en": {**english(lang), "steps.activation": "«{act}|{layer}»"})
+    assert say(step) == "«" + t("engine.activation.relu") + "|2»"
+    monkeypatch.undo()
+    assert say(step) == first

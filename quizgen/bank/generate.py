@@ -11,7 +11,7 @@ from quizgen.bank.degenerate import Reason
 from quizgen.bank.kinds import KINDS
 from quizgen.bank.kinds.precision import sentence
 from quizgen.bank.localized import pick
-from quizgen.bank.prompts import default_kinds, default_sources, prompt_context, prompt_problems, prompt_record
+from quizgen.bank.prompts import default_sources, has_default, prompt_context, prompt_problems, prompt_record
 from quizgen.bank.question import Question, question_id
 from quizgen.bank.sample import Degenerate, Structure, draw_structure
 from quizgen.bank.seeds import stable_seed
@@ -64,7 +64,7 @@ def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Coun
     context = dict.fromkeys(sorted(PROMPT_NAMES), "")  # every placeholder a family may use
     context.update(prompt_context(draft.context))
     own = pick(family, "prompt")  # the author's words, in the language in use when the family has them
-    if own or family.kind not in default_kinds():  # the author's own words (or a toy kind's)
+    if own or not has_default(family.kind):  # the author's own words (or a toy kind's)
         sources = [own or kind.prompt()]
         problems = prompt_problems(sources[0], context)
         if problems:

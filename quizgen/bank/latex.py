@@ -8,7 +8,7 @@ from functools import lru_cache
 import numpy as np
 
 from quizgen.engine import activations, losses
-from quizgen.render.numbers import fmt, fmt_floats
+from quizgen.render.numbers import _SHOWN, fmt, fmt_floats, shown
 
 # Every activation's and loss's notation lives in its registry entry; these read it live.
 ACT_TEX = activations.RULES.facet("tex")
@@ -49,30 +49,15 @@ def num_tex(value, digits: int = 4) -> str:
     return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
 
 
-# fmt(x) of every number typeset so far: a step's numbers recur in the next steps and in the
-# mistakes' steps, and a dict lookup is several times cheaper than fmt's own cache. Bounded.
-_SHOWN: dict[float, str] = {}
-_SHOWN_MAX = 100_000
-
-
-def shown(x: float) -> str:
-    """fmt(x) at 4 digits, memoised."""
-    text = _SHOWN.get(x)
-    if text is None:
-        if len(_SHOWN) >= _SHOWN_MAX:
-            _SHOWN.clear()
-        text = _SHOWN[x] = fmt(x)
-    return text
-
-
 def plain_tex(value) -> str:
     """num_tex of a plain value (a float, a list, a list of rows, as `.tolist()` gives them)."""
     if not isinstance(value, list):
         return shown(value)
+    get = _SHOWN.get  # the memo itself, read inline: no call per number it already holds
     if value and isinstance(value[0], list):
-        body = r" \\ ".join([" & ".join([shown(x) for x in row]) for row in value])
+        body = r" \\ ".join([" & ".join([get(x) or shown(x) for x in row]) for row in value])
     else:  # a vector is a column
-        body = r" \\ ".join([shown(x) for x in value])
+        body = r" \\ ".join([get(x) or shown(x) for x in value])
     return r"\begin{bmatrix}" + body + r"\end{bmatrix}"
 
 

@@ -20,10 +20,15 @@ from functools import lru_cache
 from quizgen.messages import catalog, languages, t
 from quizgen.messages.text import PLACEHOLDER, is_text, template, text
 
-def _registry() -> dict:
-    from quizgen.bank.kinds import KINDS  # the kind modules import this one: read the registry late
+_KINDS: list = []  # the registry itself (one dict, registered into in place), once it is read
 
-    return KINDS
+
+def _registry() -> dict:
+    if not _KINDS:
+        from quizgen.bank.kinds import KINDS  # the kind modules import this one: read the registry late
+
+        _KINDS.append(KINDS)
+    return _KINDS[0]
 
 
 def default_kinds() -> tuple[str, ...]:
@@ -31,6 +36,11 @@ def default_kinds() -> tuple[str, ...]:
     without one (a toy kind in a test) words its own."""
     keys = catalog()
     return tuple(kind for kind in _registry() if f"prompts.{kind}" in keys)
+
+
+def has_default(kind: str) -> bool:
+    """`kind in default_kinds()`, asked of the one kind (once per question: no tuple of them all)."""
+    return kind in _registry() and f"prompts.{kind}" in catalog()
 
 
 def network_kinds() -> tuple[str, ...]:

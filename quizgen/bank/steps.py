@@ -266,6 +266,7 @@ class StepWriter:
         return steps
 
     @staticmethod
+    @lru_cache(maxsize=1024)  # a few dozen symbol names, met in every backward step
     def _plain(tex: str) -> str:
         return tex.replace("^{[", "").replace("]}", "").replace("_{", "").replace("}", "").replace("\\mathrm{d}", "d")
 

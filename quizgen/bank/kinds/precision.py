@@ -17,6 +17,7 @@ from quizgen.engine.backprop import Backward, backward
 from quizgen.engine.losses import objective
 from quizgen.engine.tape import LayerTape, Tape
 from quizgen.messages.text import text
+from quizgen.render.numbers import round_number
 
 SIG = 3  # significant figures asked of an answer that is not exact
 CARRY = 4  # significant figures of approximate givens and of carried intermediates
@@ -53,7 +54,11 @@ def exact_decimals(value) -> int | None:
 
 def half_unit(value, rule: str, digits: int) -> np.ndarray:
     """Half a unit in the last asked digit of each entry (0 for an exact answer)."""
-    arr = np.abs(np.asarray(value, dtype=float))
+    return _half(np.abs(np.asarray(value, dtype=float)), rule, digits)
+
+
+def _half(arr: np.ndarray, rule: str, digits: int) -> np.ndarray:
+    """half_unit of magnitudes `arr` (≥ 0), which it does not change."""
     if rule == "sig":
         positive = arr > 0
         exponent = np.floor(np.log10(np.where(positive, arr, 1.0)))  # never log10(0): no errstate needed
@@ -65,8 +70,13 @@ def half_unit(value, rule: str, digits: int) -> np.ndarray:
 
 def tolerance(value, p: dict, widen=0.0) -> np.ndarray:
     """Per-entry tolerance: half a unit, the carried-rounding widening, and float noise."""
-    arr = np.asarray(value, dtype=float)
-    return half_unit(arr, p["rule"], p["digits"]) + np.abs(widen) + FUZZ * np.maximum(1.0, np.abs(arr))
+    # the magnitudes are taken once for both terms; adding a widening of 0.0 (the default) to
+    # the half unit, which is never -0.0, changes no bit, so it is skipped
+    magnitude = np.abs(np.asarray(value, dtype=float))
+    half = _half(magnitude, p["rule"], p["digits"])
+    if not (type(widen) is float and widen == 0.0):
+        half = half + np.abs(widen)
+    return half + FUZZ * np.maximum(1.0, magnitude)
 
 
 def scalar_tolerance(x: float, p: dict, widen: float = 0.0) -> float:
@@ -98,7 +108,7 @@ def round_sig(x, digits: int):
         a = float(x)
         m = abs(a)
         if 1e-200 < m < 1e200 or m == 0.0:
-            return _round_number(a, m, digits)
+            return round_number(a, m, digits)
     arr = np.asarray(x, dtype=float)
     if arr.ndim == 0:
         # log10 of 1 where x is 0 gives magnitude 0 with no divide warning, so no errstate is needed
@@ -108,29 +118,14 @@ def round_sig(x, digits: int):
         return np.rint(arr * scale) / scale
     # the same ufuncs on the same values, written into one scratch array (fewer temporaries)
     magnitude = np.abs(arr)
-    magnitude[magnitude == 0.0] = 1.0
+    if np.count_nonzero(magnitude) != magnitude.size:  # only a 0 is replaced (by 1: magnitude 0); most have none
+        magnitude[magnitude == 0.0] = 1.0
     exponent = np.log10(magnitude)
     np.floor(exponent, out=exponent)
     scale = np.power(10.0, np.subtract(float(digits - 1), exponent, out=exponent), out=exponent)
     out = np.multiply(arr, scale)
     np.rint(out, out=out)
     return np.divide(out, scale, out=out)
-
-
-_SCALES: dict[int, float] = {}  # 10.0 ** k as the NumPy scalar power computes it, by exponent k
-
-
-def _round_number(a: float, m: float, digits: int) -> np.float64:
-    """The 0-d case of `round_sig` for a Python float `a` (|a| = m, 0 or within 1e±200), in plain
-    floats: the same bits as the NumPy form (log10 is NumPy's; the power is NumPy's, made once per
-    exponent; ×, ÷ are IEEE; round() is rint's half-to-even, with the sign of a zero kept), about
-    six times faster."""
-    k = digits - 1 - (math.floor(np.log10(m)) if m else 0)
-    scale = _SCALES.get(k)
-    if scale is None:
-        scale = _SCALES[k] = float(10.0 ** np.float64(k))
-    y = a * scale
-    return np.float64(math.copysign(float(round(y)), y) / scale)
 
 
 class _Carried(Backward):
@@ -171,10 +166,19 @@ def carried(net, target: str, digits: int) -> np.ndarray:
             H.append(h)
         records.append(LayerTape(A_prev=A, Z=Z, H=H))
         A = H[-1]
-    loss = float(rules.r(objective(net, records[-1].A)))  # data loss plus any L2 penalty
-    stop = int(target.split(".")[1]) if target.startswith("layers.") and target.split(".")[2][0] == "d" else 0
-    dX = backward(net, records, rules, stop=stop) if target != "loss" else None
+    # only what the target reads is computed: the loss for "loss" alone, no backward pass for a
+    # forward quantity, and none below the asked layer for its gradients or its SGD step
+    path = target.split(".")
+    loss = float(rules.r(objective(net, records[-1].A))) if target == "loss" else None  # data loss plus any L2 penalty
+    dX = None
+    if path[0] == "dX":
+        dX = backward(net, records, rules)
+    elif path[0] == "layers" and path[2] not in _FORWARD:
+        dX = backward(net, records, rules, stop=int(path[1]))
     return np.asarray(Tape(network=net, layers=records, loss=loss, dX=dX).value_at(target), dtype=float)
+
+
+_FORWARD = frozenset({"A_prev", "Z", "H", "A"})  # a layer's forward quantities (engine/tape.py LayerTape)
 
 
 def needed_sig(value, decimals: int) -> int:
