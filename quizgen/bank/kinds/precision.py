@@ -162,6 +162,15 @@ class _Carried(Backward):
 
 def carried(net, target: str, digits: int) -> np.ndarray:
     """The target as a student computes it carrying `digits` significant figures at every step."""
+    stop = int(target.split(".")[1]) if target.startswith("layers.") and target.split(".")[2][0] == "d" else 0
+    tape = carried_tape(net, digits, stop, gradients=target != "loss")
+    return np.asarray(tape.value_at(target), dtype=float)
+
+
+def carried_tape(net, digits: int, stop: int = 0, gradients: bool = True) -> Tape:
+    """Every quantity as a student carrying `digits` figures computes it: one pass a kind reads
+    several targets from (`stop`: the backward pass ends at that layer index; `gradients=False`:
+    the forward pass and loss only)."""
     rules, records, A = _Carried(digits), [], net.X
     for layer in net.layers:  # (n_out, n_in)·(n_in, m) -> (n_out, m)
         Z = rules.r(layer.W @ A + (layer.b[:, None] if layer.b is not None else 0.0))
@@ -172,9 +181,8 @@ def carried(net, target: str, digits: int) -> np.ndarray:
         records.append(LayerTape(A_prev=A, Z=Z, H=H))
         A = H[-1]
     loss = float(rules.r(objective(net, records[-1].A)))  # data loss plus any L2 penalty
-    stop = int(target.split(".")[1]) if target.startswith("layers.") and target.split(".")[2][0] == "d" else 0
-    dX = backward(net, records, rules, stop=stop) if target != "loss" else None
-    return np.asarray(Tape(network=net, layers=records, loss=loss, dX=dX).value_at(target), dtype=float)
+    dX = backward(net, records, rules, stop=stop) if gradients else None
+    return Tape(network=net, layers=records, loss=loss, dX=dX)
 
 
 def needed_sig(value, decimals: int) -> int:
