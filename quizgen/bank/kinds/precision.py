@@ -162,15 +162,6 @@ class _Carried(Backward):
 
 def carried(net, target: str, digits: int) -> np.ndarray:
     """The target as a student computes it carrying `digits` significant figures at every step."""
-    stop = int(target.split(".")[1]) if target.startswith("layers.") and target.split(".")[2][0] == "d" else 0
-    tape = carried_tape(net, digits, stop, gradients=target != "loss")
-    return np.asarray(tape.value_at(target), dtype=float)
-
-
-def carried_tape(net, digits: int, stop: int = 0, gradients: bool = True) -> Tape:
-    """Every quantity as a student carrying `digits` figures computes it: one pass a kind reads
-    several targets from (`stop`: the backward pass ends at that layer index; `gradients=False`:
-    the forward pass and loss only)."""
     rules, records, A = _Carried(digits), [], net.X
     for layer in net.layers:  # (n_out, n_in)·(n_in, m) -> (n_out, m)
         Z = rules.r(layer.W @ A + (layer.b[:, None] if layer.b is not None else 0.0))
@@ -181,8 +172,9 @@ def carried_tape(net, digits: int, stop: int = 0, gradients: bool = True) -> Tap
         records.append(LayerTape(A_prev=A, Z=Z, H=H))
         A = H[-1]
     loss = float(rules.r(objective(net, records[-1].A)))  # data loss plus any L2 penalty
-    dX = backward(net, records, rules, stop=stop) if gradients else None
-    return Tape(network=net, layers=records, loss=loss, dX=dX)
+    stop = int(target.split(".")[1]) if target.startswith("layers.") and target.split(".")[2][0] == "d" else 0
+    dX = backward(net, records, rules, stop=stop) if target != "loss" else None
+    return np.asarray(Tape(network=net, layers=records, loss=loss, dX=dX).value_at(target), dtype=float)
 
 
 def needed_sig(value, decimals: int) -> int:
@@ -190,3 +182,21 @@ def needed_sig(value, decimals: int) -> int:
     top = float(np.max(np.abs(np.asarray(value, dtype=float)))) if np.size(value) else 0.0
     lead = int(math.floor(math.log10(top))) + 1 if top > 0 else 1
     return max(4, lead + decimals)
+
+
+def carried_tape(net, digits: int, gradients: bool = True) -> Tape:
+    """`carried`'s pass in full, for a kind that reads several targets of one network (every
+    W_new and the loss): the same operations, each made once instead of once per target
+    (`gradients=False`: the forward pass and loss alone)."""
+    rules, records, A = _Carried(digits), [], net.X
+    for layer in net.layers:  # (n_out, n_in)·(n_in, m) -> (n_out, m)
+        Z = rules.r(layer.W @ A + (layer.b[:, None] if layer.b is not None else 0.0))
+        H, h = [], Z
+        for act in layer.activations:
+            h = rules.r(act.forward(h))
+            H.append(h)
+        records.append(LayerTape(A_prev=A, Z=Z, H=H))
+        A = H[-1]
+    loss = float(rules.r(objective(net, records[-1].A)))  # data loss plus any L2 penalty
+    dX = backward(net, records, rules) if gradients else None
+    return Tape(network=net, layers=records, loss=loss, dX=dX)
