@@ -99,6 +99,7 @@ class Passes:
         self.tape = tape
         self.wrong: dict = {}  # mistake id -> its whole backward pass, or None where it cannot be made
         self._carried: dict = {}  # digits -> the carried tape
+        self._matched: dict = {}  # earlier part's name -> wrong_dz of it
 
     def mistake(self, mid: str):
         """The mistake's whole backward pass (None where it is not applicable or fails)."""
@@ -114,6 +115,28 @@ class Passes:
         if digits not in self._carried:
             self._carried[digits] = precision.carried_tape(self.tape.network, digits)
         return np.asarray(self._carried[digits].value_at(target), dtype=float)
+
+    def wrong_dz(self, earlier: Part, shared: str) -> list:
+        """(distractor, wrong dZ) for each distractor of `earlier` that some mistake's wrong dZ at
+        `shared` gives when carried down correctly (the first such mistake): the same for every
+        later part, so found once per earlier part."""
+        if earlier.name not in self._matched:
+            found = []
+            for d in earlier.distractors:
+                for mid in [d.mistake, *d.also]:
+                    if mid not in mistakes.CATALOG:
+                        continue
+                    try:  # one backward pass per mistake, shared by every part and every pair of parts
+                        wrong = self.mistake(mid).value_at(shared)
+                    except (AttributeError, KeyError, IndexError, TypeError):
+                        continue
+                    mine = carry.carried(self.tape, shared, wrong, earlier.target)
+                    if mine.shape != np.shape(d.value) or not (np.abs(mine - d.value) <= np.asarray(d.tol)).all():
+                        continue  # this mistake's earlier value is not the wrong dZ carried down correctly
+                    found.append((d, wrong))
+                    break
+            self._matched[earlier.name] = found
+        return self._matched[earlier.name]
 
     def distractors(self, target: str, answer) -> Distractors:
         """common.engine_distractors(tape, target, answer), read off the shared passes."""
@@ -163,23 +186,12 @@ def _carry(passes: Passes, earlier: Part, later: Part) -> dict | None:
         return {"from": earlier.name, "map": carry.linear_map(tape, earlier.target, later.target).tolist(),
                 "widen": np.atleast_1d(widen).ravel().tolist()}
     shared, table = f"layers.{index}.dZ", []
-    for d in earlier.distractors:
-        for mid in [d.mistake, *d.also]:
-            if mid not in mistakes.CATALOG:
-                continue
-            try:  # one backward pass per mistake, shared by every part and every pair of parts
-                wrong = passes.mistake(mid).value_at(shared)
-            except (AttributeError, KeyError, IndexError, TypeError):
-                continue
-            mine = carry.carried(tape, shared, wrong, earlier.target)
-            if mine.shape != np.shape(d.value) or not (np.abs(mine - d.value) <= np.asarray(d.tol)).all():
-                continue  # this mistake's earlier value is not the wrong dZ carried down correctly
-            then = carry.carried(tape, shared, wrong, later.target)
-            if (np.abs(then - want) <= np.asarray(a.tol)).all():
-                break  # the same later value as the right one: nothing to carry
-            table.append({"mistake": d.mistake, "value": d.value, "tol": d.tol, "then": then.tolist(),
-                          "then_tol": precision.tolerance(then, a.precision, widen).tolist()})
-            break
+    for d, wrong in passes.wrong_dz(earlier, shared):
+        then = carry.carried(tape, shared, wrong, later.target)
+        if (np.abs(then - want) <= np.asarray(a.tol)).all():
+            continue  # the same later value as the right one: nothing to carry
+        table.append({"mistake": d.mistake, "value": d.value, "tol": d.tol, "then": then.tolist(),
+                      "then_tol": precision.tolerance(then, a.precision, widen).tolist()})
     return {"from": earlier.name, "table": table} if table else None
 
 
