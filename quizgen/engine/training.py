@@ -56,14 +56,16 @@ def _updated_layer(layer: Layer, t, lr: float, slip: str | None, index: int, las
     return Layer(W=W, b=b, activations=layer.activations)
 
 
-def iterate(net: Network, rules: Backward = CORRECT, slip: str | None = None) -> Iteration:
+def iterate(net: Network, rules: Backward = CORRECT, slip: str | None = None, before: Tape | None = None) -> Iteration:
     """One SGD iteration on `net` (its learning_rate), with `rules` for the backward pass and an
-    optional update `slip`. Does not set np.errstate: the caller holds it."""
+    optional update `slip`; `before`, if given, is that backward pass already made (a kind that
+    solved `net` once does not redo it per slip). Does not set np.errstate: the caller holds it."""
     if net.learning_rate is None:
         raise ValueError("a training iteration needs a learning rate")
     if slip is not None and not applies(net, slip):
         raise ValueError(f"{slip} does not apply to this network")
-    before = solve_backward(solve_forward(net), rules)
+    if before is None:
+        before = solve_backward(solve_forward(net), rules)
     last = len(net.layers) - 1
     layers = [_updated_layer(layer, t, net.learning_rate, slip, i, last)
               for i, (layer, t) in enumerate(zip(net.layers, before.layers))]

@@ -37,6 +37,19 @@ def fits(mistake_id: str, title) -> bool:
     return is_text(title) and mistake_id in STEP_MISTAKES.get(title.get("key"), ())
 
 
+# The rules a slip may change in the layer it is made in (engine/backprop.py Backward.alters).
+LAYER_RULES = ("activation_backward", "weight_gradient", "weight_penalty", "bias_gradient", "bias_penalty", "propagate")
+
+
+def can_show(mistake, net, only: int) -> bool:
+    """Whether the slip, made in layer index `only` alone, changes any rule there: where it changes
+    none, its pass is the correct one (no step is wrong), so it is not worth solving."""
+    rules = mistake.rules()
+    if only == len(net.layers) - 1 and rules.alters(net, only, "output_gradient"):
+        return True
+    return any(rules.alters(net, only, rule) for rule in LAYER_RULES)
+
+
 def build(family: Family, rng: np.random.Generator) -> Draft:
     net = draw_network(family, rng)
     tape = solved(net)
@@ -47,10 +60,15 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     # Every such slip whose first wrong step is a step that could carry it, grouped by that step.
     # Each candidate's results alone are compared (nothing typeset); the chosen one is written in full.
     options: dict[int, list] = {}
+    # the derivation reads no layer below the asked one: a slip made there never shows, and each
+    # pass stops at that layer (its values above it are the whole pass's, bit for bit)
+    stop = 0 if quantity == "dX" else l - 1
     for mistake in candidates:
-        for only in range(len(net.layers)):
+        for only in range(stop, len(net.layers)):
+            if not can_show(mistake, net, only):
+                continue
             try:
-                wrong_tape = mistake.backward(tape, only=only)
+                wrong_tape = mistake.backward(tape, stop=stop, only=only)
                 wrong_steps = StepWriter(wrong_tape, values_only=True).backward_to(l, quantity)
             except (mistakes.NotApplicable, ValueError, IndexError):
                 continue

@@ -18,8 +18,7 @@ from quizgen.bank.fields import add_known
 from quizgen.bank.prompts import DEFAULTS
 from quizgen.bank.kinds.base import Kind, register, steps_space, value_box, with_role
 from quizgen.bank.kinds.common import (
-    Draft, add_rounded_too_early, approximations, asked_precision, base_context, engine_distractors, is_exact,
-    make_answer, network_given, require,
+    Distractors, Draft, approximations, asked_precision, base_context, is_exact, make_answer, network_given, require,
 )
 from quizgen.bank.kinds.numeric import asked_tex, asked_text
 from quizgen.bank.question import Part
@@ -91,17 +90,80 @@ def _precision(spec: dict, value, exact: bool) -> dict:
     return asked_precision(value, exact)
 
 
-def _part(family, net, tape, spec: dict, name: str) -> Part:
+class Passes:
+    """The whole passes every part reads its values from, each made at most once per draw: a
+    mistake's backward pass and the carried ones (a pass to the bottom layer holds every layer's
+    values of a pass that stops higher, bit for bit)."""
+
+    def __init__(self, tape):
+        self.tape = tape
+        self.wrong: dict = {}  # mistake id -> its whole backward pass, or None where it cannot be made
+        self._carried: dict = {}  # digits -> the carried tape
+        self._matched: dict = {}  # earlier part's name -> wrong_dz of it
+
+    def mistake(self, mid: str):
+        """The mistake's whole backward pass (None where it is not applicable or fails)."""
+        if mid not in self.wrong:
+            try:
+                self.wrong[mid] = mistakes.CATALOG[mid].backward(self.tape)
+            except (mistakes.NotApplicable, KeyError, IndexError, TypeError):
+                self.wrong[mid] = None
+        return self.wrong[mid]
+
+    def carried(self, target: str, digits: int) -> np.ndarray:
+        """precision.carried(net, target, digits), from one carried pass per digits."""
+        if digits not in self._carried:
+            self._carried[digits] = precision.carried_tape(self.tape.network, digits)
+        return np.asarray(self._carried[digits].value_at(target), dtype=float)
+
+    def wrong_dz(self, earlier: Part, shared: str) -> list:
+        """(distractor, wrong dZ) for each distractor of `earlier` that some mistake's wrong dZ at
+        `shared` gives when carried down correctly (the first such mistake): the same for every
+        later part, so found once per earlier part."""
+        if earlier.name not in self._matched:
+            found = []
+            for d in earlier.distractors:
+                for mid in [d.mistake, *d.also]:
+                    if mid not in mistakes.CATALOG:
+                        continue
+                    try:  # one backward pass per mistake, shared by every part and every pair of parts
+                        wrong = self.mistake(mid).value_at(shared)
+                    except (AttributeError, KeyError, IndexError, TypeError):
+                        continue
+                    mine = carry.carried(self.tape, shared, wrong, earlier.target)
+                    if mine.shape != np.shape(d.value) or not (np.abs(mine - d.value) <= np.asarray(d.tol)).all():
+                        continue  # this mistake's earlier value is not the wrong dZ carried down correctly
+                    found.append((d, wrong))
+                    break
+            self._matched[earlier.name] = found
+        return self._matched[earlier.name]
+
+    def distractors(self, target: str, answer) -> Distractors:
+        """common.engine_distractors(tape, target, answer), read off the shared passes."""
+        stop = int(target.split(".")[1])
+        found = Distractors(answer)
+        for mistake in mistakes.CATALOG.values():
+            wrong = self.mistake(mistake.id)
+            try:  # a pass that failed below the part's layer may still reach it: make that one alone
+                value = (wrong if wrong is not None else mistake.backward(self.tape, stop=stop)).value_at(target)
+            except (mistakes.NotApplicable, KeyError, IndexError, TypeError):
+                continue
+            found.add(value, mistake.id)
+        return found
+
+
+def _part(family, net, passes: Passes, spec: dict, name: str) -> Part:
     quantity, l = spec["quantity"], spec.get("layer", len(net.layers))
     target = f"layers.{l - 1}.{quantity}"
-    value = np.asarray(tape.value_at(target), dtype=float)
+    value = np.asarray(passes.tape.value_at(target), dtype=float)
     if np.all(np.abs(value) < 5e-4):
         raise Degenerate(text("reject.part_zero", part=name), key="values")
     asked = _precision(spec, value, is_exact(net))
-    widen = 0.0 if asked["rule"] == "exact" else precision.carried(net, target, precision.CARRY) - value
+    widen = 0.0 if asked["rule"] == "exact" else passes.carried(target, precision.CARRY) - value
     answer = make_answer(value, asked, widen)
-    found = engine_distractors(tape, target, answer)
-    add_rounded_too_early(found, net, target)
+    found = passes.distractors(target, answer)
+    digits = precision.CARRY if asked["rule"] == "exact" else precision.EARLY  # as common.add_rounded_too_early
+    found.add(passes.carried(target, digits), "rounded_too_early", strict=False)
     for d in found.kept:  # a family may give a mistake credit; a shared value earns the least
         d.credit = min(family.mistake_credit.get(mid, 0.0) for mid in [d.mistake, *d.also])
     return Part(name=name, label=f"({name})", target=target, asked=asked_tex(quantity, l, None),
@@ -113,8 +175,9 @@ def _tol(value, p: dict, widen) -> list:
     return np.atleast_1d(precision.tolerance(value, p, widen)).tolist()
 
 
-def _carry(tape, earlier: Part, later: Part, wrong_tapes: dict) -> dict | None:
+def _carry(passes: Passes, earlier: Part, later: Part) -> dict | None:
     """How `later` follows from `earlier` (see the module docstring); None if nothing to carry."""
+    tape = passes.tape
     index, name = carry.parse_target(earlier.target)
     a = later.answer
     want = np.asarray(a.value, dtype=float)
@@ -123,40 +186,23 @@ def _carry(tape, earlier: Part, later: Part, wrong_tapes: dict) -> dict | None:
         return {"from": earlier.name, "map": carry.linear_map(tape, earlier.target, later.target).tolist(),
                 "widen": np.atleast_1d(widen).ravel().tolist()}
     shared, table = f"layers.{index}.dZ", []
-    for d in earlier.distractors:
-        for mid in [d.mistake, *d.also]:
-            mistake = mistakes.CATALOG.get(mid)
-            if mistake is None:
-                continue
-            if mid not in wrong_tapes:  # one backward pass per mistake, shared by every pair of parts
-                try:
-                    wrong_tapes[mid] = mistake.backward(tape)
-                except (mistakes.NotApplicable, KeyError, IndexError, TypeError):
-                    wrong_tapes[mid] = None
-            try:
-                wrong = wrong_tapes[mid].value_at(shared)
-            except (AttributeError, KeyError, IndexError, TypeError):
-                continue
-            mine = carry.carried(tape, shared, wrong, earlier.target)
-            if mine.shape != np.shape(d.value) or not (np.abs(mine - d.value) <= np.asarray(d.tol)).all():
-                continue  # this mistake's earlier value is not the wrong dZ carried down correctly
-            then = carry.carried(tape, shared, wrong, later.target)
-            if (np.abs(then - want) <= np.asarray(a.tol)).all():
-                break  # the same later value as the right one: nothing to carry
-            table.append({"mistake": d.mistake, "value": d.value, "tol": d.tol, "then": then.tolist(),
-                          "then_tol": precision.tolerance(then, a.precision, widen).tolist()})
-            break
+    for d, wrong in passes.wrong_dz(earlier, shared):
+        then = carry.carried(tape, shared, wrong, later.target)
+        if (np.abs(then - want) <= np.asarray(a.tol)).all():
+            continue  # the same later value as the right one: nothing to carry
+        table.append({"mistake": d.mistake, "value": d.value, "tol": d.tol, "then": then.tolist(),
+                      "then_tol": precision.tolerance(then, a.precision, widen).tolist()})
     return {"from": earlier.name, "table": table} if table else None
 
 
 def build(family, rng: np.random.Generator) -> Draft:
     net = draw_network(family, rng)
     tape = solved(net)
-    parts = [_part(family, net, tape, spec, NAMES[i]) for i, spec in enumerate(family.parts)]
+    passes = Passes(tape)
+    parts = [_part(family, net, passes, spec, NAMES[i]) for i, spec in enumerate(family.parts)]
     require(parts[0].distractors, family.min_distractors)
-    wrong_tapes: dict = {}
     for k, later in enumerate(parts):
-        later.carry = [c for c in (_carry(tape, earlier, later, wrong_tapes) for earlier in parts[:k]) if c]
+        later.carry = [c for c in (_carry(passes, earlier, later) for earlier in parts[:k]) if c]
 
     writer = StepWriter(tape)
     steps, shown = with_role("forward", writer.forward()), set()

@@ -186,3 +186,21 @@ def needed_sig(value, decimals: int) -> int:
     top = float(np.max(np.abs(np.asarray(value, dtype=float)))) if np.size(value) else 0.0
     lead = int(math.floor(math.log10(top))) + 1 if top > 0 else 1
     return max(4, lead + decimals)
+
+
+def carried_tape(net, digits: int, gradients: bool = True) -> Tape:
+    """`carried`'s pass in full, for a kind that reads several targets of one network (every
+    W_new and the loss): the same operations, each made once instead of once per target
+    (`gradients=False`: the forward pass and loss alone)."""
+    rules, records, A = _Carried(digits), [], net.X
+    for layer in net.layers:  # (n_out, n_in)·(n_in, m) -> (n_out, m)
+        Z = rules.r(layer.W @ A + (layer.b[:, None] if layer.b is not None else 0.0))
+        H, h = [], Z
+        for act in layer.activations:
+            h = rules.r(act.forward(h))
+            H.append(h)
+        records.append(LayerTape(A_prev=A, Z=Z, H=H))
+        A = H[-1]
+    loss = float(rules.r(objective(net, records[-1].A)))  # data loss plus any L2 penalty
+    dX = backward(net, records, rules) if gradients else None
+    return Tape(network=net, layers=records, loss=loss, dX=dX)

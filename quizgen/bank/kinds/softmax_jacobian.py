@@ -117,10 +117,20 @@ class Case:
         if self.batched and self.axis == 1:  # the file's orientation: one row per example
             self.z = None if self.z is None else self.z.T
             self.y, self.g = self.y.T, self.g.T
+        self._softmax = None
+
+    def softmax(self) -> dict:
+        """jac.softmax of the logits, uncarried: made once, read by the value, every slip and the steps."""
+        if self._softmax is None:
+            self._softmax = jac.softmax(self.z, self.axis)
+        return self._softmax
 
     def value(self, slip: str | None = None, carry=None):
         """The asked value, computed right or with `slip`; `carry` rounds each stage."""
-        y = jac.softmax(self.z, self.axis, carry)["y"] if self.z is not None else self.y
+        if self.z is None:
+            y = self.y
+        else:
+            y = (jac.softmax(self.z, self.axis, carry) if carry else self.softmax())["y"]
         if self.batched:
             return jac.batched_vjp(y, self.g, self.axis, slip, self.z, carry)
         if self.ask == "vjp":
@@ -135,7 +145,7 @@ class Case:
 
 def softmax_steps(case: Case) -> list:
     """ŷ from the logits: shift by the largest (nothing changes but overflow), exponentiate, sum, divide."""
-    s = jac.softmax(case.z, case.axis)
+    s = case.softmax()
     z, y = "Z" if case.batched else "z", r"\hat{Y}" if case.batched else r"\hat{y}"
     top = s["max"] if case.batched else float(s["max"][0])
     u = "U" if case.batched else "u"  # the shifted logits
@@ -222,7 +232,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     if not exact:
         found.add(carried(precision.EARLY), "rounded_too_early", strict=False)
 
-    y = case.y if case.z is None else jac.softmax(case.z, case.axis)["y"]
+    y = case.y if case.z is None else case.softmax()["y"]
     steps = softmax_steps(case) if case.z is not None else []
     if case.ask == "matrix":
         steps += jacobian_steps(y)

@@ -107,14 +107,15 @@ def _round(x, digits: int):
 def carried(net: Network, ask: str, digits: int) -> float:
     """New loss (or decrease) of a student who carries `digits` significant figures throughout."""
     o = net.notation.orient
+    tape = precision.carried_tape(net, digits)  # one pass gives every W_new, b_new and the loss
     layers = []
     for i, layer in enumerate(net.layers):
-        W = o(precision.carried(net, f"layers.{i}.W_new", digits))
-        b = precision.carried(net, f"layers.{i}.b_new", digits) if layer.b is not None else None
+        W = o(np.asarray(tape.value_at(f"layers.{i}.W_new"), dtype=float))
+        b = np.asarray(tape.value_at(f"layers.{i}.b_new"), dtype=float) if layer.b is not None else None
         layers.append(Layer(W=_round(W, digits), b=_round(b, digits), activations=layer.activations))
     updated = Network(net.notation, layers, net.loss, net.X, net.Y, net.learning_rate)
-    new = float(precision.carried(updated, "loss", digits))
-    return new if ask == "new_loss" else float(precision.carried(net, "loss", digits)) - new
+    new = float(precision.carried_tape(updated, digits, gradients=False).loss)
+    return new if ask == "new_loss" else float(tape.loss) - new
 
 
 def _value(it: training.Iteration, ask: str) -> float:
@@ -130,7 +131,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     tape = solved(net)
     if ask == "weight":
         return _weight(family, rng, net, tape, l)
-    it = training.iterate(net)
+    it = training.iterate(net, before=tape)  # the backward pass `solved` made, not redone per iteration
     value = _value(it, ask)
     if abs(value) < DISPLAY_FLOOR:
         raise Degenerate("reject.asked_value_zero", key="values")
@@ -141,15 +142,15 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     found = Distractors(answer)
     for slip in training.SLIPS:
         if training.applies(net, slip):
-            found.add(_value(training.iterate(net, slip=slip), ask), slip)
+            found.add(_value(training.iterate(net, slip=slip, before=tape), ask), slip)
     if any(d.also for d in found.kept):
         raise Degenerate("reject.mistakes_coincide", key="network")
     for mistake in mistakes.CATALOG.values():
         if mistake.id in SAME_AS_SLIP or not mistake.applies(net):
             continue
-        try:
-            wrong = _value(training.iterate(net, rules=mistake.rules()), ask)
-        except (ValueError, TypeError):  # shapes that do not multiply
+        try:  # the mistake's backward pass reuses the correct tape's forward pass and unchanged values
+            wrong = _value(training.iterate(net, before=mistake.backward(tape)), ask)
+        except (mistakes.NotApplicable, ValueError, TypeError):  # shapes that do not multiply
             continue
         found.add(wrong, mistake.id)  # a student making it must not be marked right: else redraw
     require(found.kept, family.min_distractors)
@@ -196,7 +197,8 @@ def _weight(family: Family, rng, net: Network, tape, l: int) -> Draft:
     internal = index if net.notation.value == "column" else index[::-1]
     for slip in ("gradient_ascent", "learning_rate_forgotten", "output_layer_only"):
         if training.applies(net, slip):
-            found.add(training.updated_entry(net, l - 1, "W", internal, slip=slip), slip)
+            updated = training.iterate(net, slip=slip, before=tape).updated  # `tape` is the backward pass
+            found.add(float(np.asarray(updated.layers[l - 1].W)[internal]), slip)
     require(found.kept, family.min_distractors)
     digits = precision.CARRY if asked["rule"] == "exact" else precision.EARLY
     found.add(precision.carried(net, target, digits), "rounded_too_early", strict=False)

@@ -10,6 +10,10 @@ from quizgen.bank.question import Step
 
 
 def value_step(title, symbolic, parts, value, explanation, shape=None, role: str = "") -> Step:
+    if type(value) is float or type(value) is np.float64:  # one number (most steps): the same record in plain floats
+        v = float(value) + 0.0
+        return Step(title, symbolic, parts_tex(parts), parts, v, num_tex(v), shape if shape is not None else [],
+                    explanation, role)
     arr = np.asarray(value, dtype=float) + 0.0
     return Step(title, symbolic, parts_tex(parts), parts, arr.tolist() if arr.ndim else float(arr),
                 num_tex(arr), shape if shape is not None else list(arr.shape), explanation, role)
