@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from quizgen import messages
-from quizgen.messages import _HAN, han_join, t
+from quizgen.messages import han_join, t
 
 # The closed placeholder syntax of prompts (bank/prompts.py checks a template against it).
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
@@ -122,7 +122,7 @@ def keys(value: Any):
 def _fill(source: str, value_of) -> str:
     """`source` with each {{ name }} replaced by value_of(name), no space left between two Han
     words ("执行 3 步带动量的 SGD", not "步 带动量的")."""
-    if not _HAN.search(source):  # no Han character in the source: no gap to close, one pass in C
+    if source.isascii():  # no Han character (all are non-ASCII), so no gap to close: one pass in C
         return PLACEHOLDER.sub(lambda m: value_of(m.group(1)), source)
     out, at = [], 0
     for m in PLACEHOLDER.finditer(source):
