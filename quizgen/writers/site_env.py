@@ -116,9 +116,15 @@ def environment():
     return env
 
 
-_XMLNS = ' xmlns="http://www.w3.org/1998/Math/MathML"'
+@lru_cache(maxsize=None)
+def macros():
+    """macros.html as a module: its macros called from Python give what a template's call gives."""
+    return environment().get_template("macros.html").module
+
+
+XMLNS = ' xmlns="http://www.w3.org/1998/Math/MathML"'
 
 
 def render(template: str, **context) -> str:
     """A page; <math> needs no xmlns in HTML, so pages name no URL outside the site at all."""
-    return environment().get_template(template).render(**context).replace(_XMLNS, "")
+    return environment().get_template(template).render(**context).replace(XMLNS, "")
