@@ -113,8 +113,12 @@ def same(a, b) -> bool:
 
 
 def step(s: Step, number: int, lang: str | None = None) -> StepView:
-    parts = tuple({"num": clean(p["num"])} if "num" in p else p for p in s.parts)
-    numbers = any("num" in p for p in parts)
+    parts, numbers = [], False
+    for p in s.parts:  # one pass: clean each value and note whether there is one
+        if "num" in p:
+            p, numbers = {"num": clean(p["num"])}, True
+        parts.append(p)
+    parts = tuple(parts)
     rewritten = bool(parts) and not numbers and " ".join(p["tex"] for p in parts) != s.symbolic
     result = clean(s.result)
     shows = numbers and "num" in parts[-1] and result is not None and same(parts[-1]["num"], result)

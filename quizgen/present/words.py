@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from quizgen import messages
-from quizgen.messages.text import say as _say
+from quizgen.messages.text import _fill, say as _say
 
 LIMIT = 8192  # remembered texts; the shipped bank words about 200 distinct ones
 _said: dict = {}
@@ -45,6 +45,13 @@ def say(value: Any, lang: str | None = None) -> str:
     kind = type(value)
     if kind is str:  # plain bank text words as itself (messages.text.say returns it unchanged)
         return value
+    if kind is dict and "key" not in value and "template" in value:
+        # a prompt: unique per question, but its parameters are texts that recur (the optimizer's
+        # name, the loss): messages.text.say's own steps, with each piece remembered
+        source, params = say(value["template"], lang), value.get("params") or {}
+        return _fill(source, lambda name: str(say(params.get(name, ""), lang)))
+    if kind is list:  # paragraphs, as messages.text.say joins them
+        return "\n\n".join(p for p in (say(v, lang).strip() for v in value) if p)
     if kind is not dict or "key" not in value:
         return _say(value, lang)
     frozen = _frozen(value)

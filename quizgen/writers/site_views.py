@@ -19,6 +19,7 @@ from quizgen.present.words import say
 from quizgen.present import view as present
 from quizgen.present.math import equals, md, parts, tex, value
 from quizgen.render.numbers import example_answer, fmt
+from quizgen.writers import site_env
 from quizgen.writers.site_env import View, macros
 
 NUMERIC = present.NUMERIC
@@ -48,9 +49,9 @@ def step(s: present.StepView, m: dict) -> dict:
     symbolic = tex(s.symbolic, display=True) if s.symbolic else None
     worked = result = None
     if s.numbers:
-        items = list(s.parts)
+        items = s.parts
         if s.result is not None and not s.shows_result:
-            items += [{"tex": "="}, {"num": s.result}]
+            items = (*items, {"tex": "="}, {"num": s.result})
         worked = parts(items)
     else:
         if s.rewritten:
@@ -179,9 +180,9 @@ def difficulty(m: dict, n: int) -> Markup:
 
 
 def tags(m: dict, items: list[str]) -> Markup:
-    """macros.html's tag list, made once per wording, tags and catalog (tag_name reads the
-    catalog of the language in use)."""
-    key = ("tags", m["tags_label"], tuple(items), messages.catalog, messages.current())
+    """macros.html's tag list, made once per wording, tags and catalog (site_env.tag_name reads
+    the catalog of the language in use)."""
+    key = ("tags", m["tags_label"], tuple(items), site_env.catalog, messages.current())
     html = _BADGES.get(key)
     if html is None:
         html = _remember(key, macros().tags(m, items))

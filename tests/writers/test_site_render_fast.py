@@ -61,3 +61,28 @@ def test_a_page_is_written_as_utf8_bytes_untranslated(tmp_path):
 def test_a_page_that_cannot_be_written_is_one_build_error(tmp_path):
     with pytest.raises(BuildError):
         site._write(tmp_path / "missing" / "p.html", "x")
+
+
+def test_remembered_badges_are_what_the_macros_write(monkeypatch):
+    """Guards site_views.difficulty/tags: keyed by the wording they read and the catalog in use."""
+    from quizgen import messages
+    from quizgen.writers import site_views
+
+    m = site_env.messages("en")
+    module = site_env.environment().from_string("{% import 'macros.html' as x %}{{ x.difficulty(m, n) }}|{{ x.tags(m, t) }}")
+    for n, tags in ((1, ["relu"]), (3, ["sigmoid", "chain-rule"]), (5, [])):
+        want = module.render(m=m, n=n, t=tags)
+        assert f"{site_views.difficulty(m, n)}|{site_views.tags(m, tags)}" == want
+        assert f"{site_views.difficulty(m, n)}|{site_views.tags(m, tags)}" == want  # remembered
+    english = messages.catalog
+    monkeypatch.setattr(site_env, "catalog", lambda lang="en": {**english(lang), "tags.relu": "«relu»"})
+    assert "«relu»" in site_views.tags(m, ["relu"])
+
+
+def test_the_practice_body_is_the_question_page_body():
+    """The practice pool's body is the page's own (practice_item.html is gone): same bytes."""
+    for family in load_bank(ROOT / "question_bank")[:12]:
+        q = variant(family, 0, 0)
+        html, entry = site.question_page(q, 3)
+        body = entry["practice"]["body"]
+        assert body.endswith("\n") and body[:-1] in html and site_env.XMLNS not in body
