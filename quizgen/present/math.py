@@ -69,7 +69,9 @@ def _top_level(before: str) -> bool:
             and not before.rstrip().endswith(("^", "_")))
 
 
-_LITERAL = re.compile(r"(?<![\w\\{.])\d+(?:\.\d+)?(?![\w.])")
+# a number literal, braced ones too (z_{4}, W^{[2]}_{1,3}: a family's subscripts vary by variant),
+# not part of a name or command (x2, \frac12); symbolic_inner checks each comes back as one <mn>
+_LITERAL = re.compile(r"(?<![\w\\.])\d+(?:\.\d+)?(?![\w.])")
 _SLOT_MN = re.compile(r"<mn>777(\d{4})</mn>")
 
 
