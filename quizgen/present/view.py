@@ -106,9 +106,9 @@ class QuestionView:
 def same(a, b) -> bool:
     """Equal as printed (4 significant digits), number by number."""
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(map(same, a, b))
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return fmt(a) == fmt(b)
+        return a == b or fmt(a) == fmt(b)  # equal numbers print alike (fmt reads float(x))
     return False
 
 
