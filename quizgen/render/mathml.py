@@ -35,8 +35,12 @@ def tex_inner(tex: str) -> str:
     return mathml_inner(element)
 
 
-def math(inner: str, display: bool = False) -> str:
+def math(inner: str, display: bool = False, bare: bool = False) -> str:
+    """A <math> element; `bare` leaves out the xmlns, which a page served as HTML does not need
+    (the study site drops it, so typesetting without it spares a pass over every page)."""
     mode = ' display="block"' if display else ""
+    if bare:
+        return f"<math{mode}>{inner}</math>"
     return f'<math xmlns="http://www.w3.org/1998/Math/MathML"{mode}>{inner}</math>'
 
 

@@ -59,7 +59,9 @@ def question_page(q: Question, variants: int, lang: str = "en", editions: str = 
                   **context)
     body = None
     if q.index < site_views.PRACTICE_VARIANTS:  # the page's own body, as a template of its own would write it
-        body = (context["body"] + "\n").replace(site_env.XMLNS, "")
+        body = context["body"] + "\n"
+        if site_env.XMLNS in body:
+            body = body.replace(site_env.XMLNS, "")
     return html, site_views.entry(q, m, body, context)
 
 

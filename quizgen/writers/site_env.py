@@ -126,5 +126,7 @@ XMLNS = ' xmlns="http://www.w3.org/1998/Math/MathML"'
 
 
 def render(template: str, **context) -> str:
-    """A page; <math> needs no xmlns in HTML, so pages name no URL outside the site at all."""
-    return environment().get_template(template).render(**context).replace(XMLNS, "")
+    """A page; <math> needs no xmlns in HTML, so pages name no URL outside the site at all
+    (site_views typesets its math bare, so a question page usually has none to drop)."""
+    html = environment().get_template(template).render(**context)
+    return html.replace(XMLNS, "") if XMLNS in html else html

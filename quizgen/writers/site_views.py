@@ -1,4 +1,5 @@
-"""Question records -> what the study site's templates and scripts need (MathML inline).
+"""Question records -> what the study site's templates and scripts need (MathML inline, typeset
+bare: without the xmlns that site pages drop anyway).
 
 Reads the Question record only; numbers are typeset from their values, never re-parsed.
 `entry()` is the small, picklable summary of a question that the collection pages (index,
@@ -29,11 +30,11 @@ CARD_VARIANTS = 3  # activation_derivative variants per family that become numer
 
 def given(v: present.QuestionView) -> list[dict]:
     """Each given as one formula `W^{[1]} = [matrix]`, with ≈ for values the prompt rounded."""
-    return [View(math=equals(g.latex, g.value, g.approx), approx=g.approx) for g in v.given]
+    return [View(math=equals(g.latex, g.value, g.approx, bare=True), approx=g.approx) for g in v.given]
 
 
 def choices(v: present.QuestionView) -> list[dict]:
-    return [View(label=c.label, html=md(c.text, inline=True)) for c in v.choices]
+    return [View(label=c.label, html=md(c.text, inline=True, bare=True)) for c in v.choices]
 
 
 def shape_text(shape: list[int] | None, m: dict) -> str:
@@ -46,18 +47,18 @@ def shape_text(shape: list[int] | None, m: dict) -> str:
 
 def step(s: present.StepView, m: dict) -> dict:
     """One worked step: the rule, the rule with this variant's numbers, the result, its shape."""
-    symbolic = tex(s.symbolic, display=True) if s.symbolic else None
+    symbolic = tex(s.symbolic, display=True, bare=True) if s.symbolic else None
     worked = result = None
     if s.numbers:
         items = s.parts
         if s.result is not None and not s.shows_result:
             items = (*items, {"tex": "="}, {"num": s.result})
-        worked = parts(items)
+        worked = parts(items, bare=True)
     else:
         if s.rewritten:
-            worked = parts(s.parts)
+            worked = parts(s.parts, bare=True)
         if s.result is not None:
-            result = value(s.result, display=True)
+            result = value(s.result, display=True, bare=True)
     return View(number=s.number, label=m.step_n.format(n=s.number), title=s.title, symbolic=symbolic,
                 worked=worked, result=result, shape=shape_text(s.shape, m), explanation=s.explanation)
 
@@ -98,9 +99,9 @@ def tolerance(a: present.AnswerView, m: dict) -> str:
 def final_answer(v: present.QuestionView) -> Markup:
     a = v.answer
     if a.kind == "choice":
-        text = md(a.choice.text, inline=True) if a.choice else ""
+        text = md(a.choice.text, inline=True, bare=True) if a.choice else ""
         return Markup(f"<strong>{escape(a.value)}</strong> {text}")
-    return value(a.value) if a.kind in NUMERIC else md(a.latex, inline=True)
+    return value(a.value, bare=True) if a.kind in NUMERIC else md(a.latex, inline=True, bare=True)
 
 
 def grading(q: Question, m: dict | None = None) -> dict:
@@ -130,14 +131,14 @@ def _graded(a, choices, distractors) -> dict:
 
 def part_answers(q: Question, m: dict) -> list[dict]:
     """Each part's key on a question page: its label, what it asks, its points and its value."""
-    return [View(label=p.label, asked=md(f"${p.asked}$", inline=True), points=fmt(p.points),
-                 points_label=m["part_points"].format(n=fmt(p.points)), answer=value(p.answer.value),
+    return [View(label=p.label, asked=md(f"${p.asked}$", inline=True, bare=True), points=fmt(p.points),
+                 points_label=m["part_points"].format(n=fmt(p.points)), answer=value(p.answer.value, bare=True),
                  display=p.answer.display, tolerance=say(p.answer.precision.get("text")) if p.answer.precision else "")
             for p in q.parts]
 
 
 def wrong_answers(v: present.QuestionView) -> list[dict]:
-    return [View(name=d.name, explanation=d.explanation, value=value(d.value)) for d in v.distractors]
+    return [View(name=d.name, explanation=d.explanation, value=value(d.value, bare=True)) for d in v.distractors]
 
 
 def question_page(q: Question, variants: int, m: dict) -> dict:
@@ -147,7 +148,7 @@ def question_page(q: Question, variants: int, m: dict) -> dict:
     v = present.view(q)
     prev = question_id(q.family, q.bank_seed, q.index - 1) if q.index > 0 else None
     nxt = question_id(q.family, q.bank_seed, q.index + 1) if q.index + 1 < variants else None
-    prompt, shown, options = md(v.prompt, scroll=True), given(v), choices(v)
+    prompt, shown, options = md(v.prompt, scroll=True, bare=True), given(v), choices(v)
     any_approx = any(g.approx for g in v.given)
     steps = [step(s, m) for s in v.steps]
     variant = q.index + 1
@@ -203,7 +204,7 @@ def _card(q: Question, m: dict, page: dict | None = None) -> dict | None:
         return None
     if page is None:
         v = present.view(q)
-        prompt, worked = md(v.prompt, scroll=True), [step(s, m)["worked"] for s in v.steps]
+        prompt, worked = md(v.prompt, scroll=True, bare=True), [step(s, m)["worked"] for s in v.steps]
     else:
         v, prompt, worked = page["view"], page["prompt"], [s["worked"] for s in page["steps"]]
     return {"id": f"n-{q.id}", "kind": "number", "front": str(prompt),
