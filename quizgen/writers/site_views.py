@@ -145,7 +145,7 @@ def question_page(q: Question, variants: int, m: dict) -> dict:
     """The template context of questions/<id>.html; `labels` are its sentences worded here, once,
     rather than by a template call per use, and `body` (prompt, givens, options) is the practice
     pool's body too."""
-    v = present.view(q)
+    v = present.view(q, cleaned=False)  # every value here is printed through fmt (noise as 0)
     prev = question_id(q.family, q.bank_seed, q.index - 1) if q.index > 0 else None
     nxt = question_id(q.family, q.bank_seed, q.index + 1) if q.index + 1 < variants else None
     prompt, shown, options = md(v.prompt, scroll=True, bare=True), given(v), choices(v)
