@@ -131,24 +131,28 @@ def tex(s: str, display: bool = False, bare: bool = False) -> Markup:
     return Markup(mathml.math(math_inner(s), display, bare))
 
 
+# Markup(text) for text that is a str: what Markup.__new__ does then, without its Python-level
+# checks (an __html__ method, an encoding), for the values typeset tens of times per page
+_markup = str.__new__
+
 # value_inner itself, called straight from the per-value helpers below (one call fewer per value)
 _value_inner = mathml.value_inner
 
 
 def value(v, display: bool = False, bare: bool = False) -> Markup:
-    return Markup(mathml.math(_value_inner(v), display, bare))
+    return _markup(Markup, mathml.math(_value_inner(v), display, bare))
 
 
 def parts(items, bare: bool = False) -> Markup:
     """A step's `parts` ({"tex"} symbolic, {"num"} values) as one display <math>."""
     inner = "".join([math_inner(p["tex"]) if "tex" in p else _value_inner(p["num"]) for p in items])
-    return Markup(mathml.math(f"<mrow>{inner}</mrow>", True, bare))
+    return _markup(Markup, mathml.math(f"<mrow>{inner}</mrow>", True, bare))
 
 
 def equals(latex: str, v, approx: bool = False, bare: bool = False) -> Markup:
     """`name = value` (or ≈ for a value the prompt rounded) as one inline <math>."""
-    return Markup(mathml.math(math_inner(latex) + ("<mo>≈</mo>" if approx else "<mo>=</mo>") + _value_inner(v),
-                              False, bare))
+    inner = math_inner(latex) + ("<mo>≈</mo>" if approx else "<mo>=</mo>") + _value_inner(v)
+    return _markup(Markup, mathml.math(inner, False, bare))
 
 
 def display_math(s: str, bare: bool = False) -> str:

@@ -174,3 +174,11 @@ def test_every_shipped_formula_converted_by_its_shape_is_what_converting_it_give
         pmath.symbolic_inner = real
     assert len(seen) > 200
     assert [s for s in sorted(seen) if real(s) != mathml.tex_inner.__wrapped__(s)] == []
+
+
+def test_typeset_values_are_markup_like_markup_makes_them():
+    """Guards present.math's str.__new__(Markup, ...) shortcut: a Markup, same text, escapes nothing again."""
+    from markupsafe import Markup, escape
+
+    for got in (pmath.value([1.0, 2.0]), pmath.parts([{"tex": "x"}, {"num": 2.0}]), pmath.equals("x", 0.5, True)):
+        assert type(got) is Markup and escape(got) is got and got == Markup(str(got))
