@@ -181,4 +181,4 @@ def test_typeset_values_are_markup_like_markup_makes_them():
     from markupsafe import Markup, escape
 
     for got in (pmath.value([1.0, 2.0]), pmath.parts([{"tex": "x"}, {"num": 2.0}]), pmath.equals("x", 0.5, True)):
-        assert type(got) is Markup and escape(got) is got and got == Markup(str(got))
+        assert type(got) is Markup and escape(got) == got == Markup(str(got))
