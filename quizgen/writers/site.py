@@ -59,7 +59,7 @@ def question_page(q: Question, variants: int, lang: str = "en", editions: str = 
                   **context)
     body = None
     if q.index < site_views.PRACTICE_VARIANTS:  # the page's own body, as a template of its own would write it
-        body = context["body"] + "\n"
+        body = str(context["body"]) + "\n"  # plain text in the entry, as a rendered template was
         if site_env.XMLNS in body:
             body = body.replace(site_env.XMLNS, "")
     return html, site_views.entry(q, m, body, context)
