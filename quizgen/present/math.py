@@ -69,7 +69,9 @@ def _top_level(before: str) -> bool:
             and not before.rstrip().endswith(("^", "_")))
 
 
-_LITERAL = re.compile(r"(?<![\w\\{.])\d+(?:\.\d+)?(?![\w.])")
+# a number literal, braced ones too (z_{4}, W^{[2]}_{1,3}: a family's subscripts vary by variant),
+# not part of a name or command (x2, \frac12); symbolic_inner checks each comes back as one <mn>
+_LITERAL = re.compile(r"(?<![\w\\.])\d+(?:\.\d+)?(?![\w.])")
 _SLOT_MN = re.compile(r"<mn>777(\d{4})</mn>")
 
 
@@ -123,33 +125,43 @@ def value_inner(v) -> str:
 
 
 @lru_cache(maxsize=8192)
-def tex(s: str, display: bool = False) -> Markup:
-    """A LaTeX string as <math> (memoized: a family's symbolic steps repeat in every variant)."""
-    return Markup(mathml.math(math_inner(s), display))
+def tex(s: str, display: bool = False, bare: bool = False) -> Markup:
+    """A LaTeX string as <math> (memoized: a family's symbolic steps repeat in every variant);
+    `bare` here and below: without the xmlns (mathml.math)."""
+    return Markup(mathml.math(math_inner(s), display, bare))
 
 
-def value(v, display: bool = False) -> Markup:
-    return Markup(mathml.math(value_inner(v), display))
+# Markup(text) for text that is a str: what Markup.__new__ does then, without its Python-level
+# checks (an __html__ method, an encoding), for the values typeset tens of times per page
+_markup = str.__new__
+
+# value_inner itself, called straight from the per-value helpers below (one call fewer per value)
+_value_inner = mathml.value_inner
 
 
-def parts(items: list[dict]) -> Markup:
+def value(v, display: bool = False, bare: bool = False) -> Markup:
+    return _markup(Markup, mathml.math(_value_inner(v), display, bare))
+
+
+def parts(items, bare: bool = False) -> Markup:
     """A step's `parts` ({"tex"} symbolic, {"num"} values) as one display <math>."""
-    inner = "".join(math_inner(p["tex"]) if "tex" in p else value_inner(p["num"]) for p in items)
-    return Markup(mathml.math(f"<mrow>{inner}</mrow>", display=True))
+    inner = "".join([math_inner(p["tex"]) if "tex" in p else _value_inner(p["num"]) for p in items])
+    return _markup(Markup, mathml.math(f"<mrow>{inner}</mrow>", True, bare))
 
 
-def equals(latex: str, v, approx: bool = False) -> Markup:
+def equals(latex: str, v, approx: bool = False, bare: bool = False) -> Markup:
     """`name = value` (or ≈ for a value the prompt rounded) as one inline <math>."""
-    return Markup(mathml.math(math_inner(latex) + ("<mo>≈</mo>" if approx else "<mo>=</mo>") + value_inner(v)))
+    inner = math_inner(latex) + ("<mo>≈</mo>" if approx else "<mo>=</mo>") + _value_inner(v)
+    return _markup(Markup, mathml.math(inner, False, bare))
 
 
-def display_math(s: str) -> str:
+def display_math(s: str, bare: bool = False) -> str:
     """A display formula; a chain of equations (`,\\quad`-separated) wraps between equations
     instead of running off the page."""
     pieces = mathml.split_equations(s)
     if len(pieces) == 1:
-        return tex(s, True)
-    return '<span class="eqs">' + "".join(tex(p) for p in pieces) + "</span>"
+        return tex(s, True, bare)
+    return '<span class="eqs">' + "".join(tex(p, False, bare) for p in pieces) + "</span>"
 
 
 @lru_cache(maxsize=4096)
@@ -161,17 +173,18 @@ def _markdown(text: str, scroll: bool) -> str:
 
 
 @lru_cache(maxsize=4096)
-def md(text: str, inline: bool = False, scroll: bool = False) -> Markup:
+def md(text: str, inline: bool = False, scroll: bool = False, bare: bool = False) -> Markup:
     """Markdown + $math$ as HTML: math becomes MathML first and is hidden from Markdown, so
     variants that differ only inside their formulas share one Markdown conversion. Bank text is
     never HTML: render.safe escapes raw HTML, unsafe links and images, and the MathML.
-    `scroll` (a screen's layout) lets a display formula alone in a paragraph scroll sideways."""
+    `scroll` (a screen's layout) lets a display formula alone in a paragraph scroll sideways;
+    `bare` typesets its math without the xmlns."""
     text = safe.clean_text(text)
     stash: list[str] = []
 
     def keep(match: re.Match) -> str:
         display = match.group(1) is not None
-        stash.append(display_math((match.group(1)).strip()) if display else tex(match.group(2).strip()))
+        stash.append(display_math(match.group(1).strip(), bare) if display else tex(match.group(2).strip(), False, bare))
         return f"{chr(0xE002) if display else chr(0xE000)}{len(stash) - 1}\ue001"
 
     html = _SLOT.sub(lambda m: stash[int(m.group(1))], _markdown(_MATH.sub(keep, text), scroll))

@@ -106,17 +106,25 @@ class QuestionView:
 def same(a, b) -> bool:
     """Equal as printed (4 significant digits), number by number."""
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(map(same, a, b))
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return fmt(a) == fmt(b)
+        return a == b or fmt(a) == fmt(b)  # equal numbers print alike (fmt reads float(x))
     return False
 
 
-def step(s: Step, number: int, lang: str | None = None) -> StepView:
-    parts = tuple({"num": clean(p["num"])} if "num" in p else p for p in s.parts)
-    numbers = any("num" in p for p in parts)
+def _as_is(v):
+    return v
+
+
+def step(s: Step, number: int, lang: str | None = None, tidy=clean) -> StepView:
+    parts, numbers = [], False
+    for p in s.parts:  # one pass: clean each value and note whether there is one
+        if "num" in p:
+            p, numbers = {"num": tidy(p["num"])}, True
+        parts.append(p)
+    parts = tuple(parts)
     rewritten = bool(parts) and not numbers and " ".join(p["tex"] for p in parts) != s.symbolic
-    result = clean(s.result)
+    result = tidy(s.result)
     shows = numbers and "num" in parts[-1] and result is not None and same(parts[-1]["num"], result)
     return StepView(number=number, title=say(s.title, lang), explanation=say(s.explanation, lang),
                     symbolic=s.symbolic or "", parts=parts, result=result, shape=s.shape, numbers=numbers,
@@ -145,44 +153,48 @@ def choice(c, lang: str | None = None, distractors=()) -> ChoiceView:
                       name=say(d.name, lang) if d else "", explanation=explanation)
 
 
-def answer(q: Question, lang: str | None = None) -> AnswerView:
-    return answer_of(q.answer, q.choices, q.distractors, lang)
+def answer(q: Question, lang: str | None = None, tidy=clean) -> AnswerView:
+    return answer_of(q.answer, q.choices, q.distractors, lang, tidy)
 
 
-def answer_of(a, choices=(), distractors=(), lang: str | None = None) -> AnswerView:
+def answer_of(a, choices=(), distractors=(), lang: str | None = None, tidy=clean) -> AnswerView:
     """The view of an answer record (a question's or a part's)."""
     precision = (dict(a.precision, text=say(a.precision.get("text"), lang), ask=ask_key(a.precision))
                  if a.precision else None)
     right = next((c for c in choices if c.label == a.value), None) if a.kind == "choice" else None
-    return AnswerView(kind=a.kind, value=clean(a.value) if a.kind in NUMERIC else a.value, display=a.display,
+    return AnswerView(kind=a.kind, value=tidy(a.value) if a.kind in NUMERIC else a.value, display=a.display,
                       latex=a.latex, rtol=a.rtol, atol=a.atol, shape=a.shape, precision=precision, tol=a.tol,
                       choice=choice(right, lang, distractors) if right else None)
 
 
-def distractors(ds, lang: str | None = None) -> tuple:
+def distractors(ds, lang: str | None = None, tidy=clean) -> tuple:
     """The numeric distractors (those a page can show as a value)."""
-    return tuple(DistractorView(clean(d.value), d.mistake, say(d.name, lang), say(d.explanation, lang), d.tol)
+    return tuple(DistractorView(tidy(d.value), d.mistake, say(d.name, lang), say(d.explanation, lang), d.tol)
                  for d in ds if isinstance(d.value, (int, float, list)))
 
 
-def parts(q: Question, box: dict, lang: str | None = None) -> tuple:
+def parts(q: Question, box: dict, lang: str | None = None, tidy=clean) -> tuple:
     """Each part's view; its box is the one the record's layout gives it (a plain box if none)."""
     boxes = list(box.get("parts") or [])
     return tuple(PartView(name=p.name, label=p.label, asked=p.asked, asked_text=say(p.asked_text, lang),
-                          points=p.points, answer=answer_of(p.answer, lang=lang),
+                          points=p.points, answer=answer_of(p.answer, lang=lang, tidy=tidy),
                           box=dict(boxes[i]) if i < len(boxes) else {"kind": "number"},
-                          distractors=distractors(p.distractors, lang))
+                          distractors=distractors(p.distractors, lang, tidy))
                  for i, p in enumerate(q.parts))
 
 
-def view(q: Question, lang: str | None = None) -> QuestionView:
-    """The view model of one question, its prose worded in `lang` (default: the language in use)."""
+def view(q: Question, lang: str | None = None, cleaned: bool = True) -> QuestionView:
+    """The view model of one question, its prose worded in `lang` (default: the language in use).
+    cleaned=False keeps the record's values as they are, for a writer that prints every number
+    through render.numbers.fmt (which writes float noise as 0 itself): nothing reads the copy."""
     lang = lang or current()
     box = answer_box(q)
+    tidy = clean if cleaned else _as_is
     return QuestionView(
         title=say(q.title, lang), prompt=say(q.prompt, lang), hints=tuple(say(h, lang) for h in q.hints),
-        given=tuple(GivenView(g.name, g.latex, clean(g.value), g.approx) for g in q.given),
+        given=tuple(GivenView(g.name, g.latex, tidy(g.value), g.approx) for g in q.given),
         choices=tuple(choice(c, lang, q.distractors) for c in q.choices),
-        steps=tuple(step(s, i, lang) for i, s in enumerate(shown_steps(q), start=1)),
-        answer=answer(q, lang),
-        distractors=distractors(q.distractors, lang), box=box, space_cm=space_cm(q), parts=parts(q, box, lang))
+        steps=tuple(step(s, i, lang, tidy) for i, s in enumerate(shown_steps(q), start=1)),
+        answer=answer(q, lang, tidy),
+        distractors=distractors(q.distractors, lang, tidy), box=box, space_cm=space_cm(q),
+        parts=parts(q, box, lang, tidy))

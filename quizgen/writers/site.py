@@ -58,10 +58,11 @@ def question_page(q: Question, variants: int, lang: str = "en", editions: str = 
     html = render("question.html", **_page(m, "question", q.title, "../", lang, f"questions/{q.id}.html", editions),
                   **context)
     body = None
-    if q.index < site_views.PRACTICE_VARIANTS:
-        body = render("practice_item.html", m=m, prompt=context["prompt"], given=context["given"],
-                      choices=context["choices"], any_approx=context["any_approx"])
-    return html, site_views.entry(q, m, body)
+    if q.index < site_views.PRACTICE_VARIANTS:  # the page's own body, as a template of its own would write it
+        body = str(context["body"]) + "\n"  # plain text in the entry, as a rendered template was
+        if site_env.XMLNS in body:
+            body = body.replace(site_env.XMLNS, "")
+    return html, site_views.entry(q, m, body, context)
 
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
@@ -180,8 +181,8 @@ def write(questions: list[Question], out: str | Path, options: dict | None = Non
 
 def warm_up(lang: str = "en") -> None:
     """Compile the templates and load the messages once, before worker processes fork."""
-    for name in ("question.html", "practice_item.html"):
-        site_env.environment().get_template(name)
+    site_env.environment().get_template("question.html")
+    site_env.macros()
     _header("question", "../", lang)
     script_messages(lang)
 

@@ -116,9 +116,17 @@ def environment():
     return env
 
 
-_XMLNS = ' xmlns="http://www.w3.org/1998/Math/MathML"'
+@lru_cache(maxsize=None)
+def macros():
+    """macros.html as a module: its macros called from Python give what a template's call gives."""
+    return environment().get_template("macros.html").module
+
+
+XMLNS = ' xmlns="http://www.w3.org/1998/Math/MathML"'
 
 
 def render(template: str, **context) -> str:
-    """A page; <math> needs no xmlns in HTML, so pages name no URL outside the site at all."""
-    return environment().get_template(template).render(**context).replace(_XMLNS, "")
+    """A page; <math> needs no xmlns in HTML, so pages name no URL outside the site at all
+    (site_views typesets its math bare, so a question page usually has none to drop)."""
+    html = environment().get_template(template).render(**context)
+    return html.replace(XMLNS, "") if XMLNS in html else html

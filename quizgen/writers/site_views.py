@@ -1,4 +1,5 @@
-"""Question records -> what the study site's templates and scripts need (MathML inline).
+"""Question records -> what the study site's templates and scripts need (MathML inline, typeset
+bare: without the xmlns that site pages drop anyway).
 
 Reads the Question record only; numbers are typeset from their values, never re-parsed.
 `entry()` is the small, picklable summary of a question that the collection pages (index,
@@ -13,12 +14,14 @@ from dataclasses import replace
 from markupsafe import Markup, escape
 
 from quizgen.bank.question import Question, question_id, typed_shape, whole_number
+from quizgen import messages
 from quizgen.messages import t
 from quizgen.present.words import say
 from quizgen.present import view as present
 from quizgen.present.math import equals, md, parts, tex, value
 from quizgen.render.numbers import example_answer, fmt
-from quizgen.writers.site_env import View
+from quizgen.writers import site_env
+from quizgen.writers.site_env import View, macros
 
 NUMERIC = present.NUMERIC
 PRACTICE_VARIANTS = 3  # variants per family embedded in practice.html (keeps the page small)
@@ -27,11 +30,11 @@ CARD_VARIANTS = 3  # activation_derivative variants per family that become numer
 
 def given(v: present.QuestionView) -> list[dict]:
     """Each given as one formula `W^{[1]} = [matrix]`, with ≈ for values the prompt rounded."""
-    return [View(math=equals(g.latex, g.value, g.approx), approx=g.approx) for g in v.given]
+    return [View(math=equals(g.latex, g.value, g.approx, bare=True), approx=g.approx) for g in v.given]
 
 
 def choices(v: present.QuestionView) -> list[dict]:
-    return [View(label=c.label, html=md(c.text, inline=True)) for c in v.choices]
+    return [View(label=c.label, html=md(c.text, inline=True, bare=True)) for c in v.choices]
 
 
 def shape_text(shape: list[int] | None, m: dict) -> str:
@@ -44,18 +47,18 @@ def shape_text(shape: list[int] | None, m: dict) -> str:
 
 def step(s: present.StepView, m: dict) -> dict:
     """One worked step: the rule, the rule with this variant's numbers, the result, its shape."""
-    symbolic = tex(s.symbolic, display=True) if s.symbolic else None
+    symbolic = tex(s.symbolic, display=True, bare=True) if s.symbolic else None
     worked = result = None
     if s.numbers:
-        items = list(s.parts)
+        items = s.parts
         if s.result is not None and not s.shows_result:
-            items += [{"tex": "="}, {"num": s.result}]
-        worked = parts(items)
+            items = (*items, {"tex": "="}, {"num": s.result})
+        worked = parts(items, bare=True)
     else:
         if s.rewritten:
-            worked = parts(s.parts)
+            worked = parts(s.parts, bare=True)
         if s.result is not None:
-            result = value(s.result, display=True)
+            result = value(s.result, display=True, bare=True)
     return View(number=s.number, label=m.step_n.format(n=s.number), title=s.title, symbolic=symbolic,
                 worked=worked, result=result, shape=shape_text(s.shape, m), explanation=s.explanation)
 
@@ -96,9 +99,9 @@ def tolerance(a: present.AnswerView, m: dict) -> str:
 def final_answer(v: present.QuestionView) -> Markup:
     a = v.answer
     if a.kind == "choice":
-        text = md(a.choice.text, inline=True) if a.choice else ""
+        text = md(a.choice.text, inline=True, bare=True) if a.choice else ""
         return Markup(f"<strong>{escape(a.value)}</strong> {text}")
-    return value(a.value) if a.kind in NUMERIC else md(a.latex, inline=True)
+    return value(a.value, bare=True) if a.kind in NUMERIC else md(a.latex, inline=True, bare=True)
 
 
 def grading(q: Question, m: dict | None = None) -> dict:
@@ -126,54 +129,102 @@ def _graded(a, choices, distractors) -> dict:
                             for d in distractors]}
 
 
-def part_answers(q: Question) -> list[dict]:
+def part_answers(q: Question, m: dict) -> list[dict]:
     """Each part's key on a question page: its label, what it asks, its points and its value."""
-    return [View(label=p.label, asked=md(f"${p.asked}$", inline=True), points=fmt(p.points), answer=value(p.answer.value),
+    return [View(label=p.label, asked=md(f"${p.asked}$", inline=True, bare=True), points=fmt(p.points),
+                 points_label=m["part_points"].format(n=fmt(p.points)), answer=value(p.answer.value, bare=True),
                  display=p.answer.display, tolerance=say(p.answer.precision.get("text")) if p.answer.precision else "")
             for p in q.parts]
 
 
 def wrong_answers(v: present.QuestionView) -> list[dict]:
-    return [View(name=d.name, explanation=d.explanation, value=value(d.value)) for d in v.distractors]
+    return [View(name=d.name, explanation=d.explanation, value=value(d.value, bare=True)) for d in v.distractors]
 
 
 def question_page(q: Question, variants: int, m: dict) -> dict:
-    """The template context of questions/<id>.html."""
-    v = present.view(q)
+    """The template context of questions/<id>.html; `labels` are its sentences worded here, once,
+    rather than by a template call per use, and `body` (prompt, givens, options) is the practice
+    pool's body too."""
+    v = present.view(q, cleaned=False)  # every value here is printed through fmt (noise as 0)
     prev = question_id(q.family, q.bank_seed, q.index - 1) if q.index > 0 else None
     nxt = question_id(q.family, q.bank_seed, q.index + 1) if q.index + 1 < variants else None
+    prompt, shown, options = md(v.prompt, scroll=True, bare=True), given(v), choices(v)
+    any_approx = any(g.approx for g in v.given)
+    steps = [step(s, m) for s in v.steps]
+    variant = q.index + 1
+    labels = View(variant=m.variant_n.format(n=variant), variant_of=m.variant_of.format(n=variant, count=variants),
+                  difficulty=difficulty(m, q.difficulty), tags=tags(m, q.tags),
+                  notation=m.get(f"notation_{q.notation}", q.notation) if q.notation else "",
+                  solution=m.solution_nojs.format(n=len(steps)), shape=m.colon.format(label=m.shape),
+                  as_typed=m.colon.format(label=m.as_typed), colon=m.colon.format(label=""))
     return {
-        "q": q, "prompt": md(v.prompt, scroll=True), "given": given(v), "choices": choices(v),
-        "any_approx": any(g.approx for g in v.given), "hints": list(v.hints),
-        "steps": [step(s, m) for s in v.steps],
+        "q": q, "prompt": prompt, "given": shown, "choices": options, "any_approx": any_approx,
+        "body": macros().body(m, prompt, shown, options, any_approx), "hints": list(v.hints), "steps": steps,
         "answer": final_answer(v), "answer_display": v.answer.display if v.answer.kind in NUMERIC else "",
         "tolerance": tolerance(v.answer, m), "wrong": wrong_answers(v), "format": format_hint(q, m),
-        "grading": grading(q, m), "parts": part_answers(q), "variant": q.index + 1, "variants": variants, "prev": prev, "next": nxt,
+        "grading": grading(q, m), "parts": part_answers(q, m), "variant": variant, "variants": variants, "prev": prev,
+        "next": nxt, "labels": labels, "view": v,
     }
 
 
-def _card(q: Question, m: dict) -> dict | None:
-    """A numeric flashcard (kinds whose layout asks for one): prompt in front, answer behind."""
+_BADGES: dict = {}
+BADGES_LIMIT = 4096  # remembered difficulty and tag lists: a bank has a few hundred
+
+
+def difficulty(m: dict, n: int) -> Markup:
+    """macros.html's difficulty badge, made once per wording and level (it reads only these)."""
+    key = ("difficulty", m["difficulty_of"], n)
+    html = _BADGES.get(key)
+    if html is None:
+        html = _remember(key, macros().difficulty(m, n))
+    return html
+
+
+def tags(m: dict, items: list[str]) -> Markup:
+    """macros.html's tag list, made once per wording, tags and catalog (site_env.tag_name reads
+    the catalog of the language in use)."""
+    key = ("tags", m["tags_label"], tuple(items), site_env.catalog, messages.current())
+    html = _BADGES.get(key)
+    if html is None:
+        html = _remember(key, macros().tags(m, items))
+    return html
+
+
+def _remember(key: tuple, html: Markup) -> Markup:
+    if len(_BADGES) >= BADGES_LIMIT:
+        _BADGES.clear()
+    _BADGES[key] = html
+    return html
+
+
+def _card(q: Question, m: dict, page: dict | None = None) -> dict | None:
+    """A numeric flashcard (kinds whose layout asks for one): prompt in front, answer behind
+    (from the question page's context `page` when given: the same view, already laid out)."""
     if not q.layout.get("flashcard") or q.index >= CARD_VARIANTS:
         return None
-    v = present.view(q)
-    worked = [step(s, m)["worked"] for s in v.steps]
-    return {"id": f"n-{q.id}", "kind": "number", "front": str(md(v.prompt, scroll=True)),
+    if page is None:
+        v = present.view(q)
+        prompt, worked = md(v.prompt, scroll=True, bare=True), [step(s, m)["worked"] for s in v.steps]
+    else:
+        v, prompt, worked = page["view"], page["prompt"], [s["worked"] for s in page["steps"]]
+    return {"id": f"n-{q.id}", "kind": "number", "front": str(prompt),
             "back": str(value(v.answer.value, display=True)), "worked": [str(w) for w in worked if w],
             "href": f"questions/{q.id}.html"}
 
 
-def entry(q: Question, m: dict, body: str | None = None) -> dict:
-    """The summary of a question the collection pages are built from (plain, picklable)."""
+def entry(q: Question, m: dict, body: str | None = None, page: dict | None = None) -> dict:
+    """The summary of a question the collection pages are built from (plain, picklable);
+    `page`, the question page's context, saves laying the question out again."""
     title = say(q.title)
     practice = None
     if q.index < PRACTICE_VARIANTS and body is not None:
         practice = {"id": q.id, "topic": q.topic, "difficulty": q.difficulty, "title": title,
-                    "format": format_hint(q, m), "tolerance": tolerance(present.answer(q), m), "body": body,
-                    **grading(q, m)}
+                    "format": page["format"] if page else format_hint(q, m),
+                    "tolerance": page["tolerance"] if page else tolerance(present.answer(q), m), "body": body,
+                    **(page["grading"] if page else grading(q, m))}
     return {"id": q.id, "family": q.family, "index": q.index, "title": title, "topic": q.topic,
             "tags": list(q.tags), "difficulty": q.difficulty, "kind": q.kind, "source": q.source,
-            "notation": q.notation, "answer_kind": q.answer.kind, "practice": practice, "card": _card(q, m),
+            "notation": q.notation, "answer_kind": q.answer.kind, "practice": practice, "card": _card(q, m, page),
             "mistakes": [(d.mistake, say(d.name), say(d.explanation), _example(q, d.value)) for d in q.distractors
                          if d.name and d.explanation and not d.also]}  # a card names one mistake
 

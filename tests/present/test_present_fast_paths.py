@@ -97,3 +97,88 @@ def test_memoized_say_never_answers_from_another_catalog_or_for_a_float(monkeypa
     assert say(text(key, layer=1)) == "«1»"
     assert say(text(key, layer=1.0)) == "«1.0»" and say(text(key, layer=1)) == "«1»"
     assert say({"not": "a text"}) == {"not": "a text"} and say({"also": "not"}) == {"also": "not"}
+
+
+NESTED = [
+    text("answer.mistakes_or", first=text("mistakes.sign_flipped.name"), second="plain words"),
+    text("steps.back_through_why", act=text("engine.activation.tanh"), at="Z1"),
+    text("steps.loss_why_mean", loss=text("engine.loss_short.bce"), m=2),
+    text("steps.loss_why_mean", loss=text("engine.loss_short.bce"), m=2.0),  # a float: worded afresh
+    text("steps.loss_why_mean", loss=text("engine.loss_short.bce"), m=True),  # a bool is not an int here
+    {"template": "Find {{ what }} for {{ n }} ({{ missing }})", "params": {"what": text("engine.loss_short.bce"), "n": "3"}},
+    [text("engine.loss_short.bce"), "  ", {"template": "{{ a }}", "params": {"a": "x"}}],
+]
+
+
+@pytest.mark.parametrize("value", NESTED, ids=repr)
+def test_memoized_say_words_texts_made_of_texts_like_say(value):
+    """Guards the nested-text memo and the prompt (template) and paragraph (list) paths."""
+    for lang in ("en", "zh"):
+        assert say(value, lang) == plain_say(value, lang) and say(value, lang) == plain_say(value, lang)
+
+
+def test_a_nested_text_is_never_answered_for_a_plain_string_parameter():
+    """A text parameter is remembered as a tuple, so a str equal to its key cannot collide."""
+    key = "answer.mistakes_or"
+    as_text = text(key, first=text("mistakes.sign_flipped.name"), second="x")
+    as_str = text(key, first="mistakes.sign_flipped.name", second="x")
+    assert say(as_text) == plain_say(as_text) and say(as_str) == plain_say(as_str) != say(as_text)
+
+
+ARRAYS = [[1.0, 2.5], [1, 2.5], [True, 2.5], [[1.0, 2.0], [3.0, 4.0]], [[1, 2], [3, 4]], [], [[]], [[], []],
+          [-0.0, 1e-13], [0.0, 0.0], [[0.5]], [0.5], [float("nan"), 1.0]]
+
+
+@pytest.mark.parametrize("v", ARRAYS, ids=repr)
+def test_a_remembered_array_is_typeset_as_the_first_time(v):
+    """Guards mathml.value_inner's memo: equal entries (1, 1.0, True; 0.0, -0.0) print alike,
+    and a vector never answers for a matrix."""
+    mathml._ARRAYS.clear()
+    first = mathml.value_inner(v)
+    assert first == mathml._array_inner(v) and mathml.value_inner(v) == first
+
+
+def test_a_ragged_value_fails_as_it_always_did():
+    for bad in ([[1.0], 2.0], [1.0, [2.0]]):
+        with pytest.raises(TypeError):
+            mathml.value_inner(bad)
+
+
+SHAPES = [r"z_{4} = w_{4} a_{3}", r"W^{[2]}_{1,3} + \varepsilon", r"\mathrm{LeakyReLU}_{0.1}'\left(-2\right)",
+          r"\mathbf{2} x_{12}", r"\hspace{2pt} x", r"\hspace{2 pt} x", r"\sqrt[3]{8}", r"\frac12 + \frac{1}{2}",
+          r"\text{layer 2} = 3", r"x^{10}_{007}", r"\mathbb{R}^{4 \times 3}", r"{2}", r"x^12", r"\rule{1em}{2pt}",
+          r"\begin{matrix} 1 & 2 \\ 3 & 4 \end{matrix}", r"\operatorname{f}_{2}(1.50)"]
+
+
+@pytest.mark.parametrize("s", SHAPES)
+def test_a_formula_converted_by_its_shape_is_what_converting_it_gives(s):
+    """Guards symbolic_inner's placeholders, braced subscripts included: a literal that would not
+    come back as one plain <mn> sends the formula through the converter whole."""
+    assert pmath.symbolic_inner(s) == mathml.tex_inner.__wrapped__(s)
+
+
+def test_every_shipped_formula_converted_by_its_shape_is_what_converting_it_gives():
+    from quizgen.bank.generate import variant
+    from quizgen.bank.load import load_bank
+    from quizgen.writers import site
+
+    seen = set()
+    real = pmath.symbolic_inner
+    for memo in (pmath.md, pmath.tex, pmath.math_inner):  # earlier tests' pages: convert afresh
+        memo.cache_clear()
+    try:
+        pmath.symbolic_inner = lambda s: seen.add(s) or real(s)
+        for family in load_bank(None)[::3]:
+            site.question_page(variant(family, 1, 0), 2)
+    finally:
+        pmath.symbolic_inner = real
+    assert len(seen) > 200
+    assert [s for s in sorted(seen) if real(s) != mathml.tex_inner.__wrapped__(s)] == []
+
+
+def test_typeset_values_are_markup_like_markup_makes_them():
+    """Guards present.math's str.__new__(Markup, ...) shortcut: a Markup, same text, escapes nothing again."""
+    from markupsafe import Markup, escape
+
+    for got in (pmath.value([1.0, 2.0]), pmath.parts([{"tex": "x"}, {"num": 2.0}]), pmath.equals("x", 0.5, True)):
+        assert type(got) is Markup and escape(got) == got == Markup(str(got))

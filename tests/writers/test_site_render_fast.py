@@ -47,7 +47,7 @@ def test_a_question_page_is_the_same_bytes_as_plain_jinja_renders_it():
         m = site_env.messages("en")
         context = {**site._page(m, "question", q.title, "../", "en"), **site.site_views.question_page(q, 3, m)}
         fast = site_env.render("question.html", **context)
-        assert fast == plain.get_template("question.html").render(**context).replace(site_env._XMLNS, "")
+        assert fast == plain.get_template("question.html").render(**context).replace(site_env.XMLNS, "")
 
 
 def test_a_page_is_written_as_utf8_bytes_untranslated(tmp_path):
@@ -61,3 +61,54 @@ def test_a_page_is_written_as_utf8_bytes_untranslated(tmp_path):
 def test_a_page_that_cannot_be_written_is_one_build_error(tmp_path):
     with pytest.raises(BuildError):
         site._write(tmp_path / "missing" / "p.html", "x")
+
+
+def test_remembered_badges_are_what_the_macros_write(monkeypatch):
+    """Guards site_views.difficulty/tags: keyed by the wording they read and the catalog in use."""
+    from quizgen import messages
+    from quizgen.writers import site_views
+
+    m = site_env.messages("en")
+    module = site_env.environment().from_string("{% import 'macros.html' as x %}{{ x.difficulty(m, n) }}|{{ x.tags(m, t) }}")
+    for n, tags in ((1, ["relu"]), (3, ["sigmoid", "chain-rule"]), (5, [])):
+        want = module.render(m=m, n=n, t=tags)
+        assert f"{site_views.difficulty(m, n)}|{site_views.tags(m, tags)}" == want
+        assert f"{site_views.difficulty(m, n)}|{site_views.tags(m, tags)}" == want  # remembered
+    english = messages.catalog
+    monkeypatch.setattr(site_env, "catalog", lambda lang="en": {**english(lang), "tags.relu": "«relu»"})
+    assert "«relu»" in site_views.tags(m, ["relu"])
+
+
+def test_the_practice_body_is_the_question_page_body():
+    """The practice pool's body is the page's own (practice_item.html is gone): same bytes."""
+    for family in load_bank(ROOT / "question_bank")[:12]:
+        q = variant(family, 0, 0)
+        html, entry = site.question_page(q, 3)
+        body = entry["practice"]["body"]
+        assert type(body) is str and body.endswith("\n") and body[:-1] in html and site_env.XMLNS not in body
+
+
+def test_a_page_from_the_uncleaned_view_is_the_page_from_the_cleaned_one(monkeypatch):
+    """Guards present.view(cleaned=False) on the site: fmt prints float noise and -0.0 as 0, so
+    skipping the clean copy changes no byte, even for a record full of noise."""
+    import copy
+
+    from quizgen.present import view as present
+
+    for family in load_bank(ROOT / "question_bank")[:40:4]:
+        q = copy.deepcopy(variant(family, 1, 0))
+        for g in q.given:
+            if isinstance(g.value, list) and g.value and not isinstance(g.value[0], list):
+                g.value = [-0.0, 3e-17, *g.value[2:]]
+        for s in q.steps:
+            if isinstance(s.result, float):
+                s.result = s.result + 1e-17 if s.result else -0.0
+            s.parts = [{"num": -1e-16} if "num" in p and isinstance(p["num"], float) else p for p in s.parts]
+        for d in q.distractors:
+            if isinstance(d.value, float):
+                d.value = -2e-14
+        fast = site.question_page(q, 3)
+        real = present.view
+        monkeypatch.setattr(present, "view", lambda q, lang=None, cleaned=True: real(q, lang))
+        assert site.question_page(q, 3) == fast, family.id
+        monkeypatch.setattr(present, "view", real)
