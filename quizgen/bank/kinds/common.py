@@ -82,12 +82,23 @@ def asked_precision(value, exact_arithmetic: bool, carry: int | None = precision
 
 def engine_distractors(tape: Tape, target: str, answer: Answer) -> "Distractors":
     """Every applicable mistake's backward pass, separated from the answer and merged where two
-    agree (Degenerate if one lies within the answer's tolerance)."""
-    stop = int(target.split(".")[1]) if target.startswith("layers.") else 0
+    agree (Degenerate if one lies within the answer's tolerance). `answer` is the correct
+    `tape`'s value at `target`, as make_answer states it."""
+    parts = target.split(".")
+    layered = parts[0] == "layers"
+    stop = int(parts[1]) if layered else 0
+    need = parts[2] if layered else parts[0]  # each pass computes only what the target reads
+    right = getattr(tape.layers[stop], need, None) if layered and 0 <= stop < len(tape.layers) else tape.dX
+    net = tape.network
     found = Distractors(answer)
     for mistake in mistakes.CATALOG.values():
-        try:  # NotApplicable where the mistake does not apply
-            value = mistake.backward(tape, stop=stop).value_at(target)
+        if not mistake.applies(net):
+            continue
+        try:
+            wrong = mistake.applied(tape, stop=stop, need=need)
+            if right is not None and (getattr(wrong.layers[stop], need, None) if layered else wrong.dX) is right:
+                continue  # the pass lent the correct array itself: the answer, which add() would drop
+            value = wrong.value_at(target)
         except (mistakes.NotApplicable, KeyError, IndexError, TypeError):
             continue
         found.add(value, mistake.id)
