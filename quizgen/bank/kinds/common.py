@@ -52,7 +52,10 @@ def clean(value) -> np.ndarray:
     arr = np.asarray(value, dtype=float)
     if arr.size == 0:
         return arr + 0.0
-    return np.asarray(plain(arr.tolist()), dtype=float)
+    entries = arr.tolist()
+    cleaned = plain(entries)
+    # no residue (the common case): plain hands back the same list, whose floats are arr's own
+    return arr.copy() if cleaned is entries else np.asarray(cleaned, dtype=float)
 
 
 def make_answer(value, p: dict, widen=0.0) -> Answer:
@@ -130,10 +133,14 @@ class Distractors:
     def __init__(self, answer: Answer):
         self.answer = answer
         self.kept: list[Distractor] = []
-        self._shape = np.shape(answer.value)
-        self._target = np.asarray(answer.value, dtype=float)
         p = answer.precision or {"rule": "exact", "digits": 0}
         self._p = p
+        value, tol = answer.value, answer.tol
+        if type(value) is float and type(tol) is float and math.isfinite(value) and math.isfinite(tol):
+            self._one_number(value, tol, p)  # one finite number, as make_answer states it
+            return
+        self._shape = np.shape(answer.value)
+        self._target = np.asarray(answer.value, dtype=float)
         self._tol = (np.asarray(answer.tol, dtype=float) if answer.tol is not None
                      else answer.atol + answer.rtol * np.abs(self._target))
         self._widen = np.maximum(self._tol - precision.tolerance(self._target, p), 0.0)
@@ -149,6 +156,18 @@ class Distractors:
         if self._scalar:
             self._t, self._tol, self._widen, self._fuzz = (float(self._target), float(self._tol), float(self._widen),
                                                            float(self._fuzz))
+
+    def _one_number(self, t: float, tol: float, p: dict) -> None:
+        """`__init__` for one number in plain floats, without making arrays first: the values the
+        array form gives, bit for bit (scalar_tolerance is tolerance's; a zero's sign reaches no
+        comparison differently)."""
+        self._shape, self._scalar, self._arrays = (), True, []
+        self._carry, self._covers = _CARRY, precision.covers(p, _CARRY)
+        self._target = self._t = t
+        self._tol = tol
+        self._widen = max(tol - precision.scalar_tolerance(t, p), 0.0)
+        self._fuzz = precision.FUZZ * max(1.0, abs(t))
+        self._whole = p["rule"] == "exact" and math.isfinite(t) and t.is_integer()
 
     def _mine_tol(self, arr):
         """A mistake is recognised as asked and at the CARRY figures a student writes it with."""
@@ -250,7 +269,7 @@ def approximations(tape: Tape, upto: int) -> list[Given]:
     net, out = tape.network, []
     for l in range(1, upto + 1):
         layer, t = net.layers[l - 1], tape.layers[l - 1]
-        if all(a.name in EXACT_ACTS for a in layer.activations):
+        if all(a.exact for a in layer.activations):  # its registry entry's, as EXACT_ACTS reads it
             continue
         value = round_sig(net.notation.orient(t.A), 4)
         out.append(Given(f"A{l}", sym("A", l), (np.asarray(value) + 0.0).tolist(), approx=True))
