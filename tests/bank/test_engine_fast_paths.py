@@ -165,3 +165,51 @@ def test_clean_without_residue_is_the_list_round_trip_bit_for_bit():
         got = clean(arr)
         assert got.shape == want.shape and got.tobytes() == np.ascontiguousarray(want).tobytes()
         assert got is not arr
+
+
+def _old_add(found, value, mistake_id, strict=True):
+    """Distractors.add's array form as it was written before the first-entry test."""
+    arr = clean(value)
+    if arr.shape != found._shape or not np.isfinite(arr).all():
+        return
+    off = np.abs(arr - found._target)
+    if (off <= found._fuzz).all():
+        return
+    if (off <= found._tol).all():
+        if strict:
+            raise common.Inseparable(mistake_id)
+        return
+    found._keep(arr, found._mine_tol(arr), mistake_id,
+                lambda value, tol, mine: common._within(np.abs(arr - value), tol, mine))
+
+
+def test_distractors_first_entry_test_keeps_and_merges_as_the_array_tests_did():
+    """Guards Distractors.add's quick test: the same values kept, merged and refused."""
+    rng = np.random.default_rng(15)
+    ids = list(mistakes.CATALOG)
+    for case in range(300):
+        shape = [(3,), (2, 3), (4, 1)][case % 3]
+        target = np.round(rng.uniform(-2, 2, shape), int(rng.integers(1, 4)))
+        p = [precision.precision("sig", 3, 4), precision.precision("dec", 2, 4), precision.precision("exact")][case % 3]
+        answer = make_answer(target, p, widen=float(rng.choice([0.0, 1e-3])))
+        new, old = Distractors(answer), Distractors(answer)
+        for k in range(12):
+            kind = rng.integers(4)
+            if kind == 0:
+                value = target + rng.normal(0, 1e-4, shape)  # within the tolerance (or the fuzz)
+            elif kind == 1 and new.kept:
+                value = np.asarray(new.kept[int(rng.integers(len(new.kept)))].value) + rng.normal(0, 2e-3, shape)
+            elif kind == 2:
+                value = target.copy()
+                value.flat[int(rng.integers(value.size))] += rng.choice([-1, 1]) * rng.uniform(0.001, 1)
+            else:
+                value = target * rng.choice([-1.0, 0.5, 2.0]) + rng.normal(0, 0.05, shape)
+            outcomes = []
+            for found, add in ((new, Distractors.add), (old, _old_add)):
+                try:
+                    add(found, value, ids[k % len(ids)], strict=bool(k % 2))
+                    outcomes.append(None)
+                except common.Inseparable as exc:
+                    outcomes.append(exc.mistake)
+            assert outcomes[0] == outcomes[1], (case, k)
+        assert _record(new) == _record(old), case

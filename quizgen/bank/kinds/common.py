@@ -153,6 +153,9 @@ class Distractors:
         self._whole = p["rule"] == "exact" and _whole(self._target)
         # one number (the common case): plain floats, the same values as the arrays give, bit for bit
         self._scalar = self._target.ndim == 0
+        if self._target.size:  # the first entries, for add's quick test
+            self._t0, self._fuzz0, self._tol0 = (float(self._target.flat[0]), float(self._fuzz.flat[0]),
+                                                 float(np.asarray(self._tol).flat[0]))
         if self._scalar:
             self._t, self._tol, self._widen, self._fuzz = (float(self._target), float(self._tol), float(self._widen),
                                                            float(self._fuzz))
@@ -199,14 +202,29 @@ class Distractors:
         arr = clean(value)
         if arr.shape != self._shape or not np.isfinite(arr).all():
             return
-        off = np.abs(arr - self._target)
-        if (off <= self._fuzz).all():
-            return  # the mistake does not change this quantity
-        if (off <= self._tol).all():
-            if strict:
-                raise Inseparable(mistake_id)
-            return
-        self._keep(arr, self._mine_tol(arr), mistake_id, lambda value, tol, mine: _within(np.abs(arr - value), tol, mine))
+        # the first entry, in floats (the arrays' own subtraction), settles most wrong values: off
+        # by more than the fuzz and the tolerance there, no "every entry within" test can hold
+        x0 = float(arr.flat[0]) if arr.size else None
+        d0 = None if x0 is None else abs(x0 - self._t0)
+        if d0 is None or not (d0 > self._fuzz0 and d0 > self._tol0):
+            off = np.abs(arr - self._target)
+            if (off <= self._fuzz).all():
+                return  # the mistake does not change this quantity
+            if (off <= self._tol).all():
+                if strict:
+                    raise Inseparable(mistake_id)
+                return
+        mine = self._mine_tol(arr)
+        m0 = None if x0 is None else float(mine.flat[0])
+
+        def near(value, tol, mine):
+            if x0 is not None:  # within neither tolerance at the first entry: not near, no arrays made
+                d = abs(x0 - float(value.flat[0]))
+                if d > float(tol.flat[0]) and d > m0:
+                    return False
+            return _within(np.abs(arr - value), tol, mine)
+
+        self._keep(arr, mine, mistake_id, near)
 
     def _keep(self, arr, mine_tol, mistake_id: str, near) -> None:
         """Keep `arr` as a distractor, or name the mistake beside a kept one it is `near`."""
