@@ -172,10 +172,8 @@ def carried(net, target: str, digits: int) -> np.ndarray:
         records.append(LayerTape(A_prev=A, Z=Z, H=H))
         A = H[-1]
     loss = float(rules.r(objective(net, records[-1].A)))  # data loss plus any L2 penalty
-    parts = target.split(".")
-    layered = parts[0] == "layers"  # the pass stops at the target's layer and computes only what it reads
-    dX = backward(net, records, rules, stop=int(parts[1]) if layered else 0,
-                  need=parts[2] if layered else parts[0]) if target != "loss" else None
+    stop = int(target.split(".")[1]) if target.startswith("layers.") and target.split(".")[2][0] == "d" else 0
+    dX = backward(net, records, rules, stop=stop) if target != "loss" else None
     return np.asarray(Tape(network=net, layers=records, loss=loss, dX=dX).value_at(target), dtype=float)
 
 
