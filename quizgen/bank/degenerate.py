@@ -17,7 +17,9 @@ find_error offers no slip whose shown steps are all zero after the wrong one (`s
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -89,7 +91,7 @@ def check_forward(tape: Tape) -> None:
     why = net.loss.degenerate(tape.output, net.Y)
     if why:
         raise Degenerate(why, key="values")
-    if not np.isfinite(tape.loss):
+    if not math.isfinite(tape.loss):  # a float: no NumPy call for one number
         raise Degenerate("reject.loss_not_finite", key="values")
 
 
@@ -105,7 +107,7 @@ def check(tape: Tape) -> None:
     grad = UPDATES.get(quantity, quantity)
     if grad in GRADIENTS and l is not None and 1 <= l <= len(tape.layers):
         value = getattr(tape.layers[l - 1], grad)
-        if value is not None and np.all(np.abs(value) < ZERO):
+        if value is not None and (np.abs(value) < ZERO).all():  # .all(): no np.all wrapper
             raise Degenerate("reject.asked_gradient_zero", key="values")
 
 
@@ -113,7 +115,7 @@ def _dead(layer, t) -> bool:
     """Whether some activation of the layer has zero derivative at every unit and example."""
     inputs = [t.Z] + t.H[:-1]
     for act, z, a in zip(layer.activations, inputs, t.H):
-        if act.elementwise and not np.any(act.derivative(z, a)):
+        if act.elementwise and not act.derivative(z, a).any():  # .any(): no np.any wrapper
             return True
     return False
 
@@ -126,14 +128,22 @@ def _blind(tape: Tape) -> np.ndarray:
     """
     net = tape.network
     k, m = tape.output.shape
-    da = np.repeat(np.eye(k), m, axis=1)  # (k, k·m)
-    tiled = np.arange(k * m) % m  # column r·m + j reads example j
+    da, tiled = _seeds(k, m)
     for layer, t in zip(reversed(net.layers), reversed(tape.layers)):
         inputs = [t.Z] + t.H[:-1]
         for act, z, a in zip(reversed(layer.activations), reversed(inputs), reversed(t.H)):
             da = act.backward(z[:, tiled], a[:, tiled], da)  # (n_out, k·m)
         da = layer.W.T @ da  # (n_in, n_out)·(n_out, k·m) -> (n_in, k·m)
-    return np.all(np.abs(da) < 1e-12, axis=0).reshape(k, m).all(axis=0)
+    return (np.abs(da) < 1e-12).all(axis=0).reshape(k, m).all(axis=0)
+
+
+@lru_cache(maxsize=64)
+def _seeds(k: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """`_blind`'s seed (k, k·m) and its column -> example index, made once per shape (read-only)."""
+    da = np.repeat(np.eye(k), m, axis=1)  # (k, k·m)
+    tiled = np.arange(k * m) % m  # column r·m + j reads example j
+    da.flags.writeable = tiled.flags.writeable = False
+    return da, tiled
 
 
 def silent_after(steps: list, wrong: int) -> bool:

@@ -20,6 +20,7 @@ from quizgen.errors import BankError, FamilyExhausted
 from quizgen.messages import t
 
 MAX_DRAWS = 200
+_PLACEHOLDERS = tuple(sorted(PROMPT_NAMES))  # every placeholder a family may use, sorted once
 
 
 def variant(family: Family, index: int, bank_seed: int = 0) -> Question:
@@ -61,7 +62,7 @@ def draw(family: Family, index: int, bank_seed: int = 0) -> tuple[Question, Coun
         cause, count = reasons.most_common(1)[0]
         raise FamilyExhausted(t("reject.no_valid_variant", draws=MAX_DRAWS, cause=str(cause), count=count),
                               file=family.path, key=cause.key)
-    context = dict.fromkeys(sorted(PROMPT_NAMES), "")  # every placeholder a family may use
+    context = dict.fromkeys(_PLACEHOLDERS, "")  # every placeholder a family may use
     context.update(prompt_context(draft.context))
     own = pick(family, "prompt")  # the author's words, in the language in use when the family has them
     if own or not has_default(family.kind):  # the author's own words (or a toy kind's)

@@ -63,6 +63,7 @@ RULES: Registry[ActivationRule] = Registry("activation")
 register, unregister = RULES.register, RULES.unregister
 NAMES = RULES.names()  # live: a registered activation shows up here
 EXACT = RULES.names(lambda r: r.exact)
+_rule = RULES.lookup()  # RULES[name] without a Python call: the per-array methods below use it
 
 
 def _sigmoid(z: Array) -> Array:
@@ -218,20 +219,20 @@ class Activation:
 
     @property
     def rule(self) -> ActivationRule:
-        return RULES[self.name]
+        return _rule(self.name)
 
     @property
     def elementwise(self) -> bool:
-        return RULES[self.name].derivative is not None
+        return _rule(self.name).derivative is not None
 
     @property
     def exact(self) -> bool:
-        return RULES[self.name].exact
+        return _rule(self.name).exact
 
     @property
     def label(self) -> str:
         """The name as a problem file spells it."""
-        if self.param is None or self.param == RULES[self.name].param:
+        if self.param is None or self.param == _rule(self.name).param:
             return self.name
         text = f"{self.param:g}"
         if float(text) != self.param:  # :g keeps 6 digits; fall back to the exact repr
@@ -247,30 +248,30 @@ class Activation:
                                                     param=label[len(self.name) + 1:-1])
 
     def forward(self, z: Array) -> Array:
-        return RULES[self.name].forward(z, self.param)
+        return _rule(self.name).forward(z, self.param)
 
     def derivative(self, z: Array, a: Array) -> Array:
         """Elementwise f'(z); `a` is f(z), reused where the closed form needs it."""
-        rule = RULES[self.name]
+        rule = _rule(self.name)
         if rule.derivative is None:
             raise ValueError(f"{self.name} has no elementwise derivative; use backward()")
         return rule.derivative(z, a, self.param)
 
     def backward(self, z: Array, a: Array, da: Array) -> Array:
         """Vector-Jacobian product: dL/dz from dL/da."""
-        rule = RULES[self.name]
+        rule = _rule(self.name)
         if rule.vjp is not None:
             return rule.vjp(z, a, da, self.param)
         return da * rule.derivative(z, a, self.param)
 
     def slip(self, mistake_id: str, z: Array, a: Array, da: Array) -> Array | None:
         """The dz a student making `mistake_id` computes here, or None if it does not apply."""
-        wrong = RULES[self.name].slips.get(mistake_id)
+        wrong = _rule(self.name).slips.get(mistake_id)
         return None if wrong is None else wrong(z, a, da, self.param)
 
     def degenerate(self, z: Array, a: Array, layer: int):
         """Why (z, a) in `layer` makes a poor question (a kink hit exactly, saturation): a text, or None."""
-        check = RULES[self.name].degenerate
+        check = _rule(self.name).degenerate
         why = check(z, a) if check is not None else None
         if why is None:
             return None

@@ -69,7 +69,8 @@ def forward(net: Network) -> list[LayerTape]:
 
 
 def backward(net: Network, records: list[LayerTape], rules: Backward = CORRECT, stop: int = 0,
-             output_dA: np.ndarray | None = None, reference: Tape | None = None) -> np.ndarray | None:
+             output_dA: np.ndarray | None = None, reference: Tape | None = None,
+             need: str | None = None) -> np.ndarray | None:
     """Fill dA, dH, dZ, dW, db (and the SGD step) on `records`; return dX.
 
     `stop` > 0 ends the pass after layer index `stop` (0-based), leaving lower layers and dX
@@ -77,10 +78,13 @@ def backward(net: Network, records: list[LayerTape], rules: Backward = CORRECT, 
     output layer's dJ/dA already computed by `rules.output_gradient`. `reference`, a tape of the
     same forward records solved by the correct rules, lends its values wherever this pass
     computes the same thing from the same arrays (`Backward.alters`): a mistake made in one
-    layer recomputes only that layer and the ones below it.
+    layer recomputes only that layer and the ones below it. `need`, if given, is the one
+    quantity a caller reads (a name at layer index `stop`, or "dX"): the pass then computes
+    only the chain (dA, dH, dZ) down to it and that quantity, leaving dW, db and the SGD step
+    of every other layer empty (the same values where it does compute them).
     """
     last = len(net.layers) - 1
-    dA = output_dA
+    dA, dX = output_dA, None
     if (dA is None and reference is not None and reference.layers[-1].dA is not None
             and not rules.alters(net, last, "output_gradient")):
         if type(rules).output_gradient is not Backward.output_gradient:
@@ -104,22 +108,30 @@ def backward(net: Network, records: list[LayerTape], rules: Backward = CORRECT, 
                 z_in = t.H[k - 1] if k > 0 else t.Z
                 grad = rules.activation_backward(index, layer.activations[k], z_in, t.H[k], grad)
             t.dZ = grad
-        same_dW = same and not rules.alters(net, index, "weight_gradient") and not rules.alters(net, index, "weight_penalty")
-        t.dW = ref.dW if same_dW else _penalised(rules.weight_gradient(index, t.dZ, t.A_prev),
-                                                  rules.weight_penalty(net, index))
-        same_db = same and not rules.alters(net, index, "bias_gradient") and not rules.alters(net, index, "bias_penalty")
-        if layer.b is not None:
+        want_w, want_b = (True, True) if need is None else _WANTS.get(need, _NONE) if index == stop else _NONE
+        if want_w:
+            same_dW = same and not rules.alters(net, index, "weight_gradient") and not rules.alters(net, index, "weight_penalty")
+            t.dW = ref.dW if same_dW else _penalised(rules.weight_gradient(index, t.dZ, t.A_prev),
+                                                      rules.weight_penalty(net, index))
+            if net.learning_rate is not None:
+                t.W_new = ref.W_new if same_dW else layer.W - net.learning_rate * t.dW
+        if want_b and layer.b is not None:
+            same_db = same and not rules.alters(net, index, "bias_gradient") and not rules.alters(net, index, "bias_penalty")
             t.db = ref.db if same_db else _penalised(rules.bias_gradient(index, t.dZ), rules.bias_penalty(net, index))
-        if net.learning_rate is not None:
-            t.W_new = ref.W_new if same_dW else layer.W - net.learning_rate * t.dW
-            if layer.b is not None:
+            if net.learning_rate is not None:
                 t.b_new = ref.b_new if same_db else layer.b - net.learning_rate * t.db
-        if index > stop or stop == 0:
+        if index > stop or (stop == 0 and (need is None or need == "dX")):
             below = (reference.layers[index - 1].dA if index > 0 else reference.dX) if same else None
             if below is None or rules.alters(net, index, "propagate"):
                 below = rules.propagate(net, index, t.dZ)
             dA = below
-    return dA if stop == 0 else None
+            if index == 0:
+                dX = dA
+    return dX
+
+
+_NONE = (False, False)
+_WANTS = {"dW": (True, False), "W_new": (True, False), "db": (False, True), "b_new": (False, True)}  # (dW, db) by `need`
 
 
 def _penalised(gradient: np.ndarray, penalty: np.ndarray | None) -> np.ndarray:
@@ -149,14 +161,16 @@ def solve_forward(net: Network) -> Tape:
     return Tape(network=net, layers=records, loss=objective(net, records[-1].A))
 
 
-def solve_backward(forward_tape: Tape, rules: Backward = CORRECT, stop: int = 0, correct: bool = False) -> Tape:
+def solve_backward(forward_tape: Tape, rules: Backward = CORRECT, stop: int = 0, correct: bool = False,
+                   need: str | None = None) -> Tape:
     """The backward half of `solve`: a new tape sharing `forward_tape`'s forward records.
 
     `correct=True` promises `forward_tape` was solved by the correct rules (or holds its forward
     pass alone); its values are then reused wherever `rules` compute the same (see `backward`):
-    the same computation, done once per question instead of once per mistake. Does not set np.errstate (see `solve_forward`).
+    the same computation, done once per question instead of once per mistake. `need`: the one
+    quantity the caller reads (see `backward`). Does not set np.errstate (see `solve_forward`).
     """
     net = forward_tape.network
     records = [LayerTape(A_prev=r.A_prev, Z=r.Z, H=r.H) for r in forward_tape.layers]
-    dX = backward(net, records, rules, stop, reference=forward_tape if correct else None)
+    dX = backward(net, records, rules, stop, reference=forward_tape if correct else None, need=need)
     return Tape(network=net, layers=records, loss=forward_tape.loss, dX=dX)

@@ -57,10 +57,11 @@ class LossRule:
 RULES: Registry[LossRule] = Registry("loss")
 register, unregister = RULES.register, RULES.unregister
 NAMES = RULES.names()  # live: a registered loss shows up here
+_rule = RULES.lookup()  # RULES[name] without a Python call: the per-array methods below use it
 
 
 def _mse(a, y):
-    return np.mean((a - y) ** 2, axis=0)
+    return ((a - y) ** 2).mean(axis=0)  # .mean(): np.mean's own method, without its wrapper
 
 
 def _half_sse(a, y):
@@ -147,11 +148,11 @@ class Loss:
 
     @property
     def rule(self) -> LossRule:
-        return RULES[self.name]
+        return _rule(self.name)
 
     @property
     def exact(self) -> bool:
-        return RULES[self.name].exact
+        return _rule(self.name).exact
 
     def scale(self, m: int) -> float:
         """The factor the reduction applies to each example: 1/m for mean, 1 for sum."""
@@ -159,14 +160,14 @@ class Loss:
 
     def per_example(self, a: Array, y: Array) -> Array:
         """Loss of each example, shape (m,)."""
-        return RULES[self.name].per_example(a, y)
+        return _rule(self.name).per_example(a, y)
 
     def value(self, a: Array, y: Array) -> float:
         return float(self.per_example(a, y).sum() * self.scale(a.shape[1]))  # .sum(): no np.sum wrapper
 
     def local_gradient(self, a: Array, y: Array) -> Array:
         """d(per-example loss)/da, before the reduction's 1/m."""
-        return RULES[self.name].local_gradient(a, y)
+        return _rule(self.name).local_gradient(a, y)
 
     def gradient(self, a: Array, y: Array) -> Array:
         """dJ/dA, shape (k, m), including the reduction."""
@@ -174,26 +175,26 @@ class Loss:
 
     def label_problem(self, y: Array) -> str | None:
         """Why `y` cannot be this loss's labels (bce: outside [0, 1]), or None."""
-        check = RULES[self.name].labels
+        check = _rule(self.name).labels
         return None if check is None else check(y)
 
     def problem_with(self, a: Array, y: Array) -> str | None:
         """Why this loss cannot be evaluated at (a, y), or None if it can."""
-        check = RULES[self.name].problem
+        check = _rule(self.name).problem
         return None if check is None else check(a, y)
 
     def degenerate(self, out: Array, y: Array) -> str | None:
         """Why the network's output makes a poor question under this loss (log near 0), or None."""
-        check = RULES[self.name].degenerate
+        check = _rule(self.name).degenerate
         return None if check is None else check(out, y)
 
     def pairs_with(self, act) -> bool:
         """Whether `act` (an Activation or a name) at the output pairs with this loss: dZ = A − Y."""
-        return RULES[self.name].pairs_with == getattr(act, "name", act)
+        return _rule(self.name).pairs_with == getattr(act, "name", act)
 
     def slip(self, mistake_id: str, gradient: Array) -> Array | None:
         """The output gradient a student making `mistake_id` writes, or None if it does not apply."""
-        wrong = RULES[self.name].slips.get(mistake_id)
+        wrong = _rule(self.name).slips.get(mistake_id)
         return None if wrong is None else wrong(gradient)
 
 

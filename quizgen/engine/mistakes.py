@@ -74,14 +74,19 @@ class Mistake(_Worded):
         except ValueError as exc:  # shapes that do not multiply
             raise NotApplicable(f"{self.id}: {exc}") from None
 
-    def backward(self, tape: Tape, stop: int = 0, only: int | None = None) -> Tape:
-        """`solve` reusing `tape`, a correct tape, without setting np.errstate (the caller holds it)."""
-        net = tape.network
-        if not self.applies(net):
+    def backward(self, tape: Tape, stop: int = 0, only: int | None = None, need: str | None = None) -> Tape:
+        """`solve` reusing `tape`, a correct tape, without setting np.errstate (the caller holds it);
+        `need`: the one quantity the caller reads (see backprop.backward)."""
+        if not self.applies(tape.network):
             raise NotApplicable(self.id)
-        rules = self.rules() if only is None else in_one_layer(self.rules, only, len(net.layers) - 1)
+        return self.applied(tape, stop, only, need)
+
+    def applied(self, tape: Tape, stop: int = 0, only: int | None = None, need: str | None = None) -> Tape:
+        """`backward` for a caller that has checked `applies` itself (no exception per mistake
+        that does not apply, the common case)."""
+        rules = self.rules() if only is None else in_one_layer(self.rules, only, len(tape.network.layers) - 1)
         try:
-            return solve_backward(tape, rules, stop=stop, correct=True)
+            return solve_backward(tape, rules, stop=stop, correct=True, need=need)
         except ValueError as exc:  # shapes that do not multiply
             raise NotApplicable(f"{self.id}: {exc}") from None
 

@@ -37,7 +37,7 @@ class Draft:
 
 
 def is_exact(net: Network) -> bool:
-    return all(a.name in EXACT_ACTS for layer in net.layers for a in layer.activations)
+    return all(a.exact for layer in net.layers for a in layer.activations)  # its registry entry's, as EXACT_ACTS reads it
 
 
 def close(a, b, rtol: float, atol: float) -> bool:
@@ -52,7 +52,10 @@ def clean(value) -> np.ndarray:
     arr = np.asarray(value, dtype=float)
     if arr.size == 0:
         return arr + 0.0
-    return np.asarray(plain(arr.tolist()), dtype=float)
+    entries = arr.tolist()
+    cleaned = plain(entries)
+    # no residue (the common case): plain hands back the same list, whose floats are arr's own
+    return arr.copy() if cleaned is entries else np.asarray(cleaned, dtype=float)
 
 
 def make_answer(value, p: dict, widen=0.0) -> Answer:
@@ -64,7 +67,7 @@ def make_answer(value, p: dict, widen=0.0) -> Answer:
     tol = precision.tolerance(arr, p, widen)
     digits = (precision.EXACT_DECIMALS + 6 if p["rule"] == "exact"
               else precision.needed_sig(arr, p["digits"]) if p["rule"] == "dec" else p["digits"])
-    atol = float(np.max(tol)) if tol.size else 0.0
+    atol = float(tol.max()) if tol.size else 0.0  # .max(): np.max's own method, without its wrapper
     if arr.ndim == 0:
         return Answer("number", float(arr), fmt(arr, digits), fmt(arr, digits), 0.0, atol, [], p, float(tol))
     kind = "vector" if arr.ndim == 1 else "matrix"
@@ -82,12 +85,23 @@ def asked_precision(value, exact_arithmetic: bool, carry: int | None = precision
 
 def engine_distractors(tape: Tape, target: str, answer: Answer) -> "Distractors":
     """Every applicable mistake's backward pass, separated from the answer and merged where two
-    agree (Degenerate if one lies within the answer's tolerance)."""
-    stop = int(target.split(".")[1]) if target.startswith("layers.") else 0
+    agree (Degenerate if one lies within the answer's tolerance). `answer` is the correct
+    `tape`'s value at `target`, as make_answer states it."""
+    parts = target.split(".")
+    layered = parts[0] == "layers"
+    stop = int(parts[1]) if layered else 0
+    need = parts[2] if layered else parts[0]  # each pass computes only what the target reads
+    right = getattr(tape.layers[stop], need, None) if layered and 0 <= stop < len(tape.layers) else tape.dX
+    net = tape.network
     found = Distractors(answer)
     for mistake in mistakes.CATALOG.values():
-        try:  # NotApplicable where the mistake does not apply
-            value = mistake.backward(tape, stop=stop).value_at(target)
+        if not mistake.applies(net):
+            continue
+        try:
+            wrong = mistake.applied(tape, stop=stop, need=need)
+            if right is not None and (getattr(wrong.layers[stop], need, None) if layered else wrong.dX) is right:
+                continue  # the pass lent the correct array itself: the answer, which add() would drop
+            value = wrong.value_at(target)
         except (mistakes.NotApplicable, KeyError, IndexError, TypeError):
             continue
         found.add(value, mistake.id)
@@ -119,10 +133,14 @@ class Distractors:
     def __init__(self, answer: Answer):
         self.answer = answer
         self.kept: list[Distractor] = []
-        self._shape = np.shape(answer.value)
-        self._target = np.asarray(answer.value, dtype=float)
         p = answer.precision or {"rule": "exact", "digits": 0}
         self._p = p
+        value, tol = answer.value, answer.tol
+        if type(value) is float and type(tol) is float and math.isfinite(value) and math.isfinite(tol):
+            self._one_number(value, tol, p)  # one finite number, as make_answer states it
+            return
+        self._shape = np.shape(answer.value)
+        self._target = np.asarray(answer.value, dtype=float)
         self._tol = (np.asarray(answer.tol, dtype=float) if answer.tol is not None
                      else answer.atol + answer.rtol * np.abs(self._target))
         self._widen = np.maximum(self._tol - precision.tolerance(self._target, p), 0.0)
@@ -135,9 +153,24 @@ class Distractors:
         self._whole = p["rule"] == "exact" and _whole(self._target)
         # one number (the common case): plain floats, the same values as the arrays give, bit for bit
         self._scalar = self._target.ndim == 0
+        if self._target.size:  # the first entries, for add's quick test
+            self._t0, self._fuzz0, self._tol0 = (float(self._target.flat[0]), float(self._fuzz.flat[0]),
+                                                 float(np.asarray(self._tol).flat[0]))
         if self._scalar:
             self._t, self._tol, self._widen, self._fuzz = (float(self._target), float(self._tol), float(self._widen),
                                                            float(self._fuzz))
+
+    def _one_number(self, t: float, tol: float, p: dict) -> None:
+        """`__init__` for one number in plain floats, without making arrays first: the values the
+        array form gives, bit for bit (scalar_tolerance is tolerance's; a zero's sign reaches no
+        comparison differently)."""
+        self._shape, self._scalar, self._arrays = (), True, []
+        self._carry, self._covers = _CARRY, precision.covers(p, _CARRY)
+        self._target = self._t = t
+        self._tol = tol
+        self._widen = max(tol - precision.scalar_tolerance(t, p), 0.0)
+        self._fuzz = precision.FUZZ * max(1.0, abs(t))
+        self._whole = p["rule"] == "exact" and math.isfinite(t) and t.is_integer()
 
     def _mine_tol(self, arr):
         """A mistake is recognised as asked and at the CARRY figures a student writes it with."""
@@ -169,14 +202,29 @@ class Distractors:
         arr = clean(value)
         if arr.shape != self._shape or not np.isfinite(arr).all():
             return
-        off = np.abs(arr - self._target)
-        if (off <= self._fuzz).all():
-            return  # the mistake does not change this quantity
-        if (off <= self._tol).all():
-            if strict:
-                raise Inseparable(mistake_id)
-            return
-        self._keep(arr, self._mine_tol(arr), mistake_id, lambda value, tol, mine: _within(np.abs(arr - value), tol, mine))
+        # the first entry, in floats (the arrays' own subtraction), settles most wrong values: off
+        # by more than the fuzz and the tolerance there, no "every entry within" test can hold
+        x0 = float(arr.flat[0]) if arr.size else None
+        d0 = None if x0 is None else abs(x0 - self._t0)
+        if d0 is None or not (d0 > self._fuzz0 and d0 > self._tol0):
+            off = np.abs(arr - self._target)
+            if (off <= self._fuzz).all():
+                return  # the mistake does not change this quantity
+            if (off <= self._tol).all():
+                if strict:
+                    raise Inseparable(mistake_id)
+                return
+        mine = self._mine_tol(arr)
+        m0 = None if x0 is None else float(mine.flat[0])
+
+        def near(value, tol, mine):
+            if x0 is not None:  # within neither tolerance at the first entry: not near, no arrays made
+                d = abs(x0 - float(value.flat[0]))
+                if d > float(tol.flat[0]) and d > m0:
+                    return False
+            return _within(np.abs(arr - value), tol, mine)
+
+        self._keep(arr, mine, mistake_id, near)
 
     def _keep(self, arr, mine_tol, mistake_id: str, near) -> None:
         """Keep `arr` as a distractor, or name the mistake beside a kept one it is `near`."""
@@ -239,7 +287,7 @@ def approximations(tape: Tape, upto: int) -> list[Given]:
     net, out = tape.network, []
     for l in range(1, upto + 1):
         layer, t = net.layers[l - 1], tape.layers[l - 1]
-        if all(a.name in EXACT_ACTS for a in layer.activations):
+        if all(a.exact for a in layer.activations):  # its registry entry's, as EXACT_ACTS reads it
             continue
         value = round_sig(net.notation.orient(t.A), 4)
         out.append(Given(f"A{l}", sym("A", l), (np.asarray(value) + 0.0).tolist(), approx=True))
