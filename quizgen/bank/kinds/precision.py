@@ -155,9 +155,9 @@ class _Carried(Backward):
         return self.r(super().propagate(net, layer, dZ))
 
 
-def carried(net, target: str, digits: int) -> np.ndarray:
-    """The target as a student computes it carrying `digits` significant figures at every step."""
-    rules, records, A = _Carried(digits), [], net.X
+def _forward(net, rules: _Carried) -> list[LayerTape]:
+    """The forward pass with every Z and activation output rounded by `rules`."""
+    records, A = [], net.X
     for layer in net.layers:  # (n_out, n_in)·(n_in, m) -> (n_out, m)
         Z = rules.r(layer.W @ A + (layer.b[:, None] if layer.b is not None else 0.0))
         H, h = [], Z
@@ -166,15 +166,22 @@ def carried(net, target: str, digits: int) -> np.ndarray:
             H.append(h)
         records.append(LayerTape(A_prev=A, Z=Z, H=H))
         A = H[-1]
+    return records
+
+
+def carried(net, target: str, digits: int) -> np.ndarray:
+    """The target as a student computes it carrying `digits` significant figures at every step."""
+    rules = _Carried(digits)
+    records = _forward(net, rules)
     # only what the target reads is computed: the loss for "loss" alone, no backward pass for a
-    # forward quantity, and none below the asked layer for its gradients or its SGD step
+    # forward quantity, none below the asked layer, and of that layer only the quantity asked
     path = target.split(".")
     loss = float(rules.r(objective(net, records[-1].A))) if target == "loss" else None  # data loss plus any L2 penalty
     dX = None
     if path[0] == "dX":
-        dX = backward(net, records, rules)
+        dX = backward(net, records, rules, need="dX")
     elif path[0] == "layers" and path[2] not in _FORWARD:
-        dX = backward(net, records, rules, stop=int(path[1]))
+        dX = backward(net, records, rules, stop=int(path[1]), need=path[2])
     return np.asarray(Tape(network=net, layers=records, loss=loss, dX=dX).value_at(target), dtype=float)
 
 
@@ -192,15 +199,8 @@ def carried_tape(net, digits: int, gradients: bool = True) -> Tape:
     """`carried`'s pass in full, for a kind that reads several targets of one network (every
     W_new and the loss): the same operations, each made once instead of once per target
     (`gradients=False`: the forward pass and loss alone)."""
-    rules, records, A = _Carried(digits), [], net.X
-    for layer in net.layers:  # (n_out, n_in)·(n_in, m) -> (n_out, m)
-        Z = rules.r(layer.W @ A + (layer.b[:, None] if layer.b is not None else 0.0))
-        H, h = [], Z
-        for act in layer.activations:
-            h = rules.r(act.forward(h))
-            H.append(h)
-        records.append(LayerTape(A_prev=A, Z=Z, H=H))
-        A = H[-1]
+    rules = _Carried(digits)
+    records = _forward(net, rules)
     loss = float(rules.r(objective(net, records[-1].A)))  # data loss plus any L2 penalty
     dX = backward(net, records, rules) if gradients else None
     return Tape(network=net, layers=records, loss=loss, dX=dX)
