@@ -2,14 +2,14 @@
 
 Runs `quizgen build` on the shipped bank in a subprocess (interpreter start-up, loading, every
 page and the folder swap included) with enough variants for each `--questions` (default 1,000,
-then 10,000), into a temporary folder, with Python's bytecode cache on as an installed quizgen
-has it, after one untimed warm-up run that writes the cache (benchmarks/measure.py). For each
-size it prints wall-clock questions/s, user+sys CPU seconds per 1,000 questions
-over every process (the figure other load on the machine skews least), the peak resident memory
-of the largest process (and summed over all of them) and the load average. --profile runs it
-in one process under cProfile and prints the top functions instead; --phases runs it in one
-process, phase by phase, and prints the CPU seconds per 1,000 questions of each: generating,
-rendering and writing the question pages, the collection pages.
+then 10,000), into a temporary folder (inside `--dir` if given), with Python's bytecode cache on
+as an installed quizgen has it, after one untimed warm-up run that writes the cache
+(benchmarks/measure.py). For each size it prints wall-clock questions/s, user+sys CPU seconds per
+1,000 questions over every process (the figure other load on the machine skews least), the peak
+resident memory of the largest process (and summed over all of them) and the load average.
+--profile runs it in one process under cProfile and prints the top functions instead; --phases
+runs it in one process, phase by phase, and prints the CPU seconds per 1,000 questions of each:
+generating, rendering and writing the question pages, the collection pages.
 """
 
 from __future__ import annotations
@@ -38,12 +38,14 @@ def main() -> None:
                         help="at least this many, one run per size (default: 1000 10000; --phases, --profile: the first)")
     parser.add_argument("--variants", type=int, help="variants per family (default: from --questions)")
     parser.add_argument("--jobs", type=int, help="worker processes (default: the command's own default)")
+    parser.add_argument("--dir", help="folder to build in (default: the system's temporary folder); e.g. /dev/shm"
+                        " to leave out the file system's cost of creating a file per page")
     parser.add_argument("--profile", action="store_true", help="one process under cProfile; print the hot spots")
     parser.add_argument("--phases", action="store_true", help="one process; CPU of each phase per 1,000 questions")
     args = parser.parse_args()
     families = len(load_bank(args.bank))
     variants = args.variants or math.ceil(min(args.questions) / families)
-    with tempfile.TemporaryDirectory(prefix="quizgen-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="quizgen-bench-", dir=args.dir) as tmp:
         out = Path(tmp) / "site"
         if args.phases:
             phases(args.bank, out, variants)
