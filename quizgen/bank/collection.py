@@ -124,7 +124,10 @@ def _pool_class():
 
     class Pool(multiprocessing.pool.Pool):
         def _get_sentinels(self):
-            return [self._change_notifier._reader]
+            notifier = getattr(self, "_change_notifier", None)  # a private name: if a Python renames it,
+            if notifier is None:  # the stock behaviour (spin included) is kept rather than broken
+                return super()._get_sentinels()
+            return [notifier._reader]
 
     return Pool
 
