@@ -98,6 +98,8 @@ def _map_variants(families, variants, bank_seed, job, progress, method, jobs, me
                 progress(1)
         return out
     ctx = multiprocessing.get_context(method)
+    if method == "fork":
+        import numpy.random  # noqa: F401  (numpy loads it at the first draw: ~15 ms, once here, not per worker)
     out = []
     # fork hands the arguments over in memory; spawn pickles them once per worker, not per task.
     with _pool_class()(n, initializer=_start, initargs=(families, job, bank_seed), context=ctx) as pool:

@@ -14,7 +14,9 @@ from quizgen.writers import Context, FileWriter, register
 
 
 # One encoder for every question: json.dumps with these options would build a new one per call.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# A record is a tree (to_dict builds fresh dicts and lists, never a cycle), so the encoder skips
+# its cycle check: a marker per dict and list was ~15% of encoding; the text is the same.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
 class JsonWriter(FileWriter):

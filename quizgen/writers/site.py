@@ -180,11 +180,15 @@ def write(questions: list[Question], out: str | Path, options: dict | None = Non
 
 
 def warm_up(lang: str = "en") -> None:
-    """Compile the templates and load the messages once, before worker processes fork."""
+    """Compile the templates and load the messages once, before worker processes fork; and
+    convert a first formula and Markdown text, so latex2mathml and python-markdown (~50 ms of
+    imports and set-up, which the collection pages need here anyway) are loaded once, not again
+    in every forked worker."""
     site_env.environment().get_template("question.html")
     site_env.macros()
     _header("question", "../", lang)
     script_messages(lang)
+    site_views.md("$x$", inline=True, bare=True)
 
 
 def warm_collection(lang: str = "en") -> None:

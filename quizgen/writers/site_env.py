@@ -14,8 +14,10 @@ from quizgen.resources import templates_root
 _JSON_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
-# json.dumps with these options, made once (json.dumps builds an encoder per call)
-_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False)
+# json.dumps with these options, made once (json.dumps builds an encoder per call); the data is
+# always a fresh tree (grading, the practice pool), so no cycle check: same text, ~10% less work
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False,
+                         check_circular=False)
 
 
 def json_script(data) -> Markup:

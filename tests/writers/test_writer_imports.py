@@ -32,3 +32,12 @@ def test_listing_writers_loads_no_page_renderer():
             f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "", f"listing the writers imported {loaded}"
+
+
+def test_site_warm_up_loads_the_converters_before_workers_fork():
+    """Guards site.warm_up: latex2mathml and python-markdown (~50 ms) load in the parent, once,
+    so no forked worker imports them again at its first formula."""
+    code = ("import sys\nfrom quizgen.writers import site\nsite.warm_up('en')\n"
+            "print(all(m in sys.modules for m in ('latex2mathml.converter', 'markdown')))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "True"
