@@ -25,10 +25,17 @@ def parse_target(target: str) -> tuple[int, str]:
     return int(parts[1]), parts[2]
 
 
-def rerun(tape: Tape, start: str, value) -> Tape:
+def rerun(tape: Tape, start: str, value, target: str | None = None) -> Tape:
     """A new tape: `value` (in the problem's orientation) as the quantity `start` names, and the
-    correct backward rules applied from there down to dX. Quantities above `start` are left empty."""
+    correct backward rules applied from there down to dX. Quantities above `start` are left empty.
+
+    `target` ("layers.i.q"), if given, is the one quantity the caller reads: the pass then stops at
+    layer i and makes there only the chain (dA, dH, dZ) and q, leaving the rest empty (the values it
+    does make are the same, bit for bit)."""
     index, name = parse_target(start)
+    low, only = 0, None
+    if target is not None and target.startswith("layers."):
+        low, only = int(target.split(".")[1]), target.split(".")[2]
     if name not in STARTS:
         raise ValueError(f"a re-run starts at a dA or dZ, not {name!r}")
     net = tape.network
@@ -36,7 +43,7 @@ def rerun(tape: Tape, start: str, value) -> Tape:
     records = [LayerTape(A_prev=r.A_prev, Z=r.Z, H=r.H) for r in tape.layers]
     dA = v
     with np.errstate(all="ignore"):
-        for i in reversed(range(index + 1)):
+        for i in reversed(range(low, index + 1)):
             layer, t = net.layers[i], records[i]
             if i == index and name == "dZ":
                 t.dZ = v
@@ -47,16 +54,21 @@ def rerun(tape: Tape, start: str, value) -> Tape:
                     z_in = t.H[k - 1] if k > 0 else t.Z
                     grad = CORRECT.activation_backward(i, layer.activations[k], z_in, t.H[k], grad)  # (n_out, m)
                 t.dZ = grad
-            t.dW = CORRECT.weight_gradient(i, t.dZ, t.A_prev)  # (n_out, n_in)
-            if layer.b is not None:
+            last = only is not None and i == low
+            if only is None or (last and only == "dW"):
+                t.dW = CORRECT.weight_gradient(i, t.dZ, t.A_prev)  # (n_out, n_in)
+            if layer.b is not None and (only is None or (last and only == "db")):
                 t.db = CORRECT.bias_gradient(i, t.dZ)  # (n_out,)
-            dA = CORRECT.propagate(net, i, t.dZ)  # (n_in, m)
+            if not last:
+                dA = CORRECT.propagate(net, i, t.dZ)  # (n_in, m)
+    if only is not None:
+        dA = None
     return Tape(network=net, layers=records, loss=tape.loss, dX=dA)
 
 
 def carried(tape: Tape, start: str, value, target: str) -> np.ndarray:
     """The value of `target` that follows from `value` at `start` by correct steps (problem orientation)."""
-    return np.asarray(rerun(tape, start, value).value_at(target), dtype=float) + 0.0
+    return np.asarray(rerun(tape, start, value, target).value_at(target), dtype=float) + 0.0
 
 
 def linear_map(tape: Tape, start: str, target: str) -> np.ndarray:

@@ -54,3 +54,22 @@ def test_linear_map_is_the_rerun_for_any_value():
 def test_rerun_starts_only_at_da_or_dz():
     with pytest.raises(ValueError):
         carry.rerun(solved_draw("sigmoid-delta-chain", 0), "layers.1.dW", np.zeros((1, 2)))
+
+
+@pytest.mark.parametrize("family", ["exam-relu-softmax-parts", "sigmoid-delta-chain", "deep-relu-three-layer-dw1"])
+def test_rerun_to_one_target_gives_that_value_bit_for_bit(family):
+    """Guards carried()'s short pass (rerun with target=): the value it reads equals the full re-run's exactly."""
+    tape = solved_draw(family, 3)
+    rng = np.random.default_rng(1)
+    layers = len(tape.network.layers)
+    for i in range(layers):
+        for start in (f"layers.{i}.dA", f"layers.{i}.dZ"):
+            value = rng.normal(size=np.shape(tape.value_at(start)))
+            full = carry.rerun(tape, start, value)
+            for j in range(i + 1):
+                for name in ("dZ", "dW", "db", "dA"):
+                    target = f"layers.{j}.{name}"
+                    if getattr(full.layers[j], name) is None:
+                        continue
+                    short = carry.rerun(tape, start, value, target).value_at(target)
+                    assert np.array_equal(short, full.value_at(target)), target

@@ -106,15 +106,17 @@ def _slip_value(layer: str, ask: str, case: dict, slip: str):
         if ask in ("z", "z_entry"):
             z = conv1d.forward(x, w, b, s, slip)[0]
             return z if entry is None else z[entry]
-        dx, dw, db = conv1d.backward(case["dz"], x, w, s, slip, z=case["z"])
-        return {"dw": dw[0, 0] if w.shape[1] == 1 else dw[0], "db": db[0], "dx": dx[0] if x.shape[0] == 1 else dx}[ask]
+        dx, dw, db = conv1d.backward(case["dz"], x, w, s, slip, z=case["z"], need=ask)
+        if ask == "dw":
+            return dw[0, 0] if w.shape[1] == 1 else dw[0]
+        return db[0] if ask == "db" else (dx[0] if x.shape[0] == 1 else dx)
     if layer == "pool":
         if ask in ("p", "p_entry"):
             p = maxpool.forward(x, case["k"], s, case["dims"], slip=slip)[0]
             return p if entry is None else p[entry]
         return maxpool.backward(case["dz"], x, case["k"], s, case["dims"], slip=slip)[0]
-    tape = conv_chain.run(x, w, b, s, case["pool_k"], case["pool_s"], case["dz"], slip)
-    return {"dw": tape["dw"][0, 0], "db": tape["db"][0], "dx": tape["dx"][0]}[ask]
+    tape = conv_chain.run(x, w, b, s, case["pool_k"], case["pool_s"], case["dz"], slip, z=case["z"], need=ask)
+    return tape["dw"][0, 0] if ask == "dw" else tape[ask][0]
 
 
 def _draw(family: Family, rng: np.random.Generator) -> dict:
@@ -286,7 +288,7 @@ def _pool(family: Family, rng, case: dict, ask: str):
 
 def _chain(family: Family, rng, case: dict, ask: str):
     x, w, b, s, pk, ps = case["x"], case["w"], case["b"], case["s"], case["pool_k"], case["pool_s"]
-    z = conv1d.forward(x, w, b, s)
+    z = case["z"] = conv1d.forward(x, w, b, s)  # the slips' passes reuse it (no slip changes it)
     if np.any(z == 0):
         raise Degenerate("reject.relu_kink", key="conv")
     a = np.maximum(z, 0.0)
@@ -300,7 +302,7 @@ def _chain(family: Family, rng, case: dict, ask: str):
     dp = _upstream(rng, family, p.shape)
     case["dz"] = dp
     case["given"] = [Given("dp", f"{D}p", dp.tolist())]
-    tape = conv_chain.run(x, w, b, s, pk, ps, dp)
+    tape = conv_chain.run(x, w, b, s, pk, ps, dp, z=z)
     dz = tape["dz"]
     last = {"dw": lambda: steps_of.conv_dw(x, dz, s, tape["dw"]), "db": lambda: steps_of.conv_db(dz, tape["db"]),
             "dx": lambda: steps_of.conv_dx(w, dz, s, tape["dx"])}[ask]

@@ -134,7 +134,7 @@ def build(family: Family, rng: np.random.Generator, backward: bool) -> Draft:
         if wrong_rules is None:
             continue
         try:
-            wrong = shown(evaluate(wrong_rules, values, ask)[ask], notation)
+            wrong = shown(evaluate(wrong_rules, values, ask, reuse=(rules, tape))[ask], notation)
         except (ValueError, KeyError, ZeroDivisionError):  # the mistake's shapes do not fit this draw
             continue
         found.add(wrong, mistake, strict=mistake not in layer.soft)

@@ -27,6 +27,7 @@ set. `evaluate` runs a rule set, optionally carrying each result at a few signif
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Callable, Mapping, Protocol
 
 import numpy as np
@@ -61,7 +62,7 @@ class Rule:
     why: str
     aside: bool = False
 
-    @property
+    @cached_property  # read on every evaluation of a rule set: worked out once per rule
     def uses(self) -> tuple[str, ...]:
         return tuple(p[1:] for p in self.parts if p.startswith("@"))
 
@@ -101,11 +102,24 @@ def needed(rules: Mapping[str, Rule], asked: str) -> list[str]:
 
 
 def evaluate(rules: Mapping[str, Rule], values: Mapping[str, Any], asked: str,
-             carry: Callable[[Array], Array] | None = None) -> dict[str, Any]:
-    """`values` plus every quantity `asked` needs, in order (each passed through `carry` if given)."""
+             carry: Callable[[Array], Array] | None = None,
+             reuse: tuple[Mapping[str, Rule], Mapping[str, Any]] | None = None) -> dict[str, Any]:
+    """`values` plus every quantity `asked` needs, in order (each passed through `carry` if given).
+
+    `reuse` = (rules, their evaluate() result) of the same `values` without carry: a quantity whose
+    rule is the very same object there and none of whose inputs changed is taken from it, not
+    recomputed (a mistaken rule set differs in one or two rules). `asked` itself is always computed.
+    """
     out = dict(values)
+    changed: set[str] = set()
     for name in needed(rules, asked):
-        result = np.asarray(rules[name].value(out), dtype=float)
+        rule = rules[name]
+        if (reuse is not None and name != asked and reuse[0].get(name) is rule and name in reuse[1]
+                and changed.isdisjoint(rule.uses)):
+            out[name] = reuse[1][name]
+            continue
+        changed.add(name)
+        result = np.asarray(rule.value(out), dtype=float)
         out[name] = carry(result) if carry else result
     return out
 

@@ -13,6 +13,7 @@ along the last axis, w (c_out, c_in, k), b (c_out,), z (c_out, n_out) or (c_out,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 
 import numpy as np
@@ -49,9 +50,18 @@ def _batched(x: np.ndarray) -> np.ndarray:
     return x if x.ndim == 3 else x[..., None]
 
 
+@lru_cache(maxsize=256)
+def _window_index(k: int, n_out: int, step: int) -> np.ndarray:
+    """Positions i·step + j of every window (n_out, k), made once per size (read-only: shared)."""
+    index = (np.arange(n_out) * step)[:, None] + np.arange(k)
+    index.flags.writeable = False
+    return index
+
+
 def _windows(x3: np.ndarray, k: int, n_out: int, step: int) -> np.ndarray:
     """Window i holds x[:, i·step : i·step + k]: (c_in, n, m) -> (c_in, n_out, k, m)."""
-    return np.stack([x3[:, i * step:i * step + k, :] for i in range(n_out)], axis=1)
+    # one gather instead of stacking n_out slices: the same values in the same C-contiguous layout
+    return x3.take(_window_index(k, n_out, step), axis=1)
 
 
 def forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, stride: int = 1, slip: str | None = None) -> np.ndarray:
@@ -69,26 +79,34 @@ def forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, stride: int = 1,
 
 
 def backward(dz: np.ndarray, x: np.ndarray, w: np.ndarray, stride: int = 1, slip: str | None = None,
-             z: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(dx, dw, db) from the upstream dz = ∂J/∂z; `z` (the forward output) only for the slip that uses it."""
+             z: np.ndarray | None = None, need: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(dx, dw, db) from the upstream dz = ∂J/∂z; `z` (the forward output) only for the slip that uses it.
+
+    need="dx", "dw" or "db" computes that one alone (the other two come back None): a slip's value
+    asks for one gradient."""
     x3, dz3, w = _batched(x), _batched(dz), np.asarray(w, dtype=float)
     k, n_out = w.shape[-1], dz3.shape[1]
     step = 1 if slip == "conv_stride_ignored" else stride
-    windows = _windows(x3, k, n_out, step)  # (c_in, n_out, k, m)
-    dw = np.einsum("oim,cijm->ocj", dz3, windows)  # (c_out, c_in, k)
-    if slip == "conv_dw_flipped":
-        dw = dw[..., ::-1]
-    elif slip == "conv_dw_uses_output":  # the output z where the input x belongs (terms past z's end dropped)
-        z3 = _batched(z)
-        dw = np.zeros_like(w)
-        for o, c, j, i in np.ndindex(w.shape[0], w.shape[1], k, n_out):
-            if i * stride + j < n_out:
-                dw[o, c, j] += float(dz3[o, i] @ z3[o, i * stride + j])
-    db = dz3.sum(axis=(1, 2))  # (c_out,)
-    if slip == "conv_db_mean":
-        db = dz3.mean(axis=(1, 2))
-    elif slip == "conv_db_one_position":
-        db = dz3[:, 0, :].sum(axis=1)
+    dw = db = dx3 = None
+    if need in (None, "dw"):
+        windows = _windows(x3, k, n_out, step)  # (c_in, n_out, k, m)
+        dw = np.einsum("oim,cijm->ocj", dz3, windows)  # (c_out, c_in, k)
+        if slip == "conv_dw_flipped":
+            dw = dw[..., ::-1]
+        elif slip == "conv_dw_uses_output":  # the output z where the input x belongs (terms past z's end dropped)
+            z3 = _batched(z)
+            dw = np.zeros_like(w)
+            for o, c, j, i in np.ndindex(w.shape[0], w.shape[1], k, n_out):
+                if i * stride + j < n_out:
+                    dw[o, c, j] += float(dz3[o, i] @ z3[o, i * stride + j])
+    if need in (None, "db"):
+        db = dz3.sum(axis=(1, 2))  # (c_out,)
+        if slip == "conv_db_mean":
+            db = dz3.mean(axis=(1, 2))
+        elif slip == "conv_db_one_position":
+            db = dz3[:, 0, :].sum(axis=1)
+    if need not in (None, "dx"):
+        return None, dw, db
     kernel = w[..., ::-1] if slip == "conv_dx_not_flipped" else w
     dx3 = np.zeros_like(x3)
     for i in range(n_out):  # dx[:, i·s + j] += Σ_o dz[o, i]·w[o, :, j]: the kernel scattered back

@@ -13,6 +13,7 @@ each channel (and example) alone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 
 import numpy as np
@@ -29,34 +30,40 @@ def out_length(n: int, k: int, stride: int) -> int:
     return (n - k) // stride + 1 if k <= n else 0
 
 
-def _starts(shape: tuple[int, ...], k: int, stride: int, step: int) -> list[tuple[tuple[int, ...], tuple[slice, ...]]]:
-    """Each output index with the slices of its window over the pooled axes."""
+@lru_cache(maxsize=512)
+def _starts(shape: tuple[int, ...], k: int, stride: int, step: int) -> tuple[tuple[tuple[int, ...], tuple[slice, ...]], ...]:
+    """Each output index with the slices of its window over the pooled axes (made once per size)."""
     counts = [out_length(n, k, stride) for n in shape]
-    return [(idx, tuple(slice(i * step, i * step + k) for i in idx)) for idx in np.ndindex(*counts)]
+    return tuple((idx, tuple(slice(i * step, i * step + k) for i in idx)) for idx in np.ndindex(*counts))
 
 
 def _argmax(window: np.ndarray) -> tuple[int, ...]:
     """The first maximum's index inside a window (row-major)."""
+    if window.ndim == 1:  # a 1-D window's index is the argmax itself (unravel_index costs more than the pooling)
+        return (int(window.argmax()),)
     return np.unravel_index(int(np.argmax(window)), window.shape)
 
 
 def ties(x: np.ndarray, k: int, stride: int, dims: int = 1) -> bool:
     """Whether some window holds its maximum twice (its gradient's route would be a convention)."""
     x = np.asarray(x, dtype=float)
-    lead = x.shape[:1] + x.shape[1 + dims:]  # channel (and example) axes
-    for c in np.ndindex(*lead):
-        plane = x[c[:1] + (slice(None),) * dims + c[1:]]
+    for sel in _planes(x, dims):  # each channel (and example)
+        plane = x[sel]
         for _, window in _starts(plane.shape, k, stride, stride):
             if np.count_nonzero(plane[window] == plane[window].max()) > 1:
                 return True
     return False
 
 
-def _planes(x: np.ndarray, dims: int):
-    """(index prefix, pooled plane) for each channel (and example)."""
-    lead = x.shape[:1] + x.shape[1 + dims:]
-    for c in np.ndindex(*lead):
-        yield c[:1] + (slice(None),) * dims + c[1:]
+def _planes(x: np.ndarray, dims: int) -> tuple[tuple, ...]:
+    """The index of each channel's (and example's) pooled plane."""
+    return _plane_index(x.shape, dims)
+
+
+@lru_cache(maxsize=256)
+def _plane_index(shape: tuple[int, ...], dims: int) -> tuple[tuple, ...]:
+    lead = shape[:1] + shape[1 + dims:]
+    return tuple(c[:1] + (slice(None),) * dims + c[1:] for c in np.ndindex(*lead))
 
 
 def forward(x: np.ndarray, k: int, stride: int, dims: int = 1, slip: str | None = None) -> np.ndarray:
@@ -65,7 +72,7 @@ def forward(x: np.ndarray, k: int, stride: int, dims: int = 1, slip: str | None 
     step = 1 if slip == "pool_stride_ignored" else stride
     counts = [out_length(n, k, stride) for n in x.shape[1:1 + dims]]
     p = np.zeros(x.shape[:1] + tuple(counts) + x.shape[1 + dims:])
-    reduce = np.mean if slip == "pool_average_forward" else np.max
+    reduce = np.mean if slip == "pool_average_forward" else np.ndarray.max  # the method: np.max's wrappers cost more
     for sel in _planes(x, dims):
         plane, out = x[sel], p[sel[:1] + (slice(None),) * dims + sel[1 + dims:]]
         for idx, window in _starts(plane.shape, k, stride, step):

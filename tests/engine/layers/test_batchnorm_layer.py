@@ -104,3 +104,25 @@ def test_eps_mistakes_need_an_eps():
     assert np.allclose(asked("bn_eps_forgotten", "std", eps=0.25), [1.0])
     assert np.allclose(evaluate(BN.rules({}), {**HAND, "eps": 0.25}, "std")["std"], [np.sqrt(1.25)])
     assert np.allclose(asked("bn_divide_by_variance", "xhat", eps=0.25), [[-0.8, -0.8, 0.8, 0.8]])
+
+
+@pytest.mark.parametrize("mistake", sorted(BN.mistakes))
+@pytest.mark.parametrize("quantity", ["y", "dA_prev", "dgamma", "dbeta"])
+def test_a_mistake_reusing_the_right_evaluation_gives_the_same_bits(mistake, quantity):
+    """Guards evaluate(reuse=...) (layer_tape's mistakes): taking unchanged quantities from the right
+    tape gives exactly what evaluating the mistaken rules from scratch gives."""
+    rng = np.random.default_rng(7)
+    values = {"x": rng.normal(size=(3, 4)), "gamma": rng.normal(size=3), "beta": rng.normal(size=3), "eps": 0.01,
+              "dy": rng.normal(size=(3, 4)), "m": 4.0}
+    rules, wrong = BN.rules({}), BN.mistaken(mistake, {})
+    if wrong is None or quantity not in wrong:
+        return
+    right = evaluate(rules, values, quantity)
+    try:
+        alone = evaluate(wrong, values, quantity)
+    except ValueError:  # the mistake's shapes do not fit: so with reuse
+        with pytest.raises(ValueError):
+            evaluate(wrong, values, quantity, reuse=(rules, right))
+        return
+    reused = evaluate(wrong, values, quantity, reuse=(rules, right))
+    assert np.array_equal(alone[quantity], reused[quantity]) and alone.keys() == reused.keys()

@@ -136,3 +136,40 @@ def test_the_registered_type_has_stride_one():
 def test_without_a_bias_no_db(bias):
     tape = run(Conv1D(), X, {"w": W, "b": B if bias else None}, DZ)
     assert ("db" in tape) is bias
+
+
+@settings(max_examples=40, deadline=None)
+@given(cases(), st.sampled_from([None] + list(conv1d.MISTAKES)))
+def test_backward_for_one_gradient_is_the_full_pass_bit_for_bit(case, slip):
+    """Guards backward(need=...) (a slip's value asks one gradient): the same bits as the whole pass."""
+    x, w, b, stride = case
+    z = forward(x, w, b, stride)
+    dz = np.random.default_rng(2).normal(size=z.shape)
+    full = backward(dz, x, w, stride, slip, z=z)
+    for i, need in enumerate(("dx", "dw", "db")):
+        alone = backward(dz, x, w, stride, slip, z=z, need=need)
+        assert np.array_equal(alone[i], full[i]) and all(alone[j] is None for j in range(3) if j != i)
+
+
+def test_windows_are_the_stacked_slices():
+    """Guards _windows' single gather: the values and C-contiguous layout np.stack of the slices gave."""
+    x3 = np.arange(2 * 9 * 3, dtype=float).reshape(2, 9, 3)
+    for k, step in ((1, 1), (2, 1), (3, 2), (4, 3)):
+        n_out = out_length(9, k, step)
+        stacked = np.stack([x3[:, i * step:i * step + k, :] for i in range(n_out)], axis=1)
+        got = conv1d._windows(x3, k, n_out, step)
+        assert np.array_equal(got, stacked) and got.strides == stacked.strides
+
+
+@pytest.mark.parametrize("slip", [None, "conv_relu_not_gated", "pool_grad_averaged", "pool_grad_to_all",
+                                  "conv_dw_flipped", "conv_db_one_position", "conv_dx_not_flipped"])
+def test_chain_for_one_gradient_is_the_whole_tape_bit_for_bit(slip):
+    """Guards conv_chain.run(z=..., need=...) (conv_pool's slips): the asked gradient's bits are the whole tape's."""
+    from quizgen.engine.layers import conv_chain
+    rng = np.random.default_rng(4)
+    x, w, b = rng.normal(size=(1, 8)), rng.normal(size=(1, 1, 3)), rng.normal(size=1)
+    z = forward(x, w, b, 1)
+    dp = rng.normal(size=(1, 3))
+    full = conv_chain.run(x, w, b, 1, 2, 2, dp, slip)
+    for need in ("dw", "db", "dx"):
+        assert np.array_equal(conv_chain.run(x, w, b, 1, 2, 2, dp, slip, z=z, need=need)[need], full[need])
