@@ -35,13 +35,25 @@ class Structure:
 
 def draw_structure(family: Family, rng: np.random.Generator) -> Structure:
     """The structure of one draw, from the family's ranges (a range of one value draws nothing)."""
-    sizes = [int(rng.integers(family.inputs[0], family.inputs[1] + 1))]
-    sizes += [int(rng.integers(lo, hi + 1)) for lo, hi in family.hidden]
-    sizes.append(int(rng.integers(family.outputs[0], family.outputs[1] + 1)))
-    m = int(rng.integers(family.batch[0], family.batch[1] + 1))
-    chains = tuple(choices[int(rng.integers(len(choices)))] for choices in family.activations)
-    loss = family.losses[int(rng.integers(len(family.losses)))]
+    sizes = [_between(rng, *family.inputs)]
+    sizes += [_between(rng, lo, hi) for lo, hi in family.hidden]
+    sizes.append(_between(rng, *family.outputs))
+    m = _between(rng, *family.batch)
+    chains = tuple(_one_of(rng, choices) for choices in family.activations)
+    loss = _one_of(rng, family.losses)
     return Structure(tuple(sizes), m, chains, loss)
+
+
+# Most families fix most of these; NumPy draws nothing for a range of one value (it returns it
+# without touching the stream), so skipping the call for one leaves every later draw the same.
+def _between(rng: np.random.Generator, lo: int, hi: int) -> int:
+    """A uniform whole number in [lo, hi]."""
+    return int(lo) if lo == hi else int(rng.integers(lo, hi + 1))
+
+
+def _one_of(rng: np.random.Generator, options):
+    """A uniform choice among `options`."""
+    return options[0] if len(options) == 1 else options[int(rng.integers(len(options)))]
 
 
 @lru_cache(maxsize=1024)

@@ -42,7 +42,8 @@ def shown(x: float) -> str:
     if text is None:
         if len(_SHOWN) >= _SHOWN_MAX:
             _SHOWN.clear()
-        text = _SHOWN[x] = _fmt(float(x), 4, True)
+        # _SHOWN missed, so _fmt's own cache almost surely does too: call the function beneath it
+        text = _SHOWN[x] = _fmt.__wrapped__(float(x), 4, True)
     return text
 
 

@@ -127,3 +127,22 @@ def test_round_sig_of_an_array_skips_only_the_zeros_it_does_not_have():
                 a.flat[0] = rng.choice([np.nan, np.inf, -0.0, 5e-324])
             for digits in (2, 3, 4):
                 assert precision.round_sig(a, digits).tobytes() == _round_sig_array_before(a, digits).tobytes(), a
+
+
+def _half_masked(arr, digits):
+    """The sig rule's half unit as written before its all-positive fast path (both masks)."""
+    positive = arr > 0
+    exponent = np.floor(np.log10(np.where(positive, arr, 1.0)))
+    return np.where(positive, 0.5 * 10.0 ** (exponent - float(digits - 1)), 0.0)
+
+
+def test_half_unit_of_positive_magnitudes_skips_the_masks_bit_for_bit():
+    # guards precision._half's unmasked path: the same bits as the masked form, and a 0, NaN or
+    # inf entry still takes (or matches) the masked one
+    for value in _values():
+        magnitude = np.abs(np.asarray(value, dtype=float))
+        for digits in (2, 3, 4):
+            got = precision._half(magnitude, "sig", digits)
+            want = _half_masked(magnitude, digits)
+            assert np.shape(got) == np.shape(want)
+            assert np.asarray(got).tobytes() == np.asarray(want).tobytes()

@@ -15,7 +15,7 @@ from quizgen.engine import activations, mistakes
 from quizgen.engine.network import Network, Notation
 from quizgen.engine.tape import Tape
 from quizgen.messages.text import key_or_words, text
-from quizgen.render.numbers import fmt, plain
+from quizgen.render.numbers import fmt, fmt_floats, plain
 
 EXACT_ACTS = activations.EXACT  # live: each activation's registry entry says whether it is exact
 DISPLAY_FLOOR = 5e-4  # an asked value smaller than this underflows the 4-digit display
@@ -69,11 +69,15 @@ def make_answer(value, p: dict, widen=0.0) -> Answer:
               else precision.needed_sig(arr, p["digits"]) if p["rule"] == "dec" else p["digits"])
     atol = float(tol.max()) if tol.size else 0.0  # .max(): np.max's own method, without its wrapper
     if arr.ndim == 0:
-        return Answer("number", float(arr), fmt(arr, digits), fmt(arr, digits), 0.0, atol, [], p, float(tol))
+        x = float(arr)
+        shown = fmt(x, digits)  # one text for both fields: fmt of the same float
+        return Answer("number", x, shown, shown, 0.0, atol, [], p, float(tol))
     kind = "vector" if arr.ndim == 1 else "matrix"
-    display = ("[" + ", ".join(fmt(v, digits) for v in arr) + "]" if arr.ndim == 1
-               else "[" + ", ".join("[" + ", ".join(fmt(v, digits) for v in row) + "]" for row in arr) + "]")
-    return Answer(kind, arr.tolist(), display, num_tex(arr, digits), 0.0, atol, list(arr.shape), p, tol.tolist())
+    # the entries as Python floats, converted once: fmt_floats writes each as fmt does
+    entries = arr.tolist()
+    display = ("[" + ", ".join(fmt_floats(entries, digits)) + "]" if arr.ndim == 1
+               else "[" + ", ".join(["[" + ", ".join(fmt_floats(row, digits)) + "]" for row in entries]) + "]")
+    return Answer(kind, entries, display, num_tex(arr, digits), 0.0, atol, list(arr.shape), p, tol.tolist())
 
 
 def asked_precision(value, exact_arithmetic: bool, carry: int | None = precision.CARRY) -> dict:
