@@ -8,7 +8,7 @@ from functools import lru_cache
 import numpy as np
 
 from quizgen.engine import activations, losses
-from quizgen.render.numbers import _SHOWN, fmt, fmt_floats, shown
+from quizgen.render.numbers import fmt, fmt_floats, shown
 
 # Every activation's and loss's notation lives in its registry entry; these read it live.
 ACT_TEX = activations.RULES.facet("tex")
@@ -53,11 +53,10 @@ def plain_tex(value) -> str:
     """num_tex of a plain value (a float, a list, a list of rows, as `.tolist()` gives them)."""
     if not isinstance(value, list):
         return shown(value)
-    get = _SHOWN.get  # the memo itself, read inline: no call per number it already holds
     if value and isinstance(value[0], list):
-        body = r" \\ ".join([" & ".join([get(x) or shown(x) for x in row]) for row in value])
+        body = r" \\ ".join([" & ".join(fmt_floats(row)) for row in value])
     else:  # a vector is a column
-        body = r" \\ ".join([get(x) or shown(x) for x in value])
+        body = r" \\ ".join(fmt_floats(value))
     return r"\begin{bmatrix}" + body + r"\end{bmatrix}"
 
 

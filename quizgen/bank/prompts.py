@@ -20,15 +20,12 @@ from functools import lru_cache
 from quizgen.messages import catalog, languages, t
 from quizgen.messages.text import PLACEHOLDER, is_text, template, text
 
-_KINDS: list = []  # the registry itself (one dict, registered into in place), once it is read
-
-
+@lru_cache(maxsize=1)
 def _registry() -> dict:
-    if not _KINDS:
-        from quizgen.bank.kinds import KINDS  # the kind modules import this one: read the registry late
+    """The kind registry itself (one dict, registered into in place), looked up once."""
+    from quizgen.bank.kinds import KINDS  # the kind modules import this one: read the registry late
 
-        _KINDS.append(KINDS)
-    return _KINDS[0]
+    return KINDS
 
 
 def default_kinds() -> tuple[str, ...]:
