@@ -129,4 +129,4 @@ def export_json(families: list[Family], variants: int, bank_seed: int = 0, jobs:
     """The `quizgen export --format json` document as text."""
     from quizgen.writers import get
 
-    return document(get("json"), families, variants, bank_seed, jobs=jobs)
+    return document(get("json"), families, variants, bank_seed, jobs=jobs).decode("utf-8")

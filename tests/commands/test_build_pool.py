@@ -54,6 +54,6 @@ def test_spawned_workers_export_the_same_bytes(two_workers):
     families = load_bank(MINIMAL)
     variants = -(-collection.PARALLEL_FROM // len(families))
     job = _Render(get("json"), context(get("json"), variants))
-    pooled = "".join(collection.map_variants(families, variants, 3, job, method="spawn"))
-    single = "".join(job(f, i, 3) for f in families for i in range(variants))
+    pooled = b"".join(collection.map_variants(families, variants, 3, job, method="spawn"))
+    single = b"".join(job(f, i, 3) for f in families for i in range(variants))
     assert pooled == single
