@@ -1,0 +1,96 @@
+"""Regression guards for the kinds' shared passes, wave 3 (issue 15, speed): a multipart draw
+makes each re-run and each short mistake pass once and reads every part's value off it. Output
+stays byte-identical only while each read gives the bits the pass per value gave."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from quizgen.bank.kinds.multipart import Passes
+from quizgen.bank.load import load_bank
+from quizgen.bank.sample import Degenerate, draw_network, solved
+from quizgen.engine import carry, mistakes
+
+BANK = load_bank("question_bank")
+NETWORKS = [f for f in BANK if f.kind in ("multipart", "gradient_matrix", "find_error")]
+
+
+def tapes(family, count: int = 3):
+    rng = np.random.default_rng(33)
+    out = []
+    with np.errstate(all="ignore"):
+        while len(out) < count:
+            try:
+                out.append(solved(draw_network(family, rng)))
+            except Degenerate:
+                continue
+    return out
+
+
+def bits(x) -> bytes:
+    return np.asarray(x, dtype=float).tobytes()
+
+
+def below(net, index: int) -> list[str]:
+    """Every whole-layer target a part at layer index `index` may be followed by."""
+    out = []
+    for i in range(index, -1, -1):
+        out += [f"layers.{i}.{q}" for q in ("dA", "dZ", "dW")]
+        if net.layers[i].b is not None:
+            out.append(f"layers.{i}.db")
+    return out
+
+
+@pytest.mark.parametrize("family", NETWORKS, ids=lambda f: f.id)
+def test_linear_map_off_shared_unit_reruns_is_carry_linear_map(family):
+    """Guards Passes.linear_map: one whole re-run per unit vector, read at every later target."""
+    with np.errstate(all="ignore"):
+        for tape in tapes(family):
+            passes = Passes(tape)
+            for i in range(len(tape.network.layers)):
+                for start in (f"layers.{i}.dA", f"layers.{i}.dZ"):
+                    if getattr(tape.layers[i], start[-2:]) is None:
+                        continue  # a pass `solved` stopped above this layer
+                    after = below(tape.network, i)
+                    for target in after[after.index(start) + 1:]:  # what a re-run from `start` makes
+                        want = carry.linear_map(tape, start, target)
+                        got = passes.linear_map(start, target)
+                        assert got.shape == want.shape and bits(got) == bits(want), (start, target)
+
+
+@pytest.mark.parametrize("family", NETWORKS, ids=lambda f: f.id)
+def test_rerun_of_a_wrong_dz_is_carry_carried_at_every_target(family):
+    """Guards Passes.rerun_of: one whole re-run per (mistake, start) gives carry.carried's bits."""
+    with np.errstate(all="ignore"):
+        for tape in tapes(family):
+            passes = Passes(tape)
+            for mid in mistakes.CATALOG:
+                whole = passes.mistake(mid)
+                for i in range(len(tape.network.layers)):
+                    shared = f"layers.{i}.dZ"
+                    try:
+                        wrong = whole.value_at(shared)
+                    except (AttributeError, KeyError, IndexError, TypeError):
+                        continue
+                    for target in below(tape.network, i)[2:]:  # below its dA and dZ
+                        want = carry.carried(tape, shared, wrong, target)
+                        assert bits(passes.rerun_of(mid, shared, wrong, target)) == bits(want), (mid, target)
+
+
+@pytest.mark.parametrize("family", NETWORKS, ids=lambda f: f.id)
+def test_short_pass_made_once_is_the_pass_made_per_part(family):
+    """Guards Passes.short: the kept pass of a mistake stopped at a layer is the one a part made."""
+    with np.errstate(all="ignore"):
+        for tape in tapes(family, 2):
+            passes = Passes(tape)
+            for mistake in mistakes.CATALOG.values():
+                for stop in range(len(tape.network.layers)):
+                    try:
+                        want = mistake.backward(tape, stop=stop)
+                    except (mistakes.NotApplicable, KeyError, IndexError, TypeError):
+                        assert passes.short(mistake, stop) is None
+                        continue
+                    got = passes.short(mistake, stop)
+                    for target in [t for t in below(tape.network, stop) if t.startswith(f"layers.{stop}.")]:
+                        assert bits(got.value_at(target)) == bits(want.value_at(target)), (mistake.id, target)
