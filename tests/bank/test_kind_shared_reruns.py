@@ -7,9 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from quizgen.bank.kinds.multipart import Passes
+from quizgen.bank.kinds.multipart import OnceWriter, Passes
 from quizgen.bank.load import load_bank
 from quizgen.bank.sample import Degenerate, draw_network, solved
+from quizgen.bank.steps import StepWriter
 from quizgen.engine import carry, mistakes
 
 BANK = load_bank("question_bank")
@@ -94,3 +95,17 @@ def test_short_pass_made_once_is_the_pass_made_per_part(family):
                     got = passes.short(mistake, stop)
                     for target in [t for t in below(tape.network, stop) if t.startswith(f"layers.{stop}.")]:
                         assert bits(got.value_at(target)) == bits(want.value_at(target)), (mistake.id, target)
+
+
+@pytest.mark.parametrize("family", NETWORKS, ids=lambda f: f.id)
+def test_once_writer_writes_every_backward_to_as_the_step_writer_does(family):
+    """Guards multipart.OnceWriter: steps kept from an earlier part's walk are the ones a fresh
+    walk writes, for every quantity in any order."""
+    with np.errstate(all="ignore"):
+        for tape in tapes(family, 2):
+            once, fresh = OnceWriter(tape), StepWriter(tape)
+            asks = [(l, q) for l in range(len(tape.network.layers), 0, -1) for q in ("dA", "dZ", "dW", "db")
+                    if q != "db" or tape.network.layers[l - 1].b is not None]
+            for l, q in asks + asks[::-1]:
+                got, want = once.backward_to(l, q), fresh.backward_to(l, q)
+                assert [repr(s) for s in got] == [repr(s) for s in want], (l, q)

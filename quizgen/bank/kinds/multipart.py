@@ -11,6 +11,8 @@ record says how this one follows from it (`Part.carry`, graded by quizgen/ecf.py
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from quizgen.bank.kinds import precision
@@ -206,6 +208,39 @@ class Passes:
         return found
 
 
+class OnceWriter(StepWriter):
+    """A StepWriter that writes each backward step once per draw: every part's backward_to walks
+    down from the output, so the parts share the steps above their quantities (build keeps each
+    step once anyway; a step is a function of the tape and its arguments alone)."""
+
+    def __init__(self, tape):
+        super().__init__(tape)
+        self._memo: dict = {}
+
+    def _once(self, key: tuple, make):
+        if key not in self._memo:  # speed: was once per part that walks past it
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def output_steps(self):
+        return list(self._once(("output",), super().output_steps))  # a copy: backward_to appends to it
+
+    def loss_gradient_step(self):
+        return self._once(("loss_gradient",), super().loss_gradient_step)
+
+    def activation_steps(self, l: int, chain: list[int]):
+        return list(self._once(("activation", l, tuple(chain)), partial(super().activation_steps, l, chain)))
+
+    def propagate_step(self, l: int):
+        return self._once(("propagate", l), partial(super().propagate_step, l))
+
+    def weight_step(self, l: int):
+        return self._once(("weight", l), partial(super().weight_step, l))
+
+    def bias_step(self, l: int):
+        return self._once(("bias", l), partial(super().bias_step, l))
+
+
 def _part(family, net, passes: Passes, spec: dict, name: str) -> Part:
     quantity, l = spec["quantity"], spec.get("layer", len(net.layers))
     target = f"layers.{l - 1}.{quantity}"
@@ -265,7 +300,7 @@ def build(family, rng: np.random.Generator) -> Draft:
         want, widen = _widen(later)
         later.carry = [c for c in (_carry(passes, earlier, later, want, widen) for earlier in parts[:k]) if c]
 
-    writer = StepWriter(tape)
+    writer = OnceWriter(tape)
     steps, shown = with_role("forward", writer.forward()), set()
     for spec in family.parts:
         for s in with_role("backward", writer.backward_to(spec.get("layer", len(net.layers)), spec["quantity"])):
