@@ -4,14 +4,18 @@ stays byte-identical only while each read gives the bits the pass per value gave
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
+from quizgen.bank.kinds.gradient_check import probe_of
 from quizgen.bank.kinds.multipart import OnceWriter, Passes
 from quizgen.bank.load import load_bank
 from quizgen.bank.sample import Degenerate, draw_network, solved
 from quizgen.bank.steps import StepWriter
 from quizgen.engine import carry, mistakes
+from quizgen.engine.gradcheck import network_loss
 
 BANK = load_bank("question_bank")
 NETWORKS = [f for f in BANK if f.kind in ("multipart", "gradient_matrix", "find_error")]
@@ -109,3 +113,21 @@ def test_once_writer_writes_every_backward_to_as_the_step_writer_does(family):
             for l, q in asks + asks[::-1]:
                 got, want = once.backward_to(l, q), fresh.backward_to(l, q)
                 assert [repr(s) for s in got] == [repr(s) for s in want], (l, q)
+
+
+@pytest.mark.parametrize("family", [f for f in BANK if f.kind in ("gradient_check", "gradient_matrix")],
+                         ids=lambda f: f.id)
+def test_probe_of_nudges_as_a_deep_copy_does(family):
+    """Guards gradient_check.probe_of (one copied array instead of copy.deepcopy of the network):
+    every nudged loss has the deep copy's bits, and the network itself is left alone."""
+    for tape in tapes(family, 2):
+        net = tape.network
+        before = bits(net.layers[0].W)
+        for r, c in np.ndindex(net.layers[0].W.shape):
+            deep, probe = copy.deepcopy(net), probe_of(net)
+            assert probe.layers[0].W.strides == deep.layers[0].W.strides
+            for eps in (0.01, -0.02):
+                deep.layers[0].W[r, c] += eps
+                probe.layers[0].W[r, c] += eps
+                assert bits(network_loss(probe)) == bits(network_loss(deep))
+        assert bits(net.layers[0].W) == before
