@@ -131,3 +131,15 @@ def test_probe_of_nudges_as_a_deep_copy_does(family):
                 probe.layers[0].W[r, c] += eps
                 assert bits(network_loss(probe)) == bits(network_loss(deep))
         assert bits(net.layers[0].W) == before
+
+
+def test_value_step_of_an_array_is_the_record_num_tex_wrote():
+    """Guards values.value_step's array path (its entries converted once, shown by plain_tex)."""
+    from quizgen.bank.kinds import values
+
+    for x in ([0.25, -0.0, 1 / 3], [[1.5, -2.0], [1e-7, 12345.678]], np.array([[-0.0], [0.125]]),
+              np.asarray(0.5), np.asarray(-0.0), [2, 3], np.float32(0.1), [[]]):
+        step = values.value_step("t", "s", [{"tex": "a ="}, {"num": x}], x, "e")
+        arr = np.asarray(x, dtype=float) + 0.0
+        assert step.result_display == values.num_tex(arr)
+        assert repr(step.result) == repr(arr.tolist() if arr.ndim else float(arr)) and step.shape == list(arr.shape)
