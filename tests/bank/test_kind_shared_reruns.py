@@ -143,3 +143,12 @@ def test_value_step_of_an_array_is_the_record_num_tex_wrote():
         arr = np.asarray(x, dtype=float) + 0.0
         assert step.result_display == values.num_tex(arr)
         assert repr(step.result) == repr(arr.tolist() if arr.ndim else float(arr)) and step.shape == list(arr.shape)
+
+
+def test_renamed_symbols_memo_is_renamed():
+    """Guards training_iteration._renamed_symbols (renamed() kept per formula)."""
+    from quizgen.bank.kinds import training_iteration as ti
+
+    for tex in (r"Z^{[1]} = W^{[1]} X + b^{[1]}", r"J = \frac{1}{m}\sum_{i=1}^{m} \ell_i", r"A^{[2]} = \sigma(Z^{[2]})",
+                r"H^{[1]}_{2} = \tanh(H^{[1]}_{1})", "J =", "", r"\left("):
+        assert ti._renamed_symbols(tex) == ti.renamed(tex) == ti._renamed_symbols(tex)
