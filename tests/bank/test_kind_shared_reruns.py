@@ -152,3 +152,22 @@ def test_renamed_symbols_memo_is_renamed():
     for tex in (r"Z^{[1]} = W^{[1]} X + b^{[1]}", r"J = \frac{1}{m}\sum_{i=1}^{m} \ell_i", r"A^{[2]} = \sigma(Z^{[2]})",
                 r"H^{[1]}_{2} = \tanh(H^{[1]}_{1})", "J =", "", r"\left("):
         assert ti._renamed_symbols(tex) == ti.renamed(tex) == ti._renamed_symbols(tex)
+
+
+def test_find_error_right_near_is_close():
+    """Guards find_error.Right.near (close's bound on the right result made once per draw)."""
+    from quizgen.bank.kinds.common import close
+    from quizgen.bank.kinds.find_error import ATOL, RTOL, Right
+
+    rng = np.random.default_rng(5)
+    values = [0.0, -0.0, 1.0, -2.5, 1e-3, 0.0105, 3, float("nan"), float("inf"), [0.5, -1.0], [[0.25, 0.0]], [[1.0]], []]
+    for _ in range(200):
+        base = rng.normal(size=int(rng.integers(1, 4)))
+        values.append(base.tolist())
+        values.append((base * (1 + rng.choice([0.0, 0.005, 0.011, -0.02]))).tolist())
+        values.append(float(base[0]))
+        values.append(float(base[0]) + float(rng.choice([0.0, 9e-4, 1.1e-3, 0.02])))
+    for right in values[:60]:
+        r = Right(right)
+        for wrong in values:
+            assert r.near(wrong) == close(wrong, right, RTOL, ATOL), (wrong, right)
