@@ -171,3 +171,16 @@ def test_find_error_right_near_is_close():
         r = Right(right)
         for wrong in values:
             assert r.near(wrong) == close(wrong, right, RTOL, ATOL), (wrong, right)
+
+
+@pytest.mark.parametrize("family", [f for f in BANK if f.kind == "find_error"], ids=lambda f: f.id)
+def test_find_error_skips_only_slips_no_option_can_carry(family):
+    """Guards find_error.carried_by: a slip left out is one that fits no step among the options."""
+    from quizgen.bank.kinds import find_error
+
+    for tape in tapes(family):
+        right = StepWriter(tape).backward_to(family.layer, family.quantity)
+        kept = find_error.carried_by(right)
+        for mistake in mistakes.CATALOG.values():
+            fits = any(find_error.fits(mistake.id, s.title) for s in right[:len(find_error.LABELS)])
+            assert (mistake.id in kept) == fits, mistake.id

@@ -37,6 +37,12 @@ def fits(mistake_id: str, title) -> bool:
     return is_text(title) and mistake_id in STEP_MISTAKES.get(title.get("key"), ())
 
 
+def carried_by(steps: list) -> set:
+    """The slips some step among the options (the first len(LABELS) steps) can carry: a slip is
+    offered only where its first wrong step fits it, so no other slip can be."""
+    return {mid for s in steps[:len(LABELS)] if is_text(s.title) for mid in STEP_MISTAKES.get(s.title.get("key"), ())}
+
+
 # The rules a slip may change in the layer it is made in (engine/backprop.py Backward.alters).
 LAYER_RULES = ("activation_backward", "weight_gradient", "weight_penalty", "bias_gradient", "bias_penalty", "propagate")
 
@@ -78,7 +84,8 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     l, quantity = family.layer, family.quantity
     right_steps = StepWriter(tape).backward_to(l, quantity)
     rights = [Right(s.result) for s in right_steps]
-    candidates = [m for m in mistakes.CATALOG.values() if m.applies(net)]
+    showable = carried_by(right_steps)  # any other slip is never offered: its passes are not made
+    candidates = [m for m in mistakes.CATALOG.values() if m.id in showable and m.applies(net)]
     # (mistake, layer index): the mistake is made in one layer only, so exactly one step is wrong.
     # Every such slip whose first wrong step is a step that could carry it, grouped by that step.
     # Each candidate's results alone are compared (nothing typeset); the chosen one is written in full.
