@@ -172,7 +172,7 @@ class Passes:
         """mistake.backward(tape, stop=stop), made once per (mistake, stop) and read by every part
         at that layer (None where it fails too)."""
         key = (mistake.id, stop)
-        if key not in self._short:
+        if key not in self._short:  # speed: was made again by every part at that layer
             try:
                 self._short[key] = mistake.backward(self.tape, stop=stop)
             except (mistakes.NotApplicable, KeyError, IndexError, TypeError):
