@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from quizgen.bank.kinds.base import Kind, register, with_role
-from quizgen.bank.kinds.common import Draft, base_context, close, network_given
+from quizgen.bank.kinds.common import Draft, base_context, network_given
 from quizgen.bank.kinds.formula_choice import LABELS, choice_space
 from quizgen.bank.latex import sym
 from quizgen.bank.prompts import DEFAULTS
@@ -37,6 +37,12 @@ def fits(mistake_id: str, title) -> bool:
     return is_text(title) and mistake_id in STEP_MISTAKES.get(title.get("key"), ())
 
 
+def carried_by(steps: list) -> set:
+    """The slips some step among the options (the first len(LABELS) steps) can carry: a slip is
+    offered only where its first wrong step fits it, so no other slip can be."""
+    return {mid for s in steps[:len(LABELS)] if is_text(s.title) for mid in STEP_MISTAKES.get(s.title.get("key"), ())}
+
+
 # The rules a slip may change in the layer it is made in (engine/backprop.py Backward.alters).
 LAYER_RULES = ("activation_backward", "weight_gradient", "weight_penalty", "bias_gradient", "bias_penalty", "propagate")
 
@@ -50,12 +56,36 @@ def can_show(mistake, net, only: int) -> bool:
     return any(rules.alters(net, only, rule) for rule in LAYER_RULES)
 
 
+RTOL, ATOL = 1e-2, 1e-3  # a wrong step's result within this of the right one's is the same step
+
+
+class Right:
+    """A right step's result with what common.close(wrong, it, RTOL, ATOL) compares a wrong
+    result against, worked out once per draw (close made them again for every candidate slip)."""
+
+    def __init__(self, result):
+        self.result = result
+        self.scalar = isinstance(result, (float, int))
+        self.bound = ATOL + RTOL * abs(result) if self.scalar else None
+        self.array = np.asarray(result, dtype=float)
+        self.bounds = ATOL + RTOL * np.abs(self.array)  # close's own arithmetic on the same array
+
+    def near(self, wrong) -> bool:
+        """common.close(wrong, self.result, RTOL, ATOL), the same comparisons on the same values."""
+        if self.scalar and isinstance(wrong, (float, int)):
+            return abs(wrong - self.result) <= self.bound
+        a = np.asarray(wrong, dtype=float)
+        return a.shape == self.array.shape and bool((np.abs(a - self.array) <= self.bounds).all())
+
+
 def build(family: Family, rng: np.random.Generator) -> Draft:
     net = draw_network(family, rng)
     tape = solved(net)
     l, quantity = family.layer, family.quantity
     right_steps = StepWriter(tape).backward_to(l, quantity)
-    candidates = [m for m in mistakes.CATALOG.values() if m.applies(net)]
+    rights = [Right(s.result) for s in right_steps]
+    showable = carried_by(right_steps)  # any other slip is never offered: its passes are not made
+    candidates = [m for m in mistakes.CATALOG.values() if m.id in showable and m.applies(net)]
     # (mistake, layer index): the mistake is made in one layer only, so exactly one step is wrong.
     # Every such slip whose first wrong step is a step that could carry it, grouped by that step.
     # Each candidate's results alone are compared (nothing typeset); the chosen one is written in full.
@@ -74,8 +104,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
                 continue
             if len(wrong_steps) != len(right_steps):
                 continue
-            diverge = next((i for i, (a, b) in enumerate(zip(right_steps, wrong_steps))
-                            if not close(b.result, a.result, 1e-2, 1e-3)), None)
+            diverge = next((i for i, (a, b) in enumerate(zip(rights, wrong_steps)) if not a.near(b.result)), None)
             if (diverge is not None and diverge < len(LABELS) and fits(mistake.id, right_steps[diverge].title)
                     and np.all(np.isfinite(np.asarray(wrong_steps[-1].result, dtype=float)))
                     and not silent_after(wrong_steps, diverge)):  # a slip whose steps after it all show 0

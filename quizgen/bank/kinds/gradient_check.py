@@ -4,7 +4,7 @@ or a catalogued mistake's, or the verdict that error gives under thresholds the 
 
 from __future__ import annotations
 
-import copy
+from dataclasses import replace
 
 import numpy as np
 
@@ -17,7 +17,7 @@ from quizgen.bank.prompts import DEFAULTS
 from quizgen.bank.sample import Degenerate, draw_network, solved
 from quizgen.bank.spec import Family
 from quizgen.engine.gradcheck import network_loss
-from quizgen.engine.network import Notation
+from quizgen.engine.network import Network, Notation
 from quizgen.messages.text import text
 from quizgen.render.numbers import exact_digits, fmt, round_sig
 
@@ -37,6 +37,14 @@ def loss_digits(j_plus: float, j_minus: float, eps: float, estimate: float) -> i
     return 9
 
 
+def probe_of(net: Network) -> Network:
+    """A network to nudge W1 of: `net` with its own copy of that one array (copy.deepcopy(net)
+    copied every array and activation for one entry; the copy keeps W1's memory order, as
+    deepcopy does, so the nudged passes give deepcopy's bits)."""
+    first = net.layers[0]
+    return replace(net, layers=[replace(first, W=first.W.copy(order="K")), *net.layers[1:]])
+
+
 def build(family: Family, rng: np.random.Generator) -> Draft:
     if family.table.get("ask", "estimate") != "estimate":
         from quizgen.bank.kinds.relative_error import build_relative
@@ -50,7 +58,7 @@ def build(family: Family, rng: np.random.Generator) -> Draft:
     analytic = float(tape.layers[0].dW[r, c])
     if abs(analytic) < 0.05:
         raise Degenerate("reject.checked_gradient_small", key="values")
-    probe = copy.deepcopy(net)
+    probe = probe_of(net)
     probe.layers[0].W[r, c] += eps
     j_plus = network_loss(probe)
     probe.layers[0].W[r, c] -= 2 * eps

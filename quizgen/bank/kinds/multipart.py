@@ -11,6 +11,8 @@ record says how this one follows from it (`Part.carry`, graded by quizgen/ecf.py
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from quizgen.bank.kinds import precision
@@ -100,6 +102,10 @@ class Passes:
         self.wrong: dict = {}  # mistake id -> its whole backward pass, or None where it cannot be made
         self._carried: dict = {}  # digits -> the carried tape
         self._matched: dict = {}  # earlier part's name -> wrong_dz of it
+        self._applies: dict = {}  # mistake id -> whether it applies to the network
+        self._reruns: dict = {}  # (mistake id, start) -> the whole correct re-run from its wrong value there
+        self._units: dict = {}  # start -> the whole re-run from each unit vector there (linear_map's columns)
+        self._short: dict = {}  # (mistake id, stop) -> its pass stopped at that layer index, or None
 
     def mistake(self, mid: str):
         """The mistake's whole backward pass (None where it is not applicable or fails)."""
@@ -116,10 +122,34 @@ class Passes:
             self._carried[digits] = precision.carried_tape(self.tape.network, digits)
         return np.asarray(self._carried[digits].value_at(target), dtype=float)
 
+    def rerun_of(self, mid: str, start: str, wrong, target: str) -> np.ndarray:
+        """carry.carried(tape, start, wrong, target) for `wrong`, mistake `mid`'s value at `start`:
+        one whole re-run per (mistake, start), read at every part's target (a re-run stopped at a
+        target makes the same values, bit for bit; carry.rerun's docstring)."""
+        key = (mid, start)
+        if key not in self._reruns:  # speed: was one re-run per (distractor, later part)
+            self._reruns[key] = carry.rerun(self.tape, start, wrong)
+        return np.asarray(self._reruns[key].value_at(target), dtype=float) + 0.0
+
+    def linear_map(self, start: str, target: str) -> np.ndarray:
+        """carry.linear_map(tape, start, target), its columns read off one whole re-run per unit
+        vector at `start`, made once and shared by every later part (the same bits)."""
+        if start not in self._units:  # speed: was one re-run per unit vector per later part
+            shape = np.shape(self.tape.value_at(start))
+            size = int(np.prod(shape))
+            runs = []
+            for j in range(size):
+                unit = np.zeros(size)
+                unit[j] = 1.0
+                runs.append(carry.rerun(self.tape, start, unit.reshape(shape)))
+            self._units[start] = runs
+        columns = [(np.asarray(run.value_at(target), dtype=float) + 0.0).ravel() for run in self._units[start]]
+        return np.stack(columns, axis=1)
+
     def wrong_dz(self, earlier: Part, shared: str) -> list:
-        """(distractor, wrong dZ) for each distractor of `earlier` that some mistake's wrong dZ at
-        `shared` gives when carried down correctly (the first such mistake): the same for every
-        later part, so found once per earlier part."""
+        """(distractor, mistake id, wrong dZ) for each distractor of `earlier` that some mistake's
+        wrong dZ at `shared` gives when carried down correctly (the first such mistake): the same
+        for every later part, so found once per earlier part."""
         if earlier.name not in self._matched:
             found = []
             for d in earlier.distractors:
@@ -130,26 +160,85 @@ class Passes:
                         wrong = self.mistake(mid).value_at(shared)
                     except (AttributeError, KeyError, IndexError, TypeError):
                         continue
-                    mine = carry.carried(self.tape, shared, wrong, earlier.target)
+                    mine = self.rerun_of(mid, shared, wrong, earlier.target)
                     if mine.shape != np.shape(d.value) or not (np.abs(mine - d.value) <= np.asarray(d.tol)).all():
                         continue  # this mistake's earlier value is not the wrong dZ carried down correctly
-                    found.append((d, wrong))
+                    found.append((d, mid, wrong))
                     break
             self._matched[earlier.name] = found
         return self._matched[earlier.name]
 
+    def short(self, mistake, stop: int):
+        """mistake.backward(tape, stop=stop), made once per (mistake, stop) and read by every part
+        at that layer (None where it fails too)."""
+        key = (mistake.id, stop)
+        if key not in self._short:  # speed: was made again by every part at that layer
+            try:
+                self._short[key] = mistake.backward(self.tape, stop=stop)
+            except (mistakes.NotApplicable, KeyError, IndexError, TypeError):
+                self._short[key] = None
+        return self._short[key]
+
+    def applies(self, mistake) -> bool:
+        """mistake.applies(net), asked once per draw (a pass of one that does not apply is never made)."""
+        if mistake.id not in self._applies:
+            self._applies[mistake.id] = mistake.applies(self.tape.network)
+        return self._applies[mistake.id]
+
     def distractors(self, target: str, answer) -> Distractors:
         """common.engine_distractors(tape, target, answer), read off the shared passes."""
-        stop = int(target.split(".")[1])
+        _, stop, name = target.split(".")
+        stop = int(stop)
+        right = getattr(self.tape.layers[stop], name)
         found = Distractors(answer)
         for mistake in mistakes.CATALOG.values():
+            if not self.applies(mistake):
+                continue  # its pass, whole or short, raises NotApplicable: nothing to add
+            # a pass that failed below the part's layer may still reach it: make that one alone
             wrong = self.mistake(mistake.id)
-            try:  # a pass that failed below the part's layer may still reach it: make that one alone
-                value = (wrong if wrong is not None else mistake.backward(self.tape, stop=stop)).value_at(target)
-            except (mistakes.NotApplicable, KeyError, IndexError, TypeError):
+            if wrong is None and (wrong := self.short(mistake, stop)) is None:
+                continue
+            if getattr(wrong.layers[stop], name) is right:
+                continue  # the pass lent the correct array itself: the answer, which add() would drop
+            try:
+                value = wrong.value_at(target)
+            except (KeyError, IndexError, TypeError):
                 continue
             found.add(value, mistake.id)
         return found
+
+
+class OnceWriter(StepWriter):
+    """A StepWriter that writes each backward step once per draw: every part's backward_to walks
+    down from the output, so the parts share the steps above their quantities (build keeps each
+    step once anyway; a step is a function of the tape and its arguments alone)."""
+
+    def __init__(self, tape):
+        super().__init__(tape)
+        self._memo: dict = {}
+
+    def _once(self, key: tuple, make):
+        if key not in self._memo:  # speed: was once per part that walks past it
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def output_steps(self):
+        return list(self._once(("output",), super().output_steps))  # a copy: backward_to appends to it
+
+    def loss_gradient_step(self):
+        return self._once(("loss_gradient",), super().loss_gradient_step)
+
+    def activation_steps(self, l: int, chain: list[int]):
+        return list(self._once(("activation", l, tuple(chain)), partial(super().activation_steps, l, chain)))
+
+    def propagate_step(self, l: int):
+        return self._once(("propagate", l), partial(super().propagate_step, l))
+
+    def weight_step(self, l: int):
+        return self._once(("weight", l), partial(super().weight_step, l))
+
+    def bias_step(self, l: int):
+        return self._once(("bias", l), partial(super().bias_step, l))
 
 
 def _part(family, net, passes: Passes, spec: dict, name: str) -> Part:
@@ -175,19 +264,25 @@ def _tol(value, p: dict, widen) -> list:
     return np.atleast_1d(precision.tolerance(value, p, widen)).tolist()
 
 
-def _carry(passes: Passes, earlier: Part, later: Part) -> dict | None:
-    """How `later` follows from `earlier` (see the module docstring); None if nothing to carry."""
-    tape = passes.tape
-    index, name = carry.parse_target(earlier.target)
+def _widen(later: Part) -> tuple[np.ndarray, np.ndarray]:
+    """The later part's value as an array and how far its tolerance widens the asked one's (the
+    same for every earlier part, so worked out once per part)."""
     a = later.answer
     want = np.asarray(a.value, dtype=float)
-    widen = np.maximum(np.asarray(a.tol, dtype=float) - precision.tolerance(want, a.precision), 0.0)
+    return want, np.maximum(np.asarray(a.tol, dtype=float) - precision.tolerance(want, a.precision), 0.0)
+
+
+def _carry(passes: Passes, earlier: Part, later: Part, want: np.ndarray, widen: np.ndarray) -> dict | None:
+    """How `later` follows from `earlier` (see the module docstring); None if nothing to carry.
+    `want`, `widen`: _widen(later)."""
+    index, name = carry.parse_target(earlier.target)
+    a = later.answer
     if name in carry.STARTS:
-        return {"from": earlier.name, "map": carry.linear_map(tape, earlier.target, later.target).tolist(),
+        return {"from": earlier.name, "map": passes.linear_map(earlier.target, later.target).tolist(),
                 "widen": np.atleast_1d(widen).ravel().tolist()}
     shared, table = f"layers.{index}.dZ", []
-    for d, wrong in passes.wrong_dz(earlier, shared):
-        then = carry.carried(tape, shared, wrong, later.target)
+    for d, mid, wrong in passes.wrong_dz(earlier, shared):
+        then = passes.rerun_of(mid, shared, wrong, later.target)
         if (np.abs(then - want) <= np.asarray(a.tol)).all():
             continue  # the same later value as the right one: nothing to carry
         table.append({"mistake": d.mistake, "value": d.value, "tol": d.tol, "then": then.tolist(),
@@ -201,10 +296,11 @@ def build(family, rng: np.random.Generator) -> Draft:
     passes = Passes(tape)
     parts = [_part(family, net, passes, spec, NAMES[i]) for i, spec in enumerate(family.parts)]
     require(parts[0].distractors, family.min_distractors)
-    for k, later in enumerate(parts):
-        later.carry = [c for c in (_carry(passes, earlier, later) for earlier in parts[:k]) if c]
+    for k, later in enumerate(parts[1:], start=1):  # the first part follows from none
+        want, widen = _widen(later)
+        later.carry = [c for c in (_carry(passes, earlier, later, want, widen) for earlier in parts[:k]) if c]
 
-    writer = StepWriter(tape)
+    writer = OnceWriter(tape)
     steps, shown = with_role("forward", writer.forward()), set()
     for spec in family.parts:
         for s in with_role("backward", writer.backward_to(spec.get("layer", len(net.layers)), spec["quantity"])):

@@ -8,11 +8,10 @@ against the thresholds the prompt states. Every number is computed from the numb
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 
 from quizgen.bank.kinds import precision
+from quizgen.bank.kinds.gradient_check import probe_of
 from quizgen.bank.kinds.common import Distractors, Draft, base_context, make_answer, network_given, require
 from quizgen.bank.kinds.values import value_step
 from quizgen.bank.latex import sym
@@ -109,7 +108,7 @@ def build_relative(family: Family, rng: np.random.Generator) -> Draft:
         if not wrong:
             raise Degenerate("reject.no_slip_checked", key="gradcheck")
         slip, g_true = wrong[int(rng.integers(len(wrong)))]
-    probe = copy.deepcopy(net)
+    probe = probe_of(net)
     j0 = network_loss(probe)
     probe.layers[0].W[r, c] += eps
     j_plus = network_loss(probe)

@@ -11,6 +11,7 @@ by a correct update.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -68,12 +69,19 @@ def renamed(tex: str) -> str:
     return LOSS_SYMBOL.sub(lambda m: f"J_{{{NEW}}}", tex)
 
 
+@lru_cache(maxsize=1024)
+def _renamed_symbols(tex: str) -> str:
+    """renamed() of a formula without numbers (a step's symbolic form or a tex part): the same few
+    dozen strings in every variant, so renamed once each (a substituted line holds numbers)."""
+    return renamed(tex)
+
+
 def after(step):
     """A step of the second forward pass: its title says so, and its symbols carry "new" as its
     numbers are the updated ones (W^{[1]}_{new}, Z^{[1]}_{new}, J_new), as the prompt names them."""
     step.title = text("kinds.training_after_title", step=step.title)
-    step.symbolic, step.substituted = renamed(step.symbolic), renamed(step.substituted)
-    step.parts = [{"tex": renamed(p["tex"])} if "tex" in p else p for p in step.parts]
+    step.symbolic, step.substituted = _renamed_symbols(step.symbolic), renamed(step.substituted)
+    step.parts = [{"tex": _renamed_symbols(p["tex"])} if "tex" in p else p for p in step.parts]
     return step
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from quizgen.bank.latex import num_tex, parts_tex
+from quizgen.bank.latex import num_tex, parts_tex, plain_tex
 from quizgen.bank.question import Step
 
 
@@ -15,5 +15,6 @@ def value_step(title, symbolic, parts, value, explanation, shape=None, role: str
         return Step(title, symbolic, parts_tex(parts), parts, v, num_tex(v), shape if shape is not None else [],
                     explanation, role)
     arr = np.asarray(value, dtype=float) + 0.0
-    return Step(title, symbolic, parts_tex(parts), parts, arr.tolist() if arr.ndim else float(arr),
-                num_tex(arr), shape if shape is not None else list(arr.shape), explanation, role)
+    entries = arr.tolist()  # converted once: num_tex(arr) is plain_tex(arr.tolist())
+    return Step(title, symbolic, parts_tex(parts), parts, entries if arr.ndim else float(arr),
+                plain_tex(entries), shape if shape is not None else list(arr.shape), explanation, role)
