@@ -143,6 +143,10 @@ def round_sig(x, digits: int = 4):
         if 1e-200 < m < 1e200 or m == 0.0:
             return float(round_number(a, m, digits))
     arr = np.asarray(x, dtype=float)
+    if 0 < arr.ndim and arr.size <= SMALL and arr.flags.c_contiguous:  # a few entries: in plain floats
+        out = round_floats(arr.ravel().tolist(), digits)
+        if out is not None:
+            return np.array(out).reshape(arr.shape)
     # log10 of 1 where x is 0 (magnitude 0 either way): no divide warning, so no errstate, which
     # cost as much as the rounding; every other entry's magnitude is the same log10
     mag = np.where(arr == 0, 0, np.floor(np.log10(np.where(arr == 0, 1.0, np.abs(arr)))))
@@ -159,12 +163,100 @@ def round_number(a: float, m: float, digits: int) -> np.float64:
     (|a| = m, 0 or within 1e±200), in plain floats: the same bits as the NumPy form (log10 is
     NumPy's; the power is NumPy's, made once per exponent; ×, ÷ are IEEE; round() is rint's
     half-to-even, with the sign of a zero kept), about six times faster."""
-    k = digits - 1 - (math.floor(np.log10(m)) if m else 0)
+    scale = scalar_pow10(digits - 1 - (math.floor(np.log10(m)) if m else 0))
+    y = a * scale
+    return np.float64(math.copysign(float(round(y)), y) / scale)
+
+
+# A small array is rounded in plain floats: a NumPy call costs about as much as a dozen float
+# operations, and the array forms make nine of them. The bits are those of the array forms:
+# NumPy's own log10 and power are asked wherever libm's could differ (both tables are bounded:
+# an exponent of a number within 1e±200, a magnitude next to a power of ten).
+SMALL = 16  # entries up to which the plain-float forms are cheaper than the array forms
+_POW10: dict[int, float] = {}  # 10.0 ** k as NumPy's array power gives it (its scalar power can differ)
+_DECADE: dict[float, int] = {}  # decade(m) of magnitudes next to a power of ten, NumPy's log10 asked
+_DECADE_MAX = 4096
+_EDGE = 1e-9  # farther than this from a whole number, NumPy's and libm's log10 floor alike
+
+
+def pow10(k: int) -> float:
+    """10.0 ** k (k whole) with the bits of NumPy's array power, which the array forms use."""
+    scale = _POW10.get(k)
+    if scale is None:
+        scale = _POW10[k] = float(np.power(10.0, np.array([float(k)]))[0])
+    return scale
+
+
+def scalar_pow10(k: int) -> float:
+    """10.0 ** k (k whole) with the bits of NumPy's scalar power (libm's), which a 0-d form uses."""
     scale = _SCALES.get(k)
     if scale is None:
         scale = _SCALES[k] = float(10.0 ** np.float64(k))
-    y = a * scale
-    return np.float64(math.copysign(float(round(y)), y) / scale)
+    return scale
+
+
+def decade(m: float) -> int:
+    """floor(log10(m)) for a finite m > 0, as NumPy's log10 gives it. libm's log10 differs from
+    NumPy's in the last bit at times, which can move the floor only next to a whole number."""
+    l = math.log10(m)
+    e = math.floor(l)
+    if _EDGE < l - e < _BELOW_ONE:
+        return e
+    e = _DECADE.get(m)
+    if e is None:
+        if len(_DECADE) >= _DECADE_MAX:
+            _DECADE.clear()
+        e = _DECADE[m] = int(np.floor(np.log10(np.array([m])))[0])
+    return e
+
+
+def round_floats(values: list, digits: int) -> list | None:
+    """round_sig of plain floats (both modules' array forms: the same ufuncs, in the same order),
+    or None if an entry is not 0 nor within 1e±200 (the caller then takes the array form).
+    decade() and pow10() are written out in the loop: a call costs as much as the arithmetic."""
+    out = []
+    top = digits - 1
+    for a in values:
+        m = abs(a)
+        if 1e-200 < m < 1e200:
+            l = _log10(m)
+            e = _floor(l)
+            if not _EDGE < l - e < _BELOW_ONE:
+                e = decade(m)
+            scale = _POW10.get(top - e) or pow10(top - e)
+        elif m == 0.0:  # the array forms give a 0 the magnitude 0
+            scale = pow10(top)
+        else:
+            return None
+        y = a * scale
+        out.append(_copysign(float(round(y)), y) / scale)  # round(): rint's half-to-even; a zero keeps its sign
+    return out
+
+
+def unit_floats(magnitudes: list, digits: int, scalar: bool = False) -> list | None:
+    """The unit in the last of `digits` significant figures of each magnitude m ≥ 0,
+    10.0 ** (floor(log10(m)) - (digits - 1)), and 0.0 for m = 0, with the bits of the array form
+    (`scalar`: of the 0-d form, which NumPy computes with its scalar power); None if an m is not
+    0 nor within 1e±200 (the caller then takes the array form)."""
+    out = []
+    table, power = (_SCALES, scalar_pow10) if scalar else (_POW10, pow10)
+    for m in magnitudes:
+        if 1e-200 < m < 1e200:
+            l = _log10(m)
+            e = _floor(l)
+            if not _EDGE < l - e < _BELOW_ONE:
+                e = decade(m)
+            e -= digits - 1
+            out.append(table.get(e) or power(e))
+        elif m == 0.0:
+            out.append(0.0)
+        else:
+            return None
+    return out
+
+
+_log10, _floor, _copysign = math.log10, math.floor, math.copysign
+_BELOW_ONE = 1.0 - _EDGE
 
 
 def shape_text(shape) -> str:
