@@ -233,11 +233,11 @@ def round_floats(values: list, digits: int) -> list | None:
     return out
 
 
-def unit_floats(magnitudes: list, digits: int, scalar: bool = False) -> list | None:
-    """The unit in the last of `digits` significant figures of each magnitude m ≥ 0,
-    10.0 ** (floor(log10(m)) - (digits - 1)), and 0.0 for m = 0, with the bits of the array form
-    (`scalar`: of the 0-d form, which NumPy computes with its scalar power); None if an m is not
-    0 nor within 1e±200 (the caller then takes the array form)."""
+def unit_floats(magnitudes: list, digits: int, scalar: bool = False, times: float = 1.0) -> list | None:
+    """`times` the unit in the last of `digits` significant figures of each magnitude m ≥ 0,
+    times * 10.0 ** (floor(log10(m)) - (digits - 1)), and 0.0 for m = 0, with the bits of the
+    array form (`scalar`: of the 0-d form, which NumPy computes with its scalar power); None if
+    an m is not 0 nor within 1e±200 (the caller then takes the array form)."""
     out = []
     table, power = (_SCALES, scalar_pow10) if scalar else (_POW10, pow10)
     for m in magnitudes:
@@ -247,7 +247,7 @@ def unit_floats(magnitudes: list, digits: int, scalar: bool = False) -> list | N
             if not _EDGE < l - e < _BELOW_ONE:
                 e = decade(m)
             e -= digits - 1
-            out.append(table.get(e) or power(e))
+            out.append(times * (table.get(e) or power(e)))
         elif m == 0.0:
             out.append(0.0)
         else:

@@ -119,13 +119,14 @@ def _small_tolerance(values: list, p: dict, widen, shape, scalar: bool) -> list 
     a widening that is neither a float nor an array of the value's shape (the array form then
     answers)."""
     magnitudes = [abs(x) for x in values]
-    if p["rule"] == "sig":
-        units = unit_floats(magnitudes, p["digits"], scalar)
-        if units is None:
-            return None
-        halves = [0.5 * u for u in units]
-    else:
+    if p["rule"] == "sig":  # the units are None for an inf or nan
+        halves = unit_floats(magnitudes, p["digits"], scalar, 0.5)
+    elif sum(magnitudes) < math.inf:  # no inf or nan (a sum that overflows takes the array form too)
         halves = [0.5 * 10.0**-p["digits"] if p["rule"] == "dec" else 0.0] * len(values)
+    else:
+        halves = None
+    if halves is None:
+        return None
     if type(widen) is float:
         if widen != 0.0:  # the array form skips adding a 0.0 too
             w = abs(widen)
@@ -134,9 +135,7 @@ def _small_tolerance(values: list, p: dict, widen, shape, scalar: bool) -> list 
         halves = [h + abs(w) for h, w in zip(halves, widen.ravel().tolist())]
     else:
         return None
-    if not sum(magnitudes) < math.inf:  # an inf or nan (or a sum overflowing): m > 1.0 is not np.maximum
-        return None
-    return [h + FUZZ * (m if m > 1.0 else 1.0) for h, m in zip(halves, magnitudes)]
+    return [h + FUZZ * (m if m > 1.0 else 1.0) for h, m in zip(halves, magnitudes)]  # np.maximum(1.0, m), m finite
 
 
 def scalar_tolerance(x: float, p: dict, widen: float = 0.0) -> float:
