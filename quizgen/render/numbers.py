@@ -55,24 +55,37 @@ def fmt_floats(values: list, digits: int = 4) -> list[str]:
     return [_fmt(v, digits, True) for v in values]
 
 
+def fmt_rows(rows: list, sep: str) -> list[str]:
+    """Each row of Python floats (a `.tolist()` matrix) written as fmt does at 4 digits, joined by
+    `sep`: fmt_floats of each row without a call per row (a loop: cheaper than nested lists)."""
+    get, out = _SHOWN.get, []
+    for row in rows:
+        out.append(sep.join([get(v) or shown(v) for v in row]))
+    return out
+
+
 def plain(v):
     """A number, vector or matrix (floats, lists of them, or a NumPy array) as plain Python values
     with floating-point residue of an exact 0 (|x| < NOISE, and -0.0) written 0.0; other values
     (ints, strings) untouched. A list holding no residue comes back as the same object: the
     common case copies nothing. The one place float noise is cleaned, for records and pages."""
-    if isinstance(v, np.ndarray):
+    if type(v) is not list and isinstance(v, np.ndarray):  # a list (most calls) skips the array test
         v = v.astype(float, copy=False).tolist()
     if isinstance(v, list):
+        if not v:
+            return v
         try:  # the common cases, checked in C: the smallest magnitude is no residue, or (exact
-            # zeros: one-hot targets, ReLU) no nonzero entry is residue and no zero is -0.0
-            nested = bool(v) and isinstance(v[0], list)
-            if min(map(abs, chain.from_iterable(v) if nested else v), default=NOISE) >= NOISE:
+            # zeros: one-hot targets, ReLU) no nonzero entry is residue and no zero is -0.0; the
+            # first min() has no default= (a keyword argument costs as much as the test itself)
+            nested = isinstance(v[0], list)
+            flat = chain.from_iterable(v) if nested else v
+            if min(map(abs, flat)) >= NOISE:
                 return v
             flat = [*chain.from_iterable(v)] if nested else v
             if (min(map(abs, filter(None, flat)), default=NOISE) >= NOISE
                     and min(map(math.copysign, repeat(1.0), filter(not_, flat)), default=1.0) > 0.0):
                 return v
-        except TypeError:  # not all numbers: look entry by entry
+        except (TypeError, ValueError):  # not all numbers, or an empty row: look entry by entry
             pass
         if v and isinstance(v[0], list):
             rows = [plain(row) for row in v]

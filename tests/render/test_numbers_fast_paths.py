@@ -159,3 +159,14 @@ def test_round_sig_of_a_few_entries_in_floats_is_the_array_form_bit_for_bit():
                 assert round_sig(a, digits).tobytes() == want.tobytes(), (a, digits)
                 assert precision.round_sig(a, digits).tobytes() == want.tobytes(), (a, digits)
                 assert precision.round_sig(a, digits).flags.c_contiguous == want.flags.c_contiguous
+
+
+def test_fmt_rows_is_fmt_floats_of_each_row():
+    """Guards fmt_rows (plain_tex's matrices): each row as fmt_floats writes it, joined, for numbers
+    seen before and new ones alike."""
+    values = _values(300)
+    rows = [values[i:i + 4] for i in range(0, 200, 4)] + [[], [0.0, -0.0, 1e-13]]
+    want = [" & ".join(fmt_floats(row)) for row in rows]
+    numbers._SHOWN.clear()
+    assert numbers.fmt_rows(rows, " & ") == want
+    assert numbers.fmt_rows(rows, " & ") == want  # read back from the memo
