@@ -72,10 +72,11 @@ def _typeset(value) -> tuple:
 
 
 def _fresh(v):
-    """A copy of a record value's lists (floats are shared: they are immutable)."""
+    """A copy of a record value's lists (floats are shared: they are immutable); a value typeset
+    is a number, a vector or a matrix (plain_tex writes nothing deeper)."""
     if type(v) is not list:
         return v
-    return [_fresh(x) for x in v] if v and type(v[0]) is list else v[:]
+    return list(map(list, v)) if v and type(v[0]) is list else v[:]
 
 
 def short_name(loss: str):
