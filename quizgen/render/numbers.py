@@ -108,12 +108,12 @@ def exact_digits(x: float) -> int | None:
     the noisy values that pass no k at all."""
     if not 1e-280 < abs(x) < 1e280:  # 0, subnormal, huge, inf, nan: every k, as written
         return _exact_digits(x)
-    digits = f"{x:.16e}".lstrip("-").replace(".", "")
+    digits = f"{abs(x):.16e}"  # "d.dddddddddddddddde±XX": digit k ≥ 1 of the 17 sits at index k + 1
     k = 1
-    # each k whose window digits[k:k + 4] is all 0s and 9s, found by one regex scan (most values
+    # each k whose window of digits k..k + 3 is all 0s and 9s, found by one regex scan (most values
     # have none): the same k, in the same order, as testing each window in turn
-    while (window := _WINDOW.search(digits, k, EXACT_DIGITS + 4)) is not None:
-        k = window.start()
+    while (window := _WINDOW.search(digits, k + 1, EXACT_DIGITS + 5)) is not None:
+        k = window.start() - 1
         if abs(float(f"{x:.{k}g}") - x) <= EXACT_RTOL * abs(x):
             return k
         k += 1
@@ -227,6 +227,8 @@ def round_floats(values: list, digits: int) -> list | None:
     """round_sig of plain floats (both modules' array forms: the same ufuncs, in the same order),
     or None if an entry is not 0 nor within 1e±200 (the caller then takes the array form).
     decade() and pow10() are written out in the loop: a call costs as much as the arithmetic."""
+    if not 0 < digits <= 17:  # the figures a float holds (more would scale past the float range)
+        return None
     out = []
     top = digits - 1
     for a in values:

@@ -170,3 +170,12 @@ def test_fmt_rows_is_fmt_floats_of_each_row():
     numbers._SHOWN.clear()
     assert numbers.fmt_rows(rows, " & ") == want
     assert numbers.fmt_rows(rows, " & ") == want  # read back from the memo
+
+
+def test_round_sig_beyond_a_floats_figures_takes_the_array_form():
+    """Guards round_floats' digits check: 0 or more than 17 figures is the array form's answer
+    (no OverflowError from a scale past the float range)."""
+    a = np.array([1e-150, 2.5, -3.75e100])
+    with np.errstate(all="ignore"):
+        for digits in (0, 17, 18, 150, 400):
+            assert round_sig(a, digits).tobytes() == _round_sig_before(a, digits).tobytes(), digits
