@@ -53,14 +53,18 @@ def _floats(value) -> tuple:
 # A step's result is often the next step's input (Z, then σ(Z); dZ, then dW = dZ·Aᵀ): about two
 # in five arrays a question's steps show were typeset a moment before. Each array's record value
 # and LaTeX are kept by its bits (shape and bytes: -0.0 and 0.0 differ), and every caller gets a
-# list of its own. Bounded, per process.
+# list of its own. Bounded (entries, and the size of each array kept), per process.
 _TYPESET: dict[tuple, tuple] = {}
 _TYPESET_MAX = 4096
+_TYPESET_SIZE = 64  # entries of the largest array kept (a bank's are far smaller; a problem file's may not be)
 
 
 def _typeset(value) -> tuple:
     """_floats of a value plus its LaTeX (plain_tex), memoised: (record value, LaTeX, shape)."""
     arr = np.asarray(value, dtype=float)
+    if arr.size > _TYPESET_SIZE:
+        num = plain(arr.tolist())
+        return num, plain_tex(num), arr.shape
     key = (arr.shape, arr.tobytes())
     known = _TYPESET.get(key)
     if known is None:

@@ -27,6 +27,7 @@ def _cases():
     yield np.array([[0.0], [0.0]])  # same bytes as [0.0, 0.0]: another shape
     yield np.zeros((0, 2))
     yield [[1.0, 2.0], [3.0, 4.0]]
+    yield np.arange(-40.0, 40.0).reshape(8, 10) / 8  # more entries than the memo keeps
     for shape in [(1,), (3,), (2, 2), (3, 2), (2, 3), (4, 1)]:
         for _ in range(40):
             a = np.round(rng.normal(size=shape), int(rng.integers(0, 6)))
