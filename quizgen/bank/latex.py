@@ -8,7 +8,7 @@ from functools import lru_cache
 import numpy as np
 
 from quizgen.engine import activations, losses
-from quizgen.render.numbers import fmt, fmt_floats, shown
+from quizgen.render.numbers import fmt, fmt_floats, fmt_rows, shown
 
 # Every activation's and loss's notation lives in its registry entry; these read it live.
 ACT_TEX = activations.RULES.facet("tex")
@@ -54,7 +54,7 @@ def plain_tex(value) -> str:
     if not isinstance(value, list):
         return shown(value)
     if value and isinstance(value[0], list):
-        body = r" \\ ".join([" & ".join(fmt_floats(row)) for row in value])
+        body = r" \\ ".join(fmt_rows(value, " & "))
     else:  # a vector is a column
         body = r" \\ ".join(fmt_floats(value))
     return r"\begin{bmatrix}" + body + r"\end{bmatrix}"

@@ -50,6 +50,39 @@ def _floats(value) -> tuple:
     return plain(arr.tolist()), arr.shape
 
 
+# A step's result is often the next step's input (Z, then σ(Z); dZ, then dW = dZ·Aᵀ): about two
+# in five arrays a question's steps show were typeset a moment before. Each array's record value
+# and LaTeX are kept by its bits (shape and bytes: -0.0 and 0.0 differ), and every caller gets a
+# list of its own. Bounded (entries, and the size of each array kept), per process.
+_TYPESET: dict[tuple, tuple] = {}
+_TYPESET_MAX = 4096
+_TYPESET_SIZE = 64  # entries of the largest array kept (a bank's are far smaller; a problem file's may not be)
+
+
+def _typeset(value) -> tuple:
+    """_floats of a value plus its LaTeX (plain_tex), memoised: (record value, LaTeX, shape)."""
+    arr = np.asarray(value, dtype=float)
+    if arr.size > _TYPESET_SIZE:
+        num = plain(arr.tolist())
+        return num, plain_tex(num), arr.shape
+    key = (arr.shape, arr.tobytes())
+    known = _TYPESET.get(key)
+    if known is None:
+        if len(_TYPESET) >= _TYPESET_MAX:
+            _TYPESET.clear()
+        num = plain(arr.tolist())
+        known = _TYPESET[key] = (num, plain_tex(num))
+    return _fresh(known[0]), known[1], arr.shape
+
+
+def _fresh(v):
+    """A copy of a record value's lists (floats are shared: they are immutable); a value typeset
+    is a number, a vector or a matrix (plain_tex writes nothing deeper)."""
+    if type(v) is not list:
+        return v
+    return list(map(list, v)) if v and type(v[0]) is list else v[:]
+
+
 def short_name(loss: str):
     """A loss as a step's sentence names it ("the cross entropy of each example"): engine.toml."""
     return key_or_words(f"engine.loss_short.{loss}", loss.replace("_", " "))
@@ -80,17 +113,17 @@ class StepWriter:
                 kept.append(p)
                 texts.append(p["tex"])
             else:
-                num = _floats(p["num"])[0]
+                num, tex, _ = _typeset(p["num"])
                 kept.append({"num": num})
-                texts.append(plain_tex(num))
-        value, shape = _floats(result)
+                texts.append(tex)
+        value, tex, shape = _typeset(result)
         return Step(
             title=title,
             symbolic=symbolic,
             substituted=" ".join(texts),
             parts=kept,
             result=value,
-            result_display=plain_tex(value),
+            result_display=tex,
             shape=list(shape),
             explanation=explanation,
         )

@@ -55,24 +55,37 @@ def fmt_floats(values: list, digits: int = 4) -> list[str]:
     return [_fmt(v, digits, True) for v in values]
 
 
+def fmt_rows(rows: list, sep: str) -> list[str]:
+    """Each row of Python floats (a `.tolist()` matrix) written as fmt does at 4 digits, joined by
+    `sep`: fmt_floats of each row without a call per row (a loop: cheaper than nested lists)."""
+    get, out = _SHOWN.get, []
+    for row in rows:
+        out.append(sep.join([get(v) or shown(v) for v in row]))
+    return out
+
+
 def plain(v):
     """A number, vector or matrix (floats, lists of them, or a NumPy array) as plain Python values
     with floating-point residue of an exact 0 (|x| < NOISE, and -0.0) written 0.0; other values
     (ints, strings) untouched. A list holding no residue comes back as the same object: the
     common case copies nothing. The one place float noise is cleaned, for records and pages."""
-    if isinstance(v, np.ndarray):
+    if type(v) is not list and isinstance(v, np.ndarray):  # a list (most calls) skips the array test
         v = v.astype(float, copy=False).tolist()
     if isinstance(v, list):
+        if not v:
+            return v
         try:  # the common cases, checked in C: the smallest magnitude is no residue, or (exact
-            # zeros: one-hot targets, ReLU) no nonzero entry is residue and no zero is -0.0
-            nested = bool(v) and isinstance(v[0], list)
-            if min(map(abs, chain.from_iterable(v) if nested else v), default=NOISE) >= NOISE:
+            # zeros: one-hot targets, ReLU) no nonzero entry is residue and no zero is -0.0; the
+            # first min() has no default= (a keyword argument costs as much as the test itself)
+            nested = isinstance(v[0], list)
+            flat = chain.from_iterable(v) if nested else v
+            if min(map(abs, flat)) >= NOISE:
                 return v
             flat = [*chain.from_iterable(v)] if nested else v
             if (min(map(abs, filter(None, flat)), default=NOISE) >= NOISE
                     and min(map(math.copysign, repeat(1.0), filter(not_, flat)), default=1.0) > 0.0):
                 return v
-        except TypeError:  # not all numbers: look entry by entry
+        except (TypeError, ValueError):  # not all numbers, or an empty row: look entry by entry
             pass
         if v and isinstance(v[0], list):
             rows = [plain(row) for row in v]
@@ -95,12 +108,12 @@ def exact_digits(x: float) -> int | None:
     the noisy values that pass no k at all."""
     if not 1e-280 < abs(x) < 1e280:  # 0, subnormal, huge, inf, nan: every k, as written
         return _exact_digits(x)
-    digits = f"{x:.16e}".lstrip("-").replace(".", "")
+    digits = f"{abs(x):.16e}"  # "d.dddddddddddddddde±XX": digit k ≥ 1 of the 17 sits at index k + 1
     k = 1
-    # each k whose window digits[k:k + 4] is all 0s and 9s, found by one regex scan (most values
+    # each k whose window of digits k..k + 3 is all 0s and 9s, found by one regex scan (most values
     # have none): the same k, in the same order, as testing each window in turn
-    while (window := _WINDOW.search(digits, k, EXACT_DIGITS + 4)) is not None:
-        k = window.start()
+    while (window := _WINDOW.search(digits, k + 1, EXACT_DIGITS + 5)) is not None:
+        k = window.start() - 1
         if abs(float(f"{x:.{k}g}") - x) <= EXACT_RTOL * abs(x):
             return k
         k += 1
@@ -143,6 +156,10 @@ def round_sig(x, digits: int = 4):
         if 1e-200 < m < 1e200 or m == 0.0:
             return float(round_number(a, m, digits))
     arr = np.asarray(x, dtype=float)
+    if 0 < arr.ndim and arr.size <= SMALL and arr.flags.c_contiguous:  # a few entries: in plain floats
+        out = round_floats(arr.ravel().tolist(), digits)
+        if out is not None:
+            return np.array(out).reshape(arr.shape)
     # log10 of 1 where x is 0 (magnitude 0 either way): no divide warning, so no errstate, which
     # cost as much as the rounding; every other entry's magnitude is the same log10
     mag = np.where(arr == 0, 0, np.floor(np.log10(np.where(arr == 0, 1.0, np.abs(arr)))))
@@ -159,12 +176,102 @@ def round_number(a: float, m: float, digits: int) -> np.float64:
     (|a| = m, 0 or within 1e±200), in plain floats: the same bits as the NumPy form (log10 is
     NumPy's; the power is NumPy's, made once per exponent; ×, ÷ are IEEE; round() is rint's
     half-to-even, with the sign of a zero kept), about six times faster."""
-    k = digits - 1 - (math.floor(np.log10(m)) if m else 0)
+    scale = scalar_pow10(digits - 1 - (math.floor(np.log10(m)) if m else 0))
+    y = a * scale
+    return np.float64(math.copysign(float(round(y)), y) / scale)
+
+
+# A small array is rounded in plain floats: a NumPy call costs about as much as a dozen float
+# operations, and the array forms make nine of them. The bits are those of the array forms:
+# NumPy's own log10 and power are asked wherever libm's could differ (both tables are bounded:
+# an exponent of a number within 1e±200, a magnitude next to a power of ten).
+SMALL = 16  # entries up to which the plain-float forms are cheaper than the array forms
+_POW10: dict[int, float] = {}  # 10.0 ** k as NumPy's array power gives it (its scalar power can differ)
+_DECADE: dict[float, int] = {}  # decade(m) of magnitudes next to a power of ten, NumPy's log10 asked
+_DECADE_MAX = 4096
+_EDGE = 1e-9  # farther than this from a whole number, NumPy's and libm's log10 floor alike
+
+
+def pow10(k: int) -> float:
+    """10.0 ** k (k whole) with the bits of NumPy's array power, which the array forms use."""
+    scale = _POW10.get(k)
+    if scale is None:
+        scale = _POW10[k] = float(np.power(10.0, np.array([float(k)]))[0])
+    return scale
+
+
+def scalar_pow10(k: int) -> float:
+    """10.0 ** k (k whole) with the bits of NumPy's scalar power (libm's), which a 0-d form uses."""
     scale = _SCALES.get(k)
     if scale is None:
         scale = _SCALES[k] = float(10.0 ** np.float64(k))
-    y = a * scale
-    return np.float64(math.copysign(float(round(y)), y) / scale)
+    return scale
+
+
+def decade(m: float) -> int:
+    """floor(log10(m)) for a finite m > 0, as NumPy's log10 gives it. libm's log10 differs from
+    NumPy's in the last bit at times, which can move the floor only next to a whole number."""
+    l = math.log10(m)
+    e = math.floor(l)
+    if _EDGE < l - e < _BELOW_ONE:
+        return e
+    e = _DECADE.get(m)
+    if e is None:
+        if len(_DECADE) >= _DECADE_MAX:
+            _DECADE.clear()
+        e = _DECADE[m] = int(np.floor(np.log10(np.array([m])))[0])
+    return e
+
+
+def round_floats(values: list, digits: int) -> list | None:
+    """round_sig of plain floats (both modules' array forms: the same ufuncs, in the same order),
+    or None if an entry is not 0 nor within 1e±200 (the caller then takes the array form).
+    decade() and pow10() are written out in the loop: a call costs as much as the arithmetic."""
+    if not 0 < digits <= 17:  # the figures a float holds (more would scale past the float range)
+        return None
+    out = []
+    top = digits - 1
+    for a in values:
+        m = abs(a)
+        if 1e-200 < m < 1e200:
+            l = _log10(m)
+            e = _floor(l)
+            if not _EDGE < l - e < _BELOW_ONE:
+                e = decade(m)
+            scale = _POW10.get(top - e) or pow10(top - e)
+        elif m == 0.0:  # the array forms give a 0 the magnitude 0
+            scale = pow10(top)
+        else:
+            return None
+        y = a * scale
+        out.append(_copysign(float(round(y)), y) / scale)  # round(): rint's half-to-even; a zero keeps its sign
+    return out
+
+
+def unit_floats(magnitudes: list, digits: int, scalar: bool = False, times: float = 1.0) -> list | None:
+    """`times` the unit in the last of `digits` significant figures of each magnitude m ≥ 0,
+    times * 10.0 ** (floor(log10(m)) - (digits - 1)), and 0.0 for m = 0, with the bits of the
+    array form (`scalar`: of the 0-d form, which NumPy computes with its scalar power); None if
+    an m is not 0 nor within 1e±200 (the caller then takes the array form)."""
+    out = []
+    table, power = (_SCALES, scalar_pow10) if scalar else (_POW10, pow10)
+    for m in magnitudes:
+        if 1e-200 < m < 1e200:
+            l = _log10(m)
+            e = _floor(l)
+            if not _EDGE < l - e < _BELOW_ONE:
+                e = decade(m)
+            e -= digits - 1
+            out.append(times * (table.get(e) or power(e)))
+        elif m == 0.0:
+            out.append(0.0)
+        else:
+            return None
+    return out
+
+
+_log10, _floor, _copysign = math.log10, math.floor, math.copysign
+_BELOW_ONE = 1.0 - _EDGE
 
 
 def shape_text(shape) -> str:

@@ -146,3 +146,70 @@ def test_half_unit_of_positive_magnitudes_skips_the_masks_bit_for_bit():
             want = _half_masked(magnitude, digits)
             assert np.shape(got) == np.shape(want)
             assert np.asarray(got).tobytes() == np.asarray(want).tobytes()
+
+
+def _tolerance_array_form(value, p, widen=0.0):
+    """`tolerance` as the array form computes it (the form its plain-float path for a few entries
+    stands in for): _half of the magnitudes, the widening, then the float noise."""
+    magnitude = np.abs(np.asarray(value, dtype=float))
+    half = precision._half(magnitude, p["rule"], p["digits"])
+    if not (type(widen) is float and widen == 0.0):
+        half = half + np.abs(widen)
+    return half + precision.FUZZ * np.maximum(1.0, magnitude)
+
+
+def _every_decade(rng):
+    """Arrays whose entries reach every exponent NumPy's array and scalar powers disagree on
+    (10.0 ** -5 is one), sit next to powers of ten, or are 0, -0.0, tiny, huge, inf or nan."""
+    near = []
+    for e in range(-40, 40):
+        p = float(f"1e{e}")
+        near += [p, -p, np.nextafter(p, 0.0), np.nextafter(p, np.inf), 1.64794921875 * p, 9.995 * p]
+    yield from (np.array(near[i:i + 6]) for i in range(0, len(near), 6))
+    yield np.array([0.0, -0.0, 1e-250, 5e-324, 1e250, 3.0])
+    yield np.array([1.0, np.inf, 2.0])
+    yield np.array([np.nan, 0.5])
+    for shape in [(), (1,), (4,), (2, 3), (4, 4), (2, 2, 2)]:
+        for _ in range(300):
+            yield rng.normal(size=shape) * 10.0 ** rng.integers(-30, 30, size=shape)
+            yield np.round(rng.normal(size=shape), int(rng.integers(0, 4)))
+
+
+def test_tolerance_of_a_few_entries_in_floats_is_the_array_form_bit_for_bit():
+    """Guards tolerance's plain-float path for arrays of up to render.numbers.SMALL entries: the
+    same bits as the array form (NumPy's log10 floor, its array power for arrays and its scalar
+    power for a 0-d value), a NumPy scalar for a 0-d value, and the array form for what it skips."""
+    rng = np.random.default_rng(15)
+    with np.errstate(all="ignore"):
+        for value in _every_decade(rng):
+            for p in RULES + [{"rule": "sig", "digits": 1}, {"rule": "sig", "digits": 6}, {"rule": "dec", "digits": 5}]:
+                for widen in (0.0, -0.0, 1e-3, np.abs(value) * 0.01 - 1e-4, np.float64(2e-5)):
+                    want, got = _tolerance_array_form(value, p, widen), tolerance(value, p, widen)
+                    assert type(got) is type(want), (value, p, widen)
+                    assert np.asarray(got).tobytes() == np.asarray(want).tobytes(), (value, p, widen)
+                    assert np.shape(got) == np.shape(want)
+
+
+def _exact_decimals_array_form(value):
+    """exact_decimals as the array form computes it (every entry scaled by 10.0**d, d = 0..8)."""
+    arr = np.abs(np.asarray(value, dtype=float))
+    for d in range(precision.EXACT_DECIMALS + 1):
+        scaled = arr * 10.0**d
+        if (scaled <= 1e12).all() and (np.abs(scaled - np.rint(scaled)) <= 1e-4).all():
+            return d
+    return None
+
+
+def test_exact_decimals_of_a_few_entries_in_floats_is_the_array_form():
+    """Guards exact_decimals' plain-float path: the same decimals for grid values, noisy values,
+    values at the 1e12 edge, halves (rint's half-to-even) and inf or nan."""
+    rng = np.random.default_rng(8)
+    cases = [0.0, -0.0, 0.125, [0.1 + 0.2, 0.5], [1e12, 0.5], [1e4, 0.00005], [2.5e-9], [np.inf], [np.nan, 1.0],
+             [0.30000000000000004, 1.00001], [], np.zeros((0, 3)), 12345.678901]
+    for _ in range(4000):
+        shape = tuple(int(n) for n in rng.integers(1, 5, size=rng.integers(0, 3)))
+        grid = np.round(rng.normal(size=shape) * 10.0 ** int(rng.integers(-2, 5)), int(rng.integers(0, 10)))
+        cases += [grid, grid + rng.normal(size=shape) * 10.0 ** int(rng.integers(-16, -3)), grid.tolist()]
+    with np.errstate(all="ignore"):
+        for value in cases:
+            assert precision.exact_decimals(value) == _exact_decimals_array_form(value), value

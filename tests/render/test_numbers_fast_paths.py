@@ -117,3 +117,65 @@ def test_plain_zero_aware_check_gives_the_same_values_and_objects():
         assert _same(got, want), v
         if isinstance(v, list):
             assert (got is v) == (want is v), v  # no residue: the very same list comes back
+
+
+def test_decade_and_powers_are_numpys_bit_for_bit():
+    """Guards the plain-float forms' building blocks: decade() is the floor of NumPy's log10 (libm's
+    log10 differs from it in the last bit at times; beside a power of ten that moves the floor),
+    pow10() NumPy's array power and scalar_pow10() its scalar power (they differ, at 10.0 ** -5)."""
+    rng = np.random.default_rng(15)
+    values = [float(f"{m}e{e}") for e in range(-200, 200) for m in (1, 2, 5, 9.999999999999999)]
+    values += [math.nextafter(v, d) for v in values[::4] for d in (0.0, math.inf)]
+    values += (10.0 ** rng.uniform(-200, 200, size=20000)).tolist()
+    want = np.floor(np.log10(np.array(values)))
+    assert [numbers.decade(v) for v in values] == want.astype(int).tolist()
+    ks = np.arange(-330, 300, dtype=float)
+    with np.errstate(all="ignore"):
+        array_power = np.power(10.0, ks)
+        assert np.array([numbers.pow10(int(k)) for k in ks]).tobytes() == array_power.tobytes()
+        scalar_power = [float(10.0 ** np.float64(k)) for k in ks]
+    assert np.array([numbers.scalar_pow10(int(k)) for k in ks]).tobytes() == np.array(scalar_power).tobytes()
+    assert (np.array(scalar_power) != array_power).any()  # why there are two tables
+
+
+def test_round_sig_of_a_few_entries_in_floats_is_the_array_form_bit_for_bit():
+    """Guards round_sig's plain-float path (both modules) for arrays of up to SMALL entries, beside
+    powers of ten, at every decade, with zeros of either sign, and the array form for the rest
+    (inf, nan, subnormal, huge, more entries, a transposed array)."""
+    from quizgen.bank.kinds import precision
+
+    rng = np.random.default_rng(4)
+    cases = [np.array([float(f"{m}e{e}") * s for m in (1, 9.9995, 4.5) for s in (1, -1)]) for e in range(-60, 60)]
+    cases += [np.array([0.0, -0.0, 0.05, -0.25]), np.array([np.nan, 1.0]), np.array([1e-250, 1.0]),
+              np.array([1.0, 1e250]), np.array([5e-324]), rng.normal(size=(4, 3)).T, rng.normal(size=17)]
+    for _ in range(3000):
+        shape = tuple(int(n) for n in rng.integers(1, 5, size=rng.integers(1, 3)))
+        cases.append(rng.normal(size=shape) * 10.0 ** rng.integers(-20, 20, size=shape))
+        cases.append(np.round(rng.normal(size=shape), 3) * (rng.random(shape) < 0.7))
+    with np.errstate(all="ignore"):
+        for a in cases:
+            for digits in (1, 2, 3, 4, 6):
+                want = _round_sig_before(a, digits)
+                assert round_sig(a, digits).tobytes() == want.tobytes(), (a, digits)
+                assert precision.round_sig(a, digits).tobytes() == want.tobytes(), (a, digits)
+                assert precision.round_sig(a, digits).flags.c_contiguous == want.flags.c_contiguous
+
+
+def test_fmt_rows_is_fmt_floats_of_each_row():
+    """Guards fmt_rows (plain_tex's matrices): each row as fmt_floats writes it, joined, for numbers
+    seen before and new ones alike."""
+    values = _values(300)
+    rows = [values[i:i + 4] for i in range(0, 200, 4)] + [[], [0.0, -0.0, 1e-13]]
+    want = [" & ".join(fmt_floats(row)) for row in rows]
+    numbers._SHOWN.clear()
+    assert numbers.fmt_rows(rows, " & ") == want
+    assert numbers.fmt_rows(rows, " & ") == want  # read back from the memo
+
+
+def test_round_sig_beyond_a_floats_figures_takes_the_array_form():
+    """Guards round_floats' digits check: 0 or more than 17 figures is the array form's answer
+    (no OverflowError from a scale past the float range)."""
+    a = np.array([1e-150, 2.5, -3.75e100])
+    with np.errstate(all="ignore"):
+        for digits in (0, 17, 18, 150, 400):
+            assert round_sig(a, digits).tobytes() == _round_sig_before(a, digits).tobytes(), digits

@@ -17,7 +17,7 @@ from quizgen.engine.backprop import Backward, backward
 from quizgen.engine.losses import objective
 from quizgen.engine.tape import LayerTape, Tape
 from quizgen.messages.text import text
-from quizgen.render.numbers import round_number
+from quizgen.render.numbers import SMALL, round_floats, round_number, unit_floats
 
 SIG = 3  # significant figures asked of an answer that is not exact
 CARRY = 4  # significant figures of approximate givens and of carried intermediates
@@ -45,9 +45,22 @@ def sentence(p: dict | None):
 def exact_decimals(value) -> int | None:
     """Decimals that write every entry exactly, or None if some entry needs more than EXACT_DECIMALS."""
     arr = np.abs(np.asarray(value, dtype=float))
+    if 0 < arr.size <= SMALL:  # a few entries (most): in plain floats, the same tests
+        return _small_exact_decimals(arr.ravel().tolist())
     for d in range(EXACT_DECIMALS + 1):
         scaled = arr * 10.0**d
         if (scaled <= 1e12).all() and (np.abs(scaled - np.rint(scaled)) <= 1e-4).all():  # float noise only
+            return d
+    return None
+
+
+def _small_exact_decimals(magnitudes: list) -> int | None:
+    """exact_decimals of plain magnitudes: `scaled` is the same product (10.0**d is a Python
+    float in both), round() is rint's integer, and a nan or inf fails `<= 1e12` in both."""
+    for d in range(EXACT_DECIMALS + 1):
+        f = 10.0**d
+        scaled = [m * f for m in magnitudes]
+        if all(s <= 1e12 for s in scaled) and all(abs(s - round(s)) <= 1e-4 for s in scaled):
             return d
     return None
 
@@ -78,9 +91,14 @@ def _half(arr: np.ndarray, rule: str, digits: int) -> np.ndarray:
 
 def tolerance(value, p: dict, widen=0.0) -> np.ndarray:
     """Per-entry tolerance: half a unit, the carried-rounding widening, and float noise."""
+    arr = np.asarray(value, dtype=float)
+    if arr.size <= SMALL and arr.flags.c_contiguous:  # a few entries (most): in plain floats, the same bits
+        out = _small_tolerance(arr.ravel().tolist(), p, widen, arr.shape, arr.ndim == 0)
+        if out is not None:  # one number comes back as the array form gives it: a NumPy scalar
+            return np.array(out).reshape(arr.shape) if arr.ndim else np.float64(out[0])
     # the magnitudes are taken once for both terms; adding a widening of 0.0 (the default) to
     # the half unit, which is never -0.0, changes no bit, so it is skipped
-    magnitude = np.abs(np.asarray(value, dtype=float))
+    magnitude = np.abs(arr)
     half = _half(magnitude, p["rule"], p["digits"])
     if not (type(widen) is float and widen == 0.0):
         half = half + np.abs(widen)
@@ -92,6 +110,32 @@ def tolerance(value, p: dict, widen=0.0) -> np.ndarray:
 
 
 _MIN = np.minimum.reduce  # np.min without its Python wrapper
+
+
+def _small_tolerance(values: list, p: dict, widen, shape, scalar: bool) -> list | None:
+    """`tolerance` of plain floats: each entry's terms, added in the array form's order (its
+    log10 and power are NumPy's: render.numbers.unit_floats; `scalar`: a 0-d value, which NumPy
+    computes as scalars). None for an entry that is not finite, a sig magnitude beyond 1e±200, or
+    a widening that is neither a float nor an array of the value's shape (the array form then
+    answers)."""
+    magnitudes = [abs(x) for x in values]
+    if p["rule"] == "sig":  # the units are None for an inf or nan
+        halves = unit_floats(magnitudes, p["digits"], scalar, 0.5)
+    elif sum(magnitudes) < math.inf:  # no inf or nan (a sum that overflows takes the array form too)
+        halves = [0.5 * 10.0**-p["digits"] if p["rule"] == "dec" else 0.0] * len(values)
+    else:
+        halves = None
+    if halves is None:
+        return None
+    if type(widen) is float:
+        if widen != 0.0:  # the array form skips adding a 0.0 too
+            w = abs(widen)
+            halves = [h + w for h in halves]
+    elif type(widen) is np.ndarray and widen.shape == shape and widen.dtype == np.float64:
+        halves = [h + abs(w) for h, w in zip(halves, widen.ravel().tolist())]
+    else:
+        return None
+    return [h + FUZZ * (m if m > 1.0 else 1.0) for h, m in zip(halves, magnitudes)]  # np.maximum(1.0, m), m finite
 
 
 def scalar_tolerance(x: float, p: dict, widen: float = 0.0) -> float:
@@ -131,6 +175,10 @@ def round_sig(x, digits: int):
         mag = np.floor(np.log10(np.where(arr == 0, 1.0, np.abs(arr))))
         scale = 10.0 ** (digits - 1 - mag)
         return np.rint(arr * scale) / scale
+    if arr.size <= SMALL and arr.flags.c_contiguous:  # a few entries (most): in plain floats, the same bits
+        out = round_floats(arr.ravel().tolist(), digits)
+        if out is not None:
+            return np.array(out) if arr.ndim == 1 else np.array(out).reshape(arr.shape)
     # the same ufuncs on the same values, written into one scratch array (fewer temporaries)
     magnitude = np.abs(arr)
     if np.count_nonzero(magnitude) != magnitude.size:  # only a 0 is replaced (by 1: magnitude 0); most have none
