@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from quizgen.bank.question import flat_floats
 from quizgen.engine.tape import Tape
 from quizgen.messages import catalog
 from quizgen.messages.text import is_text, say, text
@@ -149,5 +150,15 @@ def _seeds(k: int, m: int) -> tuple[np.ndarray, np.ndarray]:
 def silent_after(steps: list, wrong: int) -> bool:
     """Whether every step after the wrong one shows only zeros (the slip cannot be followed)."""
     after = steps[wrong + 1:]
-    return bool(after) and all(s.result is not None and np.all(np.abs(np.asarray(s.result, dtype=float)) < ZERO)
-                               for s in after)
+    return bool(after) and all(s.result is not None and _all_zero(s.result) for s in after)
+
+
+def _all_zero(result) -> bool:
+    """Whether every entry of a step's result shows as 0."""
+    if type(result) is float:  # plain floats (most results), without an array: the same comparisons
+        return abs(result) < ZERO
+    if type(result) is list:
+        flat = flat_floats(result)
+        if flat is not None:
+            return all(abs(x) < ZERO for x in flat[1])
+    return bool(np.all(np.abs(np.asarray(result, dtype=float)) < ZERO))
