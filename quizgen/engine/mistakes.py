@@ -139,7 +139,17 @@ def _one_layer(rules: type[Backward], only: int, last: int) -> type[Backward]:
                 return only == last and super().alters(net, layer, rule)
             return layer == only and super().alters(net, layer, rule)
 
+    # A rule the mistake leaves as Backward's needs no wrapper (it is Backward's in every layer):
+    # without one, Backward.alters sees it unaltered, so a pass reuses the correct tape's values for
+    # it instead of recomputing them, and no unused output gradient is computed twice per pass.
+    for rule in WRAPPED:
+        if getattr(rules, rule) is getattr(Backward, rule):
+            delattr(OneLayer, rule)
     return OneLayer
+
+
+WRAPPED = ("output_gradient", "activation_backward", "weight_gradient", "bias_gradient", "propagate",
+           "weight_penalty", "bias_penalty")  # the rules OneLayer makes in one layer alone
 
 
 def _acts(net: Network):
