@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from quizgen.bank.question import flat_floats
+from quizgen.bank.question import float_row
 from quizgen.engine.tape import Tape
 from quizgen.messages import catalog
 from quizgen.messages.text import is_text, say, text
@@ -157,8 +157,6 @@ def _all_zero(result) -> bool:
     """Whether every entry of a step's result shows as 0."""
     if type(result) is float:  # plain floats (most results), without an array: the same comparisons
         return abs(result) < ZERO
-    if type(result) is list:
-        flat = flat_floats(result)
-        if flat is not None:
-            return all(abs(x) < ZERO for x in flat[1])
+    if float_row(result):
+        return all(abs(x) < ZERO for x in result)
     return bool(np.all(np.abs(np.asarray(result, dtype=float)) < ZERO))

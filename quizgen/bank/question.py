@@ -219,17 +219,14 @@ def shown_steps(q: Question) -> list[Step]:
     return list(q.steps) + rows
 
 
-def flat_floats(value: list) -> tuple[tuple[int, ...], list[float]] | None:
-    """(shape, entries in C order) of a step's result as the record holds it, a regular nested list of
-    plain floats, as np.asarray would read it; None for anything else (ragged, ints, strings, None):
-    a caller comparing results without arrays leaves those to NumPy."""
-    if all(type(x) is float for x in value):
-        return (len(value),), value
-    if value and all(type(x) is list for x in value):
-        rows = [flat_floats(x) for x in value]
-        if all(row is not None and row[0] == rows[0][0] for row in rows):
-            return (len(value),) + rows[0][0], [x for row in rows for x in row[1]]
-    return None
+def float_row(value) -> bool:
+    """Whether a step's result is a flat list of plain floats (a vector, as the record holds it):
+    what a caller may compare without NumPy, in float64's own arithmetic. Anything else (a matrix,
+    ints, strings, None) it leaves to NumPy, which is also faster on nested lists."""
+    return type(value) is list and set(map(type, value)) <= _FLOAT
+
+
+_FLOAT = {float}
 
 
 def question_id(family: str, bank_seed: int, index: int) -> str:

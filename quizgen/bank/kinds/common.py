@@ -9,7 +9,7 @@ import numpy as np
 
 from quizgen.bank.kinds import precision
 from quizgen.bank.latex import LOSS_TEX, act_tex, num_tex, sym
-from quizgen.bank.question import Answer, Choice, Distractor, Given, Step, flat_floats
+from quizgen.bank.question import Answer, Choice, Distractor, Given, Step, float_row
 from quizgen.bank.sample import Degenerate
 from quizgen.engine import activations, mistakes
 from quizgen.engine.network import Network, Notation
@@ -43,10 +43,8 @@ def is_exact(net: Network) -> bool:
 def close(a, b, rtol: float, atol: float) -> bool:
     if isinstance(a, (float, int)) and isinstance(b, (float, int)):
         return abs(a - b) <= atol + rtol * abs(b)
-    if type(a) is list and type(b) is list:  # a step's result: a few plain floats, compared without arrays
-        mine, theirs = flat_floats(a), flat_floats(b)
-        if mine is not None and theirs is not None:  # Python floats do float64's arithmetic bit for bit
-            return mine[0] == theirs[0] and all(abs(x - y) <= atol + rtol * abs(y) for x, y in zip(mine[1], theirs[1]))
+    if float_row(a) and float_row(b):  # a step's few plain floats, without arrays: the same float64 arithmetic
+        return len(a) == len(b) and all(abs(x - y) <= atol + rtol * abs(y) for x, y in zip(a, b))
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return a.shape == b.shape and bool((np.abs(a - b) <= atol + rtol * np.abs(b)).all())  # .all(): no np.all wrapper
 
