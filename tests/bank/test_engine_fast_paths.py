@@ -213,3 +213,30 @@ def test_distractors_first_entry_test_keeps_and_merges_as_the_array_tests_did():
                     outcomes.append(exc.mistake)
             assert outcomes[0] == outcomes[1], (case, k)
         assert _record(new) == _record(old), case
+
+
+def test_a_zero_widening_passed_as_float_gives_the_tolerance_of_the_zero_array():
+    """Guards Distractors' `self._widen = 0.0` when every entry's widening is 0: tolerance with a
+    float 0.0 (no addition) is tolerance with the array of zeros, bit for bit, for every rule."""
+    rng = np.random.default_rng(15)
+    rules = [precision.precision("sig", 3), precision.precision("sig", 4), precision.precision("dec", 2),
+             precision.precision("exact")]
+    for _ in range(3000):
+        arr = rng.normal(0.0, 10.0 ** rng.uniform(-6, 4), size=(int(rng.integers(1, 5)), int(rng.integers(1, 5))))
+        arr[rng.random(arr.shape) < 0.2] = 0.0
+        for p in rules:
+            zeros = np.maximum(np.zeros_like(arr) * -1.0, 0.0)  # -0.0s through np.maximum, as __init__ makes them
+            assert precision.tolerance(arr, p, zeros).tobytes() == precision.tolerance(arr, p, 0.0).tobytes()
+
+
+def test_the_whole_number_test_of_a_finite_value_is_whole_bit_for_bit():
+    """Guards Distractors._mine_tol's whole-number test on a value add() found finite."""
+    from quizgen.bank.kinds.common import _whole
+
+    rng = np.random.default_rng(16)
+    for _ in range(3000):
+        arr = np.round(rng.normal(0.0, 10.0, size=int(rng.integers(1, 6))) * rng.choice([1, 2, 1000]))
+        arr = arr / rng.choice([1.0, 1.0, 2.0, 3.0])
+        assert bool((arr == np.rint(arr)).all()) is _whole(arr)
+        x = float(arr[0])
+        assert x.is_integer() is _whole(x)

@@ -145,11 +145,15 @@ class Distractors:
         if type(value) is float and type(tol) is float and math.isfinite(value) and math.isfinite(tol):
             self._one_number(value, tol, p)  # one finite number, as make_answer states it
             return
-        self._shape = np.shape(answer.value)
         self._target = np.asarray(answer.value, dtype=float)
+        self._shape = self._target.shape
         self._tol = (np.asarray(answer.tol, dtype=float) if answer.tol is not None
                      else answer.atol + answer.rtol * np.abs(self._target))
         self._widen = np.maximum(self._tol - precision.tolerance(self._target, p), 0.0)
+        if self._target.ndim and not self._widen.any():
+            # no widening (an exact answer): tolerance skips adding a float 0.0, the same bits as
+            # adding zeros to a half unit, which is never -0.0
+            self._widen = 0.0
         self._arrays: list[tuple[np.ndarray, np.ndarray]] = []  # (value, tol) of each kept distractor
         self._carry = _CARRY  # made once, not per added value
         self._covers = precision.covers(p, _CARRY)
@@ -181,7 +185,7 @@ class Distractors:
     def _mine_tol(self, arr):
         """A mistake is recognised as asked and at the CARRY figures a student writes it with."""
         tolerance = precision.scalar_tolerance if self._scalar else precision.tolerance
-        if self._whole and _whole(arr):
+        if self._whole and (arr.is_integer() if self._scalar else bool((arr == np.rint(arr)).all())):  # finite
             return tolerance(arr, self._p, self._widen)
         if self._covers is None:
             mine, carry = tolerance(arr, self._p, self._widen), tolerance(arr, self._carry, self._widen)
@@ -190,7 +194,7 @@ class Distractors:
 
     def add(self, value, mistake_id: str, strict: bool = True) -> None:
         if self._scalar:
-            if np.ndim(value):
+            if type(value) not in _FLOATS and np.ndim(value):  # a float (most values) has no axes
                 return
             x = plain(float(value))
             if not math.isfinite(x):
@@ -261,6 +265,7 @@ def _within(off: np.ndarray, tol, mine) -> bool:
     return bool((off <= tol).all()) or bool((off <= mine).all())
 
 
+_FLOATS = (float, np.float64)
 _CARRY = {"rule": "sig", "digits": precision.CARRY}  # the figures a student carries (rule and digits suffice)
 
 
