@@ -100,17 +100,21 @@ def engine_distractors(tape: Tape, target: str, answer: Answer) -> "Distractors"
     right = getattr(tape.layers[stop], need, None) if layered and 0 <= stop < len(tape.layers) else tape.dX
     net = tape.network
     found = Distractors(answer)
-    for mistake in mistakes.CATALOG.values():
-        if not mistake.applies(net):
-            continue
-        try:
-            wrong = mistake.applied(tape, stop=stop, need=need)
-            if right is not None and (getattr(wrong.layers[stop], need, None) if layered else wrong.dX) is right:
-                continue  # the pass lent the correct array itself: the answer, which add() would drop
-            value = wrong.value_at(target)
-        except (mistakes.NotApplicable, KeyError, IndexError, TypeError):
-            continue
-        found.add(value, mistake.id)
+    wrong_values = []  # (value, mistake id) in catalog order, added together: one tolerance call for all
+    try:
+        for mistake in mistakes.CATALOG.values():
+            if not mistake.applies(net):
+                continue
+            try:
+                wrong = mistake.applied(tape, stop=stop, need=need)
+                if right is not None and (getattr(wrong.layers[stop], need, None) if layered else wrong.dX) is right:
+                    continue  # the pass lent the correct array itself: the answer, which add() would drop
+                value = wrong.value_at(target)
+            except (mistakes.NotApplicable, KeyError, IndexError, TypeError):
+                continue
+            wrong_values.append((value, mistake.id))
+    finally:  # even if a pass fails: an earlier mistake's Inseparable comes first, as one add at a time had it
+        found.add_all(wrong_values)
     return found
 
 
@@ -210,8 +214,40 @@ class Distractors:
                        or abs(x - value) <= mine)
             return
         arr = clean(value)
-        if arr.shape != self._shape or not np.isfinite(arr).all():
+        if self._usable(arr):
+            self._add_array(arr, mistake_id, strict)
+
+    def add_all(self, values: list, strict: bool = True) -> None:
+        """add() each (value, mistake id) in turn, the tolerances of the arrays among them computed
+        by one call (precision.tolerance is elementwise: each row is the array's own, bit for bit)."""
+        if self._scalar or self._whole or len(values) < 2:
+            for value, mistake_id in values:
+                self.add(value, mistake_id, strict)
             return
+        arrays = [clean(value) for value, _ in values]
+        usable = [self._usable(arr) for arr in arrays]
+        mines = iter(self._mine_tols([arr for arr, ok in zip(arrays, usable) if ok]))
+        for arr, ok, (_, mistake_id) in zip(arrays, usable, values):
+            if ok:
+                self._add_array(arr, mistake_id, strict, next(mines))
+
+    def _usable(self, arr: np.ndarray) -> bool:
+        """Whether a cleaned array can be a distractor: the answer's shape, every entry finite."""
+        return arr.shape == self._shape and bool(np.isfinite(arr).all())
+
+    def _mine_tols(self, arrays: list) -> np.ndarray | list:
+        """_mine_tol of each array (an answer that is not an exact whole number), stacked: one
+        tolerance call for all of them."""
+        if not arrays:
+            return []
+        stack = np.stack(arrays)  # (n, *shape)
+        tolerance = precision.tolerance
+        if self._covers is None:
+            return np.maximum(tolerance(stack, self._p, self._widen), tolerance(stack, self._carry, self._widen))
+        return tolerance(stack, self._p if self._covers else self._carry, self._widen)
+
+    def _add_array(self, arr: np.ndarray, mistake_id: str, strict: bool, mine: np.ndarray | None = None) -> None:
+        """add() of a usable array; `mine`: its _mine_tol, if already computed."""
         # the first entry, in floats (the arrays' own subtraction), settles most wrong values: off
         # by more than the fuzz and the tolerance there, no "every entry within" test can hold
         x0 = float(arr.flat[0]) if arr.size else None
@@ -224,7 +260,8 @@ class Distractors:
                 if strict:
                     raise Inseparable(mistake_id)
                 return
-        mine = self._mine_tol(arr)
+        if mine is None:
+            mine = self._mine_tol(arr)
         m0 = None if x0 is None else float(mine.flat[0])
 
         def near(value, tol, mine):
