@@ -69,6 +69,8 @@ def grid_values(rng: np.random.Generator, lo: float, hi: float, step: float, sha
     points = grid_points(float(lo), float(hi), float(step), bool(nonzero))
     if points.size == 0:
         raise Degenerate("reject.no_grid_point", key="values")
+    if shape == ():  # one number: NumPy's scalar draw takes the same bits as a 0-d fill, without its checks
+        return points[rng.integers(points.size)]
     return points[rng.integers(points.size, size=shape)]
 
 

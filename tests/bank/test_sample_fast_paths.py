@@ -103,3 +103,18 @@ def test_draw_network_draws_the_numbers_grid_values_drew_one_array_at_a_time():
             got.append(net.Y)
             assert [(g.shape, g.tobytes()) for g in got] == [(w.shape, w.tobytes()) for w in want], family.id
             assert new.bit_generator.state == old.bit_generator.state, family.id
+
+
+def test_one_grid_number_is_drawn_as_the_zero_d_array_drew_it():
+    """Guards grid_values' scalar draw for shape (): the same number, type and stream as
+    points[rng.integers(n, size=())]."""
+    from quizgen.bank.sample import grid_points, grid_values
+
+    for seed in range(300):
+        new, old = np.random.default_rng(seed), np.random.default_rng(seed)
+        for lo, hi, step, nonzero in ((-2, 2, 0.5, True), (0, 0, 1.0, False), (-3, 3, 0.25, False), (1, 1, 0.5, True)):
+            got = grid_values(new, lo, hi, step, (), nonzero)
+            points = grid_points(float(lo), float(hi), float(step), bool(nonzero))
+            want = points[old.integers(points.size, size=())]
+            assert type(got) is type(want) and np.shape(got) == np.shape(want) and got.tobytes() == want.tobytes()
+        assert new.bit_generator.state == old.bit_generator.state
