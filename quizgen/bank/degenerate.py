@@ -133,9 +133,15 @@ def _blind(tape: Tape) -> np.ndarray:
     for layer, t in zip(reversed(net.layers), reversed(tape.layers)):
         inputs = [t.Z] + t.H[:-1]
         for act, z, a in zip(reversed(layer.activations), reversed(inputs), reversed(t.H)):
-            da = act.backward(z[:, tiled], a[:, tiled], da)  # (n_out, k·m)
+            da = act.backward(_tile(z, tiled), _tile(a, tiled), da)  # (n_out, k·m)
         da = layer.W.T @ da  # (n_in, n_out)·(n_out, k·m) -> (n_in, k·m)
     return (np.abs(da) < 1e-12).all(axis=0).reshape(k, m).all(axis=0)
+
+
+def _tile(x: np.ndarray, tiled: np.ndarray) -> np.ndarray:
+    """x[:, tiled]: the same values in the same (column-major) layout, taken along the transpose,
+    without fancy indexing's Python-level cost (~3 µs a call, four calls a layer)."""
+    return x.T.take(tiled, axis=0).T
 
 
 @lru_cache(maxsize=64)
