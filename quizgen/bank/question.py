@@ -219,6 +219,16 @@ def shown_steps(q: Question) -> list[Step]:
     return list(q.steps) + rows
 
 
+def float_row(value) -> bool:
+    """Whether a step's result is a flat list of plain floats (a vector, as the record holds it):
+    what a caller may compare without NumPy, in float64's own arithmetic. Anything else (a matrix,
+    ints, strings, None) it leaves to NumPy, which is also faster on nested lists."""
+    return type(value) is list and set(map(type, value)) <= _FLOAT
+
+
+_FLOAT = {float}
+
+
 def question_id(family: str, bank_seed: int, index: int) -> str:
     """The stable id every output reuses (file names, Anki guids, practice history)."""
     return f"{family}--s{bank_seed}-v{index}"

@@ -8,6 +8,7 @@ bank/degenerate.py; `solved` applies them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -68,7 +69,32 @@ def grid_values(rng: np.random.Generator, lo: float, hi: float, step: float, sha
     points = grid_points(float(lo), float(hi), float(step), bool(nonzero))
     if points.size == 0:
         raise Degenerate("reject.no_grid_point", key="values")
+    if shape == ():  # one number: NumPy's scalar draw takes the same bits as a 0-d fill, without its checks
+        return points[rng.integers(points.size)]
     return points[rng.integers(points.size, size=shape)]
+
+
+# One rng.integers call per network instead of one per array (~7 µs each, mostly NumPy's Python-level
+# checks): NumPy draws an array of bounds entry by entry from the same stream, exactly as it fills
+# one array of one bound, so the indices are the ones the separate calls drew (test_sample_fast_paths).
+def draw_indices(rng: np.random.Generator, bounds: tuple[tuple[int, tuple[int, ...]], ...]) -> list[np.ndarray]:
+    """For each (n, shape) in turn, uniform whole numbers in [0, n) of that shape: the values of
+    `[rng.integers(n, size=shape) for n, shape in bounds]`, drawn by one call."""
+    drawn = rng.integers(_highs(bounds))
+    out, start = [], 0
+    for n, shape in bounds:
+        count = math.prod(shape)
+        out.append(drawn[start:start + count].reshape(shape))
+        start += count
+    return out
+
+
+@lru_cache(maxsize=1024)
+def _highs(bounds: tuple[tuple[int, tuple[int, ...]], ...]) -> np.ndarray:
+    """`draw_indices`' bounds, one entry per number drawn, made once per structure (read-only)."""
+    highs = np.array([n for n, shape in bounds for _ in range(math.prod(shape))], dtype=np.int64)
+    highs.flags.writeable = False
+    return highs
 
 
 @lru_cache(maxsize=1024)
@@ -86,23 +112,43 @@ def draw_network(family: Family, rng: np.random.Generator) -> Network:
     chains = [activation_chain(choice) for choice in shape.activations]
     loss = get_loss(shape.loss, family.reduction)
 
-    def draw(name: str, shape, nonzero: bool = False) -> np.ndarray:
+    def grid(name: str, nonzero: bool = False) -> np.ndarray:
         lo, hi = family.ranges[name]
-        return grid_values(rng, lo, hi, step, shape, nonzero)
+        points = grid_points(float(lo), float(hi), float(step), bool(nonzero))
+        if points.size == 0:  # before any number is drawn: the family fails the same way every draw
+            raise Degenerate("reject.no_grid_point", key="values")
+        return points
 
-    X = draw("X", (sizes[0], m), nonzero=True)  # internal (features, m)
-    weights, biases = [], []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        weights.append(draw("W", (n_out, n_in), family.nonzero_weights))
-        biases.append(draw("b", (n_out,)) if family.bias else None)
+    # what grid_values would draw one array after another: X, each layer's W and b, then the labels
     k = sizes[-1]
-    if family.labels == "one_hot" or loss.rule.one_hot:
+    labels = "one_hot" if family.labels == "one_hot" or loss.rule.one_hot else family.labels
+    grids = [grid("X", nonzero=True)]  # internal (features, m)
+    shapes = [(sizes[0], m)]
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        grids.append(grid("W", family.nonzero_weights))
+        shapes.append((n_out, n_in))
+        if family.bias:
+            grids.append(grid("b"))
+            shapes.append((n_out,))
+    label_bound = (k, (m,)) if labels == "one_hot" else (2, (k, m)) if labels == "binary" else None
+    if label_bound is None:
+        grids.append(grid("X"))
+        shapes.append((k, m))
+    bounds = tuple((points.size, shape) for points, shape in zip(grids, shapes))
+    drawn = draw_indices(rng, bounds + (label_bound,) if label_bound else bounds)
+    values = iter([points[index] for points, index in zip(grids, drawn)])
+    X = next(values)
+    weights, biases = [], []
+    for _ in range(len(sizes) - 1):
+        weights.append(next(values))
+        biases.append(next(values) if family.bias else None)
+    if labels == "one_hot":
         Y = np.zeros((k, m))
-        Y[rng.integers(k, size=m), np.arange(m)] = 1.0
-    elif family.labels == "binary":
-        Y = rng.integers(0, 2, size=(k, m)).astype(float)
+        Y[drawn[-1], np.arange(m)] = 1.0
+    elif labels == "binary":
+        Y = drawn[-1].astype(float)
     else:
-        Y = draw("X", (k, m))
+        Y = next(values)
     o = notation.orient
     net = Network.from_arrays(
         notation, [o(W) for W in weights], biases, chains, loss, o(X), o(Y), family.learning_rate

@@ -86,8 +86,8 @@ def _pull(a, y):
 
 
 def _bce_gradient(a, y):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return _pull(a, y) + np.where(y != 1, (1.0 - y) / (1.0 - a), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):  # _pull's terms inline: one errstate, not two
+        return np.where(y != 0, -y / a, 0.0) + np.where(y != 1, (1.0 - y) / (1.0 - a), 0.0)
 
 
 def _bce_labels(y):

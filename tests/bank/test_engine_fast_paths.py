@@ -213,3 +213,82 @@ def test_distractors_first_entry_test_keeps_and_merges_as_the_array_tests_did():
                     outcomes.append(exc.mistake)
             assert outcomes[0] == outcomes[1], (case, k)
         assert _record(new) == _record(old), case
+
+
+def test_a_zero_widening_passed_as_float_gives_the_tolerance_of_the_zero_array():
+    """Guards Distractors' `self._widen = 0.0` when every entry's widening is 0: tolerance with a
+    float 0.0 (no addition) is tolerance with the array of zeros, bit for bit, for every rule."""
+    rng = np.random.default_rng(15)
+    rules = [precision.precision("sig", 3), precision.precision("sig", 4), precision.precision("dec", 2),
+             precision.precision("exact")]
+    for _ in range(3000):
+        arr = rng.normal(0.0, 10.0 ** rng.uniform(-6, 4), size=(int(rng.integers(1, 5)), int(rng.integers(1, 5))))
+        arr[rng.random(arr.shape) < 0.2] = 0.0
+        for p in rules:
+            zeros = np.maximum(np.zeros_like(arr) * -1.0, 0.0)  # -0.0s through np.maximum, as __init__ makes them
+            assert precision.tolerance(arr, p, zeros).tobytes() == precision.tolerance(arr, p, 0.0).tobytes()
+
+
+def test_the_whole_number_test_of_a_finite_value_is_whole_bit_for_bit():
+    """Guards Distractors._mine_tol's whole-number test on a value add() found finite."""
+    from quizgen.bank.kinds.common import _whole
+
+    rng = np.random.default_rng(16)
+    for _ in range(3000):
+        arr = np.round(rng.normal(0.0, 10.0, size=int(rng.integers(1, 6))) * rng.choice([1, 2, 1000]))
+        arr = arr / rng.choice([1.0, 1.0, 2.0, 3.0])
+        assert bool((arr == np.rint(arr)).all()) is _whole(arr)
+        x = float(arr[0])
+        assert x.is_integer() is _whole(x)
+
+
+def test_engine_distractors_add_all_at_once_as_one_at_a_time_for_every_precision(tapes):
+    """Guards Distractors.add_all (engine_distractors' one tolerance call for every wrong value):
+    what the passes added one at a time kept, for decimal, exact and carried-sig answers alike."""
+    rules = [precision.precision("dec", 3, precision.CARRY), precision.precision("exact"),
+             precision.precision("sig", 4, precision.CARRY), precision.precision("sig", 2)]
+    checked = 0
+    with np.errstate(all="ignore"):
+        for tape in tapes[::2]:
+            for target in [f"layers.{l}.{q}" for l in range(len(tape.layers)) for q in ("dW", "dZ", "db")] + ["dX"]:
+                try:
+                    value = np.asarray(tape.value_at(target), dtype=float)
+                except (KeyError, AttributeError):
+                    continue
+                for p in rules:
+                    answer = make_answer(value, p, widen=0.0 if p["rule"] == "exact" else 1e-3 * np.abs(value))
+                    outcomes = []
+                    for build in (_old_engine_distractors, engine_distractors):
+                        try:
+                            found = build(tape, target, answer)
+                            outcomes.append([(d.value, d.mistake, d.also, np.asarray(d.tol).tobytes(), d.name)
+                                             for d in found.kept])
+                        except common.Inseparable as exc:
+                            outcomes.append(("inseparable", exc.mistake))
+                    assert outcomes[0] == outcomes[1], (target, p["rule"])
+                    checked += 1
+    assert checked > 300
+
+
+def test_stacked_tolerances_are_each_arrays_own_bit_for_bit():
+    """Guards Distractors._mine_tols: one tolerance call over stacked arrays gives each array's
+    _mine_tol, including stacks where one array's zero sends precision._half down its other
+    branch, and widenings of 0.0 or per entry."""
+    rng = np.random.default_rng(17)
+    rules = [precision.precision("sig", 3, precision.CARRY), precision.precision("dec", 2, precision.CARRY),
+             precision.precision("sig", 5)]
+    for _ in range(400):
+        shape = (int(rng.integers(1, 4)), int(rng.integers(1, 5)))
+        target = rng.normal(0.0, 10.0 ** rng.uniform(-4, 3), size=shape)
+        arrays = [rng.normal(0.0, 10.0 ** rng.uniform(-4, 3), size=shape) for _ in range(int(rng.integers(1, 9)))]
+        for arr in arrays:
+            arr[rng.random(shape) < 0.15] = 0.0
+        for p in rules:
+            widen = rng.choice([0.0, 1e-3]) * np.abs(target)
+            answer = make_answer(target, p, widen=widen)
+            found = Distractors(answer)
+            if found._whole:
+                continue
+            stacked = found._mine_tols(arrays)
+            for arr, row in zip(arrays, stacked):
+                assert row.tobytes() == found._mine_tol(arr).tobytes()

@@ -9,7 +9,7 @@ import numpy as np
 
 from quizgen.bank.kinds import precision
 from quizgen.bank.latex import LOSS_TEX, act_tex, num_tex, sym
-from quizgen.bank.question import Answer, Choice, Distractor, Given, Step
+from quizgen.bank.question import Answer, Choice, Distractor, Given, Step, float_row
 from quizgen.bank.sample import Degenerate
 from quizgen.engine import activations, mistakes
 from quizgen.engine.network import Network, Notation
@@ -43,6 +43,8 @@ def is_exact(net: Network) -> bool:
 def close(a, b, rtol: float, atol: float) -> bool:
     if isinstance(a, (float, int)) and isinstance(b, (float, int)):
         return abs(a - b) <= atol + rtol * abs(b)
+    if float_row(a) and float_row(b):  # a step's few plain floats, without arrays: the same float64 arithmetic
+        return len(a) == len(b) and all(abs(x - y) <= atol + rtol * abs(y) for x, y in zip(a, b))
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return a.shape == b.shape and bool((np.abs(a - b) <= atol + rtol * np.abs(b)).all())  # .all(): no np.all wrapper
 
@@ -98,17 +100,21 @@ def engine_distractors(tape: Tape, target: str, answer: Answer) -> "Distractors"
     right = getattr(tape.layers[stop], need, None) if layered and 0 <= stop < len(tape.layers) else tape.dX
     net = tape.network
     found = Distractors(answer)
-    for mistake in mistakes.CATALOG.values():
-        if not mistake.applies(net):
-            continue
-        try:
-            wrong = mistake.applied(tape, stop=stop, need=need)
-            if right is not None and (getattr(wrong.layers[stop], need, None) if layered else wrong.dX) is right:
-                continue  # the pass lent the correct array itself: the answer, which add() would drop
-            value = wrong.value_at(target)
-        except (mistakes.NotApplicable, KeyError, IndexError, TypeError):
-            continue
-        found.add(value, mistake.id)
+    wrong_values = []  # (value, mistake id) in catalog order, added together: one tolerance call for all
+    try:
+        for mistake in mistakes.CATALOG.values():
+            if not mistake.applies(net):
+                continue
+            try:
+                wrong = mistake.applied(tape, stop=stop, need=need)
+                if right is not None and (getattr(wrong.layers[stop], need, None) if layered else wrong.dX) is right:
+                    continue  # the pass lent the correct array itself: the answer, which add() would drop
+                value = wrong.value_at(target)
+            except (mistakes.NotApplicable, KeyError, IndexError, TypeError):
+                continue
+            wrong_values.append((value, mistake.id))
+    finally:  # even if a pass fails: an earlier mistake's Inseparable comes first, as one add at a time had it
+        found.add_all(wrong_values)
     return found
 
 
@@ -143,11 +149,15 @@ class Distractors:
         if type(value) is float and type(tol) is float and math.isfinite(value) and math.isfinite(tol):
             self._one_number(value, tol, p)  # one finite number, as make_answer states it
             return
-        self._shape = np.shape(answer.value)
         self._target = np.asarray(answer.value, dtype=float)
+        self._shape = self._target.shape
         self._tol = (np.asarray(answer.tol, dtype=float) if answer.tol is not None
                      else answer.atol + answer.rtol * np.abs(self._target))
         self._widen = np.maximum(self._tol - precision.tolerance(self._target, p), 0.0)
+        if self._target.ndim and not self._widen.any():
+            # no widening (an exact answer): tolerance skips adding a float 0.0, the same bits as
+            # adding zeros to a half unit, which is never -0.0
+            self._widen = 0.0
         self._arrays: list[tuple[np.ndarray, np.ndarray]] = []  # (value, tol) of each kept distractor
         self._carry = _CARRY  # made once, not per added value
         self._covers = precision.covers(p, _CARRY)
@@ -179,7 +189,7 @@ class Distractors:
     def _mine_tol(self, arr):
         """A mistake is recognised as asked and at the CARRY figures a student writes it with."""
         tolerance = precision.scalar_tolerance if self._scalar else precision.tolerance
-        if self._whole and _whole(arr):
+        if self._whole and (arr.is_integer() if self._scalar else bool((arr == np.rint(arr)).all())):  # finite
             return tolerance(arr, self._p, self._widen)
         if self._covers is None:
             mine, carry = tolerance(arr, self._p, self._widen), tolerance(arr, self._carry, self._widen)
@@ -188,7 +198,7 @@ class Distractors:
 
     def add(self, value, mistake_id: str, strict: bool = True) -> None:
         if self._scalar:
-            if np.ndim(value):
+            if type(value) not in _FLOATS and np.ndim(value):  # a float (most values) has no axes
                 return
             x = plain(float(value))
             if not math.isfinite(x):
@@ -204,8 +214,40 @@ class Distractors:
                        or abs(x - value) <= mine)
             return
         arr = clean(value)
-        if arr.shape != self._shape or not np.isfinite(arr).all():
+        if self._usable(arr):
+            self._add_array(arr, mistake_id, strict)
+
+    def add_all(self, values: list, strict: bool = True) -> None:
+        """add() each (value, mistake id) in turn, the tolerances of the arrays among them computed
+        by one call (precision.tolerance is elementwise: each row is the array's own, bit for bit)."""
+        if self._scalar or self._whole or len(values) < 2:
+            for value, mistake_id in values:
+                self.add(value, mistake_id, strict)
             return
+        arrays = [clean(value) for value, _ in values]
+        usable = [self._usable(arr) for arr in arrays]
+        mines = iter(self._mine_tols([arr for arr, ok in zip(arrays, usable) if ok]))
+        for arr, ok, (_, mistake_id) in zip(arrays, usable, values):
+            if ok:
+                self._add_array(arr, mistake_id, strict, next(mines))
+
+    def _usable(self, arr: np.ndarray) -> bool:
+        """Whether a cleaned array can be a distractor: the answer's shape, every entry finite."""
+        return arr.shape == self._shape and bool(np.isfinite(arr).all())
+
+    def _mine_tols(self, arrays: list) -> np.ndarray | list:
+        """_mine_tol of each array (an answer that is not an exact whole number), stacked: one
+        tolerance call for all of them."""
+        if not arrays:
+            return []
+        stack = np.stack(arrays)  # (n, *shape)
+        tolerance = precision.tolerance
+        if self._covers is None:
+            return np.maximum(tolerance(stack, self._p, self._widen), tolerance(stack, self._carry, self._widen))
+        return tolerance(stack, self._p if self._covers else self._carry, self._widen)
+
+    def _add_array(self, arr: np.ndarray, mistake_id: str, strict: bool, mine: np.ndarray | None = None) -> None:
+        """add() of a usable array; `mine`: its _mine_tol, if already computed."""
         # the first entry, in floats (the arrays' own subtraction), settles most wrong values: off
         # by more than the fuzz and the tolerance there, no "every entry within" test can hold
         x0 = float(arr.flat[0]) if arr.size else None
@@ -218,7 +260,8 @@ class Distractors:
                 if strict:
                     raise Inseparable(mistake_id)
                 return
-        mine = self._mine_tol(arr)
+        if mine is None:
+            mine = self._mine_tol(arr)
         m0 = None if x0 is None else float(mine.flat[0])
 
         def near(value, tol, mine):
@@ -259,6 +302,7 @@ def _within(off: np.ndarray, tol, mine) -> bool:
     return bool((off <= tol).all()) or bool((off <= mine).all())
 
 
+_FLOATS = (float, np.float64)
 _CARRY = {"rule": "sig", "digits": precision.CARRY}  # the figures a student carries (rule and digits suffice)
 
 
