@@ -70,8 +70,10 @@ def _top_level(before: str) -> bool:
 
 
 # a number literal, braced ones too (z_{4}, W^{[2]}_{1,3}: a family's subscripts vary by variant),
-# not part of a name or command (x2, \frac12); symbolic_inner checks each comes back as one <mn>
-_LITERAL = re.compile(r"(?<![\w\\.])\d+(?:\.\d+)?(?![\w.])")
+# not part of a name or command (x2, \frac12); symbolic_inner checks each comes back as one <mn>.
+# Left in the key, as literals that never come back as one plain <mn>: an unbraced exponent
+# (^2 sets only its first digit as the exponent) and \mathbb{1} (an <mn> with a mathvariant)
+_LITERAL = re.compile(r"(?<![\w\\.^])(?<!\\mathbb\{)\d+(?:\.\d+)?(?![\w.])")
 _SLOT_MN = re.compile(r"<mn>777(\d{4})</mn>")
 
 

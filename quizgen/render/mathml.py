@@ -119,6 +119,8 @@ def parts(items: list[dict], display: bool = True) -> str:
 def split_equations(tex_string: str, sep: str = r",\quad") -> list[str]:
     """`a = b,\\quad c = d` -> ["a = b,", "c = d"] (only at brace depth 0), so a chain of
     equations can wrap between equations instead of running off the page."""
+    if sep not in tex_string:  # no separator anywhere: one piece (what the scan below finds)
+        return [tex_string.strip()]
     pieces, depth, start, i = [], 0, 0, 0
     while i < len(tex_string):
         if tex_string[i] == "{":
