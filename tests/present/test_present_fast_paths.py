@@ -180,7 +180,21 @@ def test_a_ragged_value_fails_as_it_always_did():
 SHAPES = [r"z_{4} = w_{4} a_{3}", r"W^{[2]}_{1,3} + \varepsilon", r"\mathrm{LeakyReLU}_{0.1}'\left(-2\right)",
           r"\mathbf{2} x_{12}", r"\hspace{2pt} x", r"\hspace{2 pt} x", r"\sqrt[3]{8}", r"\frac12 + \frac{1}{2}",
           r"\text{layer 2} = 3", r"x^{10}_{007}", r"\mathbb{R}^{4 \times 3}", r"{2}", r"x^12", r"\rule{1em}{2pt}",
-          r"\begin{matrix} 1 & 2 \\ 3 & 4 \end{matrix}", r"\operatorname{f}_{2}(1.50)"]
+          r"\begin{matrix} 1 & 2 \\ 3 & 4 \end{matrix}", r"\operatorname{f}_{2}(1.50)",
+          r"\mathbb{1}[z > 0] + 0.1\,\mathbb{1}[z \le 0]", r"\mathbb{12} x_{3}", r"(a_j - y_j)^2 + 3", r"x^23 + 4"]
+
+
+@pytest.mark.parametrize("s", [r"\mathrm{LeakyReLU}_{0.1}'\left(-2\right) = \mathbb{1}[-2 > 0] + 0.1\,\mathbb{1}[-2 \le 0] =",
+                               r"J = \frac{1}{m}\sum_{i=1}^{m} \frac{1}{2}\sum_{j}(a_{ji} - y_{ji})^2"])
+def test_an_indicator_or_a_bare_exponent_keeps_a_formula_on_its_shape(s, monkeypatch):
+    """\mathbb{1} and ^2 stay literal in the key (each converts to no plain <mn>), so the other
+    numbers still share the shape: the formula itself is never converted."""
+    converted = []
+    real = mathml.tex_inner
+    direct = real.__wrapped__(s)
+    monkeypatch.setattr(mathml, "tex_inner", lambda t: converted.append(t) or real(t))
+    assert pmath.symbolic_inner(s) == direct
+    assert converted and s not in converted
 
 
 @pytest.mark.parametrize("s", SHAPES)
