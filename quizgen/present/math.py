@@ -74,26 +74,36 @@ def _top_level(before: str) -> bool:
 # Left in the key, as literals that never come back as one plain <mn>: an unbraced exponent
 # (^2 sets only its first digit as the exponent) and \mathbb{1} (an <mn> with a mathvariant)
 _LITERAL = re.compile(r"(?<![\w\\.^])(?<!\\mathbb\{)\d+(?:\.\d+)?(?![\w.])")
-_SLOT_MN = re.compile(r"<mn>777(\d{4})</mn>")
+_SLOT_MN = re.compile(r"(?<=<mn>)777(\d{4})(?=</mn>)")  # a placeholder set as one plain <mn>
 
 
 def symbolic_inner(s: str) -> str:
     """MathML content of LaTeX `s`, converting each shape of formula once: the number literals
-    are swapped for placeholders, the result is memoized, and the numbers are put back."""
-    numbers: list[str] = []
-
-    def slot(match: re.Match) -> str:
-        numbers.append(match.group(0))
-        return f"777{len(numbers) - 1:04d}"
-
-    key = _LITERAL.sub(slot, s)
+    are swapped for placeholders, the shape's MathML is memoized (split at its placeholders), and
+    the numbers are put back."""
+    numbers = _LITERAL.findall(s)
     if not numbers or len(numbers) > 9999:
         return mathml.tex_inner(s)
-    inner = mathml.tex_inner(key)
-    found = _SLOT_MN.findall(inner)
-    if sorted(int(i) for i in found) != list(range(len(numbers))):  # a number not set as one <mn>
+    texts = [""] * (2 * len(numbers) + 1)  # text, number, text, ..., text
+    texts[0::2] = _LITERAL.split(s)
+    texts[1::2] = [f"777{i:04d}" for i in range(len(numbers))]
+    shape = _shape("".join(texts), len(numbers))
+    if shape is None:  # a number not set as one plain <mn>
         return mathml.tex_inner(s)
-    return _SLOT_MN.sub(lambda m: f"<mn>{numbers[int(m.group(1))]}</mn>", inner)
+    texts[0::2], order = shape
+    texts[1::2] = [numbers[i] for i in order]
+    return "".join(texts)
+
+
+@lru_cache(maxsize=16384)
+def _shape(key: str, count: int) -> tuple | None:
+    """The MathML of a formula's shape `key` as (its text between placeholders, the placeholders'
+    order), or None unless each of the `count` placeholders comes back exactly once as an <mn>."""
+    split = _SLOT_MN.split(mathml.tex_inner(key))
+    order = tuple(int(i) for i in split[1::2])
+    if sorted(order) != list(range(count)):
+        return None
+    return tuple(split[0::2]), order
 
 
 def _raw_inner(s: str) -> str:

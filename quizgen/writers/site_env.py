@@ -32,8 +32,18 @@ def json_script(data) -> Markup:
 
 
 class View(dict):
-    """A dict whose keys are also attributes, so a template's `x.key` finds them at once
-    (Jinja tries getattr before [], and a failed getattr per lookup adds up over 1,000 pages)."""
+    """A dict a template reads as `x.key`: the site's Environment looks a View's keys up first
+    (Jinja alone tries getattr, which fails, before []), a dict lookup per `x.key` over 1,000 pages.
+    No attribute per key: a dict aliasing its own __dict__ is a reference cycle, which lives until
+    the collector runs, and workers pause it (bank.collection.no_gc): every page's views, MathML
+    and all, would stay in memory (~60 MB per 4,000 pages)."""
+
+    __slots__ = ()
+
+
+class Words(View):
+    """The site's messages, which Python code reads as `m.key` too: one per language, kept for the
+    process, so its keys are also its attributes (the cycle costs nothing here)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,8 +51,8 @@ class View(dict):
 
 
 @lru_cache(maxsize=None)
-def messages(lang: str = "en") -> View:
-    return View(area("site", lang))
+def messages(lang: str = "en") -> Words:
+    return Words(area("site", lang))
 
 
 def topic_name(topic: str, m: dict) -> str:
@@ -111,6 +121,16 @@ def _classes():
 
     class _Environment(jinja2.Environment):
         template_class = _Template
+
+        def getattr(self, obj, attribute):
+            """A View's `x.key` is its key, where it has one (what its attribute was); else Jinja's
+            rule (an attribute, then an item, then undefined)."""
+            if isinstance(obj, View):
+                try:
+                    return obj[attribute]
+                except KeyError:
+                    pass
+            return jinja2.Environment.getattr(self, obj, attribute)
 
     return jinja2, _Environment
 
