@@ -103,7 +103,11 @@ def _families(entries: list[dict], summaries: dict[str, str], m: dict) -> list[d
             "id": family, "title": first["title"], "topic": first["topic"], "topic_name": topic_name(first["topic"], m),
             "tags": first["tags"], "difficulty": first["difficulty"], "source": first["source"],
             "notation": first["notation"], "kind": first["kind"], "answer_kind": first["answer_kind"],
-            "summary": summaries.get(family, ""), "variants": [{"id": e["id"], "n": e["index"] + 1} for e in group],
+            "summary": summaries.get(family, ""),
+            # worded and laid out here, once each (a macro call per family costs more than the page)
+            "badge": site_views.difficulty(m, first["difficulty"]), "tag_list": site_views.tags(m, first["tags"]),
+            "variants": [{"id": e["id"], "n": e["index"] + 1, "label": m["variant_n"].format(n=e["index"] + 1)}
+                         for e in group],
         })
     return families
 
