@@ -191,10 +191,10 @@ _PROSE_NUMBER = re.compile("(?<![\\w\\\\.^\ue000\ue002])\\d+(?:\\.\\d+)?(?![\\w.
 _NUMBER_SLOT = re.compile("\ue003(\\d+)\ue001")
 # Python-Markdown reads digits only in entities (&#8;), link and reference ids and targets ([1],
 # <http://x/1>), escapes, tab stops and list markers at a line's start (a code span keeps its
-# text as it is); a text with any of these characters (or a forged slot) is converted whole, as is
-# a number that a line opens (after only spaces, quote, list or heading marks): nothing else of
-# Markdown sees digits.
-_DIGITS_MATTER = re.compile("[\\[<&\\\\\t\ue003]")
+# text as it is); a text with any of these characters, a bare CR (Markdown's line break too) or
+# a forged slot is converted whole, as is a number that a line opens (after only spaces, quote,
+# list or heading marks): nothing else of Markdown sees digits.
+_DIGITS_MATTER = re.compile("[\\[<&\\\\\t\r\ue003]")
 _LINE_OPENING = " \t>*+-.#0123456789"
 
 
