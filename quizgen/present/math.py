@@ -70,28 +70,40 @@ def _top_level(before: str) -> bool:
 
 
 # a number literal, braced ones too (z_{4}, W^{[2]}_{1,3}: a family's subscripts vary by variant),
-# not part of a name or command (x2, \frac12); symbolic_inner checks each comes back as one <mn>
-_LITERAL = re.compile(r"(?<![\w\\.])\d+(?:\.\d+)?(?![\w.])")
-_SLOT_MN = re.compile(r"<mn>777(\d{4})</mn>")
+# not part of a name or command (x2, \frac12); symbolic_inner checks each comes back as one <mn>.
+# Left in the key, as literals that never come back as one plain <mn>: an unbraced exponent
+# (^2 sets only its first digit as the exponent) and \mathbb{1} (an <mn> with a mathvariant)
+_LITERAL = re.compile(r"(?<![\w\\.^])(?<!\\mathbb\{)\d+(?:\.\d+)?(?![\w.])")
+_SLOT_MN = re.compile(r"(?<=<mn>)777(\d{4})(?=</mn>)")  # a placeholder set as one plain <mn>
 
 
 def symbolic_inner(s: str) -> str:
     """MathML content of LaTeX `s`, converting each shape of formula once: the number literals
-    are swapped for placeholders, the result is memoized, and the numbers are put back."""
-    numbers: list[str] = []
-
-    def slot(match: re.Match) -> str:
-        numbers.append(match.group(0))
-        return f"777{len(numbers) - 1:04d}"
-
-    key = _LITERAL.sub(slot, s)
+    are swapped for placeholders, the shape's MathML is memoized (split at its placeholders), and
+    the numbers are put back."""
+    numbers = _LITERAL.findall(s)
     if not numbers or len(numbers) > 9999:
         return mathml.tex_inner(s)
-    inner = mathml.tex_inner(key)
-    found = _SLOT_MN.findall(inner)
-    if sorted(int(i) for i in found) != list(range(len(numbers))):  # a number not set as one <mn>
+    texts = [""] * (2 * len(numbers) + 1)  # text, number, text, ..., text
+    texts[0::2] = _LITERAL.split(s)
+    texts[1::2] = [f"777{i:04d}" for i in range(len(numbers))]
+    shape = _shape("".join(texts), len(numbers))
+    if shape is None:  # a number not set as one plain <mn>
         return mathml.tex_inner(s)
-    return _SLOT_MN.sub(lambda m: f"<mn>{numbers[int(m.group(1))]}</mn>", inner)
+    texts[0::2], order = shape
+    texts[1::2] = [numbers[i] for i in order]
+    return "".join(texts)
+
+
+@lru_cache(maxsize=16384)
+def _shape(key: str, count: int) -> tuple | None:
+    """The MathML of a formula's shape `key` as (its text between placeholders, the placeholders'
+    order), or None unless each of the `count` placeholders comes back exactly once as an <mn>."""
+    split = _SLOT_MN.split(mathml.tex_inner(key))
+    order = tuple(int(i) for i in split[1::2])
+    if sorted(order) != list(range(count)):
+        return None
+    return tuple(split[0::2]), order
 
 
 def _raw_inner(s: str) -> str:
@@ -172,6 +184,45 @@ def _markdown(text: str, scroll: bool) -> str:
     return _ALONE.sub(r'<div class="math-scroll">\1</div>', html) if scroll else html
 
 
+# A number in prose ("row 2, column 1", "Apply 3 update steps"), not part of a word, a math slot's
+# index (\ue000/\ue002 before it) or a decimal; slotted as \ue003<i>\ue001 so that prompts
+# differing only in such numbers share one Markdown run (_prose).
+_PROSE_NUMBER = re.compile("(?<![\\w\\\\.^\ue000\ue002])\\d+(?:\\.\\d+)?(?![\\w.])")
+_NUMBER_SLOT = re.compile("\ue003(\\d+)\ue001")
+# Python-Markdown reads digits only in entities (&#8;), link and reference ids and targets ([1],
+# <http://x/1>), escapes, tab stops and list markers at a line's start (a code span keeps its
+# text as it is); a text with any of these characters, a bare CR (Markdown's line break too) or
+# a forged slot is converted whole, as is a number that a line opens (after only spaces, quote,
+# list or heading marks): nothing else of Markdown sees digits.
+_DIGITS_MATTER = re.compile("[\\[<&\\\\\t\r\ue003]")
+_LINE_OPENING = " \t>*+-.#0123456789"
+
+
+def _prose(text: str, scroll: bool) -> str:
+    """_markdown(text, scroll), converting each shape of prose once: numbers in running text are
+    swapped for slots (where Markdown gives them no meaning, see _DIGITS_MATTER), the slotted text
+    is converted (memoized), and the numbers are put back; each slot must come back exactly once."""
+    if _DIGITS_MATTER.search(text):
+        return _markdown(text, scroll)
+    numbers: list[str] = []
+
+    def slot(match: re.Match) -> str:
+        start = match.start()
+        if not text[text.rfind("\n", 0, start) + 1:start].strip(_LINE_OPENING):
+            return match.group(0)  # a number opening its line may be a list marker: left as it is
+        numbers.append(match.group(0))
+        return f"\ue003{len(numbers) - 1}\ue001"
+
+    key = _PROSE_NUMBER.sub(slot, text)
+    if not numbers:
+        return _markdown(text, scroll)
+    html = _markdown(key, scroll)
+    found = _NUMBER_SLOT.findall(html)
+    if len(found) != len(numbers) or sorted(map(int, found)) != list(range(len(numbers))):
+        return _markdown(text, scroll)
+    return _NUMBER_SLOT.sub(lambda m: numbers[int(m.group(1))], html)
+
+
 @lru_cache(maxsize=4096)
 def md(text: str, inline: bool = False, scroll: bool = False, bare: bool = False) -> Markup:
     """Markdown + $math$ as HTML: math becomes MathML first and is hidden from Markdown, so
@@ -187,7 +238,7 @@ def md(text: str, inline: bool = False, scroll: bool = False, bare: bool = False
         stash.append(display_math(match.group(1).strip(), bare) if display else tex(match.group(2).strip(), False, bare))
         return f"{chr(0xE002) if display else chr(0xE000)}{len(stash) - 1}\ue001"
 
-    html = _SLOT.sub(lambda m: stash[int(m.group(1))], _markdown(_MATH.sub(keep, text), scroll))
+    html = _SLOT.sub(lambda m: stash[int(m.group(1))], _prose(_MATH.sub(keep, text), scroll))
     if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html)

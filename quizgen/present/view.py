@@ -101,6 +101,7 @@ class QuestionView:
     box: dict
     space_cm: float
     parts: tuple = ()  # PartView per part of a multi-part question (answer/distractors are part (a)'s); else ()
+    words: tuple = ()  # (name, explanation) of each of the record's distractors, worded (see `worded`)
 
 
 def same(a, b) -> bool:
@@ -120,7 +121,9 @@ def step(s: Step, number: int, lang: str | None = None, tidy=clean) -> StepView:
     parts, numbers = [], False
     for p in s.parts:  # one pass: clean each value and note whether there is one
         if "num" in p:
-            p, numbers = {"num": tidy(p["num"])}, True
+            numbers = True
+            if tidy is not _as_is or len(p) != 1:  # uncleaned, a {"num"} part is what its copy would be
+                p = {"num": tidy(p["num"])}
         parts.append(p)
     parts = tuple(parts)
     rewritten = bool(parts) and not numbers and " ".join(p["tex"] for p in parts) != s.symbolic
@@ -145,32 +148,43 @@ def space_cm(q: Question) -> float:
     return float((q.layout or {}).get("space_cm", 2.5))
 
 
-def choice(c, lang: str | None = None, distractors=()) -> ChoiceView:
-    """An option, with the words of the mistake it stands for (found by its id, never its letter)."""
-    d = next((d for d in distractors if c.mistake and d.mistake == c.mistake), None)
-    explanation = say(d.explanation, lang) if d else say(c.rationale, lang) if c.rationale else ""
+def worded(ds, lang: str | None = None) -> tuple:
+    """(name, explanation) of each distractor, worded once per question: its options, its wrong
+    values and a writer's grading data all show them."""
+    return tuple((say(d.name, lang), say(d.explanation, lang)) for d in ds)
+
+
+def choice(c, lang: str | None = None, distractors=(), words=None) -> ChoiceView:
+    """An option, with the words of the mistake it stands for (found by its id, never its letter);
+    `words`, the distractors' `worded` texts, if the caller has them."""
+    i = next((i for i, d in enumerate(distractors) if c.mistake and d.mistake == c.mistake), None)
+    if i is None:
+        name, explanation = "", say(c.rationale, lang) if c.rationale else ""
+    else:
+        name, explanation = words[i] if words else worded(distractors[i:i + 1], lang)[0]
     return ChoiceView(label=c.label, text=say(c.text, lang), correct=c.correct, mistake=c.mistake,
-                      name=say(d.name, lang) if d else "", explanation=explanation)
+                      name=name, explanation=explanation)
 
 
 def answer(q: Question, lang: str | None = None, tidy=clean) -> AnswerView:
     return answer_of(q.answer, q.choices, q.distractors, lang, tidy)
 
 
-def answer_of(a, choices=(), distractors=(), lang: str | None = None, tidy=clean) -> AnswerView:
-    """The view of an answer record (a question's or a part's)."""
+def answer_of(a, choices=(), distractors=(), lang: str | None = None, tidy=clean, words=None) -> AnswerView:
+    """The view of an answer record (a question's or a part's); `words` as for `choice`."""
     precision = (dict(a.precision, text=say(a.precision.get("text"), lang), ask=ask_key(a.precision))
                  if a.precision else None)
     right = next((c for c in choices if c.label == a.value), None) if a.kind == "choice" else None
     return AnswerView(kind=a.kind, value=tidy(a.value) if a.kind in NUMERIC else a.value, display=a.display,
                       latex=a.latex, rtol=a.rtol, atol=a.atol, shape=a.shape, precision=precision, tol=a.tol,
-                      choice=choice(right, lang, distractors) if right else None)
+                      choice=choice(right, lang, distractors, words) if right else None)
 
 
-def distractors(ds, lang: str | None = None, tidy=clean) -> tuple:
-    """The numeric distractors (those a page can show as a value)."""
-    return tuple(DistractorView(tidy(d.value), d.mistake, say(d.name, lang), say(d.explanation, lang), d.tol)
-                 for d in ds if isinstance(d.value, (int, float, list)))
+def distractors(ds, lang: str | None = None, tidy=clean, words=None) -> tuple:
+    """The numeric distractors (those a page can show as a value); `words` as for `choice`."""
+    words = words or worded(ds, lang)
+    return tuple(DistractorView(tidy(d.value), d.mistake, *said, d.tol)
+                 for d, said in zip(ds, words) if isinstance(d.value, (int, float, list)))
 
 
 def parts(q: Question, box: dict, lang: str | None = None, tidy=clean) -> tuple:
@@ -190,11 +204,12 @@ def view(q: Question, lang: str | None = None, cleaned: bool = True) -> Question
     lang = lang or current()
     box = answer_box(q)
     tidy = clean if cleaned else _as_is
+    words = worded(q.distractors, lang)
     return QuestionView(
         title=say(q.title, lang), prompt=say(q.prompt, lang), hints=tuple(say(h, lang) for h in q.hints),
         given=tuple(GivenView(g.name, g.latex, tidy(g.value), g.approx) for g in q.given),
-        choices=tuple(choice(c, lang, q.distractors) for c in q.choices),
+        choices=tuple(choice(c, lang, q.distractors, words) for c in q.choices),
         steps=tuple(step(s, i, lang, tidy) for i, s in enumerate(shown_steps(q), start=1)),
-        answer=answer(q, lang, tidy),
-        distractors=distractors(q.distractors, lang, tidy), box=box, space_cm=space_cm(q),
-        parts=parts(q, box, lang, tidy))
+        answer=answer_of(q.answer, q.choices, q.distractors, lang, tidy, words),
+        distractors=distractors(q.distractors, lang, tidy, words), box=box, space_cm=space_cm(q),
+        parts=parts(q, box, lang, tidy), words=words)

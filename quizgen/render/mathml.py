@@ -50,56 +50,50 @@ def tex(tex_string: str, display: bool = False) -> str:
     return math(tex_inner(tex_string), display)
 
 
-@lru_cache(maxsize=16384)
-def number_inner(x: float) -> str:
-    """One number as MathML (memoized: grid values recur across steps and variants; equal
-    numbers such as 1 and 1.0 print alike, since fmt reads float(x))."""
+def _number(x) -> str:
     text = fmt(x)
     if text.startswith("-"):
         return f"<mrow><mo>&#x2212;</mo><mn>{text[1:]}</mn></mrow>"
     return f"<mn>{text}</mn>"
 
 
-@lru_cache(maxsize=16384)
-def _cell(x: float) -> str:
-    return f"<mtd>{number_inner(x)}</mtd>"
+# Each number's MathML, and as a table cell, remembered in plain dicts (a dict lookup per entry is
+# cheaper than an lru_cache's, or than keying a whole array by its entries): grid values recur
+# across steps and variants, a given in a step, a result in the next step and the answer. Equal
+# numbers (1, 1.0, True; 0.0, -0.0) share an entry and print alike: fmt reads float(x). Bounded
+# (emptied when full), per process.
+_NUMBERS: dict = {}
+_CELLS: dict = {}
+NUMBERS_LIMIT = 65536
 
 
-@lru_cache(maxsize=16384)
-def _row(x: float) -> str:
-    """A vector's entry as its own row (memoized like `_cell`: one lookup per entry)."""
-    return f"<mtr>{_cell(x)}</mtr>"
-
-
-_ARRAYS: dict = {}
-ARRAYS_LIMIT = 4096  # remembered vectors and matrices: a page typesets a value 1.7 times on average
-
-
-def value_inner(value) -> str:
-    """A number, vector (as a column) or matrix as bracketed MathML; an array is typeset once
-    per page-sized run of questions (a given reappears in a step, a result in the next step and
-    the answer), remembered by its entries as a tuple (equal entries print alike: fmt reads
-    float(x))."""
-    if isinstance(value, (int, float)):
-        return number_inner(value)
-    try:
-        key = tuple(map(tuple, value)) if value and isinstance(value[0], list) else tuple(value)
-        return _ARRAYS[key]
-    except KeyError:
-        pass
-    except TypeError:  # not a plain vector or matrix (ragged, nested deeper): as it always was
-        return _array_inner(value)
-    if len(_ARRAYS) >= ARRAYS_LIMIT:
-        _ARRAYS.clear()
-    html = _ARRAYS[key] = _array_inner(value)
+def number_inner(x: float) -> str:
+    """One number as MathML (remembered, see _NUMBERS)."""
+    html = _NUMBERS.get(x)
+    if html is None:
+        if len(_NUMBERS) >= NUMBERS_LIMIT:
+            _NUMBERS.clear()
+        html = _NUMBERS[x] = _number(x)
     return html
 
 
-def _array_inner(value) -> str:
+def _cell(x: float) -> str:
+    """A matrix entry, or a vector's (its own row), as <mtd> (remembered, see _NUMBERS)."""
+    if len(_CELLS) >= NUMBERS_LIMIT:
+        _CELLS.clear()
+    html = _CELLS[x] = f"<mtd>{number_inner(x)}</mtd>"
+    return html
+
+
+def value_inner(value) -> str:
+    """A number, vector (as a column) or matrix as bracketed MathML."""
+    if isinstance(value, (int, float)):
+        return _NUMBERS.get(value) or number_inner(value)
+    get = _CELLS.get
     if value and isinstance(value[0], list):
-        body = "".join(["<mtr>" + "".join(map(_cell, row)) + "</mtr>" for row in value])
+        body = "".join(["<mtr>" + "".join([get(x) or _cell(x) for x in row]) + "</mtr>" for row in value])
     else:
-        body = "".join(map(_row, value))
+        body = "".join(["<mtr>" + (get(x) or _cell(x)) + "</mtr>" for x in value])
     return ('<mrow><mo fence="true" stretchy="true">[</mo><mtable>' + body +
             '</mtable><mo fence="true" stretchy="true">]</mo></mrow>')
 
@@ -119,6 +113,8 @@ def parts(items: list[dict], display: bool = True) -> str:
 def split_equations(tex_string: str, sep: str = r",\quad") -> list[str]:
     """`a = b,\\quad c = d` -> ["a = b,", "c = d"] (only at brace depth 0), so a chain of
     equations can wrap between equations instead of running off the page."""
+    if sep not in tex_string:  # no separator anywhere: one piece (what the scan below finds)
+        return [tex_string.strip()]
     pieces, depth, start, i = [], 0, 0, 0
     while i < len(tex_string):
         if tex_string[i] == "{":

@@ -72,28 +72,49 @@ def _attributes(el: Element) -> str:
                    if k in MATHML_ATTRIBUTES and _ATTRIBUTE_VALUE.fullmatch(v))
 
 
+# Each element's attributes and each text node as written, remembered: a formula's elements carry
+# one of a dozen attribute sets and its text nodes are a few hundred symbols, over and over.
+# Bounded, per process; keyed by the input itself (attribute items, text), so the same text out.
+_WRITTEN: dict = {}
+WRITTEN_LIMIT = 4096
+
+
+def _written(key, write, value) -> str:
+    text = _WRITTEN.get(key)
+    if text is None:
+        text = write(value)
+        if len(_WRITTEN) < WRITTEN_LIMIT:
+            _WRITTEN[key] = text
+    return text
+
+
+def _text(text: str) -> str:
+    """escape_math_text(text), remembered (a text is a str key; attribute keys are tuples)."""
+    return _written(text, escape_math_text, text)
+
+
 def _serialize(el: Element, out: list[str]) -> None:
     """Like ElementTree.tostring (so shipped output is unchanged), through the allowlist."""
     tag = el.tag if el.tag in MATHML_ELEMENTS and el.tag != "math" else "mrow"
-    attributes = _attributes(el) if tag == el.tag else ""
+    attributes = _written(tuple(el.attrib.items()), _attributes, el) if tag == el.tag and el.attrib else ""
     if el.text or len(el):
         out.append(f"<{tag}{attributes}>")
         if el.text:
-            out.append(escape_math_text(el.text))
+            out.append(_text(el.text))
         for child in el:
             _serialize(child, out)
         out.append(f"</{tag}>")
     else:
         out.append(f"<{tag}{attributes} />")
     if el.tail:
-        out.append(escape_math_text(el.tail))
+        out.append(_text(el.tail))
 
 
 def mathml_inner(math: Element) -> str:
     """The content of latex2mathml's <math> element as allowlisted, escaped MathML."""
     out: list[str] = []
     if math.text:
-        out.append(escape_math_text(math.text))
+        out.append(_text(math.text))
     for child in math:
         _serialize(child, out)
     return "".join(out)

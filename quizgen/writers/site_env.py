@@ -32,8 +32,18 @@ def json_script(data) -> Markup:
 
 
 class View(dict):
-    """A dict whose keys are also attributes, so a template's `x.key` finds them at once
-    (Jinja tries getattr before [], and a failed getattr per lookup adds up over 1,000 pages)."""
+    """A dict a template reads as `x.key`: the site's Environment looks a View's keys up first
+    (Jinja alone tries getattr, which fails, before []), a dict lookup per `x.key` over 1,000 pages.
+    No attribute per key: a dict aliasing its own __dict__ is a reference cycle, which lives until
+    the collector runs, and workers pause it (bank.collection.no_gc): every page's views, MathML
+    and all, would stay in memory (~60 MB per 4,000 pages)."""
+
+    __slots__ = ()
+
+
+class Words(View):
+    """The site's messages, which Python code reads as `m.key` too: one per language, kept for the
+    process, so its keys are also its attributes (the cycle costs nothing here)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,8 +51,8 @@ class View(dict):
 
 
 @lru_cache(maxsize=None)
-def messages(lang: str = "en") -> View:
-    return View(area("site", lang))
+def messages(lang: str = "en") -> Words:
+    return Words(area("site", lang))
 
 
 def topic_name(topic: str, m: dict) -> str:
@@ -98,10 +108,40 @@ def _classes():
             namespace["escape"] = _escape
             return super()._from_namespace(environment, namespace, globals)
 
+        def new_context(self, vars=None, shared=False, locals=None):
+            """Jinja's context, its globals read from a plain dict: Jinja merges the template's
+            globals (a ChainMap) into every render key by key in Python, twice (~10% of rendering
+            a question page). Same variables: the globals, then `vars` over them."""
+            maps = getattr(self.globals, "maps", ())
+            if shared or locals or vars is None or maps != [{}, self.environment.globals]:  # Jinja's own way
+                return super().new_context(vars, shared, locals)
+            flat = _flat_globals(self.environment)
+            return self.environment.context_class(self.environment, {**flat, **vars}, self.name, self.blocks,
+                                                  globals=flat)
+
     class _Environment(jinja2.Environment):
         template_class = _Template
 
+        def getattr(self, obj, attribute):
+            """A View's `x.key` is its key, where it has one (what its attribute was); else Jinja's
+            rule (an attribute, then an item, then undefined)."""
+            if isinstance(obj, View):
+                try:
+                    return obj[attribute]
+                except KeyError:
+                    pass
+            return jinja2.Environment.getattr(self, obj, attribute)
+
     return jinja2, _Environment
+
+
+def _flat_globals(env) -> dict:
+    """The environment's globals as a plain dict, copied again whenever they change (a test may
+    add one), so a render sees exactly the globals Jinja's ChainMap would give it."""
+    flat = env.__dict__.get("_quizgen_flat")
+    if flat is None or flat != env.globals:
+        flat = env._quizgen_flat = dict(env.globals)
+    return flat
 
 
 @lru_cache(maxsize=None)
@@ -111,7 +151,7 @@ def environment():
     env = environment_class(loader=jinja2.FileSystemLoader(str(templates_root() / "site")),
                             autoescape=True, undefined=jinja2.StrictUndefined,
                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                            auto_reload=False)
+                            auto_reload=False, cache_size=-1)  # -1: a plain dict (a dozen templates), no LRU lock
     env.filters["json_script"] = json_script
     env.filters["slug"] = slug
     env.filters["tag_name"] = tag_name

@@ -104,11 +104,12 @@ def final_answer(v: present.QuestionView) -> Markup:
     return value(a.value, bare=True) if a.kind in NUMERIC else md(a.latex, inline=True, bare=True)
 
 
-def grading(q: Question, m: dict | None = None) -> dict:
+def grading(q: Question, m: dict | None = None, words=None) -> dict:
     """What QuizgenGrader.grade needs, embedded as JSON next to the answer box (the record's
-    values, untouched: what is graded; its prose worded); a multi-part question adds its parts
-    for gradeParts (templates/static/js/parts.js)."""
-    out = _graded(q.answer, q.choices, q.distractors)
+    values, untouched: what is graded; its prose worded, or `words`: the view's own wording of
+    the distractors, present.view.worded); a multi-part question adds its parts for gradeParts
+    (templates/static/js/parts.js)."""
+    out = _graded(q.answer, q.choices, q.distractors, words)
     if q.parts:
         out["parts"] = [dict(_graded(p.answer, [], p.distractors), name=p.name, label=p.label, asked=p.asked_text,
                              points=p.points, carry=p.carry,
@@ -117,16 +118,16 @@ def grading(q: Question, m: dict | None = None) -> dict:
     return out
 
 
-def _graded(a, choices, distractors) -> dict:
+def _graded(a, choices, distractors, words=None) -> dict:
     answer = {"kind": a.kind, "value": a.value, "rtol": a.rtol, "atol": a.atol, "shape": a.shape,
               "precision": dict(a.precision, text=say(a.precision.get("text"))) if a.precision else a.precision,
               "tol": a.tol}
     if a.kind == "choice":
         answer["choices"] = [{"label": c.label, "mistake": c.mistake} for c in choices]
     return {"answer": answer,
-            "distractors": [{"value": d.value, "mistake": d.mistake, "name": say(d.name),
-                             "explanation": say(d.explanation), "tol": d.tol, "credit": d.credit}
-                            for d in distractors]}
+            "distractors": [{"value": d.value, "mistake": d.mistake, "name": name,
+                             "explanation": explanation, "tol": d.tol, "credit": d.credit}
+                            for d, (name, explanation) in zip(distractors, words or present.worded(distractors))]}
 
 
 def part_answers(q: Question, m: dict) -> list[dict]:
@@ -162,7 +163,7 @@ def question_page(q: Question, variants: int, m: dict) -> dict:
         "body": macros().body(m, prompt, shown, options, any_approx), "hints": list(v.hints), "steps": steps,
         "answer": final_answer(v), "answer_display": v.answer.display if v.answer.kind in NUMERIC else "",
         "tolerance": tolerance(v.answer, m), "wrong": wrong_answers(v), "format": format_hint(q, m),
-        "grading": grading(q, m), "parts": part_answers(q, m), "variant": variant, "variants": variants, "prev": prev,
+        "grading": grading(q, m, v.words), "parts": part_answers(q, m), "variant": variant, "variants": variants, "prev": prev,
         "next": nxt, "labels": labels, "view": v,
     }
 
@@ -215,7 +216,8 @@ def _card(q: Question, m: dict, page: dict | None = None) -> dict | None:
 def entry(q: Question, m: dict, body: str | None = None, page: dict | None = None) -> dict:
     """The summary of a question the collection pages are built from (plain, picklable);
     `page`, the question page's context, saves laying the question out again."""
-    title = say(q.title)
+    title = page["view"].title if page else say(q.title)
+    words = page["view"].words if page else present.worded(q.distractors)
     practice = None
     if q.index < PRACTICE_VARIANTS and body is not None:
         practice = {"id": q.id, "topic": q.topic, "difficulty": q.difficulty, "title": title,
@@ -225,7 +227,8 @@ def entry(q: Question, m: dict, body: str | None = None, page: dict | None = Non
     return {"id": q.id, "family": q.family, "index": q.index, "title": title, "topic": q.topic,
             "tags": list(q.tags), "difficulty": q.difficulty, "kind": q.kind, "source": q.source,
             "notation": q.notation, "answer_kind": q.answer.kind, "practice": practice, "card": _card(q, m, page),
-            "mistakes": [(d.mistake, say(d.name), say(d.explanation), _example(q, d.value)) for d in q.distractors
+            "mistakes": [(d.mistake, name, explanation, _example(q, d.value))
+                         for d, (name, explanation) in zip(q.distractors, words)
                          if d.name and d.explanation and not d.also]}  # a card names one mistake
 
 

@@ -13,7 +13,7 @@ from quizgen.messages.text import say as plain_say, text
 from quizgen.present import math as pmath
 from quizgen.present.words import say
 from quizgen.render import mathml
-from quizgen.render.numbers import NOISE, plain
+from quizgen.render.numbers import NOISE, fmt, plain
 
 VALUES = [
     0.5, 1e-15, -1e-13, 0.0, -0.0, 3, 1e-12, [1.0, 2.5], [1.0, 1e-16, -2.0], [0, 0.0, 4],
@@ -129,13 +129,46 @@ ARRAYS = [[1.0, 2.5], [1, 2.5], [True, 2.5], [[1.0, 2.0], [3.0, 4.0]], [[1, 2], 
           [-0.0, 1e-13], [0.0, 0.0], [[0.5]], [0.5], [float("nan"), 1.0]]
 
 
+def reference_value_inner(v) -> str:
+    """mathml.value_inner without its memo: each entry through fmt, as the MathML spells it."""
+    def number(x):
+        text = fmt(x)
+        return f"<mrow><mo>&#x2212;</mo><mn>{text[1:]}</mn></mrow>" if text.startswith("-") else f"<mn>{text}</mn>"
+
+    if isinstance(v, (int, float)):
+        return number(v)
+    rows = v if v and isinstance(v[0], list) else [[x] for x in v]
+    body = "".join("<mtr>" + "".join(f"<mtd>{number(x)}</mtd>" for x in row) + "</mtr>" for row in rows)
+    return f'<mrow><mo fence="true" stretchy="true">[</mo><mtable>{body}</mtable><mo fence="true" stretchy="true">]</mo></mrow>'
+
+
 @pytest.mark.parametrize("v", ARRAYS, ids=repr)
 def test_a_remembered_array_is_typeset_as_the_first_time(v):
-    """Guards mathml.value_inner's memo: equal entries (1, 1.0, True; 0.0, -0.0) print alike,
-    and a vector never answers for a matrix."""
-    mathml._ARRAYS.clear()
+    """Guards mathml.value_inner's memo of numbers and cells: equal entries (1, 1.0, True; 0.0,
+    -0.0) print alike, a vector's entry and a matrix's are each typeset as plain code does."""
+    mathml._NUMBERS.clear()
+    mathml._CELLS.clear()
     first = mathml.value_inner(v)
-    assert first == mathml._array_inner(v) and mathml.value_inner(v) == first
+    assert first == reference_value_inner(v) and mathml.value_inner(v) == first
+
+
+def test_every_number_and_cell_remembered_is_what_plain_typesetting_writes():
+    """Guards the memo across many values, equal ones of other types and signs of 0 among them,
+    and its bound: a full memo is emptied, never answers wrong."""
+    import random
+
+    rng = random.Random(15)
+    values = [round(rng.uniform(-5, 5), rng.randrange(0, 6)) for _ in range(3000)] + [0.0, -0.0, 0, 1, True, 2.5e-13]
+    limit = mathml.NUMBERS_LIMIT
+    try:
+        mathml.NUMBERS_LIMIT = 500
+        for _ in range(2):
+            for i in range(0, len(values), 6):
+                for v in (values[i], values[i:i + 6], [values[i:i + 3], values[i + 3:i + 6]]):
+                    assert mathml.value_inner(v) == reference_value_inner(v), v
+        assert len(mathml._NUMBERS) <= 500 and len(mathml._CELLS) <= 500
+    finally:
+        mathml.NUMBERS_LIMIT = limit
 
 
 def test_a_ragged_value_fails_as_it_always_did():
@@ -147,7 +180,22 @@ def test_a_ragged_value_fails_as_it_always_did():
 SHAPES = [r"z_{4} = w_{4} a_{3}", r"W^{[2]}_{1,3} + \varepsilon", r"\mathrm{LeakyReLU}_{0.1}'\left(-2\right)",
           r"\mathbf{2} x_{12}", r"\hspace{2pt} x", r"\hspace{2 pt} x", r"\sqrt[3]{8}", r"\frac12 + \frac{1}{2}",
           r"\text{layer 2} = 3", r"x^{10}_{007}", r"\mathbb{R}^{4 \times 3}", r"{2}", r"x^12", r"\rule{1em}{2pt}",
-          r"\begin{matrix} 1 & 2 \\ 3 & 4 \end{matrix}", r"\operatorname{f}_{2}(1.50)"]
+          r"\begin{matrix} 1 & 2 \\ 3 & 4 \end{matrix}", r"\operatorname{f}_{2}(1.50)",
+          r"\mathbb{1}[z > 0] + 0.1\,\mathbb{1}[z \le 0]", r"\mathbb{12} x_{3}", r"(a_j - y_j)^2 + 3", r"x^23 + 4"]
+
+
+@pytest.mark.parametrize("s", [r"\mathrm{LeakyReLU}_{0.1}'\left(-2\right) = \mathbb{1}[-2 > 0] + 0.1\,\mathbb{1}[-2 \le 0] =",
+                               r"J = \frac{1}{m}\sum_{i=1}^{m} \frac{1}{2}\sum_{j}(a_{ji} - y_{ji})^2"])
+def test_an_indicator_or_a_bare_exponent_keeps_a_formula_on_its_shape(s, monkeypatch):
+    r"""\mathbb{1} and ^2 stay literal in the key (each converts to no plain <mn>), so the other
+    numbers still share the shape: the formula itself is never converted."""
+    converted = []
+    real = mathml.tex_inner
+    direct = real.__wrapped__(s)
+    pmath._shape.cache_clear()  # the shape may be remembered from an earlier test: look it up afresh
+    monkeypatch.setattr(mathml, "tex_inner", lambda t: converted.append(t) or real(t))
+    assert pmath.symbolic_inner(s) == direct
+    assert converted and s not in converted
 
 
 @pytest.mark.parametrize("s", SHAPES)

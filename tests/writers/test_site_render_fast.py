@@ -112,3 +112,32 @@ def test_a_page_from_the_uncleaned_view_is_the_page_from_the_cleaned_one(monkeyp
         monkeypatch.setattr(present, "view", lambda q, lang=None, cleaned=True: real(q, lang))
         assert site.question_page(q, 3) == fast, family.id
         monkeypatch.setattr(present, "view", real)
+
+
+def test_a_view_is_read_by_its_keys_and_freed_without_the_collector():
+    """Guards site_env.View: a template's `x.key` reads the key (one named like a dict method too,
+    as the View's attribute did), a missing key is still undefined, and a page's views hold no
+    reference cycle, so they are freed while workers pause the collector."""
+    import gc
+    import weakref
+
+    env = site_env.environment()
+    view = site_env.View(items="its own", title="<t>")
+    assert env.from_string("{{ v.items }}|{{ v.title }}|{{ v.get('title') }}").render(v=view) == "its own|&lt;t&gt;|&lt;t&gt;"
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ v.missing }}").render(v=view)
+    m = site_env.messages("en")
+    assert m.step_n == m["step_n"] and env.from_string("{{ m.step_n }}").render(m=m) == str(escape(m["step_n"]))
+
+    class Probe:
+        pass
+
+    gc.disable()
+    try:
+        probe = Probe()
+        held = weakref.ref(probe)
+        views = [site_env.View(value=probe, n=i) for i in range(3)]
+        del probe, views
+        assert held() is None  # freed at once: no cycle waits for the collector
+    finally:
+        gc.enable()
