@@ -71,3 +71,24 @@ def graph_case(q):
     last = q.steps[-1].symbolic
     wrt = next(n for n in circuit.inputs if last.startswith(partial(circuit.output, n) + " ="))
     return circuit, inputs, wrt
+
+
+def solved_tapes(family: Family, count: int, seed: int) -> list:
+    """Correct tapes of `count` of the family's networks drawn from `seed` (degenerate draws
+    skipped): what the fast-path tests run the old and the new passes on."""
+    from quizgen.bank.sample import Degenerate, draw_network, solved
+
+    rng = np.random.default_rng(seed)
+    out = []
+    with np.errstate(all="ignore"):
+        while len(out) < count:
+            try:
+                out.append(solved(draw_network(family, rng)))
+            except Degenerate:
+                continue
+    return out
+
+
+def bits(x) -> bytes:
+    """The exact float64 bytes of `x`: equal bits, not merely equal values (-0.0 differs from 0.0)."""
+    return np.asarray(x, dtype=float).tobytes()

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from bankcheck import bits, solved_tapes
 
 from quizgen.bank.kinds import find_error, precision, values
 from quizgen.bank.kinds.common import engine_distractors, make_answer
 from quizgen.bank.kinds.multipart import Passes
 from quizgen.bank.load import load_bank
-from quizgen.bank.sample import Degenerate, draw_network, solved
+from quizgen.bank.sample import Degenerate
 from quizgen.engine import mistakes, training
 from quizgen.engine.backprop import CORRECT
 
@@ -22,20 +23,7 @@ TRAINING = [f for f in BANK if f.kind == "training_iteration"]
 
 
 def tapes(family, count: int = 4):
-    """Correct tapes of a few of the family's networks (degenerate draws skipped)."""
-    rng = np.random.default_rng(15)
-    out = []
-    with np.errstate(all="ignore"):
-        while len(out) < count:
-            try:
-                out.append(solved(draw_network(family, rng)))
-            except Degenerate:
-                continue
-    return out
-
-
-def bits(x) -> bytes:
-    return np.asarray(x, dtype=float).tobytes()
+    return solved_tapes(family, count, seed=15)
 
 
 def targets(net) -> list[str]:

@@ -8,11 +8,11 @@ import copy
 
 import numpy as np
 import pytest
+from bankcheck import bits, solved_tapes
 
 from quizgen.bank.kinds.gradient_check import probe_of
 from quizgen.bank.kinds.multipart import OnceWriter, Passes
 from quizgen.bank.load import load_bank
-from quizgen.bank.sample import Degenerate, draw_network, solved
 from quizgen.bank.steps import StepWriter
 from quizgen.engine import carry, mistakes
 from quizgen.engine.gradcheck import network_loss
@@ -22,19 +22,7 @@ NETWORKS = [f for f in BANK if f.kind in ("multipart", "gradient_matrix", "find_
 
 
 def tapes(family, count: int = 3):
-    rng = np.random.default_rng(33)
-    out = []
-    with np.errstate(all="ignore"):
-        while len(out) < count:
-            try:
-                out.append(solved(draw_network(family, rng)))
-            except Degenerate:
-                continue
-    return out
-
-
-def bits(x) -> bytes:
-    return np.asarray(x, dtype=float).tobytes()
+    return solved_tapes(family, count, seed=33)
 
 
 def below(net, index: int) -> list[str]:
