@@ -64,11 +64,17 @@ def grid_points(lo: float, hi: float, step: float, nonzero: bool) -> np.ndarray:
     return points[points != 0] if nonzero else points
 
 
-def grid_values(rng: np.random.Generator, lo: float, hi: float, step: float, shape, nonzero: bool) -> np.ndarray:
-    """Uniform draws from the grid of [lo, hi]."""
+def drawable_grid(lo: float, hi: float, step: float, nonzero: bool) -> np.ndarray:
+    """grid_points of [lo, hi], or Degenerate if it holds no point (nothing to draw from)."""
     points = grid_points(float(lo), float(hi), float(step), bool(nonzero))
     if points.size == 0:
         raise Degenerate("reject.no_grid_point", key="values")
+    return points
+
+
+def grid_values(rng: np.random.Generator, lo: float, hi: float, step: float, shape, nonzero: bool) -> np.ndarray:
+    """Uniform draws from the grid of [lo, hi]."""
+    points = drawable_grid(lo, hi, step, nonzero)
     if shape == ():  # one number: NumPy's scalar draw takes the same bits as a 0-d fill, without its checks
         return points[rng.integers(points.size)]
     return points[rng.integers(points.size, size=shape)]
@@ -113,11 +119,8 @@ def draw_network(family: Family, rng: np.random.Generator) -> Network:
     loss = get_loss(shape.loss, family.reduction)
 
     def grid(name: str, nonzero: bool = False) -> np.ndarray:
-        lo, hi = family.ranges[name]
-        points = grid_points(float(lo), float(hi), float(step), bool(nonzero))
-        if points.size == 0:  # before any number is drawn: the family fails the same way every draw
-            raise Degenerate("reject.no_grid_point", key="values")
-        return points
+        # checked before any number is drawn: such a family fails the same way every draw
+        return drawable_grid(*family.ranges[name], step, nonzero)
 
     # what grid_values would draw one array after another: X, each layer's W and b, then the labels
     k = sizes[-1]

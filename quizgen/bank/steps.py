@@ -63,8 +63,8 @@ def _typeset(value) -> tuple:
     """_floats of a value plus its LaTeX (plain_tex), memoised: (record value, LaTeX, shape)."""
     arr = np.asarray(value, dtype=float)
     if arr.size > _TYPESET_SIZE:
-        num = plain(arr.tolist())
-        return num, plain_tex(num), arr.shape
+        num, shape = _floats(arr)
+        return num, plain_tex(num), shape
     key = (arr.shape, arr.tobytes())
     known = _TYPESET.get(key)
     if known is None:
