@@ -6,6 +6,12 @@ import importlib
 import os
 import sys
 
+# The engine's matrices have a few entries each, which BLAS works on in the calling thread; its
+# thread pool (one thread per core, started when NumPy loads) only costs start-up CPU, and with
+# `--jobs` workers it would oversubscribe the cores. Set before anything imports NumPy; a value
+# the user set is kept.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 from quizgen import __version__
 from quizgen.commands.options import ENV_LANG, chosen_lang
 from quizgen.commands.parser import Parser
