@@ -190,7 +190,7 @@ class Passes:
         _, stop, name = target.split(".")
         stop = int(stop)
         right = getattr(self.tape.layers[stop], name)
-        found = Distractors(answer)
+        found, wrong_values = Distractors(answer), []
         for mistake in mistakes.CATALOG.values():
             if not self.applies(mistake):
                 continue  # its pass, whole or short, raises NotApplicable: nothing to add
@@ -204,7 +204,8 @@ class Passes:
                 value = wrong.value_at(target)
             except (KeyError, IndexError, TypeError):
                 continue
-            found.add(value, mistake.id)
+            wrong_values.append((value, mistake.id))
+        found.add_all(wrong_values)  # speed: in catalog order, as engine_distractors adds them (one tolerance call)
         return found
 
 
