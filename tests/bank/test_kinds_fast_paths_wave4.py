@@ -16,3 +16,38 @@ def test_pick_is_generator_choice_over_the_entries_and_leaves_the_stream_alike()
         general, fast = np.random.default_rng(seed), np.random.default_rng(seed)
         assert int(general.choice(flat)) == int(flat[pick(fast, size)]), (seed, size)
         assert general.bit_generator.state == fast.bit_generator.state, (seed, size)
+
+
+def test_softmax_jacobian_plain_number_is_the_array_round_trip():
+    """Guards softmax_jacobian._plain: a float part kept as itself is what np.asarray(x).tolist() gives."""
+    from quizgen.bank.kinds.softmax_jacobian import _plain
+
+    numbers = [0.25, -0.0, 0.0, 1 / 3, -2.5e-7, 1e300, float("inf"), float("-inf"), np.float64(-0.125),
+               np.float64(-0.0), 5e-324]
+    for x in numbers:
+        want = np.asarray(x, dtype=float).tolist()
+        got = _plain(x)
+        assert type(got) is type(want) is float and np.float64(got).tobytes() == np.float64(want).tobytes(), x
+    nan = _plain(float("nan"))
+    assert type(nan) is float and nan != nan
+    for x in (3, [0.5, -0.0], [[1.0, 2.5], [-3.0, 0.125]], np.array([[0.1, -0.2]]), np.float32(0.1)):
+        assert _plain(x) == np.asarray(x, dtype=float).tolist()
+
+
+def test_a_multipart_part_box_is_value_box_of_the_question_with_that_answer():
+    """Guards multipart.answer_box: each part's box from its answer and the notation, as value_box of
+    a copy of the question holding that answer gave it."""
+    from dataclasses import replace
+
+    import quizgen.publish as pub
+    from quizgen.bank.kinds.base import value_box
+    from quizgen.bank.kinds.multipart import answer_box
+    from quizgen.bank.load import load_bank
+
+    families = [f for f in load_bank("question_bank") if f.kind == "multipart"]
+    assert families
+    for family in families:
+        for index in range(3):
+            q = pub.variant(family, index, 0)
+            want = [dict(value_box(replace(q, answer=p.answer)), label=p.label) for p in q.parts]
+            assert answer_box(q) == {"kind": "parts", "parts": want}

@@ -18,7 +18,7 @@ import numpy as np
 from quizgen.bank.kinds import precision
 from quizgen.bank.fields import add_known
 from quizgen.bank.prompts import DEFAULTS
-from quizgen.bank.kinds.base import Kind, register, steps_space, value_box, with_role
+from quizgen.bank.kinds.base import Kind, answer_value_box, register, steps_space, with_role
 from quizgen.bank.kinds.common import (
     Distractors, Draft, approximations, asked_precision, base_context, is_exact, make_answer, network_given, require,
 )
@@ -333,9 +333,7 @@ def _points(points: float) -> str:
 
 def answer_box(q) -> dict:
     """A labelled box per part, each a number box or bracketed grid like a one-part question's."""
-    from dataclasses import replace
-
-    return {"kind": "parts", "parts": [dict(value_box(replace(q, answer=p.answer)), label=p.label) for p in q.parts]}
+    return {"kind": "parts", "parts": [dict(answer_value_box(p.answer, q.notation), label=p.label) for p in q.parts]}
 
 
 def work_space(q) -> float:
