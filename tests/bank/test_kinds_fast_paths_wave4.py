@@ -51,3 +51,45 @@ def test_a_multipart_part_box_is_value_box_of_the_question_with_that_answer():
             q = pub.variant(family, index, 0)
             want = [dict(value_box(replace(q, answer=p.answer)), label=p.label) for p in q.parts]
             assert answer_box(q) == {"kind": "parts", "parts": want}
+
+
+def test_graph_names_remembered_are_the_names_written():
+    """Guards computational_graph's lru_caches on name_tex and partial: a remembered name is the one
+    the function writes, for every circuit's nodes."""
+    from quizgen.bank.kinds import computational_graph as cg
+    from quizgen.engine import graph
+
+    names = sorted({n for c in graph.CIRCUITS.values() for g in c.gates for n in (g.node, *g.args)} | {"x", "w10"})
+    for a in names:
+        assert cg.name_tex(a) == cg.name_tex.__wrapped__(a)
+        for b in names:
+            assert cg.partial(a, b) == cg.partial.__wrapped__(a, b)
+
+
+def test_mistakes_added_together_give_what_one_add_at_a_time_gives(monkeypatch):
+    """Guards multipart.Passes.distractors and layer_tape.build adding their mistakes with
+    Distractors.add_all (layer_tape in runs of one strictness): every variant, and every rejected
+    draw's reason, is what adding them one at a time gave."""
+    from quizgen.bank.generate import draw
+    from quizgen.bank.kinds.common import Distractors
+    from quizgen.bank.load import load_bank
+
+    families = [f for f in load_bank("question_bank") if f.kind in ("multipart", "layer_forward", "layer_backward")]
+    assert families
+
+    def outputs():
+        out = []
+        for family in families:
+            for index in range(6):
+                q, reasons = draw(family, index, 0)
+                out.append((q.to_dict(), sorted((str(r), n) for r, n in reasons.items())))
+        return out
+
+    fast = outputs()
+
+    def one_at_a_time(self, values, strict=True):
+        for value, mistake_id in values:
+            self.add(value, mistake_id, strict)
+
+    monkeypatch.setattr(Distractors, "add_all", one_at_a_time)
+    assert outputs() == fast

@@ -191,21 +191,23 @@ class Passes:
         stop = int(stop)
         right = getattr(self.tape.layers[stop], name)
         found, wrong_values = Distractors(answer), []
-        for mistake in mistakes.CATALOG.values():
-            if not self.applies(mistake):
-                continue  # its pass, whole or short, raises NotApplicable: nothing to add
-            # a pass that failed below the part's layer may still reach it: make that one alone
-            wrong = self.mistake(mistake.id)
-            if wrong is None and (wrong := self.short(mistake, stop)) is None:
-                continue
-            if getattr(wrong.layers[stop], name) is right:
-                continue  # the pass lent the correct array itself: the answer, which add() would drop
-            try:
-                value = wrong.value_at(target)
-            except (KeyError, IndexError, TypeError):
-                continue
-            wrong_values.append((value, mistake.id))
-        found.add_all(wrong_values)  # speed: in catalog order, as engine_distractors adds them (one tolerance call)
+        try:
+            for mistake in mistakes.CATALOG.values():
+                if not self.applies(mistake):
+                    continue  # its pass, whole or short, raises NotApplicable: nothing to add
+                # a pass that failed below the part's layer may still reach it: make that one alone
+                wrong = self.mistake(mistake.id)
+                if wrong is None and (wrong := self.short(mistake, stop)) is None:
+                    continue
+                if getattr(wrong.layers[stop], name) is right:
+                    continue  # the pass lent the correct array itself: the answer, which add() would drop
+                try:
+                    value = wrong.value_at(target)
+                except (KeyError, IndexError, TypeError):
+                    continue
+                wrong_values.append((value, mistake.id))
+        finally:  # speed: added together in catalog order, as engine_distractors adds them (one tolerance call)
+            found.add_all(wrong_values)
         return found
 
 
