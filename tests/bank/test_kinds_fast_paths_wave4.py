@@ -93,3 +93,15 @@ def test_mistakes_added_together_give_what_one_add_at_a_time_gives(monkeypatch):
 
     monkeypatch.setattr(Distractors, "add_all", one_at_a_time)
     assert outputs() == fast
+
+
+def test_conv_symbols_remembered_are_the_symbols_written():
+    """Guards conv_steps.sub's lru_cache: a remembered symbol is the one sub writes, whether its
+    indices came as ints or as NumPy integers (equal keys share one entry)."""
+    from quizgen.bank.kinds import conv_steps
+
+    for name in ("x", "w", "z", "p", r"\mathrm{d}z", r"\mathrm{d}x"):
+        for idx in ((), (1,), (3,), (1, 2), (2, 10)):
+            for form in (idx, tuple(np.int64(i) for i in idx)):
+                assert conv_steps.sub(name, *form) == conv_steps.sub.__wrapped__(name, *idx)
+                assert conv_steps.sub(name, *form) == conv_steps.sub.__wrapped__(name, *form)
