@@ -32,11 +32,16 @@ def steps_space(q) -> float:
 def value_box(q) -> dict:
     """One box for a number, a bracketed grid for a vector or matrix (a vector lies along the
     notation's example axis: a row in row notation, a column in column notation)."""
-    a = q.answer
+    return answer_value_box(q.answer, q.notation)
+
+
+def answer_value_box(a, notation: str | None) -> dict:
+    """value_box of a question with answer `a` in `notation` (a multipart part's box, without
+    copying the whole question for each part)."""
     if a.kind == "number" or not a.shape:
         return {"kind": "number"}
     if len(a.shape) == 1:
-        rows, cols = (1, a.shape[0]) if q.notation == "row" else (a.shape[0], 1)
+        rows, cols = (1, a.shape[0]) if notation == "row" else (a.shape[0], 1)
     else:
         rows, cols = a.shape[0], a.shape[1]
     return {"kind": "matrix", "rows": rows, "cols": cols}

@@ -7,6 +7,8 @@ step a local gradient times the upstream one. The wrong answers are the walk's m
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from quizgen.bank.kinds import precision
@@ -44,6 +46,7 @@ def validate(c, seen: dict) -> None:
         c.add("graph.wrt", t("kinds.graph_family_wrt", value=str(wrt)[:40], inputs=", ".join(circuit.inputs)))
 
 
+@lru_cache(maxsize=256)  # speed: a circuit's few names, written once each, not at every step
 def name_tex(name: str) -> str:
     """w0 -> w_{0}."""
     stem = name.rstrip("0123456789")
@@ -57,6 +60,7 @@ def gate_tex(gate: graph.Gate, args: list[str]) -> str:
             "square": f"{a[0]}^{{2}}"}[gate.op]
 
 
+@lru_cache(maxsize=256)  # speed: the same few pairs in every variant of a circuit
 def partial(top: str, bottom: str) -> str:
     return f"\\frac{{\\partial {name_tex(top)}}}{{\\partial {name_tex(bottom)}}}"
 

@@ -6,6 +6,8 @@ Indices shown count from 1; the arrays are indexed from 0. Sequences are rows: x
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from quizgen.bank.kinds.values import value_step
@@ -19,6 +21,7 @@ def signed(x: float) -> list[dict]:
     return [{"tex": "("}, {"num": x}, {"tex": ")"}] if x < 0 else [{"num": x}]
 
 
+@lru_cache(maxsize=1024)  # speed: the same few dozen symbols in every variant (several per line)
 def sub(name: str, *idx: int) -> str:
     """x_{3}, w_{2,1}: a symbol with 1-based indices."""
     return f"{name}_{{{','.join(str(i) for i in idx)}}}"

@@ -9,6 +9,9 @@ A [layer] table: `type`, `ask` (a quantity the type's rules compute), `features`
 
 from __future__ import annotations
 
+from itertools import groupby
+from operator import itemgetter
+
 import numpy as np
 
 from quizgen.bank.fields import add_known, number_range, one_of
@@ -128,16 +131,21 @@ def build(family: Family, rng: np.random.Generator, backward: bool) -> Draft:
 
     widen = 0.0 if asked["rule"] == "exact" else np.asarray(carried(precision.CARRY)) - np.asarray(value)
     answer = make_answer(value, asked, widen)
-    found = Distractors(answer)
-    for mistake in layer.mistakes:
-        wrong_rules = layer.mistaken(mistake, options)
-        if wrong_rules is None:
-            continue
-        try:
-            wrong = shown(evaluate(wrong_rules, values, ask, reuse=(rules, tape))[ask], notation)
-        except (ValueError, KeyError, ZeroDivisionError):  # the mistake's shapes do not fit this draw
-            continue
-        found.add(wrong, mistake, strict=mistake not in layer.soft)
+    found, wrongs = Distractors(answer), []
+    try:
+        for mistake in layer.mistakes:
+            wrong_rules = layer.mistaken(mistake, options)
+            if wrong_rules is None:
+                continue
+            try:
+                wrong = shown(evaluate(wrong_rules, values, ask, reuse=(rules, tape))[ask], notation)
+            except (ValueError, KeyError, ZeroDivisionError):  # the mistake's shapes do not fit this draw
+                continue
+            wrongs.append((wrong, mistake, mistake not in layer.soft))
+    finally:  # speed: added in order, each run of one strictness together (add_all: one tolerance call);
+        # even if a pass fails, an earlier mistake's Inseparable comes first, as one add at a time had it
+        for strict, run in groupby(wrongs, key=itemgetter(2)):
+            found.add_all([(wrong, mistake) for wrong, mistake, _ in run], strict)
     require(found.kept, family.min_distractors)
     if asked["rule"] != "exact":
         found.add(carried(precision.EARLY), "rounded_too_early", strict=False)

@@ -18,7 +18,7 @@ import numpy as np
 from quizgen.bank.kinds import precision
 from quizgen.bank.fields import add_known
 from quizgen.bank.prompts import DEFAULTS
-from quizgen.bank.kinds.base import Kind, register, steps_space, value_box, with_role
+from quizgen.bank.kinds.base import Kind, answer_value_box, register, steps_space, with_role
 from quizgen.bank.kinds.common import (
     Distractors, Draft, approximations, asked_precision, base_context, is_exact, make_answer, network_given, require,
 )
@@ -190,21 +190,24 @@ class Passes:
         _, stop, name = target.split(".")
         stop = int(stop)
         right = getattr(self.tape.layers[stop], name)
-        found = Distractors(answer)
-        for mistake in mistakes.CATALOG.values():
-            if not self.applies(mistake):
-                continue  # its pass, whole or short, raises NotApplicable: nothing to add
-            # a pass that failed below the part's layer may still reach it: make that one alone
-            wrong = self.mistake(mistake.id)
-            if wrong is None and (wrong := self.short(mistake, stop)) is None:
-                continue
-            if getattr(wrong.layers[stop], name) is right:
-                continue  # the pass lent the correct array itself: the answer, which add() would drop
-            try:
-                value = wrong.value_at(target)
-            except (KeyError, IndexError, TypeError):
-                continue
-            found.add(value, mistake.id)
+        found, wrong_values = Distractors(answer), []
+        try:
+            for mistake in mistakes.CATALOG.values():
+                if not self.applies(mistake):
+                    continue  # its pass, whole or short, raises NotApplicable: nothing to add
+                # a pass that failed below the part's layer may still reach it: make that one alone
+                wrong = self.mistake(mistake.id)
+                if wrong is None and (wrong := self.short(mistake, stop)) is None:
+                    continue
+                if getattr(wrong.layers[stop], name) is right:
+                    continue  # the pass lent the correct array itself: the answer, which add() would drop
+                try:
+                    value = wrong.value_at(target)
+                except (KeyError, IndexError, TypeError):
+                    continue
+                wrong_values.append((value, mistake.id))
+        finally:  # speed: added together in catalog order, as engine_distractors adds them (one tolerance call)
+            found.add_all(wrong_values)
         return found
 
 
@@ -332,9 +335,7 @@ def _points(points: float) -> str:
 
 def answer_box(q) -> dict:
     """A labelled box per part, each a number box or bracketed grid like a one-part question's."""
-    from dataclasses import replace
-
-    return {"kind": "parts", "parts": [dict(value_box(replace(q, answer=p.answer)), label=p.label) for p in q.parts]}
+    return {"kind": "parts", "parts": [dict(answer_value_box(p.answer, q.notation), label=p.label) for p in q.parts]}
 
 
 def work_space(q) -> float:

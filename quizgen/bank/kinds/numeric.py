@@ -50,6 +50,12 @@ def asked_text(quantity: str, l: int, index: tuple | None):
     return text("prompts.asked_entry", name=name, entry=", ".join(str(i + 1) for i in index)) if index else name
 
 
+def pick(rng: np.random.Generator, size: int) -> int:
+    """rng.choice over `size` entries as an index: the same draw from the same stream (Generator.choice
+    with replacement and no weights is integers(0, size)), without choice's checks (~6 us a call)."""
+    return int(rng.integers(0, size))
+
+
 def build(family: Family, rng: np.random.Generator, quantity: str | None = None, l: int | None = None) -> Draft:
     """The question asking `quantity` of layer `l` (default: the family's ask.quantity and ask.layer)."""
     quantity, l = quantity or family.quantity, l or family.layer
@@ -68,7 +74,7 @@ def build(family: Family, rng: np.random.Generator, quantity: str | None = None,
         flat = np.flatnonzero(np.abs(whole) >= DISPLAY_FLOOR)
         if flat.size == 0:
             raise Degenerate("reject.every_entry_zero", key="values")
-        index = tuple(int(i) for i in np.unravel_index(int(rng.choice(flat)), whole.shape))
+        index = tuple(int(i) for i in np.unravel_index(int(flat[pick(rng, flat.size)]), whole.shape))
         target += "." + ".".join(str(i) for i in index)
     value = np.asarray(tape.value_at(target), dtype=float)
     if value.ndim == 0 and abs(float(value)) < DISPLAY_FLOOR:
@@ -89,7 +95,16 @@ def build(family: Family, rng: np.random.Generator, quantity: str | None = None,
     widen = 0.0 if asked["rule"] == "exact" else precision.carried(net, target, precision.CARRY) - value
     answer = make_answer(value, asked, widen)
 
-    writer = StepWriter(tape)
+    found = Distractors(answer) if forward_kind or quantity == "loss" else engine_distractors(tape, target, answer)
+    if quantity == "loss":  # mistakes about J itself (an L2 penalty, a multi-label BCE, logits)
+        for mistake_id, wrong in value_slips(tape):
+            found.add(wrong, mistake_id)
+    require(found.kept, family.min_distractors)
+    add_rounded_too_early(found, net, target)
+    distractors = found.kept
+
+    # written after the distractors: a draw they reject (Inseparable, too few) typesets no steps
+    writer, symbol = StepWriter(tape), asked_tex(quantity, l, index)
     if quantity == "Z":
         steps = with_role("forward", writer.forward(l - 1) + writer.forward_layer(l, through_activation=False))
     elif quantity == "A":
@@ -102,27 +117,19 @@ def build(family: Family, rng: np.random.Generator, quantity: str | None = None,
             steps[-1].role = "update"
     if index is not None:
         last = steps[-1]
-        steps += with_role("read", [writer.step(text("kinds.read_entry_title"), f"{asked_tex(quantity, l, index)}",
-                                 [{"tex": f"{asked_tex(quantity, l, index)} ="}, {"num": value}], value,
+        steps += with_role("read", [writer.step(text("kinds.read_entry_title"), symbol, [{"tex": f"{symbol} ="},
+                                                                                     {"num": value}], value,
                                  text("kinds.read_entry_row", row=index[0] + 1, what=noun(last.title))
                                  if len(index) == 1 else
                                  text("kinds.read_entry_cell", row=index[0] + 1, col=index[1] + 1,
                                       what=noun(last.title)))])
-
-    found = Distractors(answer) if forward_kind or quantity == "loss" else engine_distractors(tape, target, answer)
-    if quantity == "loss":  # mistakes about J itself (an L2 penalty, a multi-label BCE, logits)
-        for mistake_id, wrong in value_slips(tape):
-            found.add(wrong, mistake_id)
-    require(found.kept, family.min_distractors)
-    add_rounded_too_early(found, net, target)
-    distractors = found.kept
 
     upto = l if forward_kind else len(net.layers)
     given = network_given(net, upto=upto, labels=not forward_kind)
     if not forward_kind and quantity != "loss":
         given += approximations(tape, len(net.layers))
     context = base_context(net)
-    context.update(asked=asked_tex(quantity, l, index), asked_text=asked_text(quantity, l, index),
+    context.update(asked=symbol, asked_text=asked_text(quantity, l, index),
                    entry=",".join(str(i + 1) for i in index) if index else "")
     return Draft(answer=answer, steps=steps, given=given, context=context, problem=net.to_problem(),
                  target=target, distractors=distractors)

@@ -65,8 +65,16 @@ def _probabilities(rng: np.random.Generator, k: int, units: int) -> np.ndarray:
 
 def value_step(title, symbolic, parts, value, explanation, shape=None, role: str = ""):
     """values.value_step with array parts written as plain lists (a record holds no NumPy arrays)."""
-    plain = [{"num": np.asarray(p["num"], dtype=float).tolist()} if "num" in p else p for p in parts]
+    plain = [{"num": _plain(p["num"])} if "num" in p else p for p in parts]
     return values.value_step(title, symbolic, plain, value, explanation, shape, role)
+
+
+def _plain(x):
+    """A step part's number as a record holds it: np.asarray(x, dtype=float).tolist(), a float
+    kept as the float it is without the round trip through an array (most parts are one number)."""
+    if type(x) is float or type(x) is np.float64:
+        return float(x)
+    return np.asarray(x, dtype=float).tolist()
 
 
 def _n(x: float) -> list[dict]:
