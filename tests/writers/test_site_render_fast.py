@@ -141,3 +141,29 @@ def test_a_view_is_read_by_its_keys_and_freed_without_the_collector():
         assert held() is None  # freed at once: no cycle waits for the collector
     finally:
         gc.enable()
+
+
+def test_joined_blocks_render_what_streamed_blocks_render():
+    """Guards site_env._CodeGenerator: a block (nested, in a loop, with super()) and a parent
+    template joined where they are called give what Jinja's streamed generators give."""
+    sources = {
+        "base.html": "<h>{% block head %}H{{ a }}{% endblock %}</h>{% for i in items %}"
+                     "{% block row scoped %}[{{ i }}]{% block inner %}{{ a }}{% endblock %}{% endblock %}{% endfor %}"
+                     "{% block tail %}{% endblock %}",
+        "child.html": "{% extends 'base.html' %}{% block head %}{{ super() }}<{{ a }}>{% endblock %}"
+                      "{% block inner %}({{ a|upper }}){% endblock %}",
+        "grandchild.html": "{% extends 'child.html' %}{% block tail %}T{{ items|length }}{% endblock %}",
+    }
+    plain = jinja2.Environment(loader=jinja2.DictLoader(sources), autoescape=True)
+    env = site_env.environment().overlay(loader=jinja2.DictLoader(sources))
+    for name in sources:
+        compiled = env.compile(sources[name], name, raw=True)
+        assert "yield from" not in compiled and "concat(" in compiled, name
+        for context in ({"a": "<x>", "items": [1, 2]}, {"a": "", "items": []}):
+            assert env.get_template(name).render(**context) == plain.get_template(name).render(**context)
+
+
+def test_every_site_template_joins_its_blocks():
+    env = site_env.environment()
+    for name in env.list_templates(extensions=["html"]):
+        assert "yield from" not in env.compile(env.loader.get_source(env, name)[0], name, raw=True), name
