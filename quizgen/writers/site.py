@@ -23,6 +23,7 @@ from quizgen.bank.question import Question
 from quizgen.errors import BuildError
 from quizgen.messages import area, html_tag, t
 from quizgen.messages.text import text
+from quizgen.render import safe
 from quizgen.writers import Context, Option, register, site_cards, site_editions, site_env, site_views
 from quizgen.writers.destination import Owner
 from quizgen.writers.site_env import json_script, messages, render, templates_root, topic_name
@@ -193,6 +194,7 @@ def warm_up(lang: str = "en") -> None:
     _header("question", "../", lang)
     script_messages(lang)
     site_views.md("$x$", inline=True, bare=True)
+    safe.load()  # plain prose skips python-markdown (render.plain_markdown); a list or a link needs it
 
 
 def warm_collection(lang: str = "en") -> None:
