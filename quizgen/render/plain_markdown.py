@@ -6,15 +6,16 @@ once per prompt shape in every worker process. `simple(text)` gives exactly what
 gives for such a text, and None for any text with a character or a line start that Markdown may
 read as more (render.safe.markdown then converts it the full way):
 
-- characters: any but the few python-markdown reads (backslash, backtick, `*`, `_`, brackets,
-  `<`, `&`, `#`: no escape, code, emphasis, link, HTML, entity or heading), control characters
-  and whitespace other than the space and the newline (tabs, NBSP: Markdown expands or strips
-  some); but `*` in **bold** pairs, backticks around `code`, `_` between two letters or digits
-  (a name such as leaky_relu: never emphasis), `<` before a space (never a tag or autolink) and
-  `>` (a quote only where a line opens), both written as entities as python-markdown does;
+- characters: any but the few python-markdown reads (backslash, backtick, `*`, `_`, `<`, `&`,
+  `#`: no escape, code, emphasis, HTML, autolink, entity or heading), control characters and
+  whitespace other than the space and the newline (tabs, NBSP: Markdown expands or strips some);
+  but `*` in **bold** pairs, backticks around `code`, `_` between two letters or digits (a name
+  such as leaky_relu: never emphasis), `<` before a space and `>` (a quote only where a line
+  opens), both written as entities as python-markdown does, and brackets, but never `](` (an
+  inline link's target): with no `[id]: url` line, no reference is defined, so z[y] is no link;
 - blocks, separated by exactly one blank line: a paragraph, no line of which opens with a space,
-  `-`, `+`, `=`, `>`, `!`, `|`, `~` or `<digits>.` (no code block, list, setext underline, rule
-  or quote) or with `*` other than a bold pair's; or a list, every line `- item` or every line
+  `-`, `+`, `=`, `>`, `!`, `|`, `~`, `[` or `<digits>.` (no code block, list, setext underline,
+  rule, quote or reference) or with `*` other than a bold pair's; or a list, every line `- item` or every line
   `<digits>. item`, each item opening as a paragraph line does, never right after another list
   (python-markdown would join the two into one loose list); no line ends with a space;
 - bold: `**words**` with no `*` or newline inside and no space just inside the stars (what
@@ -28,9 +29,10 @@ import re
 
 # Python's whitespace but the space and the newline (str.isspace), and controls (C0, DEL, C1)
 _BLANKS = "\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_WORDS = re.compile(f"[^\\\\`*_\\[\\]<>&#\x00-\x08\x0e-\x1b\x7f-\x9f{_BLANKS}]*")
-_NOT_PLAIN = re.compile(r"(?<![^\W_])_|_(?![^\W_])|<(?! )")  # an underscore not inside a word; a < opening a tag
-_LINE_START = re.compile(r"\*\*[^\s*]|(?![\s\-+=*>!|~_]|\d+\.)")
+_WORDS = re.compile(f"[^\\\\`*_<>&#\x00-\x08\x0e-\x1b\x7f-\x9f{_BLANKS}]*")
+# an underscore not inside a word; a < that may open a tag; a link's target after its text
+_NOT_PLAIN = re.compile(r"(?<![^\W_])_|_(?![^\W_])|<(?! )|\]\(")
+_LINE_START = re.compile(r"\*\*[^\s*]|(?![\s\-+=*>!|~_\[]|\d+\.)")
 _ITEM = re.compile(r"- |\d+\. ")
 _BOLD = re.compile(r"(?<!\*)\*\*([^\s*](?:[^*\n]*[^\s*])?)\*\*(?!\*)")
 _CODE = re.compile(r"`([^\s`*](?:[^`*\n]*[^\s`*])?)`")

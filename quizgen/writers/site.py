@@ -23,7 +23,6 @@ from quizgen.bank.question import Question
 from quizgen.errors import BuildError
 from quizgen.messages import area, html_tag, t
 from quizgen.messages.text import text
-from quizgen.render import safe
 from quizgen.writers import Context, Option, register, site_cards, site_editions, site_env, site_views
 from quizgen.writers.destination import Owner
 from quizgen.writers.site_env import json_script, messages, render, templates_root, topic_name
@@ -186,15 +185,15 @@ def write(questions: list[Question], out: str | Path, options: dict | None = Non
 
 def warm_up(lang: str = "en") -> None:
     """Compile the templates and load the messages once, before worker processes fork; and
-    convert a first formula and Markdown text, so latex2mathml and python-markdown (~50 ms of
-    imports and set-up, which the collection pages need here anyway) are loaded once, not again
-    in every forked worker."""
+    convert a first formula, so latex2mathml (~50 ms of imports and set-up, which the collection
+    pages need here anyway) is loaded once, not again in every forked worker. python-markdown is
+    left to the first text that needs it: render.plain_markdown writes every text of the
+    shipped bank itself."""
     site_env.environment().get_template("question.html")
     site_env.macros()
     _header("question", "../", lang)
     script_messages(lang)
     site_views.md("$x$", inline=True, bare=True)
-    safe.load()  # plain prose skips python-markdown (render.plain_markdown); a list or a link needs it
 
 
 def warm_collection(lang: str = "en") -> None:

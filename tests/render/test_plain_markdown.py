@@ -28,8 +28,8 @@ def full(text: str) -> str:
 # Pieces chosen to hit every rule: Markdown's special characters and line starts, stars in and
 # out of pairs, slots, spaces at line ends, blank lines, non-ASCII words and punctuation.
 WORDS = ["a", "word", "Zeta", "x2", "3", "10.5", "é", "层", "\ue0000\ue001", "\ue0021\ue001", "\ue0032\ue001", "(b)",
-         "m = 4", "1-D", "→", "×", "∂J/∂A2", "ŷᵢ", "÷p", "√(σ²", "⊙", "‖W‖²", "½", "Wᵀ", "一个", "**列记法**，", "（在）", "leaky_relu(z)", "c_out·k", "z > 0", "z < 0", "a>b", "x_1", "；", "|", "~", "{x}", "$", "@", "^", "!", "it's", '"q"', "50%", "a/b", "c+d", "e-f", "ok!", "why?", "x:", "y;", "z,", "end."]
-LEAD = ["a", "Word", "**(a)** x", "**-x**", "**", "3 channels", "∂J", "1.5 x", "ŷ", "12) x", "一个", "> q", "z > 0 x", "_a", "a_b c", "\u3000x", "!x", "é", "层", "\ue0000\ue001", "\ue0031\ue001", "(b)", "**Bold** words", "**x\ue0000\ue001**:"]
+         "m = 4", "1-D", "→", "×", "∂J/∂A2", "ŷᵢ", "÷p", "√(σ²", "⊙", "‖W‖²", "½", "Wᵀ", "一个", "**列记法**，", "（在）", "leaky_relu(z)", "c_out·k", "z > 0", "z < 0", "a>b", "x_1", "z[y]", "1[Z1 > 0]", "[a][b]", "[a] [b]", "![a]", "[a]", "；", "|", "~", "{x}", "$", "@", "^", "!", "it's", '"q"', "50%", "a/b", "c+d", "e-f", "ok!", "why?", "x:", "y;", "z,", "end."]
+LEAD = ["a", "Word", "**(a)** x", "**-x**", "**", "3 channels", "∂J", "1.5 x", "ŷ", "12) x", "一个", "> q", "z > 0 x", "[a]: http://x", "[y] x", "[a]", "_a", "a_b c", "\u3000x", "!x", "é", "层", "\ue0000\ue001", "\ue0031\ue001", "(b)", "**Bold** words", "**x\ue0000\ue001**:"]
 TRICKY = ["*", "**", "***", "_", "__", "`", "\\", "[", "]", "![a](b)", "<b>", "&amp;", "&", ">", "#", "a<b", "<x", "a__b", "_a", "a_", "a_\ue0000\ue001", "<", "- ", "+ ",
           "1. ", "=", "===", "`", "`a`", "` a`", "`a*b`", "``", "a`b`c", "---", "\t", "  ", "    ", "\u00a0", "\u3000", "\u2028", "\x0c", "\r", "\x02", "\x85", "#", "3 ", "1.5", "2.", "** ", " **", "**a*b**", "****"]
 
@@ -64,7 +64,7 @@ def test_the_fast_path_writes_what_python_markdown_writes_for_random_text():
     """Guards plain_markdown.simple: bit for bit with python-markdown wherever it answers."""
     rng = random.Random(15)
     answered = 0
-    for _ in range(3000):
+    for _ in range(5000):
         text = sample(rng)
         fast = simple(text)
         if fast is not None:
@@ -90,6 +90,6 @@ def test_the_banks_prompts_and_notes_mostly_take_the_fast_path_and_match():
         for value in (q.prompt, *q.hints, *(s.explanation for s in q.steps), *(c.text for c in q.choices)):
             texts.add(present_math._MATH.sub("\ue0000\ue001", safe.clean_text(say(value) or "")))
     fast = {t: simple(t) for t in texts if t.strip()}
-    assert sum(v is not None for v in fast.values()) > 0.8 * len(fast)
+    assert sum(v is not None for v in fast.values()) > 0.95 * len(fast)  # all of them today: no python-markdown at all
     for text, html in fast.items():
         assert html is None or html == full(text), repr(text)
