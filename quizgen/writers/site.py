@@ -122,12 +122,13 @@ def _topics(families: list[dict]) -> list[dict]:
 
 
 def _practice(entries: list[dict], m: dict) -> dict:
-    """The practice pool: question bodies for <template> elements, the rest as JSON."""
+    """The practice pool: question bodies for <template> elements, the rest as JSON (each
+    question's encoded by its worker: site_views.entry)."""
     pool = [e["practice"] for e in entries if e["practice"]]
     return {"pool": [{"id": p["id"], "body": Markup(p["body"])} for p in pool],
             "topics": [{"id": t, "name": topic_name(t, m)} for t in sorted({p["topic"] for p in pool})],
             "difficulties": sorted({p["difficulty"] for p in pool}),
-            "data": [{k: v for k, v in p.items() if k != "body"} for p in pool]}
+            "data": site_env.json_script_list([p["json"] for p in pool])}
 
 
 def collection_pages(entries: list[dict], summaries: dict[str, str] | None = None, lang: str = "en",

@@ -20,11 +20,28 @@ _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=Tr
                          check_circular=False)
 
 
+def json_text(data) -> str:
+    """The stdlib encoder's JSON of `data`, as json_script writes it before making it safe."""
+    return _JSON.encode(data)
+
+
 def json_script(data) -> Markup:
-    """JSON safe inside <script type="application/json"> (no </script>, no HTML specials): each
-    character replaced by its escape (str.replace per character, cheaper than a regex calling
-    back per match; the replacements hold none of the characters, so the order does not matter)."""
-    text = _JSON.encode(data)
+    """JSON safe inside <script type="application/json"> (no </script>, no HTML specials)."""
+    return _script_safe(_JSON.encode(data))
+
+
+def json_script_list(items: list[str]) -> Markup:
+    """json_script of a list whose items' json_text was made elsewhere (each question's by the
+    worker that rendered it, which also spares the main process unpickling their numbers): the
+    encoder writes a list as its items joined by "," inside "[" and "]", and nothing it writes
+    there is a character json_script escapes."""
+    return _script_safe("[" + ",".join(items) + "]")
+
+
+def _script_safe(text: str) -> Markup:
+    """Each character unsafe in a script replaced by its escape (str.replace per character,
+    cheaper than a regex calling back per match; the replacements hold none of the characters,
+    so the order does not matter)."""
     for char, escaped in _JSON_UNSAFE.items():
         if char in text:
             text = text.replace(char, escaped)
