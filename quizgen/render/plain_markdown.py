@@ -1,10 +1,11 @@
 """Plain Markdown (paragraphs, flat lists, **bold**, `code`) written without python-markdown.
 
-Every prompt and step note of the shipped bank but one is just that, and python-markdown spends
-~0.5 ms on each (preprocessors, block parser, tree, inline patterns, serializer, postprocessors),
-once per prompt shape in every worker process. `simple(text)` gives exactly what python-markdown
-gives for such a text, and None for any text with a character or a line start that Markdown may
-read as more (render.safe.markdown then converts it the full way):
+Every prompt, note and option of the shipped bank is just that, and python-markdown spends
+~0.5 ms on each (preprocessors, block parser, tree, inline patterns, serializer,
+postprocessors), once per prompt shape in every worker process, after ~40 ms importing itself.
+`simple(text)` gives exactly what python-markdown gives for such a text, and None for any text
+with a character or a line start that Markdown may read as more (render.safe.markdown then
+converts it the full way):
 
 - characters: any but the few python-markdown reads (backslash, backtick, `*`, `_`, `<`, `&`,
   `#`: no escape, code, emphasis, HTML, autolink, entity or heading), control characters and
@@ -14,10 +15,11 @@ read as more (render.safe.markdown then converts it the full way):
   opens), both written as entities as python-markdown does, and brackets, but never `](` (an
   inline link's target): with no `[id]: url` line, no reference is defined, so z[y] is no link;
 - blocks, separated by exactly one blank line: a paragraph, no line of which opens with a space,
-  `-`, `+`, `=`, `>`, `!`, `|`, `~`, `[` or `<digits>.` (no code block, list, setext underline,
-  rule, quote or reference) or with `*` other than a bold pair's; or a list, every line `- item` or every line
-  `<digits>. item`, each item opening as a paragraph line does, never right after another list
-  (python-markdown would join the two into one loose list); no line ends with a space;
+  `-`, `+`, `=`, `>`, `!`, `|`, `~`, `[`, `<digits>.` (no code block, list, setext underline,
+  rule, quote or reference) or a `*` not opening a bold pair; or a list, every line `- item` or
+  every line `<digits>. item`, each item opening as a paragraph line does, never right after
+  another list (python-markdown would join the two into one loose list); no line ends with a
+  space (a line break);
 - bold: `**words**` with no `*` or newline inside and no space just inside the stars (what
   python-markdown's `(\\*{2})(.+?)\\1` then matches, pair by pair: no other star is left);
 - code: `` `words` `` with no backtick, `*` or newline inside and no space just inside.
