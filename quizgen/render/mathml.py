@@ -108,22 +108,20 @@ def parts(items: list[dict], display: bool = True) -> str:
     return math(f"<mrow>{inner}</mrow>", display)
 
 
-
-
 def split_equations(tex_string: str, sep: str = r",\quad") -> list[str]:
     """`a = b,\\quad c = d` -> ["a = b,", "c = d"] (only at brace depth 0), so a chain of
-    equations can wrap between equations instead of running off the page."""
-    if sep not in tex_string:  # no separator anywhere: one piece (what the scan below finds)
-        return [tex_string.strip()]
-    pieces, depth, start, i = [], 0, 0, 0
-    while i < len(tex_string):
-        if tex_string[i] == "{":
-            depth += 1
-        elif tex_string[i] == "}":
-            depth -= 1
-        elif depth == 0 and tex_string.startswith(sep, i):
-            pieces.append(tex_string[start:i + 1].strip())
-            start = i = i + len(sep)
-            continue
-        i += 1
+    equations can wrap between equations instead of running off the page. Each separator (which
+    opens with no brace) is found by str.find and the depth there counted from the braces since
+    the last one, a split separator's own left out (a scan char by char cost ~0.1 ms a formula)."""
+    pieces, start, depth, counted = [], 0, 0, 0
+    at = tex_string.find(sep)
+    while at != -1:
+        depth += tex_string.count("{", counted, at) - tex_string.count("}", counted, at)
+        counted = at
+        if depth == 0:
+            pieces.append(tex_string[start:at + 1].strip())
+            start = counted = at + len(sep)
+            at = tex_string.find(sep, start)
+        else:
+            at = tex_string.find(sep, at + 1)
     return pieces + [tex_string[start:].strip()]

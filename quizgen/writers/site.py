@@ -122,12 +122,13 @@ def _topics(families: list[dict]) -> list[dict]:
 
 
 def _practice(entries: list[dict], m: dict) -> dict:
-    """The practice pool: question bodies for <template> elements, the rest as JSON."""
+    """The practice pool: question bodies for <template> elements, the rest as JSON (each
+    question's encoded by its worker: site_views.entry)."""
     pool = [e["practice"] for e in entries if e["practice"]]
     return {"pool": [{"id": p["id"], "body": Markup(p["body"])} for p in pool],
             "topics": [{"id": t, "name": topic_name(t, m)} for t in sorted({p["topic"] for p in pool})],
             "difficulties": sorted({p["difficulty"] for p in pool}),
-            "data": [{k: v for k, v in p.items() if k != "body"} for p in pool]}
+            "data": site_env.json_script_list([p["json"] for p in pool])}
 
 
 def collection_pages(entries: list[dict], summaries: dict[str, str] | None = None, lang: str = "en",
@@ -185,9 +186,10 @@ def write(questions: list[Question], out: str | Path, options: dict | None = Non
 
 def warm_up(lang: str = "en") -> None:
     """Compile the templates and load the messages once, before worker processes fork; and
-    convert a first formula and Markdown text, so latex2mathml and python-markdown (~50 ms of
-    imports and set-up, which the collection pages need here anyway) are loaded once, not again
-    in every forked worker."""
+    convert a first formula, so latex2mathml (~50 ms of imports and set-up, which the collection
+    pages need here anyway) is loaded once, not again in every forked worker. python-markdown is
+    left to the first text that needs it: render.plain_markdown writes every text of the
+    shipped bank itself."""
     site_env.environment().get_template("question.html")
     site_env.macros()
     _header("question", "../", lang)

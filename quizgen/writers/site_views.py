@@ -219,11 +219,12 @@ def entry(q: Question, m: dict, body: str | None = None, page: dict | None = Non
     title = page["view"].title if page else say(q.title)
     words = page["view"].words if page else present.worded(q.distractors)
     practice = None
-    if q.index < PRACTICE_VARIANTS and body is not None:
-        practice = {"id": q.id, "topic": q.topic, "difficulty": q.difficulty, "title": title,
-                    "format": page["format"] if page else format_hint(q, m),
-                    "tolerance": page["tolerance"] if page else tolerance(present.answer(q), m), "body": body,
-                    **(page["grading"] if page else grading(q, m))}
+    if q.index < PRACTICE_VARIANTS and body is not None:  # its body, and its JSON for practice.html's pool
+        practice = {"id": q.id, "topic": q.topic, "difficulty": q.difficulty, "body": body, "json": site_env.json_text({
+            "id": q.id, "topic": q.topic, "difficulty": q.difficulty, "title": title,
+            "format": page["format"] if page else format_hint(q, m),
+            "tolerance": page["tolerance"] if page else tolerance(present.answer(q), m),
+            **(page["grading"] if page else grading(q, m))})}
     return {"id": q.id, "family": q.family, "index": q.index, "title": title, "topic": q.topic,
             "tags": list(q.tags), "difficulty": q.difficulty, "kind": q.kind, "source": q.source,
             "notation": q.notation, "answer_kind": q.answer.kind, "practice": practice, "card": _card(q, m, page),

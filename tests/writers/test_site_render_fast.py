@@ -141,3 +141,48 @@ def test_a_view_is_read_by_its_keys_and_freed_without_the_collector():
         assert held() is None  # freed at once: no cycle waits for the collector
     finally:
         gc.enable()
+
+
+def test_joined_blocks_render_what_streamed_blocks_render():
+    """Guards site_env._CodeGenerator: a block (nested, in a loop, with super()) and a parent
+    template joined where they are called give what Jinja's streamed generators give."""
+    sources = {
+        "base.html": "<h>{% block head %}H{{ a }}{% endblock %}</h>{% for i in items %}"
+                     "{% block row scoped %}[{{ i }}]{% block inner %}{{ a }}{% endblock %}{% endblock %}{% endfor %}"
+                     "{% block tail %}{% endblock %}",
+        "child.html": "{% extends 'base.html' %}{% block head %}{{ super() }}<{{ a }}>{% endblock %}"
+                      "{% block inner %}({{ a|upper }}){% endblock %}",
+        "grandchild.html": "{% extends 'child.html' %}{% block tail %}T{{ items|length }}{% endblock %}",
+    }
+    plain = jinja2.Environment(loader=jinja2.DictLoader(sources), autoescape=True)
+    env = site_env.environment().overlay(loader=jinja2.DictLoader(sources))
+    for name in sources:
+        compiled = env.compile(sources[name], name, raw=True)
+        assert "yield from" not in compiled and "concat(" in compiled, name
+        for context in ({"a": "<x>", "items": [1, 2]}, {"a": "", "items": []}):
+            assert env.get_template(name).render(**context) == plain.get_template(name).render(**context)
+
+
+def test_every_site_template_joins_its_blocks():
+    env = site_env.environment()
+    for name in env.list_templates(extensions=["html"]):
+        assert "yield from" not in env.compile(env.loader.get_source(env, name)[0], name, raw=True), name
+
+
+@pytest.mark.parametrize("items", [[], [{}], [1, "x"], [{"z": {"y": 1, "x": [None, True]}}, 3.141592653589793, ""],
+                                   [{"b": [1.5, -0.0, 1e-05], "a": "</script> & <b> \u2028"}, [], "é"]], ids=repr)
+def test_a_list_of_encoded_items_is_the_encoded_list(items):
+    """Guards site_env.json_script_list (practice.html's pool, encoded item by item in workers)."""
+    assert site_env.json_script_list([site_env.json_text(x) for x in items]) == site_env.json_script(items)
+
+
+def test_the_practice_pool_json_is_each_entrys_data():
+    """The practice pool holds, per question, what its entry's data was before it came encoded."""
+    import json
+
+    entries = [site.question_page(variant(family, 0, 0), 3)[1] for family in load_bank(ROOT / "question_bank")[:6]]
+    pages = site.collection_pages(entries)
+    data = json.loads(pages["practice.html"].split('id="quizgen-practice">')[1].split("</script>")[0])
+    assert [d["id"] for d in data] == [e["id"] for e in entries]
+    keys = {"answer", "distractors", "format", "tolerance", "title", "topic", "difficulty"}
+    assert all(keys <= d.keys() for d in data)
