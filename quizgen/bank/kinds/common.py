@@ -69,7 +69,7 @@ def make_answer(value, p: dict, widen=0.0) -> Answer:
     tol = precision.tolerance(arr, p, widen)
     digits = (precision.EXACT_DECIMALS + 6 if p["rule"] == "exact"
               else precision.needed_sig(arr, p["digits"]) if p["rule"] == "dec" else p["digits"])
-    atol = float(tol.max()) if tol.size else 0.0  # .max(): np.max's own method, without its wrapper
+    atol = float(np.maximum.reduce(tol, axis=None)) if tol.size else 0.0  # tol.max()'s reduction, without its wrapper
     if arr.ndim == 0:
         x = float(arr)
         shown = fmt(x, digits)  # one text for both fields: fmt of the same float
