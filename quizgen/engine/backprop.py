@@ -63,7 +63,7 @@ def forward(net: Network) -> list[LayerTape]:
         for act in layer.activations:
             h = act.forward(h)
             H.append(h)
-        records.append(LayerTape(A_prev=A, Z=Z, H=H))
+        records.append(LayerTape(A, Z, H))  # (A_prev, Z, H)
         A = H[-1]
     return records
 
@@ -165,7 +165,7 @@ def solve_forward(net: Network) -> Tape:
     set np.errstate: the caller holds it (one errstate per question, not one per pass).
     """
     records = forward(net)
-    return Tape(network=net, layers=records, loss=objective(net, records[-1].A))
+    return Tape(net, records, objective(net, records[-1].A))  # (network, layers, loss)
 
 
 def solve_backward(forward_tape: Tape, rules: Backward = CORRECT, stop: int = 0, correct: bool = False,
@@ -180,4 +180,4 @@ def solve_backward(forward_tape: Tape, rules: Backward = CORRECT, stop: int = 0,
     net = forward_tape.network
     records = [LayerTape(r.A_prev, r.Z, r.H) for r in forward_tape.layers]  # positional: the cheaper call
     dX = backward(net, records, rules, stop, reference=forward_tape if correct else None, need=need)
-    return Tape(network=net, layers=records, loss=forward_tape.loss, dX=dX)
+    return Tape(net, records, forward_tape.loss, dX)  # (network, layers, loss, dX)
