@@ -76,15 +76,17 @@ def _sigmoid(z: Array) -> Array:
     return np.where(z >= 0, 1.0 / d, e / d)
 
 
+# np.maximum.reduce and np.add.reduce are the reductions ndarray.max and ndarray.sum call (the same
+# bits), without those methods' Python-level wrappers: softmax runs in every pass over a softmax layer.
 def _softmax(z: Array, p=None) -> Array:
-    shifted = z - z.max(axis=0, keepdims=True)  # over the unit axis
+    shifted = z - np.maximum.reduce(z, axis=0, keepdims=True)  # over the unit axis
     e = np.exp(shifted)
-    return e / e.sum(axis=0, keepdims=True)
+    return e / np.add.reduce(e, axis=0, keepdims=True)
 
 
 def _softmax_vjp(z: Array, a: Array, da: Array, p=None) -> Array:
     # Full softmax Jacobian per example: J = diag(a) - a a^T, so J^T da = a * (da - a.da).
-    return a * (da - (a * da).sum(axis=0, keepdims=True))  # (units, m)
+    return a * (da - np.add.reduce(a * da, axis=0, keepdims=True))  # (units, m)
 
 
 # -- the degeneracy rules a sampler rejects a draw by -----------------------------------------------

@@ -63,7 +63,7 @@ def forward(net: Network) -> list[LayerTape]:
         for act in layer.activations:
             h = act.forward(h)
             H.append(h)
-        records.append(LayerTape(A_prev=A, Z=Z, H=H))
+        records.append(LayerTape(A, Z, H))  # (A_prev, Z, H)
         A = H[-1]
     return records
 
@@ -83,46 +83,53 @@ def backward(net: Network, records: list[LayerTape], rules: Backward = CORRECT, 
     only the chain (dA, dH, dZ) down to it and that quantity, leaving dW, db and the SGD step
     of every other layer empty (the same values where it does compute them).
     """
-    last = len(net.layers) - 1
+    layers = net.layers
+    last = len(layers) - 1
+    alters = rules.alters  # looked up once: asked a few times per layer
+    refs = reference.layers if reference is not None else None
     dA, dX = output_dA, None
-    if (dA is None and reference is not None and reference.layers[-1].dA is not None
-            and not rules.alters(net, last, "output_gradient")):
+    if (dA is None and refs is not None and refs[-1].dA is not None
+            and not alters(net, last, "output_gradient")):
         if type(rules).output_gradient is not Backward.output_gradient:
             rules.output_gradient(net.loss, records[-1].A, net.Y)  # called for any state it keeps
-        dA = reference.layers[-1].dA
+        dA = refs[-1].dA
     if dA is None:
         dA = rules.output_gradient(net.loss, records[-1].A, net.Y)
-    for index in reversed(range(stop, len(net.layers))):
-        layer, t = net.layers[index], records[index]
-        ref = reference.layers[index] if reference is not None else None
+    at_stop = _ALL if need is None else _WANTS.get(need, _NONE)  # (dW, db) wanted at layer `stop`
+    above_stop = _ALL if need is None else _NONE  # ... and above it
+    to_dX = stop == 0 and (need is None or need == "dX")  # layer 0 propagates on to dX
+    rate = net.learning_rate
+    for index in range(last, stop - 1, -1):
+        layer, t = layers[index], records[index]
+        ref = refs[index] if refs is not None else None
         same = ref is not None and dA is ref.dA  # the correct upstream gradient, the very array
         t.dA = dA
-        if same and not rules.alters(net, index, "activation_backward"):
+        if same and not alters(net, index, "activation_backward"):
             t.dH, t.dZ = list(ref.dH), ref.dZ
         else:
             same = False
-            t.dH = [None] * len(t.H)
+            acts, H = layer.activations, t.H
+            t.dH = dH = [None] * len(H)
             grad = dA
-            for k in reversed(range(len(layer.activations))):
-                t.dH[k] = grad
-                z_in = t.H[k - 1] if k > 0 else t.Z
-                grad = rules.activation_backward(index, layer.activations[k], z_in, t.H[k], grad)
+            for k in range(len(acts) - 1, -1, -1):
+                dH[k] = grad
+                grad = rules.activation_backward(index, acts[k], H[k - 1] if k > 0 else t.Z, H[k], grad)
             t.dZ = grad
-        want_w, want_b = (True, True) if need is None else _WANTS.get(need, _NONE) if index == stop else _NONE
+        want_w, want_b = at_stop if index == stop else above_stop
         if want_w:
-            same_dW = same and not rules.alters(net, index, "weight_gradient") and not rules.alters(net, index, "weight_penalty")
+            same_dW = same and not alters(net, index, "weight_gradient") and not alters(net, index, "weight_penalty")
             t.dW = ref.dW if same_dW else _penalised(rules.weight_gradient(index, t.dZ, t.A_prev),
                                                       rules.weight_penalty(net, index))
-            if net.learning_rate is not None:
-                t.W_new = ref.W_new if same_dW else layer.W - net.learning_rate * t.dW
+            if rate is not None:
+                t.W_new = ref.W_new if same_dW else layer.W - rate * t.dW
         if want_b and layer.b is not None:
-            same_db = same and not rules.alters(net, index, "bias_gradient") and not rules.alters(net, index, "bias_penalty")
+            same_db = same and not alters(net, index, "bias_gradient") and not alters(net, index, "bias_penalty")
             t.db = ref.db if same_db else _penalised(rules.bias_gradient(index, t.dZ), rules.bias_penalty(net, index))
-            if net.learning_rate is not None:
-                t.b_new = ref.b_new if same_db else layer.b - net.learning_rate * t.db
-        if index > stop or (stop == 0 and (need is None or need == "dX")):
-            below = (reference.layers[index - 1].dA if index > 0 else reference.dX) if same else None
-            if below is None or rules.alters(net, index, "propagate"):
+            if rate is not None:
+                t.b_new = ref.b_new if same_db else layer.b - rate * t.db
+        if index > stop or to_dX:
+            below = (refs[index - 1].dA if index > 0 else reference.dX) if same else None
+            if below is None or alters(net, index, "propagate"):
                 below = rules.propagate(net, index, t.dZ)
             dA = below
             if index == 0:
@@ -130,7 +137,7 @@ def backward(net: Network, records: list[LayerTape], rules: Backward = CORRECT, 
     return dX
 
 
-_NONE = (False, False)
+_NONE, _ALL = (False, False), (True, True)
 _WANTS = {"dW": (True, False), "W_new": (True, False), "db": (False, True), "b_new": (False, True)}  # (dW, db) by `need`
 
 
@@ -158,7 +165,7 @@ def solve_forward(net: Network) -> Tape:
     set np.errstate: the caller holds it (one errstate per question, not one per pass).
     """
     records = forward(net)
-    return Tape(network=net, layers=records, loss=objective(net, records[-1].A))
+    return Tape(net, records, objective(net, records[-1].A))  # (network, layers, loss)
 
 
 def solve_backward(forward_tape: Tape, rules: Backward = CORRECT, stop: int = 0, correct: bool = False,
@@ -171,6 +178,6 @@ def solve_backward(forward_tape: Tape, rules: Backward = CORRECT, stop: int = 0,
     quantity the caller reads (see `backward`). Does not set np.errstate (see `solve_forward`).
     """
     net = forward_tape.network
-    records = [LayerTape(A_prev=r.A_prev, Z=r.Z, H=r.H) for r in forward_tape.layers]
+    records = [LayerTape(r.A_prev, r.Z, r.H) for r in forward_tape.layers]  # positional: the cheaper call
     dX = backward(net, records, rules, stop, reference=forward_tape if correct else None, need=need)
-    return Tape(network=net, layers=records, loss=forward_tape.loss, dX=dX)
+    return Tape(net, records, forward_tape.loss, dX)  # (network, layers, loss, dX)

@@ -64,20 +64,22 @@ def _mse(a, y):
     return ((a - y) ** 2).mean(axis=0)  # .mean(): np.mean's own method, without its wrapper
 
 
+# np.add.reduce(x, axis=...) is the reduction x.sum(axis=...) calls (the same bits), without
+# ndarray.sum's Python-level wrapper: a loss is evaluated once or more per drawn network.
 def _half_sse(a, y):
-    return 0.5 * ((a - y) ** 2).sum(axis=0)
+    return 0.5 * np.add.reduce((a - y) ** 2, axis=0)
 
 
 def _bce(a, y):
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(y > 0, y * np.log(a), 0.0) + np.where(y < 1, (1 - y) * np.log1p(-a), 0.0)
-    return -terms.sum(axis=0)
+    return -np.add.reduce(terms, axis=0)
 
 
 def _cross_entropy(a, y):
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(y != 0, y * np.log(a), 0.0)
-    return -terms.sum(axis=0)
+    return -np.add.reduce(terms, axis=0)
 
 
 def _pull(a, y):
@@ -163,7 +165,7 @@ class Loss:
         return _rule(self.name).per_example(a, y)
 
     def value(self, a: Array, y: Array) -> float:
-        return float(self.per_example(a, y).sum() * self.scale(a.shape[1]))  # .sum(): no np.sum wrapper
+        return float(np.add.reduce(self.per_example(a, y), axis=None) * self.scale(a.shape[1]))  # .sum()'s reduction
 
     def local_gradient(self, a: Array, y: Array) -> Array:
         """d(per-example loss)/da, before the reduction's 1/m."""

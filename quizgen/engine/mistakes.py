@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from quizgen.engine.activations import Activation
+from quizgen.engine.activations import RULES as ACTIVATION_RULES, Activation
 from quizgen.engine.graph import MISTAKES as GRAPH_MISTAKES
 from quizgen.engine.counting import SLIPS as COUNTING_SLIPS
 from quizgen.engine.training import SLIPS as TRAINING_SLIPS
@@ -152,8 +152,7 @@ WRAPPED = ("output_gradient", "activation_backward", "weight_gradient", "bias_gr
            "weight_penalty", "bias_penalty")  # the rules OneLayer makes in one layer alone
 
 
-def _acts(net: Network):
-    return [a for layer in net.layers for a in layer.activations]
+_activation_rule = ACTIVATION_RULES.lookup()  # Activation.rule's lookup, without the property's call
 
 
 class _Rules(Backward):
@@ -169,7 +168,8 @@ class _ActivationSlip(_Rules):
 
     @classmethod
     def applies(cls, net):
-        return any(cls.mistake_id in a.rule.slips for a in _acts(net))
+        mid = cls.mistake_id  # asked of every network for each of these mistakes: the registry read directly
+        return any(mid in _activation_rule(a.name).slips for layer in net.layers for a in layer.activations)
 
     def activation_backward(self, layer, act, z, a, da):
         wrong = act.slip(self.mistake_id, z, a, da)
@@ -177,7 +177,7 @@ class _ActivationSlip(_Rules):
 
     def alters(self, net, layer, rule):
         if rule == "activation_backward":  # only where an activation has the slip
-            return any(self.mistake_id in a.rule.slips for a in net.layers[layer].activations)
+            return any(self.mistake_id in _activation_rule(a.name).slips for a in net.layers[layer].activations)
         return super().alters(net, layer, rule)
 
 

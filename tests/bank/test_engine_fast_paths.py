@@ -292,3 +292,17 @@ def test_stacked_tolerances_are_each_arrays_own_bit_for_bit():
             stacked = found._mine_tols(arrays)
             for arr, row in zip(arrays, stacked):
                 assert row.tobytes() == found._mine_tol(arr).tobytes()
+
+
+def test_make_answer_atol_is_the_largest_tolerance_as_max_gave():
+    """Guards make_answer's atol (np.maximum.reduce, tol.max()'s reduction): numbers, vectors, matrices."""
+    rng = np.random.default_rng(24)
+    rules = [precision.precision("sig", 3, 4), precision.precision("dec", 2, 4), precision.precision("exact")]
+    for case in range(600):
+        shape = [(), (3,), (2, 3), (4, 1)][case % 4]
+        value = np.round(rng.uniform(-3, 3, shape), int(rng.integers(0, 4))) * (-1.0 if case % 5 == 0 else 1.0)
+        p = rules[case % 3]
+        widen = float(rng.choice([0.0, 1e-3]))
+        answer = make_answer(value, p, widen)
+        want = float(precision.tolerance(clean(value), p, widen).max())
+        assert type(answer.atol) is float and np.float64(answer.atol).tobytes() == np.float64(want).tobytes()

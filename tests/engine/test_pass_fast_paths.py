@@ -39,3 +39,27 @@ def test_bce_gradient_with_its_terms_inline_is_the_pull_plus_push_bit_for_bit():
             want = _pull(a, y) + np.where(y != 1, (1.0 - y) / (1.0 - a), 0.0)
         got = _bce_gradient(a, y)
         assert got.tobytes() == want.tobytes()
+
+
+def test_activation_slips_apply_and_alter_where_the_rule_property_says():
+    """Guards _ActivationSlip.applies/alters reading the registry directly: the answers
+    Activation.rule gives, for every slip over networks of every activation chain."""
+    from quizgen.engine import mistakes
+    from quizgen.engine.activations import NAMES, Activation
+    from quizgen.engine.losses import Loss
+    from quizgen.engine.network import Network
+
+    slips = [m.rules for m in mistakes.CATALOG.values() if issubclass(m.rules, mistakes._ActivationSlip)]
+    names = list(NAMES)
+    rng = np.random.default_rng(25)
+    for _ in range(300):
+        chains = [[Activation(names[int(i)]) for i in rng.integers(len(names), size=int(rng.integers(1, 3)))]
+                  for _ in range(int(rng.integers(1, 4)))]
+        net = Network.from_arrays("column", [np.ones((2, 2))] * len(chains), [None] * len(chains), chains,
+                                  Loss("mse"), np.ones((2, 3)), np.ones((2, 3)))
+        for rules in slips:
+            acts = [a for layer in net.layers for a in layer.activations]
+            assert rules.applies(net) == any(rules.mistake_id in a.rule.slips for a in acts)
+            for index, layer in enumerate(net.layers):
+                want = any(rules.mistake_id in a.rule.slips for a in layer.activations)
+                assert rules().alters(net, index, "activation_backward") == want

@@ -69,7 +69,7 @@ def make_answer(value, p: dict, widen=0.0) -> Answer:
     tol = precision.tolerance(arr, p, widen)
     digits = (precision.EXACT_DECIMALS + 6 if p["rule"] == "exact"
               else precision.needed_sig(arr, p["digits"]) if p["rule"] == "dec" else p["digits"])
-    atol = float(tol.max()) if tol.size else 0.0  # .max(): np.max's own method, without its wrapper
+    atol = float(np.maximum.reduce(tol, axis=None)) if tol.size else 0.0  # tol.max()'s reduction, without its wrapper
     if arr.ndim == 0:
         x = float(arr)
         shown = fmt(x, digits)  # one text for both fields: fmt of the same float
@@ -250,7 +250,7 @@ class Distractors:
         """add() of a usable array; `mine`: its _mine_tol, if already computed."""
         # the first entry, in floats (the arrays' own subtraction), settles most wrong values: off
         # by more than the fuzz and the tolerance there, no "every entry within" test can hold
-        x0 = float(arr.flat[0]) if arr.size else None
+        x0 = arr.item(0) if arr.size else None  # item(0): float(arr.flat[0]), without the flat iterator
         d0 = None if x0 is None else abs(x0 - self._t0)
         if d0 is None or not (d0 > self._fuzz0 and d0 > self._tol0):
             off = np.abs(arr - self._target)
@@ -262,12 +262,12 @@ class Distractors:
                 return
         if mine is None:
             mine = self._mine_tol(arr)
-        m0 = None if x0 is None else float(mine.flat[0])
+        m0 = None if x0 is None else mine.item(0)
 
         def near(value, tol, mine):
             if x0 is not None:  # within neither tolerance at the first entry: not near, no arrays made
-                d = abs(x0 - float(value.flat[0]))
-                if d > float(tol.flat[0]) and d > m0:
+                d = abs(x0 - value.item(0))
+                if d > tol.item(0) and d > m0:
                     return False
             return _within(np.abs(arr - value), tol, mine)
 
