@@ -106,9 +106,17 @@ def exact_digits(x: float) -> int | None:
     within EXACT_RTOL, about 2 units of the 15th digit, of k digits), so the others are skipped
     without formatting and parsing: the same answer, bit for bit, at a fraction of the cost for
     the noisy values that pass no k at all."""
-    if not 1e-280 < abs(x) < 1e280:  # 0, subnormal, huge, inf, nan: every k, as written
+    m = abs(x)
+    if not 1e-280 < m < 1e280:  # 0, subnormal, huge, inf, nan: every k, as written
         return _exact_digits(x)
-    digits = f"{abs(x):.16e}"  # "d.dddddddddddddddde±XX": digit k ≥ 1 of the 17 sits at index k + 1
+    # Most values (a sigmoid's output, a gradient) are no short decimal at all: a value that
+    # passes some k is within ~2.2e-15 relative of a multiple of 10^(e - 8), e its decade, so
+    # x · 10^(9 - e) lies within 2.2e-4 of a whole number (3.4e-5 more for the float product, and
+    # an e off by one from log10 keeps both true). Farther than _NEAR: no k passes; no formatting.
+    y = m * _TENS[EXACT_DIGITS - _floor(_log10(m)) + _TENS_FROM]
+    if abs(y - round(y)) > _NEAR:
+        return None
+    digits = f"{m:.16e}"  # "d.dddddddddddddddde±XX": digit k ≥ 1 of the 17 sits at index k + 1
     k = 1
     # each k whose window of digits k..k + 3 is all 0s and 9s, found by one regex scan (most values
     # have none): the same k, in the same order, as testing each window in turn
@@ -121,6 +129,12 @@ def exact_digits(x: float) -> int | None:
 
 
 _WINDOW = re.compile("[09]{4}")  # four of x's 17 digits, each a 0 or a 9
+# exact_digits' first test: 10.0 ** k by k + _TENS_FROM (x within 1e±280: k from -271 to 290),
+# and the distance from a whole number beyond which no k passes (4× the bound for margin). The
+# bound needs x · 10^(9 - e) < 1e11 far below 2^53, so EXACT_DIGITS stays 9 or so.
+_TENS_FROM = 300
+_TENS = tuple(10.0 ** k for k in range(-_TENS_FROM, _TENS_FROM))
+_NEAR = 4 * (EXACT_RTOL + 2.0 ** -52) * 10.0 ** (EXACT_DIGITS + 2)
 
 
 def _exact_digits(x: float) -> int | None:

@@ -179,3 +179,37 @@ def test_round_sig_beyond_a_floats_figures_takes_the_array_form():
     with np.errstate(all="ignore"):
         for digits in (0, 17, 18, 150, 400):
             assert round_sig(a, digits).tobytes() == _round_sig_before(a, digits).tobytes(), digits
+
+
+def _every_k(x):
+    """exact_digits as it was first written: every k formatted and parsed."""
+    for k in range(1, numbers.EXACT_DIGITS + 1):
+        if abs(float(f"{x:.{k}g}") - x) <= numbers.EXACT_RTOL * abs(x):
+            return k
+    return None
+
+
+def test_exact_digits_whole_number_test_rejects_only_what_cannot_pass():
+    """Guards exact_digits' first test (x · 10^(9 - e) near a whole number): short decimals of
+    1 to 9 digits at every decade, nudged by relative amounts on either side of EXACT_RTOL,
+    and values next to powers of ten, where log10's floor can be one off."""
+    rng = random.Random(20)
+    values = []
+    for e in range(-279, 279, 3):
+        for k in range(1, 11):
+            d = rng.randrange(10 ** (k - 1), 10 ** k)
+            x = float(f"{d}e{e - k + 1}")
+            for rel in (0.0, 1e-16, 5e-16, 1.9e-15, 2e-15, 2.1e-15, 2.5e-15, 1e-14, 1e-12):
+                for s in (1, -1):
+                    values.append(s * x * (1 + rel))
+                    values.append(s * x * (1 - rel))
+            values += [math.nextafter(x, 0.0), math.nextafter(x, math.inf), 10.0 ** e,
+                       math.nextafter(10.0 ** e, 0.0), 9.99999999 * 10.0 ** e, 9.999999999 * 10.0 ** e]
+    values += [rng.uniform(-1, 1) * 10.0 ** rng.randint(-280, 280) for _ in range(20000)]
+    values += [0.0, -0.0, 5e-324, 1e-280, 1e280, 1.7e308, math.inf, -math.inf, math.nan, 0.1 + 0.2, 1 / 3]
+    passed = 0
+    for x in values:
+        want = _every_k(x)
+        assert numbers.exact_digits(x) == want, x
+        passed += want is not None
+    assert passed > len(values) // 4  # the short decimals do pass: the test sees both outcomes
