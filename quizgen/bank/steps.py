@@ -60,7 +60,9 @@ _TYPESET_SIZE = 64  # entries of the largest array kept (a bank's are far smalle
 
 
 def _typeset(value) -> tuple:
-    """_floats of a value plus its LaTeX (plain_tex), memoised: (record value, LaTeX, shape)."""
+    """_floats of a value plus its LaTeX (plain_tex), memoised: (record value, LaTeX, shape).
+    A value with no float noise (most) is kept as None: its record value is the array's own
+    `.tolist()`, which makes the caller a fresh list in C, cheaper than copying a kept one."""
     arr = np.asarray(value, dtype=float)
     if arr.size > _TYPESET_SIZE:
         num, shape = _floats(arr)
@@ -70,9 +72,16 @@ def _typeset(value) -> tuple:
     if known is None:
         if len(_TYPESET) >= _TYPESET_MAX:
             _TYPESET.clear()
-        num = plain(arr.tolist())
-        known = _TYPESET[key] = (num, plain_tex(num))
-    return _fresh(known[0]), known[1], arr.shape
+        entries = arr.tolist()
+        num = plain(entries)  # `entries` itself when nothing is noise
+        tex = plain_tex(num)
+        if num is entries:
+            _TYPESET[key] = (None, tex)
+            return num, tex, arr.shape
+        _TYPESET[key] = (num, tex)
+        return _fresh(num), tex, arr.shape
+    num = known[0]
+    return (arr.tolist() if num is None else _fresh(num)), known[1], arr.shape
 
 
 def _fresh(v):
