@@ -60,7 +60,9 @@ _TYPESET_SIZE = 64  # entries of the largest array kept (a bank's are far smalle
 
 
 def _typeset(value) -> tuple:
-    """_floats of a value plus its LaTeX (plain_tex), memoised: (record value, LaTeX, shape)."""
+    """_floats of a value plus its LaTeX (plain_tex), memoised: (record value, LaTeX, shape).
+    A value with no float noise (most) is kept as None: its record value is the array's own
+    `.tolist()`, which makes the caller a fresh list in C, cheaper than copying a kept one."""
     arr = np.asarray(value, dtype=float)
     if arr.size > _TYPESET_SIZE:
         num, shape = _floats(arr)
@@ -70,9 +72,16 @@ def _typeset(value) -> tuple:
     if known is None:
         if len(_TYPESET) >= _TYPESET_MAX:
             _TYPESET.clear()
-        num = plain(arr.tolist())
-        known = _TYPESET[key] = (num, plain_tex(num))
-    return _fresh(known[0]), known[1], arr.shape
+        entries = arr.tolist()
+        num = plain(entries)  # `entries` itself when nothing is noise
+        tex = plain_tex(num)
+        if num is entries:
+            _TYPESET[key] = (None, tex)
+            return num, tex, arr.shape
+        _TYPESET[key] = (num, tex)
+        return _fresh(num), tex, arr.shape
+    num = known[0]
+    return (arr.tolist() if num is None else _fresh(num)), known[1], arr.shape
 
 
 def _fresh(v):
@@ -100,7 +109,8 @@ class StepWriter:
 
     # -- helpers -------------------------------------------------------------------------
     def o(self, arr):
-        return self.n.orient(np.asarray(arr))
+        # most values are the tape's arrays already: asarray's call skipped for them
+        return self.n.orient(arr if type(arr) is np.ndarray else np.asarray(arr))
 
     def step(self, title, symbolic, parts, result, explanation) -> Step:
         if self.values_only:
@@ -153,11 +163,11 @@ class StepWriter:
         names = self.chain_names(l)
         source, source_val = sym("Z", l), t.Z
         for act, h, name in zip(layer.activations, t.H, names):
-            f = act_tex(act)
+            f, title = act_tex(act), act.title  # the title is a text read twice: made once
             how = "steps.activation_why" if act.elementwise else "steps.activation_why_per_example"
             parts = [{"tex": f"{name} = {f}"}, OPEN, {"num": self.o(source_val)}, CLOSE]
-            steps.append(self.step(text("steps.activation", act=act.title, layer=l), f"{name} = {f}({source})",
-                                   parts, self.o(h), text(how, act=act.title)))
+            steps.append(self.step(text("steps.activation", act=title, layer=l), f"{name} = {f}({source})",
+                                   parts, self.o(h), text(how, act=title)))
             source, source_val = name, h
         return steps
 
@@ -285,17 +295,18 @@ class StepWriter:
             upstream = r"\mathrm{d}" + names[j] if j < len(names) - 1 else sym("dA", l)
             up_val = t.dH[j]
             result = t.dZ if j == 0 else t.dH[j - 1]
+            title = act.title  # a text read twice: made once
             if act.elementwise:
                 deriv = act.derivative(z_val, t.H[j])
                 d_tex = deriv_tex(act, z_name, names[j])
                 symbolic = f"{out} = {upstream} \\odot \\left({d_tex}\\right)"
                 parts = [{"tex": f"{out} ="}, {"num": self.o(up_val)}, {"tex": r"\odot"}, {"num": self.o(deriv)}]
-                why = text("steps.back_through_why", act=act.title, at=self._plain(z_name))
+                why = text("steps.back_through_why", act=title, at=self._plain(z_name))
             else:
                 symbolic = f"{out} = " + vjp_tex(act, names[j], upstream)  # softmax: the full Jacobian
                 parts = [{"tex": f"{out} ="}, {"num": self.o(result)}]
                 why = text("steps.back_through_softmax_why")
-            steps.append(self.step(text("steps.back_through", act=act.title, layer=l), symbolic, parts, self.o(result), why))
+            steps.append(self.step(text("steps.back_through", act=title, layer=l), symbolic, parts, self.o(result), why))
         return steps
 
     @staticmethod

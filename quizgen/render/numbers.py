@@ -106,9 +106,17 @@ def exact_digits(x: float) -> int | None:
     within EXACT_RTOL, about 2 units of the 15th digit, of k digits), so the others are skipped
     without formatting and parsing: the same answer, bit for bit, at a fraction of the cost for
     the noisy values that pass no k at all."""
-    if not 1e-280 < abs(x) < 1e280:  # 0, subnormal, huge, inf, nan: every k, as written
+    m = abs(x)
+    if not 1e-280 < m < 1e280:  # 0, subnormal, huge, inf, nan: every k, as written
         return _exact_digits(x)
-    digits = f"{abs(x):.16e}"  # "d.dddddddddddddddde±XX": digit k ≥ 1 of the 17 sits at index k + 1
+    # Most values (a sigmoid's output, a gradient) are no short decimal at all: a value that
+    # passes some k is within ~2.2e-15 relative of a multiple of 10^(e - 8), e its decade, so
+    # x · 10^(9 - e) lies within 2.2e-4 of a whole number (3.4e-5 more for the float product, and
+    # an e off by one from log10 keeps both true). Farther than _NEAR: no k passes; no formatting.
+    y = m * _TENS[EXACT_DIGITS - _floor(_log10(m)) + _TENS_FROM]
+    if abs(y - round(y)) > _NEAR:
+        return None
+    digits = f"{m:.16e}"  # "d.dddddddddddddddde±XX": digit k ≥ 1 of the 17 sits at index k + 1
     k = 1
     # each k whose window of digits k..k + 3 is all 0s and 9s, found by one regex scan (most values
     # have none): the same k, in the same order, as testing each window in turn
@@ -121,6 +129,12 @@ def exact_digits(x: float) -> int | None:
 
 
 _WINDOW = re.compile("[09]{4}")  # four of x's 17 digits, each a 0 or a 9
+# exact_digits' first test: 10.0 ** k by k + _TENS_FROM (x within 1e±280: k from -271 to 290),
+# and the distance from a whole number beyond which no k passes (4× the bound for margin). The
+# bound needs x · 10^(9 - e) < 1e11 far below 2^53, so EXACT_DIGITS stays 9 or so.
+_TENS_FROM = 300
+_TENS = tuple(10.0 ** k for k in range(-_TENS_FROM, _TENS_FROM))
+_NEAR = 4 * (EXACT_RTOL + 2.0 ** -52) * 10.0 ** (EXACT_DIGITS + 2)
 
 
 def _exact_digits(x: float) -> int | None:
@@ -226,26 +240,44 @@ def decade(m: float) -> int:
 def round_floats(values: list, digits: int) -> list | None:
     """round_sig of plain floats (both modules' array forms: the same ufuncs, in the same order),
     or None if an entry is not 0 nor within 1e±200 (the caller then takes the array form).
-    decade() and pow10() are written out in the loop: a call costs as much as the arithmetic."""
-    if not 0 < digits <= 17:  # the figures a float holds (more would scale past the float range)
+    decade() and pow10() are written out in the loop: a call costs as much as the arithmetic.
+    Each result is kept by value and digits (_ROUNDED): the carried passes round about half
+    their numbers again (a rounded Z is rounded as the next activation's input, the givens
+    at every pass)."""
+    if not 0 < digits <= _RINT_DIGITS:  # beyond, y may pass 2^51: the array forms answer
         return None
+    memo = _ROUNDED.get(digits)
+    if memo is None or len(memo) >= _ROUNDED_MAX:
+        memo = _ROUNDED[digits] = {}
     out = []
     top = digits - 1
     for a in values:
-        m = abs(a)
-        if 1e-200 < m < 1e200:
-            l = _log10(m)
-            e = _floor(l)
-            if not _EDGE < l - e < _BELOW_ONE:
-                e = decade(m)
-            scale = _POW10.get(top - e) or pow10(top - e)
-        elif m == 0.0:  # the array forms give a 0 the magnitude 0
-            scale = pow10(top)
-        else:
-            return None
-        y = a * scale
-        out.append(_copysign(float(round(y)), y) / scale)  # round(): rint's half-to-even; a zero keeps its sign
+        r = memo.get(a)  # a 0 is never kept (0.0 and -0.0 are one key), nor a nan (no key finds it)
+        if r is None:
+            m = abs(a)
+            if 1e-200 < m < 1e200:
+                l = _log10(m)
+                e = _floor(l)
+                if not _EDGE < l - e < _BELOW_ONE:
+                    e = decade(m)
+                scale = _POW10.get(top - e) or pow10(top - e)
+                y = a * scale
+                # (y + _RINT) - _RINT is rint(y), half to even, for |y| < 2^51 (y < 10^digits
+                # here): the float sum's own rounding, and no int made as round() makes one;
+                # copysign gives a zero y's sign, as rint does
+                r = memo[a] = _copysign((y + _RINT) - _RINT, y) / scale
+            elif m == 0.0:  # magnitude 0 in the array forms: ±0 · scale rounds and divides to itself
+                r = a
+            else:
+                return None
+        out.append(r)
     return out
+
+
+_RINT = 6755399441055744.0  # 1.5 · 2^52: adding it leaves a float with ulp 1 for |y| < 2^51
+_RINT_DIGITS = 15  # figures up to which |y| < 10^digits stays below 2^51
+_ROUNDED: dict[int, dict[float, float]] = {}  # round_floats' results by digits, then by value
+_ROUNDED_MAX = 8192  # values kept per digits (per process); the dict starts again when full
 
 
 def unit_floats(magnitudes: list, digits: int, scalar: bool = False, times: float = 1.0) -> list | None:

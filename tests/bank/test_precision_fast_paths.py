@@ -183,7 +183,8 @@ def test_tolerance_of_a_few_entries_in_floats_is_the_array_form_bit_for_bit():
     with np.errstate(all="ignore"):
         for value in _every_decade(rng):
             for p in RULES + [{"rule": "sig", "digits": 1}, {"rule": "sig", "digits": 6}, {"rule": "dec", "digits": 5}]:
-                for widen in (0.0, -0.0, 1e-3, np.abs(value) * 0.01 - 1e-4, np.float64(2e-5)):
+                for widen in (0.0, -0.0, 1e-3, np.abs(value) * 0.01 - 1e-4, np.float64(2e-5), np.float64(-0.0),
+                              np.float64(-3e-4), np.float64(np.nan)):
                     want, got = _tolerance_array_form(value, p, widen), tolerance(value, p, widen)
                     assert type(got) is type(want), (value, p, widen)
                     assert np.asarray(got).tobytes() == np.asarray(want).tobytes(), (value, p, widen)
@@ -213,3 +214,31 @@ def test_exact_decimals_of_a_few_entries_in_floats_is_the_array_form():
     with np.errstate(all="ignore"):
         for value in cases:
             assert precision.exact_decimals(value) == _exact_decimals_array_form(value), value
+
+
+def _round_sig_array_form(x, digits):
+    """precision.round_sig's array forms (NumPy all the way), as written before the plain-float paths."""
+    arr = np.asarray(x, dtype=float)
+    mag = np.floor(np.log10(np.where(arr == 0, 1.0, np.abs(arr))))
+    scale = 10.0 ** (digits - 1 - mag)
+    out = np.rint(arr * scale) / scale
+    return out
+
+
+def test_round_sig_ndarray_gate_takes_only_native_float64_arrays():
+    """Guards round_sig's first test (a native float64 ndarray of a few entries, contiguous):
+    arrays of other dtypes, byte order, layout or size, subclasses and 0-d arrays give the bits,
+    type and layout of the array forms, and so do the arrays the gate lets through."""
+    rng = np.random.default_rng(21)
+    base = rng.normal(size=(3, 4)) * 10.0 ** rng.integers(-5, 5, size=(3, 4))
+    cases = [base, base.ravel(), base[:2, :3].copy(), base.T, base[:, 1], base.astype(">f8"), base.astype(np.float32),
+             np.arange(-5, 7).reshape(3, 4), base.view(np.matrix), np.asarray(0.3721), np.array([0.0, -0.0, 5e-324]),
+             np.tile(base, 2), base.reshape(2, 2, 3), np.zeros((0, 3))]
+    with np.errstate(all="ignore"):
+        for x in cases:
+            for digits in (2, 4):
+                want, got = _round_sig_array_form(x, digits), precision.round_sig(x, digits)
+                assert np.asarray(got).tobytes() == np.asarray(want).tobytes(), (x, digits)
+                assert np.shape(got) == np.shape(want) and np.asarray(got).dtype == np.float64
+                if np.ndim(want):
+                    assert got.flags.c_contiguous == want.flags.c_contiguous, x

@@ -52,3 +52,18 @@ def test_typeset_is_floats_and_plain_tex_with_lists_of_its_own():
                 assert again is not got_value
                 again.append("changed")  # a caller changing its list changes no later answer
                 assert _same(steps._typeset(value)[0], plain(np.asarray(value, dtype=float).tolist()))
+
+
+def test_typeset_of_a_clean_array_reads_its_tolist_again():
+    """Guards the memo's None entry: a value with no float noise is kept without its record value
+    and answers with the array's own `.tolist()`: equal bits, a fresh list each call, and a value
+    with noise beside it (same shape) still gets its cleaned copy."""
+    steps._TYPESET.clear()
+    clean, noisy = np.array([[0.5, 0.0], [2.0, 3.25]]), np.array([[0.5, 1e-17], [2.0, 3.25]])
+    for value in (clean, noisy, clean, noisy):
+        got, tex, shape = steps._typeset(value)
+        want = plain(value.tolist())
+        assert _same(got, want) and tex == plain_tex(want) and shape == (2, 2)
+        assert got is not steps._typeset(value)[0] and got[0] is not steps._typeset(value)[0][0]
+    assert steps._TYPESET[((2, 2), clean.tobytes())][0] is None
+    assert steps._TYPESET[((2, 2), noisy.tobytes())][0] == [[0.5, 0.0], [2.0, 3.25]]

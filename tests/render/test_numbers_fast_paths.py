@@ -173,9 +173,76 @@ def test_fmt_rows_is_fmt_floats_of_each_row():
 
 
 def test_round_sig_beyond_a_floats_figures_takes_the_array_form():
-    """Guards round_floats' digits check: 0 or more than 17 figures is the array form's answer
+    """Guards round_floats' digits check: 0 or more than 15 figures is the array form's answer
     (no OverflowError from a scale past the float range)."""
     a = np.array([1e-150, 2.5, -3.75e100])
     with np.errstate(all="ignore"):
-        for digits in (0, 17, 18, 150, 400):
+        for digits in (0, 15, 16, 17, 18, 150, 400):
             assert round_sig(a, digits).tobytes() == _round_sig_before(a, digits).tobytes(), digits
+
+
+def _every_k(x):
+    """exact_digits as it was first written: every k formatted and parsed."""
+    for k in range(1, numbers.EXACT_DIGITS + 1):
+        if abs(float(f"{x:.{k}g}") - x) <= numbers.EXACT_RTOL * abs(x):
+            return k
+    return None
+
+
+def test_exact_digits_whole_number_test_rejects_only_what_cannot_pass():
+    """Guards exact_digits' first test (x · 10^(9 - e) near a whole number): short decimals of
+    1 to 9 digits at every decade, nudged by relative amounts on either side of EXACT_RTOL,
+    and values next to powers of ten, where log10's floor can be one off."""
+    rng = random.Random(20)
+    values = []
+    for e in range(-279, 279, 3):
+        for k in range(1, 11):
+            d = rng.randrange(10 ** (k - 1), 10 ** k)
+            x = float(f"{d}e{e - k + 1}")
+            for rel in (0.0, 1e-16, 5e-16, 1.9e-15, 2e-15, 2.1e-15, 2.5e-15, 1e-14, 1e-12):
+                for s in (1, -1):
+                    values.append(s * x * (1 + rel))
+                    values.append(s * x * (1 - rel))
+            values += [math.nextafter(x, 0.0), math.nextafter(x, math.inf), 10.0 ** e,
+                       math.nextafter(10.0 ** e, 0.0), 9.99999999 * 10.0 ** e, 9.999999999 * 10.0 ** e]
+    values += [rng.uniform(-1, 1) * 10.0 ** rng.randint(-280, 280) for _ in range(20000)]
+    values += [0.0, -0.0, 5e-324, 1e-280, 1e280, 1.7e308, math.inf, -math.inf, math.nan, 0.1 + 0.2, 1 / 3]
+    passed = 0
+    for x in values:
+        want = _every_k(x)
+        assert numbers.exact_digits(x) == want, x
+        passed += want is not None
+    assert passed > len(values) // 4  # the short decimals do pass: the test sees both outcomes
+
+
+def test_round_floats_memo_and_rint_give_the_array_forms_bits():
+    """Guards round_floats' kept results and its magic-number rint: ties (n + 0.5 after scaling,
+    where half-to-even decides), both zeros, every figure count up to 15, read cold and again
+    from the memo, and the memo starting again when full."""
+    rng = random.Random(51)
+    values = [0.0, -0.0, 0.5, -0.5, 1.5, 2.5, -2.5, 0.125, 0.0625, 1e-200 * 1.5, 9.5e199]
+    for digits in range(1, 16):
+        for _ in range(300):
+            n = rng.randrange(10 ** (digits - 1), 10 ** digits)
+            e = rng.randint(-30, 30)
+            values += [float(f"{n}.5e{e - digits + 1}"), -float(f"{n}.5e{e - digits + 1}"),
+                       (n + 0.5) * 2.0 ** rng.randint(-20, 0)]
+    values += [rng.uniform(-1, 1) * 10.0 ** rng.randint(-25, 25) for _ in range(5000)]
+    values += [math.nextafter(v, d) for v in values[:2000] for d in (0.0, math.inf)]
+    with np.errstate(all="ignore"):
+        for digits in range(1, 16):
+            numbers._ROUNDED.clear()
+            for rounds in range(2):  # cold, then from the memo
+                for i in range(0, len(values), 7):
+                    chunk = values[i:i + 7]
+                    want, got = _round_sig_before(np.array(chunk), digits), numbers.round_floats(chunk, digits)
+                    if got is None:  # a subnormal (a zero's neighbour): the array form answers
+                        assert any(0.0 < abs(v) <= 1e-200 for v in chunk), chunk
+                        continue
+                    assert np.array(got).tobytes() == want.tobytes(), (chunk, digits)
+    numbers._ROUNDED.clear()
+    for i in range(numbers._ROUNDED_MAX + 10):
+        numbers.round_floats([1.0 + i], 4)
+    assert len(numbers._ROUNDED[4]) <= numbers._ROUNDED_MAX
+    assert numbers.round_floats([-0.0, 0.0, -0.0], 4) == [0.0, 0.0, 0.0]
+    assert [math.copysign(1.0, v) for v in numbers.round_floats([-0.0, 0.0, -0.0], 4)] == [-1.0, 1.0, -1.0]

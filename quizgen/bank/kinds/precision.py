@@ -116,8 +116,8 @@ def _small_tolerance(values: list, p: dict, widen, shape, scalar: bool) -> list 
     """`tolerance` of plain floats: each entry's terms, added in the array form's order (its
     log10 and power are NumPy's: render.numbers.unit_floats; `scalar`: a 0-d value, which NumPy
     computes as scalars). None for an entry that is not finite, a sig magnitude beyond 1e±200, or
-    a widening that is neither a float nor an array of the value's shape (the array form then
-    answers)."""
+    a widening that is neither a float (or NumPy float64) nor an array of the value's shape (the
+    array form then answers)."""
     magnitudes = [abs(x) for x in values]
     if p["rule"] == "sig":  # the units are None for an inf or nan
         halves = unit_floats(magnitudes, p["digits"], scalar, 0.5)
@@ -127,9 +127,9 @@ def _small_tolerance(values: list, p: dict, widen, shape, scalar: bool) -> list 
         halves = None
     if halves is None:
         return None
-    if type(widen) is float:
-        if widen != 0.0:  # the array form skips adding a 0.0 too
-            w = abs(widen)
+    if type(widen) is float or type(widen) is np.float64:  # (a 0-d value's carried difference is a NumPy scalar)
+        if widen != 0.0:  # adding a 0.0 changes no half (each ≥ +0.0): the array form skips it for a float
+            w = abs(float(widen))
             halves = [h + w for h in halves]
     elif type(widen) is np.ndarray and widen.shape == shape and widen.dtype == np.float64:
         halves = [h + abs(w) for h, w in zip(halves, widen.ravel().tolist())]
@@ -163,6 +163,12 @@ def covers(p: dict, q: dict) -> bool | None:
 
 def round_sig(x, digits: int):
     """Round to `digits` significant figures, elementwise (0 stays 0)."""
+    if type(x) is np.ndarray and x.ndim and x.dtype is _FLOAT64 and x.size <= SMALL and x.flags.c_contiguous:
+        # the carried passes' arrays (most calls): the small-array path below without asarray's copy
+        # check and the scalar tests, `ravel` only where there is more than one axis
+        out = round_floats(x.tolist() if x.ndim == 1 else x.ravel().tolist(), digits)
+        if out is not None:
+            return np.array(out) if x.ndim == 1 else np.array(out).reshape(x.shape)
     if type(x) is float or type(x) is np.float64 or (type(x) is np.ndarray and x.ndim == 0):
         a = float(x)
         m = abs(a)
@@ -248,6 +254,7 @@ def carried(net, target: str, digits: int) -> np.ndarray:
     return np.asarray(Tape(network=net, layers=records, loss=loss, dX=dX).value_at(target), dtype=float)
 
 
+_FLOAT64 = np.dtype(float)  # native float64 (one object): an array of it is its own np.asarray(x, dtype=float)
 _FORWARD = frozenset({"A_prev", "Z", "H", "A"})  # a layer's forward quantities (engine/tape.py LayerTape)
 
 
