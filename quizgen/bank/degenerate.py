@@ -98,12 +98,24 @@ def check_forward(tape: Tape) -> None:
 
 def check(tape: Tape) -> None:
     """The rules on a solved tape (forward and backward): dead layers, a blind output, a zero ask."""
+    check_reach(tape)
+    check_asked(tape)
+
+
+def check_reach(tape: Tape) -> None:
+    """Dead layers and a blind output: rules on the forward pass's values alone, so a draw they
+    reject is rejected before its backward pass is paid for (`check`'s first two rules)."""
     net = tape.network
     for i, (layer, t) in enumerate(zip(net.layers[:-1], tape.layers[:-1]), start=1):
         if _dead(layer, t):
             raise Degenerate(text("reject.dead_layer", layer=i), key="values")
     if _blind(tape).all():
         raise Degenerate("reject.blind_output", key="values")
+
+
+def check_asked(tape: Tape) -> None:
+    """The asked gradient all zeros (`check`'s last rule; it reads the backward pass)."""
+    net = tape.network
     quantity, l = net.meta.get("ask", (None, None))
     grad = UPDATES.get(quantity, quantity)
     if grad in GRADIENTS and l is not None and 1 <= l <= len(tape.layers):

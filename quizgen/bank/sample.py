@@ -162,10 +162,12 @@ def draw_network(family: Family, rng: np.random.Generator) -> Network:
 
 
 def solved(net: Network) -> Tape:
-    """The network's full tape; Degenerate (before any backward pass) if its forward pass is,
-    or after it if the solved network is (the one hook: every network kind solves here)."""
+    """The network's full tape; Degenerate before any backward pass if its forward pass is (dead
+    layers and a blind output included), or after it if the asked gradient is all zeros (the one
+    hook: every network kind solves here)."""
     tape = solve_forward(net)
     degenerate.check_forward(tape)
+    degenerate.check_reach(tape)  # degenerate.check's rules in its order, each once its values exist
     tape = solve_backward(tape)
-    degenerate.check(tape)
+    degenerate.check_asked(tape)
     return tape

@@ -66,12 +66,19 @@ def iterate(net: Network, rules: Backward = CORRECT, slip: str | None = None, be
         raise ValueError(f"{slip} does not apply to this network")
     if before is None:
         before = solve_backward(solve_forward(net), rules)
+    updated = stepped(net, before, slip)
+    after = before if slip == "old_weights_loss" else solve_forward(updated)
+    return Iteration(before=before, updated=updated, after=after)
+
+
+def stepped(net: Network, before: Tape, slip: str | None = None) -> Network:
+    """`net` after one SGD step with the gradients of `before` (its backward pass), or what an
+    update `slip` writes: the iteration without its second forward pass, for a question that
+    asks an updated parameter and never the new loss."""
     last = len(net.layers) - 1
     layers = [_updated_layer(layer, t, net.learning_rate, slip, i, last)
               for i, (layer, t) in enumerate(zip(net.layers, before.layers))]
-    updated = replace(net, layers=layers, meta=dict(net.meta))
-    after = before if slip == "old_weights_loss" else solve_forward(updated)
-    return Iteration(before=before, updated=updated, after=after)
+    return replace(net, layers=layers, meta=dict(net.meta))
 
 
 def new_loss(net: Network, rules: Backward = CORRECT, slip: str | None = None) -> float:

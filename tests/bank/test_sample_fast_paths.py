@@ -118,3 +118,28 @@ def test_one_grid_number_is_drawn_as_the_zero_d_array_drew_it():
             want = points[old.integers(points.size, size=())]
             assert type(got) is type(want) and np.shape(got) == np.shape(want) and got.tobytes() == want.tobytes()
         assert new.bit_generator.state == old.bit_generator.state
+
+
+def test_reach_rules_before_the_backward_pass_reject_the_same_draws_for_the_same_reasons(monkeypatch):
+    """solved() checks dead layers and a blind output before the backward pass (issue 15, speed):
+    every family draws the same questions, past the same rejected draws with the same reasons,
+    as when degenerate.check ran whole after it."""
+    from collections import Counter
+
+    from quizgen.bank import degenerate
+    from quizgen.bank.generate import draw
+    from quizgen.bank.load import load_bank
+
+    families = load_bank()
+    now = [(q.to_dict(), reasons) for f in families for q, reasons in [draw(f, i, 0) for i in range(4)]]
+    reach, asked = degenerate.check_reach, degenerate.check_asked
+
+    def whole(tape):  # degenerate.check as it was: every rule after the backward pass
+        reach(tape)
+        asked(tape)
+
+    monkeypatch.setattr(degenerate, "check_reach", lambda tape: None)
+    monkeypatch.setattr(degenerate, "check_asked", whole)
+    before = [(q.to_dict(), reasons) for f in families for q, reasons in [draw(f, i, 0) for i in range(4)]]
+    assert now == before
+    assert sum((r for _, r in now), Counter()).total() > 20  # the draws do meet rejections

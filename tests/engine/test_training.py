@@ -148,6 +148,18 @@ def test_the_update_is_backprops_sgd_step():
         np.testing.assert_array_equal(t.b_new, layer.b)
 
 
+@pytest.mark.parametrize("slip", [None, *training.SLIPS])
+@pytest.mark.parametrize("notation", ["column", "row"])
+def test_stepped_is_the_iterations_updated_network(slip, notation):
+    """stepped (the update without the second forward pass, for an updated-weight question)
+    holds the very parameters iterate's updated network holds."""
+    net = network(PARAMS, ACTS_2, "bce", X2, Y2, LR, notation)
+    tape = solve(net)
+    for got, want in zip(training.stepped(net, tape, slip).layers, training.iterate(net, slip=slip, before=tape).updated.layers):
+        np.testing.assert_array_equal(got.W, want.W)
+        np.testing.assert_array_equal(got.b, want.b)
+
+
 def test_a_slip_that_cannot_be_made_is_refused():
     one = network(PARAMS[1:], ACTS_2[1:], "bce", X2[:2], Y2, LR)
     assert not training.applies(one, "output_layer_only")

@@ -205,7 +205,7 @@ def _weight(family: Family, rng, net: Network, tape, l: int) -> Draft:
     internal = index if net.notation.value == "column" else index[::-1]
     for slip in ("gradient_ascent", "learning_rate_forgotten", "output_layer_only"):
         if training.applies(net, slip):
-            updated = training.iterate(net, slip=slip, before=tape).updated  # `tape` is the backward pass
+            updated = training.stepped(net, tape, slip)  # `tape` is the backward pass; no second forward pass
             found.add(float(np.asarray(updated.layers[l - 1].W)[internal]), slip)
     require(found.kept, family.min_distractors)
     digits = precision.CARRY if asked["rule"] == "exact" else precision.EARLY
