@@ -40,8 +40,8 @@ def draw_structure(family: Family, rng: np.random.Generator) -> Structure:
     sizes += [_between(rng, lo, hi) for lo, hi in family.hidden]
     sizes.append(_between(rng, *family.outputs))
     m = _between(rng, *family.batch)
-    chains = tuple(_one_of(rng, choices) for choices in family.activations)
-    loss = _one_of(rng, family.losses)
+    chains = tuple(one_of(rng, choices) for choices in family.activations)
+    loss = one_of(rng, family.losses)
     return Structure(tuple(sizes), m, chains, loss)
 
 
@@ -52,8 +52,9 @@ def _between(rng: np.random.Generator, lo: int, hi: int) -> int:
     return int(lo) if lo == hi else int(rng.integers(lo, hi + 1))
 
 
-def _one_of(rng: np.random.Generator, options):
-    """A uniform choice among `options`."""
+def one_of(rng: np.random.Generator, options):
+    """A uniform choice among `options`: the draw Generator.choice makes (integers(0, len)), without
+    its checks, and none for a single option (NumPy draws no bits for it either)."""
     return options[0] if len(options) == 1 else options[int(rng.integers(len(options)))]
 
 

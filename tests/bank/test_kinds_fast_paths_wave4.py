@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from quizgen.bank.kinds.numeric import pick
+from quizgen.bank.sample import one_of
 
 
-def test_pick_is_generator_choice_over_the_entries_and_leaves_the_stream_alike():
-    """Guards numeric.pick: rng.choice(flat) draws flat[rng.integers(0, flat.size)], nothing more."""
+def test_one_of_is_generator_choice_over_the_entries_and_leaves_the_stream_alike():
+    """Guards numeric's entry draw: sample.one_of(rng, flat) draws what rng.choice(flat) draws, nothing more."""
     for seed in range(3000):
         size = 1 + seed % 97
         flat = np.arange(size) * 3 + 1
         general, fast = np.random.default_rng(seed), np.random.default_rng(seed)
-        assert int(general.choice(flat)) == int(flat[pick(fast, size)]), (seed, size)
+        assert int(general.choice(flat)) == int(one_of(fast, flat)), (seed, size)
         assert general.bit_generator.state == fast.bit_generator.state, (seed, size)
 
 

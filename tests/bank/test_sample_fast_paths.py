@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from quizgen.bank.sample import _between, _one_of
+from quizgen.bank.sample import _between, one_of
 
 
 def test_a_fixed_range_leaves_the_stream_as_numpy_leaves_it():
@@ -15,18 +15,18 @@ def test_a_fixed_range_leaves_the_stream_as_numpy_leaves_it():
         called, skipped = np.random.default_rng(seed), np.random.default_rng(seed)
         a = [int(called.integers(3, 4)), int(called.integers(1, 5)), int(called.integers(1)),
              int(called.integers(2, 3))]
-        b = [_between(skipped, 3, 3), _between(skipped, 1, 4), ["relu"].index(_one_of(skipped, ["relu"])),
+        b = [_between(skipped, 3, 3), _between(skipped, 1, 4), ["relu"].index(one_of(skipped, ["relu"])),
              _between(skipped, 2, 2)]
         assert a == b
         assert called.integers(0, 2**40, size=4).tolist() == skipped.integers(0, 2**40, size=4).tolist()
         assert called.random() == skipped.random()
 
 
-def test_one_of_picks_as_the_indexing_draw_did():
+def testone_of_picks_as_the_indexing_draw_did():
     for seed in range(50):
         called, helped = np.random.default_rng(seed), np.random.default_rng(seed)
         options = ["tanh", "sigmoid", "relu"]
-        assert options[int(called.integers(len(options)))] == _one_of(helped, options)
+        assert options[int(called.integers(len(options)))] == one_of(helped, options)
 
 
 def test_draw_indices_draws_what_one_call_per_array_drew():

@@ -12,7 +12,7 @@ from quizgen.bank.kinds.common import (
     engine_distractors, is_exact, make_answer, network_given, require,
 )
 from quizgen.bank.latex import sym
-from quizgen.bank.sample import Degenerate, draw_network, solved
+from quizgen.bank.sample import Degenerate, draw_network, one_of, solved
 from quizgen.bank.spec import Family
 from quizgen.bank.steps import StepWriter
 from quizgen.engine.loss_mistakes import value_slips
@@ -50,12 +50,6 @@ def asked_text(quantity: str, l: int, index: tuple | None):
     return text("prompts.asked_entry", name=name, entry=", ".join(str(i + 1) for i in index)) if index else name
 
 
-def pick(rng: np.random.Generator, size: int) -> int:
-    """rng.choice over `size` entries as an index: the same draw from the same stream (Generator.choice
-    with replacement and no weights is integers(0, size)), without choice's checks (~6 us a call)."""
-    return int(rng.integers(0, size))
-
-
 def build(family: Family, rng: np.random.Generator, quantity: str | None = None, l: int | None = None) -> Draft:
     """The question asking `quantity` of layer `l` (default: the family's ask.quantity and ask.layer)."""
     quantity, l = quantity or family.quantity, l or family.layer
@@ -74,7 +68,7 @@ def build(family: Family, rng: np.random.Generator, quantity: str | None = None,
         flat = np.flatnonzero(np.abs(whole) >= DISPLAY_FLOOR)
         if flat.size == 0:
             raise Degenerate("reject.every_entry_zero", key="values")
-        index = tuple(int(i) for i in np.unravel_index(int(flat[pick(rng, flat.size)]), whole.shape))
+        index = tuple(int(i) for i in np.unravel_index(int(one_of(rng, flat)), whole.shape))
         target += "." + ".".join(str(i) for i in index)
     value = np.asarray(tape.value_at(target), dtype=float)
     if value.ndim == 0 and abs(float(value)) < DISPLAY_FLOOR:
