@@ -182,15 +182,21 @@ class Question:
     def to_dict(self) -> dict:
         """The schema form. Plain values are shared, not copied (asdict's deep copy is the
         slowest part of an export); treat the result as read-only."""
-        d = dict(self.__dict__)
+        d = self.top_level()
         d["given"] = [dict(g.__dict__) for g in self.given]
         d["answer"] = dict(self.answer.__dict__)
         d["choices"] = [dict(c.__dict__) for c in self.choices]
         d["distractors"] = [dict(x.__dict__) for x in self.distractors]
         d["steps"] = [dict(s.__dict__) for s in self.steps]
-        if self.parts:  # a single-part record keeps its form (exports stay byte-identical)
+        if self.parts:
             d["parts"] = [p.to_dict() for p in self.parts]
-        else:
+        return d
+
+    def top_level(self) -> dict:
+        """The schema form's top level, its nested records (givens, answer, steps, parts...) left
+        as the dataclasses they are: what orjson writes as `to_dict` without copying them."""
+        d = dict(self.__dict__)
+        if not self.parts:  # a single-part record keeps its form (exports stay byte-identical)
             del d["parts"]
         return d
 

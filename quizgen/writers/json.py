@@ -28,23 +28,14 @@ def encode(record: dict) -> bytes:
     return orjson.dumps(record, option=_OPTIONS)
 
 
-def _record(question: Question) -> dict:
-    """`question.to_dict()` with its nested records (givens, answer, steps, parts...) left as the
-    dataclasses they are: orjson writes a dataclass as a map of its fields in their order, the
-    same bytes as `to_dict`'s copies of them, without making those dicts (issue 15 speed; a test
-    pins the bytes for every family)."""
-    record = dict(question.__dict__)
-    if not question.parts:  # as to_dict: a single-part record has no "parts" key
-        del record["parts"]
-    return record
-
-
 class JsonWriter(FileWriter):
     name = "json"
     binary = True  # orjson writes UTF-8 bytes: they go to the file as they are, never decoded
 
     def render(self, question: Question, context: Context) -> bytes:
-        return encode(_record(question))
+        # orjson writes a dataclass as a map of its fields in their order: the same bytes as
+        # to_dict's copies of the nested records, without making them (a test pins every family)
+        return encode(question.top_level())
 
     def write(self, rendered: list[bytes], context: Context) -> Iterator[bytes]:
         yield b'{"schema":' + orjson.dumps(SCHEMA) + b',"questions":['

@@ -9,7 +9,7 @@ import json
 from quizgen.bank.generate import variant
 from quizgen.bank.load import load_bank
 from quizgen.writers import site_env
-from quizgen.writers.json import _record, encode
+from quizgen.writers.json import encode
 
 
 def test_encoder_writes_the_data_json_dumps_writes_for_every_family():
@@ -27,7 +27,7 @@ def test_record_with_nested_dataclasses_encodes_as_to_dict_for_every_family():
     for family in load_bank():
         for index in (0, 1, 2):
             question = variant(family, index, 0)
-            assert encode(_record(question)) == encode(question.to_dict()), family.id
+            assert encode(question.top_level()) == encode(question.to_dict()), family.id
 
 
 def test_encoder_is_compact_utf8_and_keeps_awkward_values():
